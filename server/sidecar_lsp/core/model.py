@@ -1,0 +1,100 @@
+"""Plain data shared by every core module: positions, spans, findings and fixes.
+
+All positions are 0-based and count code points (Python ``str`` indices), never
+UTF-16 units: the server converts at the edge, once.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """How bad a finding is; the values are the names ``check --format json`` prints."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A 0-based line and column (in code points)."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range ``[start, end)`` of the text."""
+
+    start: Pos
+    end: Pos
+
+    @classmethod
+    def of(cls, line: int, col: int, end_line: int, end_col: int) -> Span:
+        return cls(Pos(line, col), Pos(end_line, end_col))
+
+    def contains(self, pos: Pos, *, inclusive_end: bool = True) -> bool:
+        """Whether ``pos`` lies inside; the end counts by default, where a cursor sits after a word."""
+        if inclusive_end:
+            return self.start <= pos <= self.end
+        return self.start <= pos < self.end
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``span`` with ``new_text``."""
+
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A quick fix: a title for the user and the edits that carry it out."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    preferred: bool = False
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that takes part in a finding (the other container of a port clash, ...)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a document, at the exact range of the offending text."""
+
+    code: str
+    """Stable identifier, e.g. ``yaml-syntax``, ``schema-type``, ``S1``."""
+    severity: Severity
+    message: str
+    span: Span
+    path: tuple[str | int, ...] = ()
+    """Where in the manifest, e.g. ``("sidecars", "nginx", "port")``."""
+    related: tuple[Related, ...] = ()
+    fixes: tuple[Fix, ...] = field(default=())
+
+    @property
+    def dotted_path(self) -> str:
+        return dotted(self.path)
+
+
+def dotted(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """Render a manifest path the way users read it: ``sidecars.nginx.mount_points[0].path``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
