@@ -291,7 +291,12 @@ def _child_at(node: Node, pos: Pos) -> tuple[str | int, Node, Entry | None, bool
 
 
 def _is_empty_null(node: Node) -> bool:
-    return isinstance(node, Scalar) and node.value is None and node.raw == "" and node.span.start == node.span.end
+    return (
+        isinstance(node, Scalar)
+        and node.value is None
+        and node.raw == ""
+        and node.span.start == node.span.end
+    )
 
 
 def iter_nodes(root: Node | None) -> Iterator[tuple[tuple[str | int, ...], Node]]:
@@ -608,7 +613,9 @@ class _Composer:
             for source in sources:
                 if not isinstance(source, Mapping):
                     self.findings.append(
-                        self.finding("yaml-bad-merge", "a merge key '<<' takes a map or a list of maps", key.span)
+                        self.finding(
+                            "yaml-bad-merge", "a merge key '<<' takes a map or a list of maps", key.span
+                        )
                     )
                     continue
                 for entry in source.entries:

@@ -1,0 +1,181 @@
+"""``sidecar-lsp check``: the language server's diagnostics for CI, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .core.analyze import Options, analyze
+from .core.model import Finding, Pos, Severity, Span
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+_SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
+_MANIFEST_NAMES = ("manifest.yml", "manifest.yaml")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: list[Finding]
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sidecar-lsp check",
+        description="Check AWS Copilot manifests and print every problem with its line and column.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        help="manifest files, or directories searched for copilot/**/manifest.yml (default: .)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--no-unknown-keys", action="store_true", help="do not warn about keys Copilot ignores"
+    )
+    return parser
+
+
+def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the checker; returns the exit status (0 clean, 1 errors found, 2 usage or read error)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as error:
+        print(f"sidecar-lsp check: {error}", file=err)
+        print("usage: sidecar-lsp check [--format text|json] [--no-unknown-keys] [PATH ...]", file=err)
+        return EXIT_USAGE
+    options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
+    status = EXIT_OK
+    results: list[FileResult] = []
+    for path, problem in _targets(args.paths):
+        if problem:
+            print(f"sidecar-lsp check: {problem}", file=err)
+            status = EXIT_USAGE
+            continue
+        result = _check_file(path, options)
+        if result is None:
+            print(f"sidecar-lsp check: cannot read {path}", file=err)
+            status = EXIT_USAGE
+            continue
+        results.append(result)
+    if args.format == "json":
+        json.dump(
+            [_as_json(r.path, f) for r in results for f in r.findings], out, indent=2, ensure_ascii=False
+        )
+        out.write("\n")
+    else:
+        _print_text(results, out)
+    if status == EXIT_OK and any(f.severity is Severity.ERROR for r in results for f in r.findings):
+        status = EXIT_ERRORS
+    return status
+
+
+def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Each file to check, or a problem to report for a path that gives none."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(_manifests_under(path))
+            if not found:
+                yield raw, f"no Copilot manifests (copilot/**/manifest.yml) under {raw}"
+            for file in found:
+                yield str(file), None
+        elif path.exists():
+            yield raw, None
+        else:
+            yield raw, f"{raw}: no such file or directory"
+
+
+def _manifests_under(folder: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+        if "copilot" not in Path(os.path.abspath(current)).parts:
+            continue
+        for name in sorted(files):
+            if name in _MANIFEST_NAMES:
+                yield Path(current) / name
+
+
+def _check_file(path: str, options: Options) -> FileResult | None:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    text, encoding_problem = _decode(data)
+    findings = analyze(text, options).findings
+    if encoding_problem is not None:
+        findings = [encoding_problem, *findings]
+    return FileResult(path, findings)
+
+
+def _decode(data: bytes) -> tuple[str, Finding | None]:
+    """UTF-8 text (a BOM is allowed), or the text with the bad bytes replaced plus where they are."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8", errors="replace")
+        line = before.count("\n")
+        col = len(before) - (before.rfind("\n") + 1)
+        problem = Finding(
+            "encoding",
+            Severity.ERROR,
+            f"invalid UTF-8 byte 0x{data[error.start]:02x}: Copilot reads manifests as UTF-8; "
+            "save the file as UTF-8",
+            Span(Pos(line, col), Pos(line, col + 1)),
+        )
+        return data.decode("utf-8-sig", errors="replace"), problem
+
+
+def _as_json(path: str, finding: Finding) -> dict[str, object]:
+    return {
+        "file": path,
+        "line": finding.span.start.line + 1,
+        "column": finding.span.start.col + 1,
+        "end_line": finding.span.end.line + 1,
+        "end_column": finding.span.end.col + 1,
+        "severity": finding.severity.value,
+        "code": finding.code,
+        "message": finding.message,
+    }
+
+
+def _print_text(results: list[FileResult], out: TextIO) -> None:
+    counts = {severity: 0 for severity in Severity}
+    for result in results:
+        for finding in result.findings:
+            counts[finding.severity] += 1
+            start = finding.span.start
+            out.write(
+                f"{result.path}:{start.line + 1}:{start.col + 1}: {finding.severity.value} "
+                f"[{finding.code}] {finding.message}\n"
+            )
+    files = len(results)
+    summary = f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}"
+    others = counts[Severity.INFORMATION] + counts[Severity.HINT]
+    if others:
+        summary += f", {_plural(others, 'note')}"
+    out.write(f"{summary} in {_plural(files, 'file')} checked\n")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

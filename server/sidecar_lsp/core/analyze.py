@@ -1,0 +1,59 @@
+"""One entry point for everything wrong with a manifest: YAML, schema and cross-field rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .kinds import manifest_kind
+from .model import Finding
+from .rules import run_rules
+from .validate import UNKNOWN_KEY, schema_findings
+from .yaml_map import ParsedDocument, parse
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to report; the server fills it from the user's settings."""
+
+    unknown_keys: bool = True
+    """Warn about keys Copilot silently ignores."""
+    cross_field: bool = True
+    """Run the cross-field rules (ports, dependencies, target containers, ...)."""
+    assume_manifest: bool = False
+    """Check the document even when its ``type`` names no Copilot kind (a ``copilot/**/manifest.yml``)."""
+
+
+@dataclass
+class Analysis:
+    document: ParsedDocument
+    kind: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def analyze(text: str, options: Options = Options()) -> Analysis:
+    """Parse and check ``text``; never raises."""
+    document = parse(text)
+    kind = manifest_kind(document.root)
+    findings = list(document.findings)
+    if kind is not None or options.assume_manifest:
+        findings.extend(schema_findings(document, unknown_keys=options.unknown_keys))
+        if options.cross_field and kind is not None:
+            findings.extend(run_rules(document))
+    return Analysis(document, kind, _merge(findings, options))
+
+
+def _merge(findings: list[Finding], options: Options) -> list[Finding]:
+    """Drop repeats and the generic unknown-key warning where a rule says more about that key."""
+    if not options.unknown_keys:
+        findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
+    specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
+    seen: set[tuple[str, object, str]] = set()
+    out: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
+        if finding.code == UNKNOWN_KEY and finding.span in specific:
+            continue
+        key = (finding.code, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out

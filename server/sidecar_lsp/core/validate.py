@@ -1,0 +1,448 @@
+"""Check a parsed manifest against the JSON Schema and place each problem at its exact range.
+
+jsonschema reports errors by instance path; the tree from :mod:`yaml_map` turns a path into
+the range where the value (or key) is written. Errors from ``anyOf``/``oneOf`` are reduced
+to the branch that fits the value best, or to one plain sentence naming the accepted shapes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+
+from .model import Finding, Fix, Pos, Severity, Span, TextEdit, dotted
+from .schema_store import load_schema
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, to_plain
+
+UNKNOWN_KEY = "schema-unknown-key"
+_MAX_LISTED = 6
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Draft7Validator:
+    return Draft7Validator(load_schema())
+
+
+@functools.lru_cache(maxsize=1)
+def _definition_names() -> dict[int, str]:
+    """Map each definition's dict identity to its name, to describe errors by what they check."""
+    definitions = load_schema().get("definitions", {})
+    return {id(schema): name for name, schema in definitions.items() if isinstance(schema, dict)}
+
+
+def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
+    """Every schema problem in ``document``, placed at the offending key or value."""
+    root = document.root
+    if root is None:
+        if document.complete and not document.findings:
+            return [
+                Finding(
+                    "schema-empty",
+                    Severity.ERROR,
+                    "the manifest is empty: it needs at least 'name' and 'type'",
+                    Span(Pos(0, 0), Pos(0, 0)),
+                )
+            ]
+        return []
+    if not isinstance(root, Mapping):
+        # The per-type schemas only apply to maps; one sentence says more than an error per type.
+        return [
+            Finding(
+                "schema-type",
+                Severity.ERROR,
+                "a Copilot manifest is a map of keys such as 'name' "
+                f"and 'type', not {_describe_value(to_plain(root))}",
+                _first_line(document),
+            )
+        ]
+    instance = document.to_plain()
+    findings: list[Finding] = []
+    for error in _validator().iter_errors(instance):
+        findings.extend(_explain(error, root))
+    if not unknown_keys:
+        findings = [f for f in findings if f.code != UNKNOWN_KEY]
+    return _unique(findings)
+
+
+def _first_line(document: ParsedDocument) -> Span:
+    return Span(Pos(0, 0), Pos(0, len(document.lines[0]) if document.lines else 0))
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, Span, str]] = set()
+    out = []
+    for finding in findings:
+        key = (finding.code, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+# --- mapping one jsonschema error -----------------------------------------------------------
+
+
+def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    node = find(root, path)
+    if error.validator in ("anyOf", "oneOf"):
+        inner = _best_branch_errors(error)
+        if inner is not None:
+            for sub in inner:
+                yield from _explain(sub, root)
+            return
+        yield _at_value(
+            root,
+            path,
+            node,
+            "schema-type",
+            f"{_where(path)}expected {_describe(error.schema)}, got {_describe_value(error.instance)}",
+        )
+        return
+    if error.validator == "additionalProperties":
+        yield from _unknown_keys(error, root, path, node)
+        return
+    if error.validator == "required":
+        yield _missing(error, root, path)
+        return
+    if error.validator in ("type", "const"):
+        yield _at_value(
+            root,
+            path,
+            node,
+            "schema-type",
+            f"{_where(path)}expected {_describe(error.schema)}, got {_describe_value(error.instance)}",
+        )
+        return
+    if error.validator == "enum":
+        yield _enum(error, root, path, node)
+        return
+    if error.validator == "pattern":
+        yield _at_value(
+            root,
+            path,
+            node,
+            "schema-format",
+            f"{_where(path)}expected {_describe(error.schema)}, got {_quote(error.instance)}",
+        )
+        return
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        bounds = (
+            f"between {low} and {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
+        )
+        yield _at_value(root, path, node, "schema-range", f"{_where(path)}{error.instance} must be {bounds}")
+        return
+    yield _at_value(root, path, node, f"schema-{error.validator}", f"{_where(path)}{error.message}")
+
+
+def _best_branch_errors(error: ValidationError) -> list[ValidationError] | None:
+    """The errors of the branch whose shape fits the value, or None to describe all branches."""
+    branches: list[dict[str, Any]] = error.validator_value
+    kind = _json_type(error.instance)
+    fitting = [i for i, branch in enumerate(branches) if kind in _accepted_types(branch)]
+    if not fitting or kind not in ("object", "array"):
+        # A scalar that fits no alternative (a bad duration, a map where text belongs) reads
+        # best as one sentence naming every accepted shape.
+        return None
+    by_branch = _errors_by_branch(error)
+    best = min(fitting, key=lambda i: len(by_branch.get(i, [])))
+    return by_branch.get(best) or None
+
+
+def _errors_by_branch(error: ValidationError) -> dict[int, list[ValidationError]]:
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        by_branch.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
+    return by_branch
+
+
+def _unknown_keys(
+    error: ValidationError, root: Node, path: tuple[Any, ...], node: Node | None
+) -> Iterator[Finding]:
+    schema = error.schema
+    allowed = sorted(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    if not isinstance(node, Mapping):
+        return
+    for entry in node.entries:
+        name = entry.name
+        if name in allowed or any(p.search(name) for p in patterns) or entry.merged:
+            continue
+        guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ";"
+        fixes = (
+            (Fix(f"Rename to '{guess[0]}'", (TextEdit(entry.key.span, guess[0]),), preferred=True),)
+            if guess
+            else ()
+        )
+        yield Finding(
+            UNKNOWN_KEY,
+            Severity.WARNING,
+            f"unknown key '{name}' {_context(path)}{hint} Copilot ignores unknown keys",
+            entry.key.span,
+            path + (name,),
+            fixes=fixes,
+        )
+
+
+def _missing(error: ValidationError, root: Node, path: tuple[Any, ...]) -> Finding:
+    match = re.match(r"'(.*)' is a required property", error.message)
+    name = match.group(1) if match else error.message
+    if path:
+        anchor = _key_span(root, path)
+    else:
+        first = root.entries[0].key.span if isinstance(root, Mapping) and root.entries else root.span
+        anchor = first
+    return Finding(
+        "schema-required",
+        Severity.ERROR,
+        f"missing required key '{name}' {_context(path)}",
+        anchor,
+        path + (name,),
+    )
+
+
+def _enum(error: ValidationError, root: Node, path: tuple[Any, ...], node: Node | None) -> Finding:
+    options = [str(v) for v in error.validator_value]
+    value = str(error.instance)
+    close = difflib.get_close_matches(value, options, n=3, cutoff=0.4)
+    listed = ", ".join(options[:_MAX_LISTED]) + (", …" if len(options) > _MAX_LISTED else "")
+    fixes: tuple[Fix, ...] = ()
+    if isinstance(node, Scalar) and node.style is None:
+        fixes = tuple(
+            Fix(f"Change to '{c}'", (TextEdit(node.span, _yaml_text(c)),), preferred=i == 0)
+            for i, c in enumerate(close)
+        )
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    finding = _at_value(
+        root,
+        path,
+        node,
+        "schema-enum",
+        f"{_where(path)}{_quote(error.instance)} is not one of: {listed}{hint}",
+    )
+    return Finding(finding.code, finding.severity, finding.message, finding.span, finding.path, fixes=fixes)
+
+
+# --- ranges ------------------------------------------------------------------------------------
+
+
+def _at_value(root: Node, path: tuple[Any, ...], node: Node | None, code: str, message: str) -> Finding:
+    span = node.span if node is not None else root.span
+    if isinstance(node, (Mapping, Sequence)) and not node.flow:
+        # A whole block is too big to underline: point at its key instead.
+        span = _key_span(root, path) if path else Span(span.start, span.start)
+    elif isinstance(node, Scalar) and span.start == span.end and path:
+        span = _key_span(root, path)
+    return Finding(code, Severity.ERROR, message, span, path)
+
+
+def _key_span(root: Node, path: tuple[Any, ...]) -> Span:
+    parent = find(root, path[:-1])
+    last = path[-1]
+    if isinstance(parent, Mapping) and isinstance(last, str):
+        entry = parent.entry(last)
+        if entry is not None:
+            return entry.key.span
+    node = find(root, path)
+    return node.span if node is not None else root.span
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    return f"{dotted(path)}: " if path else ""
+
+
+def _context(path: tuple[Any, ...]) -> str:
+    if not path:
+        return "at the top level"
+    if len(path) == 2 and path[0] == "sidecars":
+        return f"in sidecar '{path[1]}'"
+    if len(path) == 3 and path[:2] == ("storage", "volumes"):
+        return f"in volume '{path[2]}'"
+    if len(path) == 2 and path[0] == "environments":
+        return f"in environment '{path[1]}'"
+    return f"in '{dotted(path)}'"
+
+
+def _describe(schema: Any, depth: int = 0) -> str:
+    """A few plain words for what ``schema`` accepts."""
+    if not isinstance(schema, dict):
+        return "a valid value"
+    schema = _deref(schema)
+    if id(schema) in _definition_names() and isinstance(schema.get("title"), str):
+        return str(schema["title"])
+    if id(schema) in _definition_names() and isinstance(schema.get("description"), str):
+        if not _accepted_types(schema) & {"object", "array"}:
+            # A reusable scalar definition (duration, port, platform, ...) is named by its own words.
+            return _phrase(schema["description"])
+    for key in ("anyOf", "oneOf"):
+        if key in schema and depth < 2:
+            parts = _dedupe([_describe(b, depth + 1) for b in schema[key]])
+            return ", or ".join(parts)
+    if "const" in schema:
+        return _quote(schema["const"])
+    if "enum" in schema:
+        values = [str(v) for v in schema["enum"]]
+        return "one of " + ", ".join(values[:_MAX_LISTED]) + (", …" if len(values) > _MAX_LISTED else "")
+    types = schema.get("type")
+    if isinstance(types, list):
+        if set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}:
+            return "a single value (text or number)"
+        return " or ".join(_type_words(t, schema) for t in types)
+    if isinstance(types, str):
+        return _type_words(types, schema)
+    if "properties" in schema:
+        return _type_words("object", schema)
+    if "pattern" in schema:
+        return _type_words("string", schema)
+    return "a valid value"
+
+
+def _phrase(description: str) -> str:
+    """The first sentence of a schema description as a lower-case noun phrase."""
+    first = re.split(r"(?<=[.!?])\s|:\s|\n", description.strip(), maxsplit=1)[0].rstrip(".")
+    first = first.replace("`", "")
+    word = first.split(" ", 1)[0]
+    return first if len(word) > 1 and word.isupper() else first[:1].lower() + first[1:]
+
+
+def _type_words(kind: str, schema: dict[str, Any]) -> str:
+    if kind == "object":
+        names = list(schema.get("properties", {}))
+        if names:
+            shown = " or ".join(names[:3]) if len(names) <= 3 else ", ".join(names[:3]) + ", …"
+            return f"a map with {shown}"
+        return "a map"
+    if kind == "array":
+        items = schema.get("items")
+        return f"a list of {_plural(_describe(items, 2))}" if isinstance(items, dict) else "a list"
+    if kind == "string":
+        examples = schema.get("examples")
+        if "pattern" in schema and isinstance(examples, list) and examples:
+            return "a value such as " + ", ".join(str(e) for e in examples[:3])
+        if "pattern" in schema:
+            return "a value in the accepted format"
+        return "a string"
+    return {
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "null": "empty",
+    }.get(kind, kind)
+
+
+def _plural(words: str) -> str:
+    for article in ("a ", "an "):
+        if words.startswith(article):
+            rest = words[len(article) :]
+            first, _, tail = rest.partition(" ")
+            return f"{first}s {tail}".strip() if not first.endswith("s") else rest
+    return words
+
+
+def _deref(schema: dict[str, Any]) -> dict[str, Any]:
+    seen = 0
+    while "$ref" in schema and seen < 20:
+        ref = schema["$ref"]
+        if not ref.startswith("#/"):
+            break
+        target: Any = load_schema()
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        schema = target if isinstance(target, dict) else {}
+        seen += 1
+    return schema
+
+
+def _accepted_types(schema: Any) -> set[str]:
+    if not isinstance(schema, dict):
+        return set()
+    schema = _deref(schema)
+    types = schema.get("type")
+    if isinstance(types, str):
+        return {"number", "integer"} if types == "number" else {types}
+    if isinstance(types, list):
+        out = set(types)
+        return out | {"integer"} if "number" in out else out
+    out = set()
+    for key in ("anyOf", "oneOf"):
+        for branch in schema.get(key, ()):
+            out |= _accepted_types(branch)
+    if out:
+        return out
+    if "properties" in schema or "additionalProperties" in schema or "required" in schema:
+        return {"object"}
+    if "items" in schema:
+        return {"array"}
+    if "enum" in schema or "const" in schema:
+        values = schema.get("enum", [schema.get("const")])
+        return {_json_type(v) for v in values}
+    if "pattern" in schema:
+        return {"string"}
+    return {"object", "array", "string", "number", "integer", "boolean", "null"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _describe_value(value: Any) -> str:
+    kind = _json_type(value)
+    if kind == "object":
+        return "a map"
+    if kind == "array":
+        return "a list"
+    if kind == "null":
+        return "an empty value"
+    return _quote(value)
+
+
+def _quote(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def _yaml_text(value: str) -> str:
+    """Write a replacement value so YAML reads it back as the same string."""
+    from .yaml_map import resolve_plain
+
+    return (
+        value
+        if resolve_plain(value) == value and not re.search(r"[:#\[\]{},&*!|>'\"%@`]", value)
+        else ("'" + value.replace("'", "''") + "'")
+    )
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
