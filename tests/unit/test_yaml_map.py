@@ -149,7 +149,7 @@ def test_syntax_error_keeps_what_was_parsed_before_it() -> None:
 
 def _billion_laughs() -> str:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     return "\n".join(lines) + "\n"
 

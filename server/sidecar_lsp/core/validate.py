@@ -283,10 +283,13 @@ def _describe(schema: Any, depth: int = 0) -> str:
     schema = _deref(schema)
     if id(schema) in _definition_names() and isinstance(schema.get("title"), str):
         return str(schema["title"])
-    if id(schema) in _definition_names() and isinstance(schema.get("description"), str):
-        if not _accepted_types(schema) & {"object", "array"}:
-            # A reusable scalar definition (duration, port, platform, ...) is named by its own words.
-            return _phrase(schema["description"])
+    is_scalar_definition = id(schema) in _definition_names() and not _accepted_types(schema) & {
+        "object",
+        "array",
+    }
+    if is_scalar_definition and isinstance(schema.get("description"), str):
+        # A reusable scalar definition (duration, port, platform, ...) is named by its own words.
+        return _phrase(schema["description"])
     for key in ("anyOf", "oneOf"):
         if key in schema and depth < 2:
             parts = _dedupe([_describe(b, depth + 1) for b in schema[key]])

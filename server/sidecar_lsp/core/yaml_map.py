@@ -160,7 +160,7 @@ def parse(text: str) -> ParsedDocument:
 
 
 _FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|[ \t])#[^\n]*""", re.MULTILINE)
-_COMPACT_DASHES = re.compile(r"^[ \t]*(?:-[ \t]+){%d}" % MAX_DEPTH, re.MULTILINE)
+_COMPACT_DASHES = re.compile(rf"^[ \t]*(?:-[ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
 
 
 def _too_deep_offset(text: str) -> int | None:
