@@ -1,0 +1,203 @@
+"""Schema errors mapped to the exact range, with plain words and the right severity."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.model import Finding, Severity, Span
+from sidecar_lsp.core.validate import schema_findings
+from sidecar_lsp.core.yaml_map import parse
+
+SERVICE = """\
+name: api
+type: Load Balanced Web Service
+image:
+  location: nginx
+  port: 80
+http:
+  path: /
+"""
+
+
+def schema_only(text: str, **options: bool) -> list[Finding]:
+    return schema_findings(parse(text), **options)
+
+
+@pytest.mark.parametrize(
+    ("tail", "code", "severity", "span", "message"),
+    [
+        (
+            "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n",
+            "schema-unknown-key",
+            Severity.WARNING,
+            Span.of(10, 4, 10, 15),
+            "unknown key 'mount_point' in sidecar 'nginx'; did you mean 'mount_points'? Copilot ignores unknown keys",
+        ),
+        (
+            "logging:\n  enable_metadata: true\n",
+            "schema-unknown-key",
+            Severity.WARNING,
+            Span.of(8, 2, 8, 17),
+            "unknown key 'enable_metadata' in 'logging'; did you mean 'enableMetadata'? Copilot ignores unknown keys",
+        ),
+        (
+            "storage:\n  volumes:\n    v:\n      path: /a\n      efs:\n        id: fs-1\n        root_directory: /x\n",
+            "schema-unknown-key",
+            Severity.WARNING,
+            Span.of(13, 8, 13, 22),
+            "unknown key 'root_directory' in 'storage.volumes.v.efs'; did you mean 'root_dir'? Copilot ignores unknown keys",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image:\n      build: x\n      context: y\n",
+            "schema-unknown-key",
+            Severity.WARNING,
+            Span.of(11, 6, 11, 13),
+            "unknown key 'context' in 'sidecars.nginx.image'",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      retries: two\n",
+            "schema-type",
+            Severity.ERROR,
+            Span.of(11, 15, 11, 18),
+            "sidecars.nginx.healthcheck.retries: expected a whole number, got 'two'",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      interval: 10\n",
+            "schema-type",
+            Severity.ERROR,
+            Span.of(11, 16, 11, 18),
+            "sidecars.nginx.healthcheck.interval: expected ",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image: [a]\n",
+            "schema-type",
+            Severity.ERROR,
+            Span.of(9, 11, 9, 14),
+            "sidecars.nginx.image: expected ",
+        ),
+        (
+            "storage:\n  ephemeral: 10\n",
+            "schema-range",
+            Severity.ERROR,
+            Span.of(8, 13, 8, 15),
+            "storage.ephemeral: 10 must be between 20 and 200",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image: x\n    port: 70000\n",
+            "schema-range",
+            Severity.ERROR,
+            Span.of(10, 10, 10, 15),
+            "sidecars.nginx.port: 70000 must be between 0 and 65535",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image: x\n    depends_on:\n      api: ready\n",
+            "schema-format",
+            Severity.ERROR,
+            Span.of(11, 11, 11, 16),
+            "got 'ready'",
+        ),
+        (
+            "environments:\n  prod:\n    sidecars:\n      nginx:\n        image: x\n        port: 80/http\n",
+            "schema-format",
+            Severity.ERROR,
+            Span.of(12, 14, 12, 21),
+            "environments.prod.sidecars.nginx.port: expected ",
+        ),
+        (
+            "sidecars: []\n",
+            "schema-type",
+            Severity.ERROR,
+            Span.of(7, 10, 7, 12),
+            "sidecars: expected a map, got a list",
+        ),
+        (
+            "sidecars:\n  nginx:\n    image: x\n    mount_points:\n      - source_volume: v\n        path: /a b\n",
+            "schema-format",
+            Severity.ERROR,
+            Span.of(12, 14, 12, 18),
+            "sidecars.nginx.mount_points[0].path: expected ",
+        ),
+    ],
+)
+def test_schema_problem_is_placed_and_worded(
+    tail: str, code: str, severity: Severity, span: Span, message: str
+) -> None:
+    findings = schema_only(SERVICE + tail)
+    assert [(f.code, f.severity, f.span) for f in findings] == [(code, severity, span)]
+    assert message in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "sidecars:\n  nginx:\n    image: x\n    essential: yes\n",  # YAML 1.1 boolean
+        "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      interval: ${INTERVAL}\n",  # ${VAR} in a pattern field
+        "sidecars:\n  nginx:\n    image: public.ecr.aws/nginx:${TAG}\n    port: 80\n",
+        "variables:\n  DEBUG: true\n  PORT: 8080\n  MODE: on\n",  # any scalar where Copilot reads a string
+        "sidecars:\n  nginx:\n    image: x\n    port: 2000/UDP\n    depends_on:\n      api: HEALTHY\n",
+        "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      interval: 1m30s\n      timeout: 2.5s\n      start_period: 500ms\n",
+        "http:\n  path: ''\n",
+    ],
+)
+def test_what_copilot_accepts_is_not_flagged(tail: str) -> None:
+    text = SERVICE + tail if not tail.startswith("http:") else SERVICE.replace("http:\n  path: /\n", tail)
+    assert schema_only(text) == []
+
+
+def test_missing_required_key_points_at_the_parent() -> None:
+    findings = schema_only("type: Backend Service\nimage:\n  location: x\n")
+    assert [(f.code, f.span, f.message) for f in findings] == [
+        ("schema-required", Span.of(0, 0, 0, 4), "missing required key 'name' at the top level")
+    ]
+
+
+def test_missing_key_in_a_nested_map_points_at_its_key() -> None:
+    findings = schema_only(
+        SERVICE + "sidecars:\n  nginx:\n    image: x\n    mount_points:\n      - path: /a\n"
+    )
+    required = [f for f in findings if f.code == "schema-required"]
+    assert required == [] or required[0].span.start.line == 11
+
+
+def test_bad_type_value_suggests_and_fixes() -> None:
+    (finding,) = schema_only("name: x\ntype: Load Balanced Service\n")
+    assert finding.code == "schema-enum"
+    assert finding.span == Span.of(1, 6, 1, 27)
+    assert "did you mean 'Load Balanced Web Service'?" in finding.message
+    assert finding.fixes[0].edits[0].new_text == "Load Balanced Web Service"
+
+
+def test_unknown_key_has_a_rename_fix() -> None:
+    (finding,) = schema_only(SERVICE + "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n")
+    (edit,) = finding.fixes[0].edits
+    assert (edit.span, edit.new_text) == (Span.of(10, 4, 10, 15), "mount_points")
+
+
+def test_list_at_the_top_gives_one_finding() -> None:
+    (finding,) = schema_only("- a\n- b\n")
+    assert finding.message == "a Copilot manifest is a map of keys such as 'name' and 'type', not a list"
+
+
+def test_unknown_keys_can_be_turned_off() -> None:
+    text = SERVICE + "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n"
+    assert schema_only(text, unknown_keys=False) == []
+    assert [f.code for f in analyze(text, Options(unknown_keys=False)).findings] == []
+
+
+def test_worker_image_only_in_an_environment_is_not_an_error() -> None:
+    text = "name: w\ntype: Worker Service\nenvironments:\n  test:\n    image:\n      location: x\n"
+    assert schema_only(text) == []
+
+
+def test_other_yaml_is_left_alone() -> None:
+    workflow = "on:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+    analysis = analyze(workflow)
+    assert (analysis.kind, analysis.findings) == (None, [])
+
+
+def test_environment_and_pipeline_manifests_are_recognised() -> None:
+    assert analyze("name: test\ntype: Environment\n").kind == "Environment"
+    pipeline = "name: p\nversion: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: x\nstages:\n  - name: test\n"
+    analysis = analyze(pipeline)
+    assert (analysis.kind, [f for f in analysis.findings if f.severity is Severity.ERROR]) == ("Pipeline", [])
