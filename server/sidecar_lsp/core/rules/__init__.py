@@ -1,14 +1,150 @@
 """Cross-field rules: what Copilot checks after decoding, and what it should have checked.
 
-Placeholder until the cross-field rules land: no findings.
+Copilot validates a workload once per target environment, after merging ``environments.<env>``
+over the base (reference §1.8, §4.8). :func:`run_rules` does the same: it checks the base alone and
+each merged environment, then reports every problem once:
+
+* a problem found in the base is reported as is (it breaks every environment that does not fix it);
+* a problem found only in some environments is prefixed ``in environment 'prod': ``;
+* a problem of the base that *every* listed environment fixes (corpus trap 1: the image is given only
+  in ``environments.test``) only breaks a deployment to an environment without an override, so it is
+  demoted to a hint that says so.
+
+Findings are the same problem when code, span and message agree.
 """
 
 from __future__ import annotations
 
-from ..model import Finding
-from ..yaml_map import ParsedDocument
+from ..kinds import WORKLOAD_TYPES, manifest_kind
+from ..merge import base_without_environments, merge_all
+from ..model import Finding, Severity
+from ..yaml_map import Mapping, ParsedDocument
+from . import (  # noqa: F401  (importing a rule module registers its rules)
+    containers,
+    dependencies,
+    document,
+    platform,
+    ports,
+    storage,
+    targets,
+)
+from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
+
+__all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload"]
+
+UNLISTED_PREFIX = "for environments without an override (every environment under 'environments' fixes this): "
 
 
-def run_rules(document: ParsedDocument) -> list[Finding]:
+def check_workload(workload: Workload, *, per_environment: bool = True) -> list[Finding]:
+    """Run every rule that applies to the workload's type."""
+    findings: list[Finding] = []
+    for rule in RULES.values():
+        if workload.kind in rule.kinds and rule_scope(rule) == per_environment:
+            findings.extend(rule.check(workload))
+    return findings
+
+
+def rule_scope(rule: Rule) -> bool:
+    """True for rules run per merged environment; False for rules that read the whole document once."""
+    return rule.code not in document.DOCUMENT_RULES
+
+
+def run_rules(document_: ParsedDocument) -> list[Finding]:
     """Every cross-field finding for the document (base and each merged environment)."""
-    return []
+    root = document_.root
+    kind = manifest_kind(root)
+    if not isinstance(root, Mapping) or kind not in WORKLOAD_TYPES:
+        return []
+    paths = NodePaths(root)
+    findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
+    base_findings = check_workload(
+        Workload(base_without_environments(root), kind, None, paths, document_.lines)
+    )
+    per_env: list[tuple[str, list[Finding]]] = []
+    for merged in merge_all(root):
+        env_findings = check_workload(Workload(merged.root, kind, merged.name, paths, document_.lines))
+        per_env.append((merged.name, merged.findings + env_findings))
+    findings.extend(combine(base_findings, per_env))
+    return _unique(findings)
+
+
+def _identity(finding: Finding) -> tuple[str, object, str]:
+    return finding.code, finding.span, finding.message
+
+
+def combine(base: list[Finding], per_env: list[tuple[str, list[Finding]]]) -> list[Finding]:
+    """Merge the base's and each environment's findings into one list, each problem once."""
+    envs_with: dict[tuple[str, object, str], list[str]] = {}
+    first: dict[tuple[str, object, str], Finding] = {}
+    for env, findings in per_env:
+        for finding in findings:
+            key = _identity(finding)
+            first.setdefault(key, finding)
+            names = envs_with.setdefault(key, [])
+            if env not in names:
+                names.append(env)
+    result: list[Finding] = []
+    base_keys: set[tuple[str, object, str]] = set()
+    for finding in base:
+        key = _identity(finding)
+        base_keys.add(key)
+        if per_env and key not in envs_with:
+            result.append(_demoted(finding))
+        else:
+            result.append(finding)
+    for key, finding in first.items():
+        if key not in base_keys:
+            result.append(_in_environments(finding, envs_with[key]))
+    return result
+
+
+def _demoted(finding: Finding) -> Finding:
+    return Finding(
+        finding.code,
+        Severity.HINT,
+        UNLISTED_PREFIX + finding.message,
+        finding.span,
+        finding.path,
+        finding.related,
+        finding.fixes,
+    )
+
+
+def _in_environments(finding: Finding, envs: list[str]) -> Finding:
+    quoted = [f"'{env}'" for env in envs]
+    if len(quoted) == 1:
+        prefix = f"in environment {quoted[0]}: "
+    else:
+        prefix = f"in environments {', '.join(quoted[:-1])} and {quoted[-1]}: "
+    return Finding(
+        finding.code,
+        finding.severity,
+        prefix + finding.message,
+        finding.span,
+        finding.path,
+        finding.related,
+        finding.fixes,
+    )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, object, str]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = _identity(finding)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def strip_environment_prefix(message: str) -> str:
+    """The message without the ``in environment 'x': `` prefix (for comparing findings)."""
+    for marker in ("in environment '", "in environments '"):
+        if message.startswith(marker):
+            head, sep, rest = message.partition("': ")
+            if sep:
+                return rest
+    if message.startswith(UNLISTED_PREFIX):
+        return message[len(UNLISTED_PREFIX) :]
+    return message

@@ -1,0 +1,29 @@
+"""Copilot's ``${VAR}`` interpolation and JSON-array conversion (reference §4.9), as pure text facts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
+"""``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
+
+
+def variables_in(text: str) -> list[str]:
+    """The names Copilot would substitute in ``text`` (escaped ``\\${X}`` excluded)."""
+    return [match.group(2) for match in VARIABLE.finditer(text) if not match.group(1)]
+
+
+def becomes_list(text: str) -> bool:
+    """Whether Copilot turns this string into a YAML sequence: a non-empty JSON array of strings.
+
+    The caller excludes literal block scalars (``|``), which Copilot leaves alone.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("["):
+        return False
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return False
+    return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)

@@ -1,0 +1,184 @@
+"""``environments.<env>`` merged over the base, the way Copilot's ``ApplyEnv`` does it, on trees.
+
+Copilot validates a workload once per target environment, after merging the override into the
+base with mergo and its transformers (reference §4.8). This module does the same on the
+``yaml_map`` tree instead of on decoded structs, so that every node of the merged tree is still a
+node of the document: a value written in the override keeps the override's span, everything else
+keeps the base's. Only the maps that combine both sides are new ``Mapping`` objects (with the
+base's span, or the override's when the base had none).
+
+Semantics (reference §4.8):
+
+* scalars: the override wins whenever it is set (``false``, ``0`` and ``""`` count as set; null does not);
+* lists: replaced whole (an explicit ``[]`` empties the list);
+* free-form string maps (``variables``, ``secrets``, ``labels``, ``depends_on``, ...): upsert per key,
+  each value replaced whole;
+* everything else that is a map on both sides (structs, ``sidecars``, ``storage.volumes``): merged per
+  field, recursively;
+* a value whose shape differs between base and override (``http: false`` vs a map, ``count: 1`` vs a
+  map, string vs map image) is replaced whole: Copilot's "oneOf" transformers clear the other variant;
+* the oneOf pairs inside one map are cleared too: main ``image`` build/location, ``count`` spot vs
+  autoscaling, ``efs`` uid/gid vs id/root_dir/auth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Finding, Related, Severity
+from .yaml_map import Entry, Mapping, Node, Scalar
+
+ENVIRONMENTS_KEY = "environments"
+
+WHOLE_VALUE_MAPS = frozenset(
+    {"variables", "secrets", "labels", "depends_on", "destination", "secretOptions", "args", "tags"}
+)
+"""Maps of Go type ``map[string]T``: mergo upserts keys and replaces each value whole."""
+
+_COUNT_AUTOSCALING = (
+    "range",
+    "cpu_percentage",
+    "memory_percentage",
+    "requests",
+    "response_time",
+    "queue_delay",
+)
+_EFS_MANAGED = ("uid", "gid")
+_EFS_BYO = ("id", "root_dir", "auth")
+
+
+@dataclass
+class MergedEnvironment:
+    """One environment's view of the manifest: the merged tree and what went wrong merging."""
+
+    name: str
+    root: Mapping
+    findings: list[Finding] = field(default_factory=list)
+
+
+def is_null(node: Node | None) -> bool:
+    """Whether a node is absent or an explicit YAML null (Copilot treats both as "not set")."""
+    return node is None or (isinstance(node, Scalar) and node.value is None)
+
+
+def environment_names(root: Node | None) -> list[str]:
+    """The environments an override is written for, in document order (null overrides are skipped,
+    as ``ApplyEnv`` skips them)."""
+    if not isinstance(root, Mapping):
+        return []
+    environments = root.get(ENVIRONMENTS_KEY)
+    if not isinstance(environments, Mapping):
+        return []
+    return [entry.name for entry in environments.entries if isinstance(entry.value, Mapping)]
+
+
+def base_without_environments(root: Mapping) -> Mapping:
+    """The base manifest alone (what a deployment to an environment without an override reads)."""
+    entries = [entry for entry in root.entries if entry.name != ENVIRONMENTS_KEY]
+    return Mapping(root.span, root.tag, root.anchor, entries, root.flow)
+
+
+def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
+    """The manifest as Copilot validates it for ``env``, or None when there is no override for it."""
+    if not isinstance(root, Mapping):
+        return None
+    environments = root.get(ENVIRONMENTS_KEY)
+    override = environments.get(env) if isinstance(environments, Mapping) else None
+    if not isinstance(override, Mapping):
+        return None
+    merger = _Merger(env)
+    # An override has the top level's keys minus name, type and environments (Copilot drops them).
+    own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
+    override = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
+    merged = merger.merge_mapping(base_without_environments(root), override, ())
+    return MergedEnvironment(env, merged, merger.findings)
+
+
+def merge_all(root: Node | None) -> list[MergedEnvironment]:
+    """Every environment override merged over the base, in document order."""
+    merged = (merge_environment(root, env) for env in environment_names(root))
+    return [item for item in merged if item is not None]
+
+
+class _Merger:
+    def __init__(self, env: str) -> None:
+        self.env = env
+        self.findings: list[Finding] = []
+
+    def merge(self, base: Node | None, override: Node | None, path: tuple[str, ...]) -> Node | None:
+        if is_null(override):
+            return base
+        if base is None or is_null(base):
+            return override
+        assert override is not None
+        if isinstance(base, Mapping) and isinstance(override, Mapping):
+            if path and path[-1] in WHOLE_VALUE_MAPS:
+                return self.upsert(base, override)
+            return self.merge_mapping(base, override, path)
+        # Scalars and lists: the override wins; a change of shape clears the other variant.
+        return override
+
+    def upsert(self, base: Mapping, override: Mapping) -> Mapping:
+        replaced = {entry.name: entry for entry in override.entries if not is_null(entry.value)}
+        entries = [replaced.pop(entry.name, entry) for entry in base.entries]
+        entries.extend(entry for entry in override.entries if entry.name in replaced)
+        return Mapping(base.span, base.tag, base.anchor, entries, base.flow)
+
+    def merge_mapping(self, base: Mapping, override: Mapping, path: tuple[str, ...]) -> Mapping:
+        cleared = self.cleared_keys(base, override, path)
+        overrides = {entry.name: entry for entry in override.entries}
+        entries: list[Entry] = []
+        for entry in base.entries:
+            if entry.name in cleared:
+                continue
+            other = overrides.pop(entry.name, None)
+            if other is None:
+                entries.append(entry)
+                continue
+            value = self.merge(entry.value, other.value, (*path, entry.name))
+            assert value is not None
+            # The key keeps the base's span (the definition); a replaced value carries the override's.
+            key = other.key if value is other.value and is_null(entry.value) else entry.key
+            entries.append(Entry(key, value, entry.merged))
+        entries.extend(entry for entry in overrides.values() if not is_null(entry.value))
+        return Mapping(base.span, base.tag, base.anchor, entries, base.flow)
+
+    def cleared_keys(self, base: Mapping, override: Mapping, path: tuple[str, ...]) -> set[str]:
+        """Keys of ``base`` that a oneOf transformer clears because ``override`` set the other variant."""
+        set_keys = {entry.name for entry in override.entries if not is_null(entry.value)}
+        if path == ("image",):
+            if {"build", "location"} <= set_keys:
+                self.report_both_image_sources(override)
+            if "build" in set_keys:
+                return {"location"}
+            if "location" in set_keys:
+                return {"build"}
+            return set()
+        if path == ("count",):
+            if "spot" in set_keys:
+                return set(_COUNT_AUTOSCALING) | {"cooldown"}
+            if set_keys & set(_COUNT_AUTOSCALING):
+                return {"spot"}
+            return set()
+        if len(path) == 4 and path[:2] == ("storage", "volumes") and path[3] == "efs":
+            if set_keys & set(_EFS_MANAGED):
+                return set(_EFS_BYO)
+            if set_keys & set(_EFS_BYO):
+                return set(_EFS_MANAGED)
+        return set()
+
+    def report_both_image_sources(self, override: Mapping) -> None:
+        build = override.entry("build")
+        location = override.entry("location")
+        assert build is not None and location is not None
+        self.findings.append(
+            Finding(
+                "I3",
+                Severity.ERROR,
+                "invalid manifest: image.build is mutually exclusive with image.location and shouldn't be "
+                "specified at the same time; keep only one of them in this environment's override",
+                location.key.span,
+                path=(ENVIRONMENTS_KEY, self.env, "image", "location"),
+                related=(Related(build.key.span, "image.build is also set here"),),
+            )
+        )

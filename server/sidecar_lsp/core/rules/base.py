@@ -1,0 +1,378 @@
+"""What every rule needs: the registry, and a view of one (merged) workload tree.
+
+A rule is a small function ``check(workload) -> Iterable[Finding]`` registered with :func:`rule`
+under a stable code. Rules read the tree through :class:`Workload`, which answers the questions
+Copilot's validator asks (the main container's name, the sidecars, whether FireLens is on, the
+platform, ...) and turns nodes into findings with the right severity and manifest path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..kinds import WORKLOAD_TYPES
+from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, iter_nodes
+
+LBWS = "Load Balanced Web Service"
+BACKEND = "Backend Service"
+WORKER = "Worker Service"
+RDWS = "Request-Driven Web Service"
+STATIC_SITE = "Static Site"
+JOB = "Scheduled Job"
+
+SIDECAR_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})
+"""Workload types with ``sidecars``, ``logging``, ``storage`` and container dependencies."""
+ALL_WORKLOADS = frozenset(WORKLOAD_TYPES)
+
+FIRELENS_CONTAINER = "firelens_log_router"
+OTEL_CONTAINER = "aws-otel-collector"
+
+WINDOWS_OS_FAMILIES = frozenset(
+    {
+        "windows",
+        "windows_server_2019_core",
+        "windows_server_2019_full",
+        "windows_server_2022_core",
+        "windows_server_2022_full",
+    }
+)
+ARM_ARCHITECTURES = frozenset({"arm", "arm64"})
+
+Check = Callable[["Workload"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    kinds: frozenset[str]
+    """Workload types the rule applies to."""
+    copilot: bool
+    """True when Copilot itself enforces the rule; False for checks only this server makes."""
+    check: Check
+
+
+RULES: dict[str, Rule] = {}
+"""Every rule this package runs, by code (filled in by the rule modules as they are imported)."""
+
+SCHEMA_RULES: dict[str, str] = {
+    "S6": "Mount point path characters",
+    "S7": "Sidecar port has more than one '/'",
+    "S8": "Sidecar port protocol is not tcp or udp",
+    "S9": "Sidecar port number is not 0-65535",
+    "S11": "Sidecar depends_on status",
+    "S12": "Sidecar env_file extension",
+    "L1": "Logging env_file extension",
+    "D5": "Main image depends_on status",
+    "P4": "NLB port syntax and protocol",
+    "I4": "Top-level env_file extension",
+    "W1": "Platform string format",
+    "W2": "Platform string value",
+    "V1": "Ephemeral storage size",
+    "V8": "EFS root_dir characters",
+}
+"""Copilot rules that the JSON schema reports exactly (a pattern, enum or range on one value); no rule
+here repeats them."""
+
+
+def rule(
+    code: str,
+    severity: Severity,
+    title: str,
+    *,
+    kinds: frozenset[str] = SIDECAR_KINDS,
+    copilot: bool = True,
+) -> Callable[[Check], Check]:
+    """Register ``check`` under ``code``."""
+
+    def register(check: Check) -> Check:
+        assert code not in RULES, f"duplicate rule code {code}"
+        RULES[code] = Rule(code, severity, title, kinds, copilot, check)
+        return check
+
+    return register
+
+
+# --- reading scalars the way Copilot decodes them ---------------------------------------------
+
+_YAML11_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}
+_YAML11_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}
+
+
+def is_set(node: Node | None) -> bool:
+    """A pointer field is set when the key is present with a non-null value."""
+    return node is not None and not (isinstance(node, Scalar) and node.value is None)
+
+
+def text_of(node: Node | None) -> str | None:
+    """The string Copilot reads from a scalar string field, or None when unset or not a scalar."""
+    if isinstance(node, Scalar) and node.value is not None:
+        return node.text
+    return None
+
+
+def int_of(node: Node | None) -> int | None:
+    """An integer field's value (a quoted number is a schema error; read it anyway)."""
+    if not isinstance(node, Scalar) or isinstance(node.value, bool):
+        return None
+    if isinstance(node.value, int):
+        return node.value
+    if isinstance(node.value, str) and node.value.strip().isdigit():
+        return int(node.value.strip())
+    return None
+
+
+def bool_of(node: Node | None) -> bool | None:
+    """A ``*bool`` field's value; yaml.v3 also accepts the YAML 1.1 words (``yes``, ``on``, ...)."""
+    if not isinstance(node, Scalar):
+        return None
+    if isinstance(node.value, bool):
+        return node.value
+    if node.style is None and node.raw in _YAML11_TRUE:
+        return True
+    if node.style is None and node.raw in _YAML11_FALSE:
+        return False
+    return None
+
+
+def mapping(node: Node | None) -> Mapping | None:
+    return node if isinstance(node, Mapping) else None
+
+
+def sequence_items(node: Node | None) -> list[Node]:
+    return list(node.items) if isinstance(node, Sequence) else []
+
+
+def key_or_node_span(entry: Entry | None, node: Node) -> Span:
+    """Where to point for a missing or empty value: its key when there is one."""
+    return entry.key.span if entry is not None else node.span
+
+
+# --- the workload view ------------------------------------------------------------------------
+
+
+class NodePaths:
+    """Where each node of the document is written, as a manifest path (keys included)."""
+
+    def __init__(self, root: Node | None) -> None:
+        self.root = root
+        self._paths: dict[int, tuple[str | int, ...]] = {}
+        for path, node in iter_nodes(root):
+            self._paths.setdefault(id(node), path)
+            if isinstance(node, Mapping):
+                for entry in node.entries:
+                    if not entry.merged:
+                        self._paths.setdefault(id(entry.key), (*path, entry.name))
+
+    def of(self, node: Node | None, fallback: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
+        if node is None:
+            return fallback
+        return self._paths.get(id(node), fallback)
+
+
+@dataclass(frozen=True)
+class Container:
+    """A container of the task: the main one, a sidecar, or FireLens."""
+
+    name: str
+    definition: Node | None
+    """Where the name is written: the ``name`` value or the sidecar key (None for FireLens)."""
+    config: Mapping | None
+    """The sidecar's map, or the main ``image`` map."""
+    essential: bool
+    is_main: bool = False
+
+    def depends_on(self) -> Mapping | None:
+        return mapping(self.config.get("depends_on")) if self.config else None
+
+    def has_healthcheck(self) -> bool:
+        return self.config is not None and is_set(self.config.get("healthcheck"))
+
+
+class Workload:
+    """One workload tree as Copilot validates it: the base, or the base merged with one environment."""
+
+    def __init__(
+        self, root: Mapping, kind: str, env: str | None, paths: NodePaths, lines: list[str] | None = None
+    ) -> None:
+        self.root = root
+        self.kind = kind
+        self.env = env
+        self.paths = paths
+        self.lines = lines or []
+
+    # --- navigation
+
+    def get(self, *path: str | int) -> Node | None:
+        node: Node | None = self.root
+        for part in path:
+            if isinstance(node, Mapping) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node.items):
+                node = node.items[part]
+            else:
+                return None
+        return node
+
+    def entry(self, *path: str) -> Entry | None:
+        parent = self.get(*path[:-1])
+        return parent.entry(path[-1]) if isinstance(parent, Mapping) else None
+
+    # --- facts
+
+    @property
+    def name_node(self) -> Scalar | None:
+        node = self.root.get("name")
+        return node if isinstance(node, Scalar) else None
+
+    @property
+    def name(self) -> str | None:
+        return text_of(self.name_node)
+
+    def sidecar_entries(self) -> list[Entry]:
+        """Every ``sidecars.<name>`` entry (including null ones), in document order."""
+        if self.kind not in SIDECAR_KINDS:
+            return []
+        sidecars = mapping(self.root.get("sidecars"))
+        return list(sidecars.entries) if sidecars else []
+
+    def sidecars(self) -> list[tuple[Entry, Mapping]]:
+        """Sidecars that have a configuration map."""
+        return [(entry, entry.value) for entry in self.sidecar_entries() if isinstance(entry.value, Mapping)]
+
+    def sidecar(self, name: str) -> Entry | None:
+        for entry in self.sidecar_entries():
+            if entry.name == name:
+                return entry
+        return None
+
+    def logging_enabled(self) -> bool:
+        """``!Logging.IsEmpty()``: any field but ``retention`` set adds the FireLens container."""
+        logging = mapping(self.root.get("logging"))
+        if logging is None or self.kind not in SIDECAR_KINDS:
+            return False
+        fields: tuple[str, ...] = (
+            "image",
+            "destination",
+            "enableMetadata",
+            "secretOptions",
+            "configFilePath",
+        )
+        fields = (*fields, "variables", "secrets", "env_file")
+        return any(is_set(logging.get(field)) for field in fields)
+
+    def tracing_enabled(self) -> bool:
+        return is_set(self.get("observability", "tracing"))
+
+    def platform(self) -> tuple[str, str] | None:
+        """``(os, arch)`` lower-cased, from the string or the map form; None when unset or unreadable."""
+        node = self.root.get("platform")
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            parts = node.value.lower().split("/")
+            return (parts[0], parts[1]) if len(parts) == 2 else None
+        if isinstance(node, Mapping):
+            os_family = text_of(node.get("osfamily"))
+            arch = text_of(node.get("architecture"))
+            if os_family is not None and arch is not None:
+                return os_family.lower(), arch.lower()
+        return None
+
+    def is_windows(self) -> bool:
+        platform = self.platform()
+        return platform is not None and platform[0] in WINDOWS_OS_FAMILIES
+
+    def is_arm(self) -> bool:
+        platform = self.platform()
+        return platform is not None and platform[1] in ARM_ARCHITECTURES
+
+    def main_image(self) -> Mapping | None:
+        return mapping(self.root.get("image"))
+
+    def main_port(self) -> Scalar | None:
+        image = self.main_image()
+        port = image.get("port") if image else None
+        return port if isinstance(port, Scalar) and port.value is not None else None
+
+    def containers(self) -> dict[str, Container]:
+        """Copilot's ``containerDependencies``: main, FireLens (when logging is on), then sidecars."""
+        containers: dict[str, Container] = {}
+        if self.name is not None:
+            containers[self.name] = Container(self.name, self.name_node, self.main_image(), True, True)
+        if self.logging_enabled():
+            containers[FIRELENS_CONTAINER] = Container(FIRELENS_CONTAINER, None, None, False)
+        for entry, config in self.sidecars():
+            essential = bool_of(config.get("essential"))
+            containers[entry.name] = Container(entry.name, entry.key, config, essential is None or essential)
+        return containers
+
+    def http_rules(self) -> Iterator[tuple[tuple[str | int, ...], Mapping]]:
+        """The ALB routing rules (``http`` itself, then each ``additional_rules`` item) with their paths."""
+        http = mapping(self.root.get("http"))
+        if http is None or self.kind not in (LBWS, BACKEND):
+            return
+        yield ("http",), http
+        for index, item in enumerate(sequence_items(http.get("additional_rules"))):
+            if isinstance(item, Mapping):
+                yield ("http", "additional_rules", index), item
+
+    def nlb_listeners(self) -> Iterator[tuple[tuple[str | int, ...], Mapping]]:
+        nlb = mapping(self.root.get("nlb"))
+        if nlb is None or self.kind != LBWS or not nlb.entries:
+            return
+        yield ("nlb",), nlb
+        for index, item in enumerate(sequence_items(nlb.get("additional_listeners"))):
+            if isinstance(item, Mapping):
+                yield ("nlb", "additional_listeners", index), item
+
+    # --- findings
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        at: Node | Span,
+        *,
+        related: Iterable[Related] = (),
+        fixes: Iterable[Fix] = (),
+        path: tuple[str | int, ...] = (),
+    ) -> Finding:
+        """A finding of rule ``code`` at a node (or span), with the path where that node is written."""
+        span = at if isinstance(at, Span) else at.span
+        where = path if isinstance(at, Span) else self.paths.of(at, path)
+        return Finding(code, RULES[code].severity, message, span, where, tuple(related), tuple(fixes))
+
+    def related(self, node: Node | None, message: str) -> tuple[Related, ...]:
+        return (Related(node.span, message),) if node is not None else ()
+
+    def delete_entry_fixes(self, entry: Entry, title: str) -> tuple[Fix, ...]:
+        """A fix deleting ``key: value`` (whole lines for a block entry), or none when that is unsafe."""
+        edit = delete_entry_edit(self.lines, entry)
+        return (Fix(title, (edit,), preferred=True),) if edit else ()
+
+
+def delete_entry_edit(lines: list[str], entry: Entry) -> TextEdit | None:
+    """Delete a block mapping entry with its lines (comments on other lines stay untouched).
+
+    Only when the key starts its line and nothing else follows the value on its last line;
+    flow maps (``{a: 1, b: 2}``) are left alone rather than risk breaking them.
+    """
+    start, end = entry.key.span.start, entry.value.span.end
+    if start.line >= len(lines) or end.line >= len(lines):
+        return None
+    if lines[start.line][: start.col].strip(" -"):
+        return None
+    if lines[start.line][: start.col].strip():
+        return None  # the first key of a list item ("- key: v"): deleting it would break the item
+    rest = lines[end.line][end.col :].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    if end.line + 1 < len(lines):
+        return TextEdit(Span(Pos(start.line, 0), Pos(end.line + 1, 0)), "")
+    if start.line == 0:
+        return TextEdit(Span(Pos(0, 0), Pos(end.line, len(lines[end.line]))), "")
+    # The entry ends the file: take the newline before it instead of one after it.
+    previous = start.line - 1
+    return TextEdit(Span(Pos(previous, len(lines[previous])), Pos(end.line, len(lines[end.line]))), "")

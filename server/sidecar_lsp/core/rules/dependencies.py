@@ -1,0 +1,182 @@
+"""Container dependencies (``image.depends_on``, ``sidecars.<name>.depends_on``): D1-D4 and the
+LSP-only check of ``healthy`` dependencies on containers without a health check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Finding, Related, Severity
+from ..yaml_map import Entry
+from .base import FIRELENS_CONTAINER, Container, Workload, rule, text_of
+
+_VALID_STATUSES = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+_ESSENTIAL_STATUSES = ("START", "HEALTHY")
+
+
+def _dependencies(workload: Workload) -> Iterator[tuple[Container, Entry, str]]:
+    """Every ``depends_on`` entry: the depending container, the entry and its status, upper-cased."""
+    for container in workload.containers().values():
+        depends_on = container.depends_on()
+        if depends_on is None:
+            continue
+        for entry in depends_on.entries:
+            yield container, entry, (text_of(entry.value) or "").upper()
+
+
+def _defined_here(workload: Workload, container: Container | None) -> tuple[Related, ...]:
+    if container is None:
+        return ()
+    if container.definition is None:
+        logging = workload.root.entry("logging")
+        return workload.related(
+            logging.key if logging else None, "logging adds the firelens_log_router container"
+        )
+    what = "the main container" if container.is_main else f"sidecar '{container.name}'"
+    return workload.related(container.definition, f"{what} is defined here")
+
+
+@rule("D1", Severity.ERROR, "Dependency on a container that does not exist")
+def dependency_exists(workload: Workload) -> Iterator[Finding]:
+    containers = workload.containers()
+    names = ", ".join(sorted(containers)) or "none"
+    for _container, entry, _status in _dependencies(workload):
+        if entry.name not in containers:
+            hint = ""
+            if entry.name == FIRELENS_CONTAINER:
+                hint = " (firelens_log_router exists only when 'logging' sets more than retention)"
+            yield workload.finding(
+                "D1",
+                f"container {entry.name} does not exist; depend on one of the task's containers: {names}{hint}",
+                entry.key,
+                related=tuple(
+                    related for other in containers.values() for related in _defined_here(workload, other)
+                ),
+            )
+
+
+@rule("D2", Severity.ERROR, "Essential containers can only be depended on with start or healthy")
+def essential_dependency_status(workload: Workload) -> Iterator[Finding]:
+    containers = workload.containers()
+    for container, entry, status in _dependencies(workload):
+        target = containers.get(entry.name)
+        if target is None or not target.essential:
+            continue
+        if status in _VALID_STATUSES and status not in _ESSENTIAL_STATUSES:
+            fix = "use start or healthy"
+            if not target.is_main:
+                fix += f", or set sidecars.{target.name}.essential: false"
+            yield workload.finding(
+                "D2",
+                f"validate {container.name} container dependencies status: essential container {target.name} "
+                f"can only have status START or HEALTHY; {fix}",
+                entry.value,
+                related=_defined_here(workload, target),
+            )
+
+
+@rule("D3", Severity.ERROR, "A container cannot depend on itself")
+def self_dependency(workload: Workload) -> Iterator[Finding]:
+    containers = workload.containers()
+    for container, entry, _status in _dependencies(workload):
+        if entry.name == container.name and entry.name in containers:
+            yield workload.finding(
+                "D3",
+                f"container {container.name} cannot depend on itself; remove this dependency",
+                entry.key,
+            )
+
+
+@rule("D4", Severity.ERROR, "Circular container dependencies")
+def dependency_cycle(workload: Workload) -> Iterator[Finding]:
+    containers = workload.containers()
+    edges: dict[str, list[Entry]] = {}
+    for container, entry, _status in _dependencies(workload):
+        if entry.name in containers and entry.name != container.name:
+            edges.setdefault(container.name, []).append(entry)
+    for component in _cycles(edges):
+        members = sorted(component)
+        cycle_edges = [entry for name in members for entry in edges.get(name, []) if entry.name in component]
+        message = (
+            f"circular container dependency chain includes the following containers: [{' '.join(members)}]; "
+            "remove one of these depends_on entries"
+        )
+        for entry in cycle_edges:
+            yield workload.finding(
+                "D4",
+                message,
+                entry.key,
+                related=tuple(
+                    Related(other.key.span, "part of the same dependency cycle")
+                    for other in cycle_edges
+                    if other is not entry
+                ),
+            )
+
+
+def _cycles(edges: dict[str, list[Entry]]) -> list[set[str]]:
+    """Strongly connected components with more than one container (Tarjan, iteratively)."""
+    graph = {name: [entry.name for entry in entries] for name, entries in edges.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[set[str]] = []
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = graph.get(node, [])
+            if child_index < len(children):
+                work.append((node, child_index + 1))
+                child = children[child_index]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            for child in children:
+                if child in on_stack:
+                    low[node] = min(low[node], low[child])
+            if low[node] == index[node]:
+                component: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    components.append(component)
+    return components
+
+
+@rule(
+    "X-healthy-without-healthcheck",
+    Severity.WARNING,
+    "healthy dependency on a container without a health check",
+    copilot=False,
+)
+def healthy_needs_healthcheck(workload: Workload) -> Iterator[Finding]:
+    containers = workload.containers()
+    for _container, entry, status in _dependencies(workload):
+        target = containers.get(entry.name)
+        if status != "HEALTHY" or target is None or target.has_healthcheck():
+            continue
+        where = "image.healthcheck" if target.is_main else f"sidecars.{target.name}.healthcheck"
+        if target.name == FIRELENS_CONTAINER:
+            where = "a health check, which Copilot's FireLens container does not have; use start"
+        yield workload.finding(
+            "X-healthy-without-healthcheck",
+            f"container {target.name} has no health check, so a HEALTHY dependency on it can never be met "
+            f"and the task does not start (not checked by Copilot); add {where}",
+            entry.value,
+            related=_defined_here(workload, target),
+        )

@@ -1,0 +1,217 @@
+"""Exposed ports (P1, P2), health-check ports (H1) and grace periods (H2).
+
+The port walk follows ``validateExposedPorts`` (validate.go:2127-2300) step by step: sidecar ports,
+then ALB rules with a ``target_port``, then NLB listeners, then the main ``image.port``. Each port
+remembers the container and protocol that exposed it first; a later exposure by another container
+(P1) or with another protocol (P2) is the error, reported where the later one is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Finding, Severity
+from ..yaml_map import Mapping, Node, Scalar
+from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, mapping, rule, text_of
+
+TCP, UDP, TLS = "TCP", "UDP", "TLS"
+PORT_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})
+
+
+@dataclass(frozen=True)
+class Exposure:
+    container: str
+    protocol: str
+    node: Node
+    """Where the exposure is written (a sidecar port, a target_port, a listener port, image.port)."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    code: str
+    message: str
+    node: Node
+    earlier: Exposure
+
+
+def parse_port(text: str | None) -> tuple[int, str | None] | None:
+    """``ParsePortMapping`` + ``ParseUint(.., 16)``: ``"80/udp"`` -> ``(80, "udp")``; None when invalid
+    (the schema reports the syntax)."""
+    if text is None:
+        return None
+    parts = text.split("/")
+    if len(parts) > 2 or not parts[0].isdigit():
+        return None
+    number = int(parts[0])
+    if number > 65535:
+        return None
+    return number, parts[1] if len(parts) == 2 else None
+
+
+def _listener_port(listener: Mapping) -> tuple[int, str, Node] | None:
+    node = listener.get("port")
+    parsed = parse_port(text_of(node))
+    if parsed is None or node is None:
+        return None
+    protocol = (parsed[1] or TCP).upper()
+    return parsed[0], protocol, node
+
+
+def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict]]:
+    """The exposed-port index and every conflict met while building it."""
+    exposed: dict[int, Exposure] = {}
+    conflicts: list[Conflict] = []
+    main = workload.name or ""
+
+    def add(port: int, protocol: str, container: str, node: Node) -> None:
+        protocol = protocol.upper()
+        earlier = exposed.get(port)
+        if earlier is None:
+            exposed[port] = Exposure(container, protocol, node)
+        elif earlier.container != container:
+            message = (
+                f'containers "{container}" and "{earlier.container}" are exposing the same port {port}; '
+                "give one of them another port, or point target_container at the one that owns it"
+            )
+            conflicts.append(Conflict("P1", message, node, earlier))
+        elif earlier.protocol != protocol:
+            message = (
+                f'container "{container}" is exposing the same port {port} with protocol {protocol} and '
+                f"{earlier.protocol}; use one protocol per port"
+            )
+            conflicts.append(Conflict("P2", message, node, earlier))
+
+    for entry, config in workload.sidecars():
+        node = config.get("port")
+        parsed = parse_port(text_of(node))
+        if parsed is not None and node is not None:
+            add(parsed[0], parsed[1] or TCP, entry.name, node)
+    if workload.kind in (LBWS, BACKEND):
+        for _path, routing_rule in workload.http_rules():
+            target_port = routing_rule.get("target_port")
+            port = int_of(target_port)
+            if port is None or target_port is None:
+                continue
+            container = exposed[port].container if port in exposed else main
+            container = text_of(routing_rule.get("target_container")) or container
+            add(port, TCP, container, target_port)
+        for _path, listener in workload.nlb_listeners():
+            parsed_listener = _listener_port(listener)
+            if parsed_listener is None:
+                continue
+            port, protocol, node = parsed_listener
+            target_port = listener.get("target_port")
+            if int_of(target_port) is not None and target_port is not None:
+                port, node = int_of(target_port) or 0, target_port
+            protocol = TCP if protocol == TLS else protocol  # TLS terminates at the NLB
+            container = exposed[port].container if port in exposed else main
+            container = text_of(listener.get("target_container")) or container
+            add(port, protocol, container, node)
+        main_port = workload.main_port()
+        port = int_of(main_port)
+        if port is not None and main_port is not None:
+            add(port, exposed[port].protocol if port in exposed else TCP, main, main_port)
+    return exposed, conflicts
+
+
+@rule("P1", Severity.ERROR, "Two containers expose the same port", kinds=PORT_KINDS)
+def same_port_two_containers(workload: Workload) -> Iterator[Finding]:
+    yield from _conflicts(workload, "P1")
+
+
+@rule("P2", Severity.ERROR, "One port exposed with two protocols", kinds=PORT_KINDS)
+def same_port_two_protocols(workload: Workload) -> Iterator[Finding]:
+    yield from _conflicts(workload, "P2")
+
+
+def _conflicts(workload: Workload, code: str) -> Iterator[Finding]:
+    _exposed, conflicts = expose_ports(workload)
+    for conflict in conflicts:
+        if conflict.code == code:
+            earlier = conflict.earlier
+            yield workload.finding(
+                code,
+                conflict.message,
+                conflict.node,
+                related=workload.related(
+                    earlier.node, f'port first exposed here by "{earlier.container}" ({earlier.protocol})'
+                ),
+            )
+
+
+@rule("H1", Severity.ERROR, "Health check on a port exposed over UDP", kinds=frozenset({LBWS, BACKEND}))
+def health_check_port_protocol(workload: Workload) -> Iterator[Finding]:
+    exposed, _conflicts = expose_ports(workload)
+    main_port = workload.main_port()
+    for port, node in _health_check_ports(workload, main_port):
+        exposure = exposed.get(port)
+        if exposure is None or exposure.protocol == TCP:
+            continue
+        yield workload.finding(
+            "H1",
+            f'container "{exposure.container}" exposes port {port} using protocol {exposure.protocol.lower()} '
+            'invalid for health checks. Valid protocol is "TCP"; point healthcheck.port at a TCP port',
+            node,
+            related=workload.related(exposure.node, f"port {port} is exposed over {exposure.protocol} here"),
+        )
+
+
+def _health_check_ports(workload: Workload, main_port: Scalar | None) -> Iterator[tuple[int, Node]]:
+    """``RoutingRule.HealthCheckPort`` and ``NetworkLoadBalancerListener.HealthCheckPort``, with the
+    node each port is read from."""
+    for _path, routing_rule in workload.http_rules():
+        healthcheck = mapping(routing_rule.get("healthcheck"))
+        candidates = [
+            healthcheck.get("port") if healthcheck else None,
+            routing_rule.get("target_port"),
+            main_port,
+        ]
+        for node in candidates:
+            if is_set(node) and int_of(node) is not None:
+                assert node is not None
+                yield int_of(node) or 0, node
+                break
+    for _path, listener in workload.nlb_listeners():
+        healthcheck = mapping(listener.get("healthcheck"))
+        for node in (healthcheck.get("port") if healthcheck else None, listener.get("target_port")):
+            if is_set(node) and int_of(node) is not None:
+                assert node is not None
+                yield int_of(node) or 0, node
+                break
+        else:
+            parsed = _listener_port(listener)
+            if parsed is not None:
+                yield parsed[0], parsed[2]
+            elif main_port is not None and int_of(main_port) is not None and not is_set(listener.get("port")):
+                yield int_of(main_port) or 0, main_port
+
+
+@rule("H2", Severity.ERROR, "grace_period only on the main http or nlb health check", kinds=frozenset({LBWS}))
+def grace_period_placement(workload: Workload) -> Iterator[Finding]:
+    main_grace: dict[str, Node] = {}
+    for kind, places in (("http", list(workload.http_rules())), ("nlb", list(workload.nlb_listeners()))):
+        for path, place in places:
+            healthcheck = mapping(place.get("healthcheck"))
+            grace = healthcheck.entry("grace_period") if healthcheck else None
+            if grace is None or not is_set(grace.value):
+                continue
+            if len(path) == 1:
+                main_grace[kind] = grace.key
+                continue
+            index = path[-1]
+            where = f"{path[0]}.{path[1]}[{index}]"
+            yield workload.finding(
+                "H2",
+                f'validate "grace_period": "grace_period" specified for "{where}"; specify "grace_period" '
+                f'under the top-level "{kind}.healthcheck" instead',
+                grace.key,
+            )
+    if "http" in main_grace and "nlb" in main_grace:
+        yield workload.finding(
+            "H2",
+            'validate "grace_period": must specify one, not both, of "http.healthcheck.grace_period" and '
+            '"nlb.healthcheck.grace_period"; "grace_period" is shared by "http" and "nlb", specify it once',
+            main_grace["nlb"],
+            related=workload.related(main_grace["http"], "http.healthcheck.grace_period is set here"),
+        )

@@ -1,0 +1,189 @@
+"""Load balancer target containers (T1, T2), the Service Connect alias (T3) and the deprecated
+``targetContainer`` spelling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Finding, Fix, Severity, TextEdit
+from ..yaml_map import Entry, Mapping, Scalar
+from .base import BACKEND, LBWS, WORKER, Workload, is_set, mapping, rule, text_of
+
+CAMEL = "targetContainer"
+SNAKE = "target_container"
+
+
+def target_container_entries(workload: Workload) -> Iterator[tuple[str, Entry]]:
+    """Every target container Copilot validates, with the dotted place it is written."""
+    for path, rule_map in workload.http_rules():
+        entry = rule_map.entry(SNAKE)
+        if entry is None and path == ("http",) and workload.kind == LBWS:
+            entry = rule_map.entry(CAMEL)  # LBWS copies targetContainer into target_container
+        if entry is not None and is_set(entry.value):
+            yield _dotted(path), entry
+    for path, listener in workload.nlb_listeners():
+        entry = listener.entry(SNAKE)
+        if entry is not None and is_set(entry.value):
+            yield _dotted(path), entry
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
+    return out
+
+
+@rule("T1", Severity.ERROR, "Target container must exist and expose a port", kinds=frozenset({LBWS, BACKEND}))
+def target_container_exists(workload: Workload) -> Iterator[Finding]:
+    sidecars = {entry.name: entry for entry in workload.sidecar_entries()}
+    main = workload.name
+    for where, entry in target_container_entries(workload):
+        target = text_of(entry.value)
+        if target is None:
+            continue
+        wrapper = (
+            f'validate load balancer target for "{where}": '
+            if where.startswith("http")
+            else (f'validate target for "{where}": ')
+        )
+        if target == main:
+            if workload.main_port() is None:
+                image = workload.root.entry("image")
+                yield workload.finding(
+                    "T1",
+                    f'{wrapper}target container "{target}" doesn\'t expose a port; set image.port',
+                    entry.value,
+                    related=workload.related(image.key if image else None, "the main container's image"),
+                )
+            continue
+        sidecar = sidecars.get(target)
+        if sidecar is None:
+            candidates = [name for name, item in sidecars.items() if _sidecar_port(item) is not None]
+            if main is not None and workload.main_port() is not None:
+                candidates.insert(0, main)
+            choice = ", ".join(candidates) if candidates else "none expose a port"
+            yield workload.finding(
+                "T1",
+                f'{wrapper}target container "{target}" doesn\'t exist; target the main container or a '
+                f"sidecar with a port ({choice})",
+                entry.value,
+                related=tuple(
+                    related
+                    for item in sidecars.values()
+                    for related in workload.related(item.key, "a sidecar")
+                ),
+                fixes=_replace_fixes(entry.value, candidates),
+            )
+        elif _sidecar_port(sidecar) is None:
+            yield workload.finding(
+                "T1",
+                f'{wrapper}target container "{target}" doesn\'t expose a port; set sidecars.{target}.port',
+                entry.value,
+                related=workload.related(sidecar.key, f"sidecar '{target}' has no port"),
+            )
+
+
+def _sidecar_port(sidecar: Entry) -> object | None:
+    config = mapping(sidecar.value)
+    port = config.get("port") if config else None
+    return port if is_set(port) else None
+
+
+def _replace_fixes(node: object, candidates: list[str]) -> tuple[Fix, ...]:
+    if not isinstance(node, Scalar) or node.style not in (None, "'", '"'):
+        return ()
+    quote = node.style or ""
+    return tuple(
+        Fix(f"Change to '{name}'", (TextEdit(node.span, f"{quote}{name}{quote}"),), preferred=index == 0)
+        for index, name in enumerate(candidates[:3])
+    )
+
+
+@rule("T2", Severity.ERROR, "Both target_container and targetContainer", kinds=frozenset({LBWS, BACKEND}))
+def both_target_container_spellings(workload: Workload) -> Iterator[Finding]:
+    http = mapping(workload.root.get("http"))
+    if http is None:
+        return
+    snake, camel = http.entry(SNAKE), http.entry(CAMEL)
+    if snake is not None and camel is not None and is_set(snake.value) and is_set(camel.value):
+        yield workload.finding(
+            "T2",
+            'validate "http": must specify one, not both, of "target_container" and "targetContainer"; '
+            "remove the deprecated targetContainer",
+            camel.key,
+            related=workload.related(snake.key, "target_container is set here"),
+            fixes=workload.delete_entry_fixes(camel, "Remove the deprecated targetContainer"),
+        )
+
+
+@rule(
+    "X-target-container-camel",
+    Severity.WARNING,
+    "targetContainer is deprecated (LBWS) or ignored",
+    kinds=frozenset({LBWS, BACKEND}),
+    copilot=False,
+)
+def camel_case_target_container(workload: Workload) -> Iterator[Finding]:
+    http = mapping(workload.root.get("http"))
+    if http is not None and http.entry(SNAKE) is None:
+        camel = http.entry(CAMEL)
+        if camel is not None:
+            if workload.kind == LBWS:
+                message = (
+                    "http.targetContainer is deprecated (kept for backwards compatibility); "
+                    "rename it to target_container"
+                )
+            else:
+                message = (
+                    "http.targetContainer is ignored in a Backend Service: traffic goes to the main container "
+                    "(not reported by Copilot); rename it to target_container"
+                )
+            yield workload.finding(
+                "X-target-container-camel", message, camel.key, fixes=(_rename_fix(camel),)
+            )
+    places: list[tuple[str, Mapping]] = []
+    for path, rule_map in workload.http_rules():
+        if path != ("http",):
+            places.append((_dotted(path), rule_map))
+    places.extend((_dotted(path), listener) for path, listener in workload.nlb_listeners())
+    for where, place in places:
+        camel = place.entry(CAMEL)
+        if camel is not None and place.entry(SNAKE) is None:
+            yield workload.finding(
+                "X-target-container-camel",
+                f"{where}.targetContainer is ignored: only the top-level http block accepts the camelCase "
+                "spelling (not reported by Copilot); rename it to target_container",
+                camel.key,
+                fixes=(_rename_fix(camel),),
+            )
+
+
+def _rename_fix(camel: Entry) -> Fix:
+    return Fix("Rename to target_container", (TextEdit(camel.key.span, SNAKE),), preferred=True)
+
+
+@rule(
+    "T3",
+    Severity.ERROR,
+    "network.connect.alias needs an exposed port",
+    kinds=frozenset({BACKEND, WORKER}),
+)
+def connect_alias_needs_port(workload: Workload) -> Iterator[Finding]:
+    connect = mapping(workload.root.get("network"))
+    alias_parent = mapping(connect.get("connect")) if connect else None
+    alias = alias_parent.entry("alias") if alias_parent else None
+    if alias is None or not is_set(alias.value):
+        return
+    if workload.kind == WORKER:
+        fix = "a Worker Service exposes no ports; remove network.connect.alias"
+    else:
+        http = mapping(workload.root.get("http"))
+        if workload.main_port() is not None or (http is not None and is_set(http.get(SNAKE))):
+            return
+        fix = "set image.port or http.target_container, or remove network.connect.alias"
+    yield workload.finding(
+        "T3",
+        f'cannot set "network.connect.alias" when no ports are exposed; {fix}',
+        alias.value,
+    )
