@@ -191,6 +191,7 @@ def primitives() -> dict[str, Any]:
             L_OVERVIEW,
             {"type": "string", "pattern": with_var(DURATION_RE)},
             examples=["10s", "1m30s", "500ms"],
+            patternErrorMessage="must be a duration such as 10s, 1m30s or 500ms",
         ),
         "uint16": doc(
             "A port number from 0 to 65535.",
@@ -261,6 +262,7 @@ def primitives() -> dict[str, Any]:
             L_VARS,
             {"type": "string", "pattern": with_var(r"\.env$")},
             examples=["./app.env"],
+            patternErrorMessage="environment file must have a .env file extension",
         ),
         "dependsOnStatus": doc(
             "Condition the dependency must meet: `start`, `complete`, `success` or `healthy` (any case). "
@@ -279,6 +281,7 @@ def primitives() -> dict[str, Any]:
             "- `healthy`: the dependency's container health check passed.\n\n"
             "Essential containers can only be depended on with `start` or `healthy`.",
             examples=["start", "healthy", "complete", "success"],
+            patternErrorMessage="container dependency status must be one of START, COMPLETE, SUCCESS or HEALTHY",
         ),
         "dependsOn": doc(
             "Container dependencies to apply to this container (optional). Map of container name (the main "
@@ -291,6 +294,7 @@ def primitives() -> dict[str, Any]:
             "A path that may only contain the characters a-zA-Z0-9.-_/.",
             L_STORAGE,
             {"type": "string", "pattern": with_var(PATH_RE)},
+            patternErrorMessage="path can only contain the characters a-zA-Z0-9.-_/",
         ),
     }
 
@@ -436,6 +440,7 @@ def sidecar() -> dict[str, Any]:
                     "as `2000/udp`. The protocol is `tcp` or `udp` in any case (default `tcp`). Needed when "
                     "the sidecar is a `target_container`.",
                     examples=[80, "2000/udp"],
+                    patternErrorMessage="must be a port number with an optional /tcp or /udp, such as 80 or 2000/udp",
                 ),
                 "image": doc(
                     "Image URL for the sidecar container (required). Since v1.27 the image may also be a "
@@ -820,6 +825,8 @@ def platform_def() -> dict[str, Any]:
             "windows/x86_64",
             {"osfamily": "windows_server_2022_core", "architecture": "x86_64"},
         ],
+        patternErrorMessage="platform is invalid; valid platforms are: linux/amd64, linux/x86_64, linux/arm, "
+        "linux/arm64, windows/amd64 and windows/x86_64",
     )
 
 
@@ -1142,6 +1149,7 @@ def nlb_defs() -> dict[str, Any]:
                     "pattern": with_var(rf"^\d+(/({ci('tcp')}|{ci('udp')}|{ci('tls')}))?$"),
                 },
                 examples=["443/tls", "8080/udp", 80],
+                patternErrorMessage="must be a port number with an optional /tcp, /udp or /tls, such as 443/tls",
             ),
             "healthcheck": ref("nlbHealthcheck"),
             "target_container": s_like(

@@ -95,14 +95,14 @@ def schema_only(text: str, **options: bool) -> list[Finding]:
             "schema-format",
             Severity.ERROR,
             Span.of(11, 11, 11, 16),
-            "got 'ready'",
+            "sidecars.nginx.depends_on.api: 'ready': container dependency status must be one of START, COMPLETE, SUCCESS or HEALTHY",
         ),
         (
             "environments:\n  prod:\n    sidecars:\n      nginx:\n        image: x\n        port: 80/http\n",
             "schema-format",
             Severity.ERROR,
             Span.of(12, 14, 12, 21),
-            "environments.prod.sidecars.nginx.port: expected ",
+            "environments.prod.sidecars.nginx.port: '80/http': must be a port number with an optional /tcp or /udp",
         ),
         (
             "sidecars: []\n",
@@ -116,7 +116,7 @@ def schema_only(text: str, **options: bool) -> list[Finding]:
             "schema-format",
             Severity.ERROR,
             Span.of(12, 14, 12, 18),
-            "sidecars.nginx.mount_points[0].path: expected ",
+            "sidecars.nginx.mount_points[0].path: '/a b': path can only contain the characters a-zA-Z0-9.-_/",
         ),
     ],
 )

@@ -46,11 +46,15 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     """Drop repeats and the generic unknown-key warning where a rule says more about that key."""
     if not options.unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
+    # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
     specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
+    ruled = {(f.span, f.severity) for f in findings if not f.code.startswith(("schema-", "yaml-"))}
     seen: set[tuple[str, object, str]] = set()
     out: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
+            continue
+        if finding.code.startswith("schema-") and (finding.span, finding.severity) in ruled:
             continue
         key = (finding.code, finding.span, finding.message)
         if key not in seen:

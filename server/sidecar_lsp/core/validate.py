@@ -129,7 +129,7 @@ def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
             path,
             node,
             "schema-format",
-            f"{_where(path)}expected {_describe(error.schema)}, got {_quote(error.instance)}",
+            _pattern_message(error, path),
         )
         return
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -142,6 +142,14 @@ def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
         yield _at_value(root, path, node, "schema-range", f"{_where(path)}{error.instance} must be {bounds}")
         return
     yield _at_value(root, path, node, f"schema-{error.validator}", f"{_where(path)}{error.message}")
+
+
+def _pattern_message(error: ValidationError, path: tuple[Any, ...]) -> str:
+    """Copilot's words from the schema's ``patternErrorMessage`` when it has them."""
+    words = error.schema.get("patternErrorMessage")
+    if isinstance(words, str):
+        return f"{_where(path)}{_quote(error.instance)}: {words}"
+    return f"{_where(path)}expected {_describe(error.schema)}, got {_quote(error.instance)}"
 
 
 def _best_branch_errors(error: ValidationError) -> list[ValidationError] | None:
