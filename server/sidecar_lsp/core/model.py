@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -19,16 +20,14 @@ class Severity(enum.Enum):
     HINT = "hint"
 
 
-@dataclass(frozen=True, order=True)
-class Pos:
-    """A 0-based line and column (in code points)."""
+class Pos(NamedTuple):
+    """A 0-based line and column (in code points); orders like a tuple."""
 
     line: int
     col: int
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A half-open range ``[start, end)`` of the text."""
 
     start: Pos

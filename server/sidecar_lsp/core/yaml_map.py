@@ -160,6 +160,7 @@ def parse(text: str) -> ParsedDocument:
 
 
 _FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|[ \t])#[^\n]*""", re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}\S", re.MULTILINE)
 _COMPACT_DASHES = re.compile(rf"^[ \t]*(?:-[ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
 
 
@@ -177,6 +178,8 @@ def _too_deep_offset(text: str) -> int | None:
     dashes = _COMPACT_DASHES.search(text)
     if dashes:
         return dashes.end()
+    if not _DEEP_INDENT.search(text):
+        return None  # nesting past MAX_DEPTH needs at least MAX_DEPTH columns of indentation
     indents: list[int] = [-1]
     offset = 0
     for line in text.split("\n"):
@@ -630,7 +633,9 @@ class _Composer:
         return Pos(mark.line, mark.column)
 
     def span(self, start_mark: Any, end_mark: Any) -> Span:
-        start, end = self.pos(start_mark), self.pos(end_mark)
+        start, end = Pos(start_mark.line, start_mark.column), Pos(end_mark.line, end_mark.column)
+        if end.line == start.line:
+            return Span(start, end)
         # Block scalars and block collections end at the start of the next token, often lines
         # later; clip to the end of the last line with content so ranges hug the text.
         while end.line > start.line and (end.col == 0 or not self.lines[end.line][: end.col].strip()):
