@@ -201,3 +201,8 @@ def test_environment_and_pipeline_manifests_are_recognised() -> None:
     pipeline = "name: p\nversion: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: x\nstages:\n  - name: test\n"
     analysis = analyze(pipeline)
     assert (analysis.kind, [f for f in analysis.findings if f.severity is Severity.ERROR]) == ("Pipeline", [])
+
+
+def test_syntax_error_stands_alone_without_cascading_missing_keys() -> None:
+    text = "name: api\ntype: Backend Service\nimage:\n\tlocation: x\n"
+    assert [f.code for f in analyze(text).findings] == ["yaml-syntax"]

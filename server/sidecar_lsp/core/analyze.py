@@ -35,7 +35,9 @@ def analyze(text: str, options: Options = Options()) -> Analysis:
     document = parse(text)
     kind = manifest_kind(document.root)
     findings = list(document.findings)
-    if kind is not None or options.assume_manifest:
+    # A tree cut short by a syntax error lacks everything after it: checking it would report
+    # "missing" keys that are only unreadable, so the syntax error stands alone until it is fixed.
+    if document.complete and (kind is not None or options.assume_manifest):
         findings.extend(schema_findings(document, unknown_keys=options.unknown_keys))
         if options.cross_field and kind is not None:
             findings.extend(run_rules(document))
