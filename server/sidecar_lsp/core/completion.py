@@ -1,0 +1,463 @@
+"""Completion: keys, values and names valid at the cursor, from the schema and the document.
+
+Pure: text and a code-point position in, :class:`Candidate` data out. The cursor context comes
+from :mod:`.recover` (works on half-typed YAML); the field facts from :mod:`.schema_index`;
+names (volumes, containers) from the parsed document, or from the last version that parsed
+when the current one is broken.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import kinds
+from .hover import DEPENDS_ON_CONDITIONS, field_markdown
+from .model import Pos, Span
+from .recover import Context, context_at
+from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
+from .yaml_map import Mapping as YamlMapping
+from .yaml_map import Node, ParsedDocument, Scalar, parse, to_plain
+
+PathPart = str | int
+
+VOLUME_REFERENCES = ("source_volume",)
+"""Keys whose value names a volume under ``storage.volumes``."""
+CONTAINER_REFERENCES = ("target_container", "targetContainer")
+"""Keys whose value names a container (the main one, a sidecar or the FireLens router)."""
+FIRELENS_CONTAINER = "firelens_log_router"
+_SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One completion: what to show and what to insert in place of ``replace``."""
+
+    label: str
+    kind: str
+    """``property``, ``value``, ``enum``, ``reference`` or ``keyword``."""
+    insert_text: str
+    replace: Span
+    snippet: str | None = None
+    """The same insertion in LSP snippet syntax, with placeholders; None when plain text is all."""
+    detail: str = ""
+    documentation: str = ""
+    """Markdown."""
+    filter_text: str = ""
+    preselect: bool = False
+
+
+def complete(
+    text: str,
+    pos: Pos,
+    schema: SchemaIndex | Mapping[str, Any],
+    document: ParsedDocument | None = None,
+    previous: ParsedDocument | None = None,
+) -> list[Candidate]:
+    """Candidates at ``pos`` (0-based line, code-point column).
+
+    Parameters
+    ----------
+    document:
+        ``parse(text)``, when the caller already has it (the server caches it per version).
+    previous:
+        The last version of the document that parsed completely; supplies names defined
+        below a syntax error while the user types.
+    """
+    index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
+    lines = text.split("\n")
+    ctx = context_at(lines, pos)
+    if ctx is None:
+        return []
+    document = document if document is not None else parse(text)
+    roots = [document.root]
+    if previous is not None and (not document.complete or document.root is None):
+        roots.append(previous.root)
+    instance = _instance(roots)
+    names = _Names(roots, ctx.path)
+    if ctx.role == "value":
+        return _values(index, ctx, instance, names)
+    if ctx.role == "item":
+        item = index.at(ctx.path, instance)
+        if not index.properties(item) and item:
+            return _values(index, ctx, instance, names)
+    if ctx.path and ctx.path[-1] == "depends_on":
+        return _dependency_keys(index, ctx, instance, names)
+    return _keys(index, ctx, instance, _indent_unit(lines))
+
+
+def _instance(roots: list[Node | None]) -> Any:
+    for root in roots:
+        if isinstance(root, YamlMapping) and root.get("type") is not None:
+            return to_plain(root)
+    for root in roots:
+        if isinstance(root, YamlMapping):
+            return to_plain(root)
+    return MISSING
+
+
+# --- keys
+
+
+def _keys(index: SchemaIndex, ctx: Context, instance: Any, unit: int) -> list[Candidate]:
+    schemas = index.at(ctx.path, instance)
+    out: list[Candidate] = []
+    for name, subs in index.properties(schemas).items():
+        if name in ctx.siblings:
+            continue
+        expanded = [s for sub in subs for s in index.expand(sub)]
+        info = index.field(name, expanded)
+        path = ctx.path + (name,)
+        if ctx.has_colon:
+            plain, snippet = name, None
+        else:
+            plain, snippet = _key_insertion(name, info, ctx.indent, unit, _child_info(index, expanded))
+        out.append(
+            Candidate(
+                label=name,
+                kind="property",
+                insert_text=plain,
+                replace=ctx.replace,
+                snippet=snippet,
+                detail=_type_summary(info),
+                documentation=field_markdown(info, path, _kind(instance)),
+                filter_text=name,
+            )
+        )
+    out.sort(key=lambda c: (c.label not in _required(index, schemas), 0))
+    return out
+
+
+def _required(index: SchemaIndex, schemas: list[Any]) -> set[str]:
+    required: set[str] = set()
+    for s in schemas:
+        if isinstance(s.get("required"), list):
+            required.update(r for r in s["required"] if isinstance(r, str))
+    return required
+
+
+def _kind(instance: Any) -> str | None:
+    if isinstance(instance, Mapping):
+        value = instance.get("type")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _child_info(index: SchemaIndex, schemas: list[Any]) -> Callable[[str], FieldInfo]:
+    def info(name: str) -> FieldInfo:
+        subs = index.child(schemas, name)
+        return index.field(name, [s for sub in subs for s in index.expand(sub)])
+
+    return info
+
+
+def _key_insertion(
+    name: str, info: FieldInfo, col: int, unit: int, child_info: Callable[[str], FieldInfo] | None = None
+) -> tuple[str, str | None]:
+    """Plain text and snippet for a key at column ``col``; later lines carry absolute indentation."""
+    child = " " * (col + unit)
+    types = set(info.types)
+    if info.snippets:
+        snippet = _from_default_snippet(name, info.snippets[0], col + unit)
+        if snippet is not None:
+            plain = f"{name}:\n{child}" if "\n" in snippet else f"{name}: "
+            return plain, snippet
+    scalar = bool(types & set(_SCALAR_TYPES)) or bool(info.enum) or not types
+    if scalar:
+        if info.enum:
+            choices = ",".join(_choice(value_text(v)) for v in _default_first(info.enum, info))
+            return f"{name}: ", f"{name}: ${{1|{choices}|}}"
+        if _is_boolean(info):
+            values = ("true", "false") if info.default is not False else ("false", "true")
+            return f"{name}: ", f"{name}: ${{1|{values[0]},{values[1]}|}}"
+        if info.has_default and not isinstance(info.default, (dict, list)):
+            return f"{name}: ", f"{name}: ${{1:{_escape(value_text(info.default))}}}"
+        return f"{name}: ", f"{name}: $1"
+    if "array" in types:
+        if info.item_properties:
+            required = list(info.item_required) or [info.item_properties[0]]
+            body = [f"{child}- {required[0]}: $1"]
+            body += [f"{child}  {key}: ${i + 2}" for i, key in enumerate(required[1:])]
+            return f"{name}:\n{child}- ", f"{name}:\n" + "\n".join(body)
+        if isinstance(info.default, list) and info.default and not any(
+            isinstance(v, (dict, list)) for v in info.default
+        ):
+            items = ", ".join(f'"${{{i + 1}:{_escape(value_text(v))}}}"' for i, v in enumerate(info.default))
+            return f"{name}: ", f"{name}: [{items}]"
+        return f"{name}:\n{child}- ", f"{name}:\n{child}- $1"
+    required = list(info.required)
+    if required:
+        body = [f"{child}{key}: ${i + 1}" for i, key in enumerate(required)]
+        return f"{name}:\n{child}", f"{name}:\n" + "\n".join(body)
+    if info.properties and child_info is not None:
+        first = info.properties[0]
+        _plain, inner = _key_insertion(first, child_info(first), col + unit, unit)
+        if inner is not None:
+            return f"{name}:\n{child}", f"{name}:\n{child}{inner}"
+    return f"{name}:\n{child}", f"{name}:\n{child}$1"
+
+
+def _is_boolean(info: FieldInfo) -> bool:
+    """A yes/no field (not a string field that merely accepts booleans, like ``stringLike``)."""
+    types = set(info.types)
+    return "boolean" in types and not types & {"number", "integer", "object", "array"}
+
+
+def _default_first(values: tuple[Any, ...], info: FieldInfo) -> list[Any]:
+    ordered = list(values)
+    if info.has_default and info.default in ordered:
+        ordered.remove(info.default)
+        ordered.insert(0, info.default)
+    return ordered
+
+
+def _choice(text: str) -> str:
+    return re.sub(r"([,|\\$}])", r"\\\1", text)
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\$}])", r"\\\1", text)
+
+
+def _from_default_snippet(name: str, snippet: Mapping[str, Any], child_col: int) -> str | None:
+    """A ``defaultSnippets`` entry rendered as YAML under ``name:`` at ``child_col``."""
+    if isinstance(snippet.get("bodyText"), str):
+        body_text: str = snippet["bodyText"]
+        if "\n" in body_text or body_text.endswith(":"):
+            pad = " " * child_col
+            return f"{name}:\n" + "\n".join(pad + line for line in body_text.split("\n"))
+        return f"{name}: {body_text}"
+    if "body" not in snippet:
+        return None
+    body = snippet["body"]
+    if isinstance(body, Mapping):
+        return f"{name}:\n" + "\n".join(_render_map(body, child_col))
+    if isinstance(body, list):
+        return f"{name}:\n" + "\n".join(_render_list(body, child_col))
+    return f"{name}: {_render_scalar(body)}"
+
+
+def _render_map(body: Mapping[str, Any], col: int) -> list[str]:
+    pad = " " * col
+    out: list[str] = []
+    for key, value in body.items():
+        if isinstance(value, Mapping):
+            out.append(f"{pad}{key}:")
+            out.extend(_render_map(value, col + 2))
+        elif isinstance(value, list) and any(isinstance(v, (Mapping, list)) for v in value):
+            out.append(f"{pad}{key}:")
+            out.extend(_render_list(value, col + 2))
+        elif isinstance(value, list):
+            out.append(f"{pad}{key}: [" + ", ".join(_render_flow(v) for v in value) + "]")
+        else:
+            out.append(f"{pad}{key}: {_render_scalar(value)}")
+    return out
+
+
+def _render_list(body: list[Any], col: int) -> list[str]:
+    pad = " " * col
+    out: list[str] = []
+    for value in body:
+        if isinstance(value, Mapping) and value:
+            inner = _render_map(value, col + 2)
+            out.append(f"{pad}- {inner[0].lstrip()}")
+            out.extend(inner[1:])
+        elif isinstance(value, list):
+            out.append(f"{pad}- [" + ", ".join(_render_flow(v) for v in value) + "]")
+        else:
+            out.append(f"{pad}- {_render_scalar(value)}")
+    return out
+
+
+def _render_scalar(value: Any) -> str:
+    if isinstance(value, str):
+        if value.startswith("^"):
+            return value[1:]
+        if value == "" or re.search(r":\s|\s#|^[\[\]{},&*!|>'\"%@`]", value):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+    return value_text(value)
+
+
+def _render_flow(value: Any) -> str:
+    if isinstance(value, str):
+        return value[1:] if value.startswith("^") else json.dumps(value, ensure_ascii=False)
+    return value_text(value)
+
+
+def _type_summary(info: FieldInfo) -> str:
+    names = {"object": "map", "array": "list"}
+    return " | ".join(names.get(t, t) for t in info.types)
+
+
+def _indent_unit(lines: list[str]) -> int:
+    previous_indent = 0
+    for line in lines[:400]:
+        stripped = line.lstrip(" ")
+        if not stripped.strip() or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if indent > previous_indent:
+            return indent - previous_indent
+        previous_indent = indent
+    return 2
+
+
+# --- values
+
+
+def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> list[Candidate]:
+    key = next((p for p in reversed(ctx.path) if isinstance(p, str)), "")
+    in_dependencies = len(ctx.path) >= 2 and ctx.path[-2] == "depends_on"
+    if key in VOLUME_REFERENCES and not in_dependencies:
+        return [
+            Candidate(v, "reference", v, ctx.replace, detail="volume", documentation=names.volume_doc(v))
+            for v in names.volumes()
+        ]
+    if key in CONTAINER_REFERENCES and not in_dependencies:
+        return [
+            Candidate(c, "reference", c, ctx.replace, detail="container", documentation=names.container_doc(c))
+            for c in names.containers()
+        ]
+    info = index.field_at(ctx.path, instance)
+    values: list[Any] = list(info.enum)
+    docs = dict(info.enum_docs)
+    if not values and in_dependencies:
+        values = list(DEPENDS_ON_CONDITIONS)
+        docs = {**DEPENDS_ON_CONDITIONS, **docs}
+    if not values and ctx.path == ("type",):
+        values = [*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT]
+    if not values and _is_boolean(info):
+        values = [True, False]
+    out = []
+    for value in values:
+        label = value_text(value)
+        doc = docs.get(label, "")
+        is_default = info.has_default and info.default == value
+        out.append(
+            Candidate(
+                label,
+                "enum" if info.enum or in_dependencies or ctx.path == ("type",) else "value",
+                label,
+                ctx.replace,
+                detail="default" if is_default else "",
+                documentation=doc,
+                preselect=is_default,
+            )
+        )
+    return out
+
+
+def _dependency_keys(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> list[Candidate]:
+    me = names.owner_container()
+    conditions = [value_text(v) for v in index.field_at(ctx.path + ("*",), instance).enum] or list(
+        DEPENDS_ON_CONDITIONS
+    )
+    choices = ",".join(_choice(c) for c in conditions)
+    out = []
+    for name in names.containers():
+        if name == me or name in ctx.siblings:
+            continue
+        plain = name if ctx.has_colon else f"{name}: "
+        snippet = None if ctx.has_colon else f"{_key_text(name)}: ${{1|{choices}|}}"
+        out.append(
+            Candidate(
+                name,
+                "reference",
+                plain,
+                ctx.replace,
+                snippet=snippet,
+                detail="container",
+                documentation=names.container_doc(name),
+            )
+        )
+    return out
+
+
+def _key_text(name: str) -> str:
+    return name if re.fullmatch(r"[\w./-]+", name) else json.dumps(name)
+
+
+# --- names from the document
+
+
+class _Names:
+    """Volumes and containers of the manifest, for the environment the cursor is in."""
+
+    def __init__(self, roots: Iterable[Node | None], path: tuple[PathPart, ...]) -> None:
+        self.roots = [r for r in roots if isinstance(r, YamlMapping)]
+        self.path = path
+        self.env = path[1] if len(path) > 1 and path[0] == "environments" and isinstance(path[1], str) else None
+
+    def _layers(self) -> list[YamlMapping]:
+        layers: list[YamlMapping] = []
+        for root in self.roots:
+            layers.append(root)
+            if self.env is not None:
+                envs = root.get("environments")
+                env = envs.get(self.env) if isinstance(envs, YamlMapping) else None
+                if isinstance(env, YamlMapping):
+                    layers.append(env)
+        return layers
+
+    def volumes(self) -> list[str]:
+        out: list[str] = []
+        for layer in self._layers():
+            storage = layer.get("storage")
+            volumes = storage.get("volumes") if isinstance(storage, YamlMapping) else None
+            if isinstance(volumes, YamlMapping):
+                out.extend(volumes.keys())
+        return list(dict.fromkeys(out))
+
+    def containers(self) -> list[str]:
+        out: list[str] = []
+        firelens = False
+        for layer in self._layers():
+            name = layer.get("name")
+            if isinstance(name, Scalar) and name.text:
+                out.append(name.text)
+            sidecars = layer.get("sidecars")
+            if isinstance(sidecars, YamlMapping):
+                out.extend(sidecars.keys())
+            logging = layer.get("logging")
+            if isinstance(logging, YamlMapping) and any(e.name != "retention" for e in logging.entries):
+                firelens = True
+        if firelens:
+            out.append(FIRELENS_CONTAINER)
+        return list(dict.fromkeys(out))
+
+    def owner_container(self) -> str | None:
+        """The container whose ``depends_on`` the cursor is in."""
+        path = self.path[2:] if self.env is not None else self.path
+        if len(path) >= 3 and path[0] == "sidecars" and isinstance(path[1], str):
+            return path[1]
+        if path[:1] == ("image",):
+            for root in self.roots:
+                name = root.get("name")
+                if isinstance(name, Scalar):
+                    return name.text
+        return None
+
+    def volume_doc(self, name: str) -> str:
+        for layer in self._layers():
+            storage = layer.get("storage")
+            volumes = storage.get("volumes") if isinstance(storage, YamlMapping) else None
+            volume = volumes.get(name) if isinstance(volumes, YamlMapping) else None
+            if isinstance(volume, YamlMapping):
+                path = volume.get("path")
+                return f"volume `{name}`" + (f" at `{path.text}`" if isinstance(path, Scalar) else "")
+        return ""
+
+    def container_doc(self, name: str) -> str:
+        if name == FIRELENS_CONTAINER:
+            return "the FireLens log router Copilot adds when `logging` is set"
+        for layer in self._layers():
+            sidecars = layer.get("sidecars")
+            sidecar = sidecars.get(name) if isinstance(sidecars, YamlMapping) else None
+            if isinstance(sidecar, YamlMapping):
+                image = sidecar.get("image")
+                return f"sidecar `{name}`" + (f", image `{image.text}`" if isinstance(image, Scalar) else "")
+        return f"main container `{name}`"

@@ -1,0 +1,310 @@
+"""Hover: what a key means (from the schema) and what a reference value points to.
+
+Pure: a parsed document and a code-point position in, :class:`HoverInfo` (markdown) out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Pos, Span, dotted
+from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
+from .yaml_map import Entry, Node, ParsedDocument, Scalar, Sequence, node_at, to_plain
+from .yaml_map import Mapping as YamlMapping
+
+PathPart = str | int
+
+DEPENDS_ON_CONDITIONS: dict[str, str] = {
+    "start": "waits until the container has **started**. The only status besides `healthy` that an "
+    "essential container may be depended on with.",
+    "complete": "waits until the container has **run to completion and exited** (any exit code). "
+    "Not allowed on an essential container: make it `essential: false`.",
+    "success": "waits until the container has **exited with code 0**. "
+    "Not allowed on an essential container: make it `essential: false`.",
+    "healthy": "waits until the container's **health check passes**; the container needs a "
+    "`healthcheck` (sidecars) or `image.healthcheck` (the main container).",
+}
+"""What each ``depends_on`` status means; used only when the schema has no per-value texts."""
+
+DOCS_BASE = "https://aws.github.io/copilot-cli/docs"
+_PAGES = {
+    "Load Balanced Web Service": "manifest/lb-web-service",
+    "Backend Service": "manifest/backend-service",
+    "Worker Service": "manifest/worker-service",
+    "Request-Driven Web Service": "manifest/rd-web-service",
+    "Static Site": "manifest/static-site",
+    "Scheduled Job": "manifest/scheduled-job",
+    "Environment": "manifest/environment",
+    "Pipeline": "manifest/pipeline",
+}
+_USER_KEYED = {"volumes": "volume", "variables": None, "secrets": None, "labels": None, "depends_on": None,
+               "destination": None, "secretOptions": None, "args": None, "tags": None}  # fmt: skip
+_VOLUME_REFERENCES = ("source_volume",)
+_CONTAINER_REFERENCES = ("target_container", "targetContainer")
+FIRELENS_CONTAINER = "firelens_log_router"
+
+
+@dataclass(frozen=True)
+class HoverInfo:
+    markdown: str
+    span: Span
+    """The key or value the hover is about."""
+
+
+def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
+    """The Copilot documentation page (and anchor) for a manifest path."""
+    parts = [p for p in path if isinstance(p, str)]
+    if len(parts) >= 2 and parts[0] == "environments":
+        parts = parts[2:]
+    if parts[:1] == ["sidecars"]:
+        return f"{DOCS_BASE}/developing/sidecars/"
+    page = _PAGES.get(kind or "")
+    if page is None:
+        return None
+    anchor: list[str] = []
+    skip_next = False
+    for part in parts:
+        if skip_next:
+            skip_next = False
+            continue
+        anchor.append(part.replace("_", "-").lower())
+        if part in _USER_KEYED:
+            placeholder = _USER_KEYED[part]
+            if placeholder:
+                anchor.append(placeholder)
+            skip_next = True
+    return f"{DOCS_BASE}/{page}/" + ("#" + "-".join(anchor) if anchor else "")
+
+
+def field_markdown(info: FieldInfo, path: tuple[PathPart, ...], kind: str | None) -> str:
+    """Markdown for a field: its text, type, default, allowed values, an example and a docs link."""
+    lines: list[str] = []
+    title = f"**`{dotted(path)}`**" if path else "**manifest**"
+    kinds = " | ".join({"object": "map", "array": "list"}.get(t, t) for t in info.types)
+    lines.append(title + (f" · *{kinds}*" if kinds else ""))
+    if info.deprecated:
+        lines += ["", f"⚠ {info.deprecated}"]
+    if info.doc:
+        lines += ["", info.doc.strip()]
+    facts: list[str] = []
+    if info.has_default:
+        facts.append(f"Default: `{_inline(info.default)}`")
+    if info.enum:
+        facts.append("Allowed values: " + ", ".join(f"`{value_text(v)}`" for v in info.enum))
+    if facts:
+        lines += [""] + ["  \n".join(facts)]
+    if info.examples:
+        name = next((p for p in reversed(path) if isinstance(p, str)), "key")
+        lines += ["", "Example:", "```yaml", _yaml_pair(name, info.examples[0]), "```"]
+    url = docs_url(path, kind)
+    if url and url.split("#")[0] not in info.doc:
+        lines += ["", f"[Copilot manifest docs]({url})"]
+    return "\n".join(lines)
+
+
+def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str, Any]) -> HoverInfo | None:
+    """What to show at ``pos``; None between nodes or where nothing is known."""
+    index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
+    root = document.root
+    if root is None:
+        return None
+    location = node_at(root, pos)
+    path = location.path
+    if not path or location.node is None:
+        return None
+    instance = to_plain(root) if isinstance(root, YamlMapping) else MISSING
+    kind = _kind(instance)
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    names = _Containers(root, path)
+    in_dependencies = len(path) >= 2 and path[-2] == "depends_on"
+    if location.role == "key":
+        assert location.entry is not None
+        span = location.entry.key.span
+        if in_dependencies:
+            return HoverInfo(names.describe(key), span)
+        info = index.field_at(path, instance)
+        if not info.known:
+            return None
+        return HoverInfo(field_markdown(info, path, kind), span)
+    node = location.node
+    if not isinstance(node, Scalar):
+        return None
+    span = node.span
+    if in_dependencies:
+        info = index.field_at(path, instance)
+        condition = node.text.lower()
+        text = info.enum_docs.get(condition) or info.enum_docs.get(node.text) or DEPENDS_ON_CONDITIONS.get(condition)
+        if text is None:
+            return None
+        body = f"**`{condition}`** on `{key}`: {text}"
+        if condition == "healthy" and not names.has_healthcheck(key):
+            body += f"\n\n⚠ `{key}` defines no health check, so it never becomes healthy."
+        return HoverInfo(body + "\n\n" + names.describe(key), span)
+    if key in _VOLUME_REFERENCES:
+        return HoverInfo(names.describe_volume(node.text), span)
+    if key in _CONTAINER_REFERENCES:
+        return HoverInfo(names.describe(node.text), span)
+    info = index.field_at(path, instance)
+    if not info.known:
+        return None
+    doc = info.enum_docs.get(node.text)
+    if doc:
+        return HoverInfo(f"**`{node.text}`** ({dotted(path)})\n\n{doc}", span)
+    return HoverInfo(field_markdown(info, path, kind), span)
+
+
+def _kind(instance: Any) -> str | None:
+    if isinstance(instance, Mapping) and isinstance(instance.get("type"), str):
+        return str(instance["type"])
+    return None
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value)
+    return value_text(value)
+
+
+def _yaml_pair(name: str, value: Any, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(value, Mapping):
+        inner = "\n".join(_yaml_pair(str(k), v, indent + 2) for k, v in value.items())
+        return f"{pad}{name}:\n{inner}" if inner else f"{pad}{name}: {{}}"
+    if isinstance(value, list):
+        if all(not isinstance(v, (Mapping, list)) for v in value):
+            return f"{pad}{name}: [" + ", ".join(_scalar(v) for v in value) + "]"
+        items = []
+        for item in value:
+            text = _yaml_pair("x", item, indent + 2).split("\n")
+            first = text[0].lstrip()[3:] if text and text[0].lstrip().startswith("x:") else text[0]
+            items.append(f"{pad}  - {first.strip()}" + "".join("\n" + line for line in text[1:]))
+        return f"{pad}{name}:\n" + "\n".join(items)
+    return f"{pad}{name}: {_scalar(value)}"
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str) and (value == "" or ": " in value or value[0] in "[]{},&*!|>'\"%@`#"):
+        import json
+
+        return json.dumps(value)
+    return value_text(value)
+
+
+class _Containers:
+    """Containers and volumes of the manifest as seen from one environment (or the base)."""
+
+    def __init__(self, root: Node, path: tuple[PathPart, ...]) -> None:
+        self.layers: list[YamlMapping] = [root] if isinstance(root, YamlMapping) else []
+        if len(path) > 1 and path[0] == "environments" and isinstance(root, YamlMapping):
+            envs = root.get("environments")
+            env = envs.get(str(path[1])) if isinstance(envs, YamlMapping) else None
+            if isinstance(env, YamlMapping):
+                self.layers.append(env)
+
+    def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
+        found = None
+        for layer in self.layers:
+            node: Node | None = layer
+            for part in section:
+                node = node.get(part) if isinstance(node, YamlMapping) else None
+            if isinstance(node, YamlMapping) and node.entry(name) is not None:
+                found = found or node.entry(name)
+        return found
+
+    def _main_name(self) -> str | None:
+        for layer in self.layers:
+            name = layer.get("name")
+            if isinstance(name, Scalar) and name.text:
+                return name.text
+        return None
+
+    def has_healthcheck(self, name: str) -> bool:
+        if name == self._main_name():
+            return any(_get(layer, "image", "healthcheck") is not None for layer in self.layers)
+        entry = self._entry(("sidecars",), name)
+        return bool(entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None)
+
+    def describe(self, name: str) -> str:
+        """A container's image and port, or that it does not exist."""
+        if name == self._main_name():
+            image = next((_get(layer, "image") for layer in self.layers if _get(layer, "image")), None)
+            port = next((_get(layer, "image", "port") for layer in self.layers if _get(layer, "image", "port")), None)
+            lines = [f"**main container `{name}`**"]
+            lines.append(f"- image: {_image_text(image)}")
+            lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
+            return "\n".join(lines)
+        entry = self._entry(("sidecars",), name)
+        if entry is not None:
+            value = entry.value
+            lines = [f"**sidecar `{name}`** (line {entry.key.span.start.line + 1})"]
+            if isinstance(value, YamlMapping):
+                lines.append(f"- image: {_image_text(value.get('image'))}")
+                port = value.get("port")
+                lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
+                essential = value.get("essential")
+                if isinstance(essential, Scalar):
+                    lines.append(f"- essential: `{essential.text}`")
+            return "\n".join(lines)
+        if name == FIRELENS_CONTAINER and any(
+            isinstance(layer.get("logging"), YamlMapping) for layer in self.layers
+        ):
+            image = next((_get(layer, "logging", "image") for layer in self.layers if _get(layer, "logging", "image")), None)
+            lines = ["**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
+                     "`logging` is set"]  # fmt: skip
+            if isinstance(image, Scalar):
+                lines.append(f"- image: `{image.text}`")
+            return "\n".join(lines)
+        return f"⚠ no container named `{name}` in this manifest"
+
+    def describe_volume(self, name: str) -> str:
+        entry = self._entry(("storage", "volumes"), name)
+        if entry is None:
+            return f"⚠ no volume named `{name}` under `storage.volumes`"
+        value = entry.value
+        lines = [f"**volume `{name}`** (line {entry.key.span.start.line + 1})"]
+        if isinstance(value, YamlMapping):
+            path = value.get("path")
+            lines.append(f"- path: `{path.text}`" if isinstance(path, Scalar) else "- path: not set")
+            read_only = value.get("read_only")
+            if isinstance(read_only, Scalar):
+                lines.append(f"- read_only: `{read_only.text}`")
+            efs = value.get("efs")
+            if isinstance(efs, Scalar):
+                lines.append(f"- efs: `{efs.text}`")
+            elif isinstance(efs, YamlMapping):
+                settings = ", ".join(f"{e.name}: `{_short(e.value)}`" for e in efs.entries)
+                lines.append(f"- efs: {settings}")
+            else:
+                lines.append("- efs: none (a task-local scratch volume)")
+        return "\n".join(lines)
+
+
+def _get(node: Node | None, *parts: str) -> Node | None:
+    for part in parts:
+        node = node.get(part) if isinstance(node, YamlMapping) else None
+    return node
+
+
+def _short(node: Node) -> str:
+    if isinstance(node, Scalar):
+        return node.text
+    if isinstance(node, YamlMapping):
+        return "{" + ", ".join(f"{e.name}: {_short(e.value)}" for e in node.entries) + "}"
+    if isinstance(node, Sequence):
+        return "[" + ", ".join(_short(i) for i in node.items) + "]"
+    return "?"
+
+
+def _image_text(image: Node | None) -> str:
+    if isinstance(image, Scalar):
+        return f"`{image.text}`"
+    if isinstance(image, YamlMapping):
+        for key in ("location", "build"):
+            value = image.get(key)
+            if value is not None:
+                return f"{key} `{_short(value)}`"
+    return "not set"

@@ -1,0 +1,190 @@
+"""Core results to lsprotocol types and back: the only place positions change units.
+
+The core counts columns in code points on lines split at ``\\n``; LSP clients count in the
+negotiated position encoding (UTF-16 unless the client offered UTF-8/32). Every position that
+crosses the edge goes through :func:`to_lsp_position` or :func:`from_lsp_position`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lsprotocol import types
+from pygls.workspace import TextDocument
+from pygls.workspace.position_codec import ServerTextPosition
+
+from .core.completion import Candidate
+from .core.hover import HoverInfo
+from .core.model import Finding, Pos, Severity, Span
+from .core.symbols import Symbol
+
+SOURCE = "sidecar-lsp"
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+
+_COMPLETION_KIND = {
+    "property": types.CompletionItemKind.Property,
+    "value": types.CompletionItemKind.Value,
+    "enum": types.CompletionItemKind.EnumMember,
+    "reference": types.CompletionItemKind.Reference,
+    "keyword": types.CompletionItemKind.Keyword,
+}
+
+_SYMBOL_KIND = {
+    "service": types.SymbolKind.Module,
+    "section": types.SymbolKind.Namespace,
+    "sidecar": types.SymbolKind.Class,
+    "container": types.SymbolKind.Class,
+    "volume": types.SymbolKind.Struct,
+    "environment": types.SymbolKind.Namespace,
+}
+
+_cache: dict[int, tuple[str, list[str]]] = {}
+
+
+def lines_of(doc: TextDocument) -> list[str]:
+    """The document's lines exactly as the core splits them (at ``\\n``), cached per text."""
+    source = doc.source
+    hit = _cache.get(id(doc))
+    if hit is not None and hit[0] is source:
+        return hit[1]
+    lines = source.split("\n")
+    if len(_cache) > 64:
+        _cache.clear()
+    _cache[id(doc)] = (source, lines)
+    return lines
+
+
+def to_lsp_position(doc: TextDocument, pos: Pos, lines: Sequence[str] | None = None) -> types.Position:
+    """A core position (code points) in client units, clamped into the document."""
+    lines = lines if lines is not None else lines_of(doc)
+    line = min(max(pos.line, 0), len(lines) - 1)
+    text = lines[line]
+    col = len(text) if pos.line > line else min(max(pos.col, 0), len(text))
+    return doc.position_codec.position_to_client_units(lines, ServerTextPosition(line, col))
+
+
+def to_lsp_range(doc: TextDocument, span: Span, lines: Sequence[str] | None = None) -> types.Range:
+    """A core span in client units."""
+    lines = lines if lines is not None else lines_of(doc)
+    return types.Range(start=to_lsp_position(doc, span.start, lines), end=to_lsp_position(doc, span.end, lines))
+
+
+def from_lsp_position(doc: TextDocument, position: types.Position) -> Pos:
+    """A client position in code points; positions past a line's end or the last line are clamped."""
+    lines = lines_of(doc)
+    line = min(max(position.line, 0), len(lines) - 1)
+    if position.line > line:
+        return Pos(line, len(lines[line]))
+    text = lines[line]
+    units = max(position.character, 0)
+    counter = doc.position_codec.impl
+    used = 0
+    for index, char in enumerate(text):
+        if used >= units:
+            return Pos(line, index)
+        used += counter.code_units_for_char(char)
+    return Pos(line, len(text))
+
+
+def to_diagnostic(doc: TextDocument, finding: Finding, lines: Sequence[str] | None = None) -> types.Diagnostic:
+    """A finding as an LSP diagnostic; ``data`` carries the manifest path and the quick fixes."""
+    lines = lines if lines is not None else lines_of(doc)
+    related = [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri=doc.uri, range=to_lsp_range(doc, item.span, lines)), message=item.message
+        )
+        for item in finding.related
+    ]
+    data: dict[str, Any] = {"path": list(finding.path)}
+    if finding.fixes:
+        data["fixes"] = [
+            {
+                "title": fix.title,
+                "preferred": fix.preferred,
+                "edits": [
+                    {"range": _range_json(to_lsp_range(doc, edit.span, lines)), "newText": edit.new_text}
+                    for edit in fix.edits
+                ],
+            }
+            for fix in finding.fixes
+        ]
+    return types.Diagnostic(
+        range=to_lsp_range(doc, finding.span, lines),
+        message=finding.message,
+        severity=_SEVERITY[finding.severity],
+        code=finding.code,
+        source=SOURCE,
+        related_information=related or None,
+        data=data,
+    )
+
+
+def _range_json(value: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": value.start.line, "character": value.start.character},
+        "end": {"line": value.end.line, "character": value.end.character},
+    }
+
+
+def to_completion_item(
+    doc: TextDocument, candidate: Candidate, *, snippets: bool, index: int, lines: Sequence[str] | None = None
+) -> types.CompletionItem:
+    """A candidate as a completion item that replaces the word being typed."""
+    lines = lines if lines is not None else lines_of(doc)
+    use_snippet = snippets and candidate.snippet is not None
+    text = candidate.snippet if use_snippet and candidate.snippet is not None else candidate.insert_text
+    edit = types.TextEdit(range=to_lsp_range(doc, candidate.replace, lines), new_text=text)
+    documentation = (
+        types.MarkupContent(kind=types.MarkupKind.Markdown, value=candidate.documentation)
+        if candidate.documentation
+        else None
+    )
+    return types.CompletionItem(
+        label=candidate.label,
+        kind=_COMPLETION_KIND.get(candidate.kind, types.CompletionItemKind.Text),
+        detail=candidate.detail or None,
+        documentation=documentation,
+        sort_text=f"{index:04d}",
+        filter_text=candidate.filter_text or candidate.label,
+        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
+        insert_text_mode=types.InsertTextMode.AsIs,
+        text_edit=edit,
+        preselect=candidate.preselect or None,
+    )
+
+
+def to_hover(doc: TextDocument, info: HoverInfo) -> types.Hover:
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=info.markdown),
+        range=to_lsp_range(doc, info.span),
+    )
+
+
+def to_document_symbol(doc: TextDocument, symbol: Symbol, lines: Sequence[str] | None = None) -> types.DocumentSymbol:
+    lines = lines if lines is not None else lines_of(doc)
+    full = to_lsp_range(doc, symbol.span, lines)
+    selection = to_lsp_range(doc, symbol.selection, lines)
+    if not _inside(selection, full):
+        selection = types.Range(start=full.start, end=full.start)
+    return types.DocumentSymbol(
+        name=symbol.name or "?",
+        kind=_SYMBOL_KIND.get(symbol.kind, types.SymbolKind.Object),
+        range=full,
+        selection_range=selection,
+        detail=symbol.detail or None,
+        children=[to_document_symbol(doc, child, lines) for child in symbol.children],
+    )
+
+
+def _inside(inner: types.Range, outer: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(outer.start) <= key(inner.start) and key(inner.end) <= key(outer.end)
