@@ -108,6 +108,10 @@ class _Merger:
     def merge(self, base: Node | None, override: Node | None, path: tuple[str, ...]) -> Node | None:
         if is_null(override):
             return base
+        if path == ("image",) and isinstance(override, Mapping):
+            set_keys = {entry.name for entry in override.entries if not is_null(entry.value)}
+            if {"build", "location"} <= set_keys:
+                self.report_both_image_sources(override)
         if base is None or is_null(base):
             return override
         assert override is not None
@@ -140,15 +144,16 @@ class _Merger:
             # The key keeps the base's span (the definition); a replaced value carries the override's.
             key = other.key if value is other.value and is_null(entry.value) else entry.key
             entries.append(Entry(key, value, entry.merged))
-        entries.extend(entry for entry in overrides.values() if not is_null(entry.value))
+        for entry in overrides.values():
+            if not is_null(entry.value):
+                self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
+                entries.append(entry)
         return Mapping(base.span, base.tag, base.anchor, entries, base.flow)
 
     def cleared_keys(self, base: Mapping, override: Mapping, path: tuple[str, ...]) -> set[str]:
         """Keys of ``base`` that a oneOf transformer clears because ``override`` set the other variant."""
         set_keys = {entry.name for entry in override.entries if not is_null(entry.value)}
         if path == ("image",):
-            if {"build", "location"} <= set_keys:
-                self.report_both_image_sources(override)
             if "build" in set_keys:
                 return {"location"}
             if "location" in set_keys:

@@ -1,0 +1,127 @@
+"""Per-environment validation: the corpus traps, environment prefixes, demotion and dedupe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_rules_support import findings, span_of
+
+from sidecar_lsp.core.model import Severity
+from sidecar_lsp.core.rules import UNLISTED_PREFIX, run_rules, strip_environment_prefix
+from sidecar_lsp.core.yaml_map import parse
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/copilot-cli"
+
+
+def corpus(name: str) -> str:
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"corpus file {path} is not available")
+    return path.read_text()
+
+
+def test_trap1_worker_image_given_only_by_the_environment_is_no_error() -> None:
+    result = run_rules(parse(corpus("stack-testdata--workloads--worker-manifest.yml")))
+    assert [f for f in result if f.severity is Severity.ERROR] == []
+    (hint,) = [f for f in result if f.code == "I1"]
+    assert hint.severity is Severity.HINT
+    assert hint.message.startswith(UNLISTED_PREFIX)
+
+
+@pytest.mark.parametrize(
+    "name", ["stack-testdata--workloads--svc-manifest.yml", "stack-testdata--workloads--svc-nlb-manifest.yml"]
+)
+def test_traps_2_and_3_sidecars_only_in_prod_give_no_finding(name: str) -> None:
+    assert run_rules(parse(corpus(name))) == []
+
+
+def test_trap2_target_container_checked_against_the_merged_prod_document() -> None:
+    text = corpus("stack-testdata--workloads--svc-manifest.yml").replace(
+        "target_container: nginx", "target_container: ngx"
+    )
+    result = [f for f in run_rules(parse(text)) if f.code == "T1"]
+    # http.target_container and additional_rules[0].target_container both named nginx.
+    assert [f.message.split(":")[0] for f in result] == ["in environment 'prod'"] * 2
+    assert result[0].severity is Severity.ERROR
+    assert result[0].path == ("environments", "prod", "http", "target_container")
+
+
+ENVS = """
+name: api
+type: Load Balanced Web Service
+image:
+  location: app
+  port: 80
+http:
+  path: /
+sidecars:
+  nginx:
+    image: n
+    port: 8080
+environments:
+  test:
+    sidecars:
+      nginx:
+        port: 80
+  prod:
+    sidecars:
+      nginx:
+        port: 80
+  dev:
+    count: 2
+"""
+
+
+def test_problem_in_several_environments_is_reported_once_with_their_names() -> None:
+    (finding,) = findings(ENVS, "P1")
+    assert finding.message.startswith("in environments 'test' and 'prod': containers \"api\" and \"nginx\"")
+    assert finding.span == span_of(ENVS, "80", 1)  # the base's image.port, exposed after the sidecar's
+
+
+def test_problem_of_the_base_is_reported_without_prefix_when_an_environment_keeps_it() -> None:
+    text = ENVS.replace("port: 8080", "port: 80")
+    found = findings(text, "P1")
+    assert len(found) == 1
+    assert found[0].message.startswith('containers "api" and "nginx"')
+
+
+def test_value_written_in_the_override_is_pointed_at() -> None:
+    text = (
+        ENVS
+        + "    sidecars:\n      nginx:\n        essential: false\n        depends_on:\n          ghost: start\n"
+    )
+    (finding,) = findings(text, "D1")
+    assert finding.message.startswith("in environment 'dev': container ghost does not exist")
+    assert finding.span == span_of(text, "ghost")
+    assert finding.path == ("environments", "dev", "sidecars", "nginx", "depends_on", "ghost")
+
+
+def test_image_both_sources_in_one_override_is_i3() -> None:
+    text = ENVS + "    image:\n      build: Dockerfile\n      location: x\n"
+    (finding,) = findings(text, "I3")
+    assert finding.message == (
+        "in environment 'dev': invalid manifest: image.build is mutually exclusive with image.location and "
+        "shouldn't be specified at the same time; keep only one of them in this environment's override"
+    )
+    assert finding.span == span_of(text, "location", 2)
+
+
+def test_override_location_clears_base_build() -> None:
+    text = "name: a\ntype: Worker Service\nimage:\n  build: Dockerfile\nenvironments:\n  test:\n    image:\n      location: x\n"
+    assert findings(text, "I1") == []
+
+
+def test_sidecar_image_map_gap_reports_s2_in_the_environment() -> None:
+    text = (
+        "name: a\ntype: Worker Service\nimage:\n  location: x\nsidecars:\n  s:\n    image:\n      build: Dockerfile\n"
+        "environments:\n  test:\n    sidecars:\n      s:\n        image:\n          location: y\n"
+    )
+    (finding,) = findings(text, "S2")
+    assert finding.message.startswith("in environment 'test': validate \"image\": must specify one of")
+
+
+def test_strip_environment_prefix() -> None:
+    assert strip_environment_prefix("in environments 'a' and 'b': boom") == "boom"
+    assert strip_environment_prefix(UNLISTED_PREFIX + "boom") == "boom"
+    assert strip_environment_prefix("boom") == "boom"

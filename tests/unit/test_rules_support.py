@@ -1,0 +1,40 @@
+"""Helpers shared by the ``test_rules_*`` tables (and a check of the helpers themselves)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from sidecar_lsp.core.model import Finding, Pos, Span
+from sidecar_lsp.core.rules import run_rules
+from sidecar_lsp.core.yaml_map import parse
+
+
+def manifest(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def findings(text: str, code: str | None = None) -> list[Finding]:
+    """The cross-field findings for ``text`` (dedented), optionally only those of one code."""
+    result = run_rules(parse(manifest(text)))
+    return [finding for finding in result if code is None or finding.code == code]
+
+
+def span_of(text: str, needle: str, occurrence: int = 1) -> Span:
+    """The span of the ``occurrence``-th ``needle`` in ``text`` (dedented), on one line."""
+    body = manifest(text)
+    offset = -1
+    for _ in range(occurrence):
+        offset = body.index(needle, offset + 1)
+    line = body.count("\n", 0, offset)
+    col = offset - (body.rfind("\n", 0, offset) + 1)
+    return Span(Pos(line, col), Pos(line, col + len(needle)))
+
+
+def test_span_of_counts_lines_and_columns() -> None:
+    text = """
+    name: api
+    image:
+      port: 80
+    """
+    assert span_of(text, "port") == Span(Pos(2, 2), Pos(2, 6))
+    assert span_of(text, "a", 2) == Span(Pos(0, 6), Pos(0, 7))
