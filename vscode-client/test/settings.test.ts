@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+
+import { nestDefaults, resolveSchemaDiagnostics, serverSettings } from "../src/settings";
+
+const NO_YAML = { present: false, validate: true };
+const YAML_ON = { present: true, validate: true };
+const YAML_NOT_VALIDATING = { present: true, validate: false };
+
+describe("resolveSchemaDiagnostics", () => {
+  const table: Array<[unknown, typeof NO_YAML, boolean]> = [
+    ["auto", NO_YAML, true],
+    ["auto", YAML_ON, false],
+    ["auto", YAML_NOT_VALIDATING, true],
+    ["on", YAML_ON, true],
+    ["on", NO_YAML, true],
+    ["off", NO_YAML, false],
+    ["off", YAML_ON, false],
+    [undefined, YAML_ON, false],
+    ["bogus", NO_YAML, true],
+    [true, YAML_ON, true],
+    [false, NO_YAML, false],
+  ];
+  for (const [mode, yaml, expected] of table) {
+    it(`${String(mode)} with ${JSON.stringify(yaml)} -> ${expected}`, () => {
+      assert.equal(resolveSchemaDiagnostics(mode, yaml), expected);
+    });
+  }
+});
+
+describe("serverSettings", () => {
+  it("drops client-only groups and resolves schemaDiagnostics to a boolean", () => {
+    const raw = {
+      server: { command: ["x"], pythonPath: "" },
+      trace: { server: "verbose" },
+      diagnostics: { unknownKeys: false, crossField: true },
+      schemaDiagnostics: "auto",
+    };
+    assert.deepEqual(serverSettings(raw, YAML_ON), {
+      diagnostics: { unknownKeys: false, crossField: true },
+      schemaDiagnostics: false,
+    });
+    assert.deepEqual(serverSettings(raw, NO_YAML).schemaDiagnostics, true);
+  });
+
+  it("sends schemaDiagnostics even for an empty section", () => {
+    assert.deepEqual(serverSettings(undefined, NO_YAML), { schemaDiagnostics: true });
+  });
+
+  it("turns the package.json defaults into the documented initializationOptions", () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8"));
+    const defaults = nestDefaults(pkg.contributes.configuration.properties);
+    assert.deepEqual(serverSettings(defaults, NO_YAML), {
+      diagnostics: { unknownKeys: true, crossField: true },
+      schemaDiagnostics: true,
+    });
+  });
+});
