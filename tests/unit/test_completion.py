@@ -1,0 +1,155 @@
+"""Completion at the places users type, on the real schema: one row per situation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from sidecar_lsp.core.completion import Candidate, complete
+from sidecar_lsp.core.model import Pos, Span
+from sidecar_lsp.core.schema_index import SchemaIndex
+from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.yaml_map import parse
+
+CURSOR = "|"
+
+BASE = """name: api
+type: Load Balanced Web Service
+image:
+  build: ./Dockerfile
+  port: 8080
+logging:
+  destination:
+    Name: cloudwatch
+storage:
+  volumes:
+    data:
+      path: /data
+      efs: true
+    scratch:
+      path: /scratch
+sidecars:
+  nginx:
+    image: nginx
+    port: 80
+{nginx_extra}
+  xray:
+    image: amazon/aws-xray-daemon
+{tail}"""
+
+
+@pytest.fixture(scope="module")
+def index() -> SchemaIndex:
+    return SchemaIndex(load_schema())
+
+
+def run(index: SchemaIndex, text: str, previous: str | None = None) -> tuple[list[Candidate], Pos]:
+    line_no = next(i for i, line in enumerate(text.split("\n")) if CURSOR in line)
+    col = text.split("\n")[line_no].index(CURSOR)
+    clean = text.replace(CURSOR, "", 1)
+    prev = parse(previous) if previous is not None else None
+    return complete(clean, Pos(line_no, col), index, parse(clean), prev), Pos(line_no, col)
+
+
+def labels(candidates: list[Candidate]) -> list[str]:
+    return [c.label for c in candidates]
+
+
+@dataclass
+class Row:
+    id: str
+    text: str
+    includes: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    exactly: tuple[str, ...] | None = None
+
+
+ROWS = [
+    Row("bare word in a sidecar", BASE.format(nginx_extra="    he|", tail=""), ("healthcheck", "essential"), ("image", "port", "name", "http")),
+    Row("empty line in a sidecar", BASE.format(nginx_extra="    |", tail=""), ("healthcheck", "mount_points", "depends_on"), ("image", "port")),
+    Row("empty line at top level", BASE.format(nginx_extra="", tail="|"), ("http", "count", "environments"), ("name", "type", "image", "sidecars", "storage", "logging")),
+    Row("key with empty value: boolean", BASE.format(nginx_extra="    essential: |", tail=""), exactly=("true", "false")),
+    Row("type value", "name: api\ntype: |\n", ("Load Balanced Web Service", "Backend Service", "Scheduled Job", "Environment")),
+    Row("type value half typed", "name: api\ntype: Back|\n", ("Backend Service",)),
+    Row("after '- ' in mount_points", BASE.format(nginx_extra="    mount_points:\n      - |", tail=""), exactly=("source_volume", "path", "read_only")),
+    Row("second key of a mount point", BASE.format(nginx_extra="    mount_points:\n      - source_volume: data\n        |", tail=""), ("path", "read_only"), ("source_volume",)),
+    Row("source_volume names volumes", BASE.format(nginx_extra="    mount_points:\n      - source_volume: |", tail=""), exactly=("data", "scratch")),
+    Row("target_container names containers", BASE.format(nginx_extra="", tail="http:\n  path: /\n  target_container: |\n"), exactly=("api", "nginx", "xray", "firelens_log_router")),
+    Row("targetContainer too", BASE.format(nginx_extra="", tail="http:\n  targetContainer: |\n"), exactly=("api", "nginx", "xray", "firelens_log_router")),
+    Row("depends_on keys: not itself, not listed", BASE.format(nginx_extra="    depends_on:\n      xray: start\n      |", tail=""), exactly=("api", "firelens_log_router")),
+    Row("main container depends_on", BASE.format(nginx_extra="", tail="").replace("  port: 8080\n", "  port: 8080\n  depends_on:\n    |\n"), exactly=("nginx", "xray", "firelens_log_router")),
+    Row("depends_on conditions", BASE.format(nginx_extra="    depends_on:\n      xray: |", tail=""), exactly=("start", "complete", "success", "healthy")),
+    Row("broken YAML below the cursor", BASE.format(nginx_extra="    he|", tail="  broken: [unclosed\n  : :\n"), ("healthcheck",)),
+    Row("inside an environment override", BASE.format(nginx_extra="", tail="environments:\n  prod:\n    |\n"), ("count", "sidecars", "http"), ("name", "type", "environments")),
+    Row("sidecar inside an environment override", BASE.format(nginx_extra="", tail="environments:\n  prod:\n    sidecars:\n      nginx:\n        |\n"), ("port", "image", "healthcheck")),
+    Row("healthcheck block keys", BASE.format(nginx_extra="    healthcheck:\n      |", tail=""), ("command", "interval", "retries", "timeout", "start_period")),
+    Row("inside a comment: nothing", BASE.format(nginx_extra="    # he|", tail=""), exactly=()),
+    Row("no type yet: top-level basics", "name: api\n|\n", ("type",), ("sidecars",)),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+def test_completion_table(index: SchemaIndex, row: Row) -> None:
+    candidates, _ = run(index, row.text)
+    got = labels(candidates)
+    if row.exactly is not None:
+        assert sorted(got) == sorted(row.exactly)
+    for label in row.includes:
+        assert label in got
+    for label in row.excludes:
+        assert label not in got
+
+
+def test_bare_word_snippet_replaces_the_word_with_an_indented_block(index: SchemaIndex) -> None:
+    candidates, pos = run(index, BASE.format(nginx_extra="    he|", tail=""))
+    health = next(c for c in candidates if c.label == "healthcheck")
+    assert health.replace == Span(Pos(pos.line, 4), Pos(pos.line, 6))
+    assert health.snippet is not None
+    lines = health.snippet.split("\n")
+    assert lines[0] == "healthcheck:"
+    assert lines[1].startswith("      command:")  # one level deeper than the key, absolute
+    assert "documentation" and "health" in health.documentation.lower()
+
+
+def test_mount_points_snippet_is_a_list_item_with_the_required_keys(index: SchemaIndex) -> None:
+    candidates, _ = run(index, BASE.format(nginx_extra="    mo|", tail=""))
+    mount = next(c for c in candidates if c.label == "mount_points")
+    assert mount.snippet is not None
+    assert mount.snippet.split("\n") == ["mount_points:", "      - source_volume: $1", "        path: $2"]
+
+
+def test_key_documentation_comes_from_the_schema(index: SchemaIndex) -> None:
+    schema = load_schema()
+    candidates, _ = run(index, BASE.format(nginx_extra="    |", tail=""))
+    essential = next(c for c in candidates if c.label == "essential")
+    text = schema["definitions"]["sidecar"]["properties"]["essential"]["markdownDescription"]
+    assert text.split("\n")[0] in essential.documentation
+
+
+def test_existing_colon_inserts_the_name_only(index: SchemaIndex) -> None:
+    candidates, _ = run(index, BASE.format(nginx_extra="    ess|: true", tail=""))
+    essential = next(c for c in candidates if c.label == "essential")
+    assert essential.insert_text == "essential"
+    assert essential.snippet is None
+
+
+def test_names_defined_below_a_syntax_error_come_from_the_last_good_version(index: SchemaIndex) -> None:
+    good = "name: api\ntype: Backend Service\nsidecars:\n  nginx:\n    image: nginx\n    mount_points:\n      - source_volume: x\nstorage:\n  volumes:\n    late:\n      path: /late\n"
+    broken = good.replace("source_volume: x", "source_volume: |").replace("    image: nginx\n", "    image: nginx\n    he\n")
+    assert not labels(run(index, broken)[0])  # the tree stops at `he`
+    assert labels(run(index, broken, previous=good)[0]) == ["late"]
+
+
+def test_value_replace_span_covers_the_value(index: SchemaIndex) -> None:
+    candidates, pos = run(index, "name: api\ntype: Back|end\n")
+    assert candidates[0].replace == Span(Pos(1, 6), Pos(1, 13))
+
+
+def test_environment_override_names_include_that_environment(index: SchemaIndex) -> None:
+    text = BASE.format(
+        nginx_extra="",
+        tail="environments:\n  prod:\n    sidecars:\n      extra:\n        image: x\n    http:\n      target_container: |\n",
+    )
+    assert "extra" in labels(run(index, text)[0])
+    assert "extra" not in labels(run(index, BASE.format(nginx_extra="", tail="http:\n  target_container: |\n"))[0])

@@ -1,0 +1,155 @@
+"""Hover on keys, reference values and enum values, on the real schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar_lsp.core.hover import DEPENDS_ON_CONDITIONS, HoverInfo, docs_url, hover
+from sidecar_lsp.core.model import Pos, Span
+from sidecar_lsp.core.schema_index import SchemaIndex
+from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.yaml_map import parse
+
+MANIFEST = """name: api
+type: Load Balanced Web Service
+image:
+  build: ./Dockerfile
+  port: 8080
+http:
+  path: /
+  target_container: nginx
+logging:
+  destination:
+    Name: cloudwatch
+storage:
+  volumes:
+    data:
+      path: /data
+      read_only: false
+      efs:
+        id: fs-1234
+        root_dir: /srv
+sidecars:
+  nginx:
+    image: public.ecr.aws/nginx/nginx:1
+    port: 80
+    essential: true
+    mount_points:
+      - source_volume: data
+        path: /etc/data
+    depends_on:
+      api: healthy
+      xray: start
+      firelens_log_router: start
+      ghost: start
+  xray:
+    image: amazon/aws-xray-daemon
+    healthcheck:
+      command: ["CMD", "true"]
+environments:
+  prod:
+    sidecars:
+      nginx:
+        port: 81
+"""
+
+
+@pytest.fixture(scope="module")
+def index() -> SchemaIndex:
+    return SchemaIndex(load_schema())
+
+
+def at(index: SchemaIndex, needle: str, occurrence: int = 0, offset: int = 0) -> HoverInfo | None:
+    lines = MANIFEST.split("\n")
+    hits = [(i, line.index(needle)) for i, line in enumerate(lines) if needle in line]
+    line, col = hits[occurrence]
+    return hover(parse(MANIFEST), Pos(line, col + offset), index)
+
+
+SCHEMA = load_schema()
+SIDECAR = SCHEMA["definitions"]["sidecar"]["properties"]
+
+
+@pytest.mark.parametrize(
+    "needle,expected",
+    [
+        ("essential:", [SIDECAR["essential"]["markdownDescription"].split("\n")[0], "Default: `true`", "boolean"]),
+        ("    port: 80", [SIDECAR["port"]["markdownDescription"].split("\n")[0], "Example:", "```yaml", "port: 80"]),
+        ("mount_points:", ["sidecars.nginx.mount_points", "list"]),
+        ("healthcheck:", ["sidecars.xray.healthcheck"]),
+        ("target_container:", ["http.target_container"]),
+    ],
+)
+def test_key_hover_shows_schema_facts(index: SchemaIndex, needle: str, expected: list[str]) -> None:
+    info = at(index, needle, offset=len(needle) - len(needle.lstrip()) + 1)
+    assert info is not None
+    for text in expected:
+        assert text in info.markdown
+
+
+def test_key_hover_has_a_docs_link_and_the_key_range(index: SchemaIndex) -> None:
+    info = at(index, "essential:", offset=2)
+    assert info is not None
+    assert "https://aws.github.io/copilot-cli/docs/" in info.markdown
+    line = MANIFEST.split("\n").index("    essential: true")
+    assert info.span == Span(Pos(line, 4), Pos(line, 13))
+
+
+def test_type_value_shows_what_the_kind_means(index: SchemaIndex) -> None:
+    info = at(index, "Load Balanced", offset=3)
+    assert info is not None
+    assert "Application and/or Network Load Balancer" in info.markdown
+
+
+@pytest.mark.parametrize(
+    "needle,expected,unexpected",
+    [
+        ("source_volume: data", ["volume `data`", "`/data`", "read_only: `false`", "fs-1234", "root_dir"], []),
+        ("target_container: nginx", ["sidecar `nginx`", "public.ecr.aws/nginx/nginx:1", "port: `80`"], []),
+        ("api: healthy", ["main container `api`", "./Dockerfile", "port: `8080`"], []),
+        ("firelens_log_router: start", ["FireLens"], []),
+        ("ghost: start", ["no container named `ghost`"], []),
+    ],
+)
+def test_reference_hover_describes_the_target(
+    index: SchemaIndex, needle: str, expected: list[str], unexpected: list[str]
+) -> None:
+    # on the value of source_volume/target_container; on the key of a depends_on entry
+    offset = needle.index(":") + 2 if needle.startswith(("source", "target")) else 1
+    info = at(index, needle, offset=offset)
+    assert info is not None
+    for text in expected:
+        assert text in info.markdown
+
+
+def test_condition_hover_explains_and_warns_without_healthcheck(index: SchemaIndex) -> None:
+    info = at(index, "api: healthy", offset=6)
+    assert info is not None
+    assert DEPENDS_ON_CONDITIONS["healthy"] in info.markdown
+    assert "defines no health check" in info.markdown
+    start = at(index, "xray: start", offset=7)
+    assert start is not None and DEPENDS_ON_CONDITIONS["start"] in start.markdown
+
+
+def test_environment_override_key(index: SchemaIndex) -> None:
+    info = at(index, "port: 81", offset=1)
+    assert info is not None
+    assert "environments.prod.sidecars.nginx.port" in info.markdown
+
+
+def test_nothing_between_nodes(index: SchemaIndex) -> None:
+    assert hover(parse(MANIFEST), Pos(200, 0), index) is None
+    assert hover(parse(""), Pos(0, 0), index) is None
+
+
+@pytest.mark.parametrize(
+    "path,kind,url",
+    [
+        (("http", "healthcheck"), "Load Balanced Web Service", "manifest/lb-web-service/#http-healthcheck"),
+        (("storage", "volumes", "data", "efs"), "Backend Service", "manifest/backend-service/#storage-volumes-volume-efs"),
+        (("sidecars", "nginx", "port"), "Worker Service", "developing/sidecars/"),
+        (("environments", "prod", "count"), "Scheduled Job", "manifest/scheduled-job/#count"),
+    ],
+)
+def test_docs_url(path: tuple[str, ...], kind: str, url: str) -> None:
+    assert docs_url(path, kind) == "https://aws.github.io/copilot-cli/docs/" + url
