@@ -52,9 +52,11 @@ describe("serverSettings", () => {
   it("turns the package.json defaults into the documented initializationOptions", () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8"));
     const defaults = nestDefaults(pkg.contributes.configuration.properties);
-    assert.deepEqual(serverSettings(defaults, NO_YAML), {
-      diagnostics: { unknownKeys: true, crossField: true },
-      schemaDiagnostics: true,
-    });
+    const sent = serverSettings(defaults, NO_YAML);
+    assert.deepEqual(sent.diagnostics, { enable: true, unknownKeys: true, crossField: true, debounceMs: 150 });
+    assert.deepEqual(sent.completion, { enable: true, snippets: true });
+    assert.deepEqual(sent.hover, { enable: true });
+    assert.equal(sent.schemaDiagnostics, true);
+    assert.deepEqual(Object.keys(sent).sort(), ["completion", "diagnostics", "hover", "schemaDiagnostics"]);
   });
 });

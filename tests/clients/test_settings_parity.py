@@ -1,0 +1,104 @@
+"""The VS Code extension's settings mirror the server's ``Settings`` dataclass exactly.
+
+``vscode-client/package.json`` (``contributes.configuration``) must list every server setting with the
+same type, default, bounds and description, and nothing else except the client-only settings below.
+The object the client sends (``initializationOptions`` and the ``workspace/configuration`` answer, see
+``vscode-client/src/settings.ts``) must read back as the server's defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from typing import Any
+
+import pytest
+from clientlib import REPO
+
+from sidecar_lsp.settings import FIELDS, SECTION, Settings
+
+pytestmark = pytest.mark.clients
+
+PACKAGE_JSON = REPO / "vscode-client" / "package.json"
+CLIENT_ONLY = {
+    "sidecarLsp.server.command": [],
+    "sidecarLsp.server.pythonPath": "",
+    "sidecarLsp.trace.server": "off",
+    "sidecarLsp.schemaDiagnostics": "auto",
+}
+"""Settings only the extension reads (schemaDiagnostics reaches the server as a resolved boolean)."""
+SCHEMA_DIAGNOSTICS_WIRE = "schemaDiagnostics"
+
+
+def properties() -> dict[str, dict[str, Any]]:
+    package = json.loads(PACKAGE_JSON.read_text())
+    props: dict[str, dict[str, Any]] = package["contributes"]["configuration"]["properties"]
+    return props
+
+
+def server_fields() -> dict[str, dataclasses.Field[Any]]:
+    return {f"{SECTION}.{f.metadata['wire']}": f for f in dataclasses.fields(Settings)}
+
+
+def test_settings_parity_same_keys() -> None:
+    client = set(properties()) - set(CLIENT_ONLY)
+    assert sorted(client) == sorted(row.key for row in FIELDS)
+
+
+@pytest.mark.parametrize("row", FIELDS, ids=[row.key for row in FIELDS])
+def test_settings_parity_type_default_description(row: Any) -> None:
+    spec = properties()[row.key]
+    assert spec["type"] == row.type
+    assert spec["default"] == row.default
+    assert type(spec["default"]) is type(row.default)
+    assert spec.get("markdownDescription", spec.get("description")) == row.description
+    metadata = server_fields()[row.key].metadata
+    assert spec.get("minimum") == metadata.get("min")
+    assert spec.get("maximum") == metadata.get("max")
+
+
+def test_settings_parity_client_only_settings() -> None:
+    props = properties()
+    for key, default in CLIENT_ONLY.items():
+        assert props[key]["default"] == default, key
+    assert props["sidecarLsp.schemaDiagnostics"]["enum"] == ["auto", "on", "off"]
+
+
+def client_payload(schema_diagnostics: bool = True) -> dict[str, Any]:
+    """What ``serverSettings`` in vscode-client/src/settings.ts sends, built from package.json defaults."""
+    payload: dict[str, Any] = {}
+    for key, spec in properties().items():
+        if key in CLIENT_ONLY:
+            continue
+        node = payload
+        *parents, leaf = key.removeprefix(f"{SECTION}.").split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = spec["default"]
+    payload[SCHEMA_DIAGNOSTICS_WIRE] = schema_diagnostics
+    return payload
+
+
+def test_settings_parity_client_defaults_read_back_as_server_defaults(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    payload = client_payload()
+    with caplog.at_level(logging.WARNING, logger="sidecar_lsp.settings"):
+        assert Settings.from_wire(payload) == Settings()
+        assert Settings.from_wire({SECTION: payload}) == Settings()
+    assert not [r.message for r in caplog.records if "ignoring" in r.message]
+
+
+def test_settings_parity_server_understands_schema_diagnostics() -> None:
+    """The coexistence mechanism (docs/editors/vscode.md): the server must honour schemaDiagnostics."""
+    wires = {f.metadata["wire"]: f for f in dataclasses.fields(Settings)}
+    if SCHEMA_DIAGNOSTICS_WIRE not in wires:
+        pytest.xfail(
+            "sidecar_lsp.settings.Settings has no 'schemaDiagnostics' field yet: with the Red Hat YAML "
+            "extension active, schema problems show twice (see docs/editors/vscode.md)"
+        )
+    field = wires[SCHEMA_DIAGNOSTICS_WIRE]
+    assert field.default is True
+    off = Settings.from_wire(client_payload(schema_diagnostics=False))
+    assert getattr(off, field.name) is False
