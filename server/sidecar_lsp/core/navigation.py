@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .merge import ENVIRONMENTS_KEY
 from .model import Pos, Span, TextEdit
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence
+from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar, Sequence
 
 CONTAINER = "container"
 VOLUME = "volume"
@@ -108,7 +108,7 @@ def _map(node: Node | None) -> Mapping | None:
     return node if isinstance(node, Mapping) else None
 
 
-def _own(mapping: Mapping | None) -> list:  # type: ignore[type-arg]
+def _own(mapping: Mapping | None) -> list[Entry]:
     """Entries written in this map (not brought in by a ``<<`` merge key)."""
     return [entry for entry in mapping.entries if not entry.merged] if mapping is not None else []
 

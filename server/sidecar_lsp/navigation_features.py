@@ -1,0 +1,156 @@
+"""LSP handlers for definition, references, highlights, rename and quick fixes.
+
+Each handler gets the document's cached analysis, asks the pure core (``core.navigation``,
+``core.fixes``) and converts the answer; positions are converted to and from client units at this edge.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from . import lsp_convert
+from .core import fixes, navigation
+from .core.model import Span, TextEdit
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from .core.analyze import Analysis
+    from .server import SidecarLanguageServer
+
+
+async def _served(ls: SidecarLanguageServer, uri: str) -> tuple[Analysis, TextDocument] | None:
+    """The analysis and open document for ``uri`` when it is a manifest the server serves."""
+    cached = await ls.cached_async(uri)
+    doc = ls.open_document(uri)
+    if cached is None or doc is None or not cached.served:
+        return None
+    return cached.analysis, doc
+
+
+def _locations(doc: TextDocument, spans: list[Span]) -> list[types.Location]:
+    lines = lsp_convert.lines_of(doc)
+    return [types.Location(uri=doc.uri, range=lsp_convert.to_lsp_range(doc, span, lines)) for span in spans]
+
+
+def register(server: SidecarLanguageServer) -> None:
+    """Add the navigation and code-action features to ``server``."""
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    async def definition(
+        ls: SidecarLanguageServer, params: types.DefinitionParams
+    ) -> list[types.Location] | None:
+        """textDocument/definition: source_volume -> the volume; target_container, depends_on -> the container."""
+        served = await _served(ls, params.text_document.uri)
+        if served is None:
+            return None
+        analysis, doc = served
+        pos = lsp_convert.from_lsp_position(doc, params.position)
+        return _locations(doc, navigation.definitions(analysis.document, pos)) or None
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    async def references(
+        ls: SidecarLanguageServer, params: types.ReferenceParams
+    ) -> list[types.Location] | None:
+        """textDocument/references: every use of a sidecar, the main container or a volume."""
+        served = await _served(ls, params.text_document.uri)
+        if served is None:
+            return None
+        analysis, doc = served
+        pos = lsp_convert.from_lsp_position(doc, params.position)
+        spans = navigation.references(
+            analysis.document, pos, include_declaration=params.context.include_declaration
+        )
+        return _locations(doc, spans) or None
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    async def document_highlight(
+        ls: SidecarLanguageServer, params: types.DocumentHighlightParams
+    ) -> list[types.DocumentHighlight] | None:
+        """textDocument/documentHighlight: definitions as writes, uses as reads."""
+        served = await _served(ls, params.text_document.uri)
+        if served is None:
+            return None
+        analysis, doc = served
+        lines = lsp_convert.lines_of(doc)
+        pos = lsp_convert.from_lsp_position(doc, params.position)
+        kind = types.DocumentHighlightKind
+        return [
+            types.DocumentHighlight(
+                range=lsp_convert.to_lsp_range(doc, span, lines), kind=kind.Write if written else kind.Read
+            )
+            for span, written in navigation.highlights(analysis.document, pos)
+        ] or None
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    async def prepare_rename(
+        ls: SidecarLanguageServer, params: types.PrepareRenameParams
+    ) -> types.PrepareRenamePlaceholder | None:
+        """textDocument/prepareRename: only sidecar and volume names are renamable."""
+        served = await _served(ls, params.text_document.uri)
+        if served is None:
+            return None
+        analysis, doc = served
+        found = navigation.prepare_rename(
+            analysis.document, lsp_convert.from_lsp_position(doc, params.position)
+        )
+        if found is None:
+            return None
+        span, name = found
+        return types.PrepareRenamePlaceholder(range=lsp_convert.to_lsp_range(doc, span), placeholder=name)
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    async def rename(ls: SidecarLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        """textDocument/rename: the sidecar or volume and every reference, in the base and each environment."""
+        served = await _served(ls, params.text_document.uri)
+        if served is None:
+            return None
+        analysis, doc = served
+        pos = lsp_convert.from_lsp_position(doc, params.position)
+        edits = navigation.rename(analysis.document, pos, params.new_name)
+        if edits is None:
+            return None
+        return types.WorkspaceEdit(changes={doc.uri: _text_edits(doc, edits)})
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    async def code_action(
+        ls: SidecarLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        """textDocument/codeAction: the quick fixes of the diagnostics under the selection."""
+        only = params.context.only
+        if only and not any(kind.startswith(types.CodeActionKind.QuickFix) for kind in only):
+            return None
+        served = await _served(ls, params.text_document.uri)
+        if served is None:
+            return None
+        analysis, doc = served
+        span = Span(
+            lsp_convert.from_lsp_position(doc, params.range.start),
+            lsp_convert.from_lsp_position(doc, params.range.end),
+        )
+        lines = lsp_convert.lines_of(doc)
+        actions = []
+        for finding, fix in fixes.code_actions(analysis.document, analysis.findings, span):
+            actions.append(
+                types.CodeAction(
+                    title=fix.title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[lsp_convert.to_diagnostic(doc, finding, lines)],
+                    is_preferred=fix.preferred or None,
+                    edit=types.WorkspaceEdit(changes={doc.uri: _text_edits(doc, list(fix.edits))}),
+                )
+            )
+        return actions or None
+
+
+def _text_edits(doc: TextDocument, edits: list[TextEdit]) -> list[types.TextEdit]:
+    lines = lsp_convert.lines_of(doc)
+    return [
+        types.TextEdit(range=lsp_convert.to_lsp_range(doc, edit.span, lines), new_text=edit.new_text)
+        for edit in edits
+    ]
