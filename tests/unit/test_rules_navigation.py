@@ -1,4 +1,5 @@
-"""Definitions, references, highlights and rename of sidecars, volumes and the main container."""
+"""Definitions, references, highlights and rename of sidecars, volumes and the main container (core; named
+test_rules_navigation so its basename differs from tests/e2e/test_navigation.py: the test folders are no packages)."""
 
 from __future__ import annotations
 
