@@ -81,13 +81,16 @@ def generate(lines: int) -> str:
     sidecars: list[str] = []
     envs: list[str] = []
     while (body.count("\n") + sum(s.count("\n") for s in sidecars + envs)) < lines - 8:
-        sidecars.append(
-            SIDECAR.format(i=i, port=9000 + i, essential="false" if i else "true", v=i % n)
-        )
+        sidecars.append(SIDECAR.format(i=i, port=9000 + i, essential="false" if i else "true", v=i % n))
         if i % 4 == 3:
             envs.append(ENV.format(i=i, count=1 + i % 5))
         i += 1
-    text = body + "".join(sidecars) + "\nenvironments:\n" + ("".join(envs) if envs else "  test:\n    count: 2\n")
+    text = (
+        body
+        + "".join(sidecars)
+        + "\nenvironments:\n"
+        + ("".join(envs) if envs else "  test:\n    count: 2\n")
+    )
     return text
 
 

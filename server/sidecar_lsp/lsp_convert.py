@@ -73,7 +73,9 @@ def to_lsp_position(doc: TextDocument, pos: Pos, lines: Sequence[str] | None = N
 def to_lsp_range(doc: TextDocument, span: Span, lines: Sequence[str] | None = None) -> types.Range:
     """A core span in client units."""
     lines = lines if lines is not None else lines_of(doc)
-    return types.Range(start=to_lsp_position(doc, span.start, lines), end=to_lsp_position(doc, span.end, lines))
+    return types.Range(
+        start=to_lsp_position(doc, span.start, lines), end=to_lsp_position(doc, span.end, lines)
+    )
 
 
 def from_lsp_position(doc: TextDocument, position: types.Position) -> Pos:
@@ -93,12 +95,15 @@ def from_lsp_position(doc: TextDocument, position: types.Position) -> Pos:
     return Pos(line, len(text))
 
 
-def to_diagnostic(doc: TextDocument, finding: Finding, lines: Sequence[str] | None = None) -> types.Diagnostic:
+def to_diagnostic(
+    doc: TextDocument, finding: Finding, lines: Sequence[str] | None = None
+) -> types.Diagnostic:
     """A finding as an LSP diagnostic; ``data`` carries the manifest path and the quick fixes."""
     lines = lines if lines is not None else lines_of(doc)
     related = [
         types.DiagnosticRelatedInformation(
-            location=types.Location(uri=doc.uri, range=to_lsp_range(doc, item.span, lines)), message=item.message
+            location=types.Location(uri=doc.uri, range=to_lsp_range(doc, item.span, lines)),
+            message=item.message,
         )
         for item in finding.related
     ]
@@ -153,7 +158,9 @@ def to_completion_item(
         documentation=documentation,
         sort_text=f"{index:04d}",
         filter_text=candidate.filter_text or candidate.label,
-        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
+        insert_text_format=types.InsertTextFormat.Snippet
+        if use_snippet
+        else types.InsertTextFormat.PlainText,
         insert_text_mode=types.InsertTextMode.AsIs,
         text_edit=edit,
         preselect=candidate.preselect or None,
@@ -167,7 +174,9 @@ def to_hover(doc: TextDocument, info: HoverInfo) -> types.Hover:
     )
 
 
-def to_document_symbol(doc: TextDocument, symbol: Symbol, lines: Sequence[str] | None = None) -> types.DocumentSymbol:
+def to_document_symbol(
+    doc: TextDocument, symbol: Symbol, lines: Sequence[str] | None = None
+) -> types.DocumentSymbol:
     lines = lines if lines is not None else lines_of(doc)
     full = to_lsp_range(doc, symbol.span, lines)
     selection = to_lsp_range(doc, symbol.selection, lines)

@@ -9,8 +9,8 @@ asks first.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import concurrent.futures
+import dataclasses
 import logging
 import re
 import time
@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.workspace import TextDocument
 
 from . import __version__, lsp_convert
@@ -36,7 +38,9 @@ logger = logging.getLogger(__name__)
 
 TRIGGER_CHARACTERS = [":", " ", "-"]
 _TYPE_LINE = re.compile(
-    r"^type[ \t]*:[ \t]*[\"']?(" + "|".join(re.escape(k) for k in (*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT)) + r")\b",
+    r"^type[ \t]*:[ \t]*[\"']?("
+    + "|".join(re.escape(k) for k in (*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT))
+    + r")\b",
     re.MULTILINE,
 )
 
@@ -50,11 +54,43 @@ class _Cached:
     served: bool
 
 
+@dataclass(frozen=True)
+class _Rejected:
+    """A request whose params could not be read; answered with an error instead of dropped."""
+
+    id: int | str
+    error: JsonRpcException
+    jsonrpc: str = "2.0"
+
+
+class SidecarProtocol(LanguageServerProtocol):
+    """pygls' protocol, except that a request with malformed params gets an error reply."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                return _Rejected(data["id"], error)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Rejected):
+            self._send_response(message.id, error=message.error.to_response_error())
+            return
+        super().handle_message(message)
+
+
 class SidecarLanguageServer(LanguageServer):
     """Holds settings, the schema and the per-document analysis cache."""
 
     def __init__(self, schema: SchemaIndex, settings: Settings | None = None) -> None:
-        super().__init__("sidecar-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "sidecar-lsp",
+            __version__,
+            protocol_cls=SidecarProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
         self.schema = schema
         self.settings = settings or Settings()
         self._cache: dict[str, _Cached] = {}
@@ -265,10 +301,16 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     def did_close(ls: SidecarLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         """textDocument/didClose: forget the document and clear its diagnostics."""
         ls.forget(params.text_document.uri)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
-    async def completion(ls: SidecarLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS)
+    )
+    async def completion(
+        ls: SidecarLanguageServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
         """textDocument/completion: keys, values and names at the cursor."""
         uri = params.text_document.uri
         cached = await ls.cached_async(uri)
@@ -276,7 +318,9 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         if cached is None or doc is None or not cached.served or not ls.settings.completion_enable:
             return None
         pos = lsp_convert.from_lsp_position(doc, params.position)
-        candidates = complete(cached.source, pos, ls.schema, cached.analysis.document, ls.previous_complete(uri))
+        candidates = complete(
+            cached.source, pos, ls.schema, cached.analysis.document, ls.previous_complete(uri)
+        )
         snippets = ls.settings.completion_snippets and _snippet_support(ls)
         lines = lsp_convert.lines_of(doc)
         items = [
@@ -307,7 +351,9 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         if cached is None or doc is None or not cached.served:
             return None
         lines = lsp_convert.lines_of(doc)
-        return [lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(cached.analysis.document)]
+        return [
+            lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(cached.analysis.document)
+        ]
 
     try:
         from . import navigation_features  # type: ignore[attr-defined,unused-ignore]

@@ -101,7 +101,9 @@ class Settings:
                 high = field.metadata.get("max", raw)
                 changes[field.name] = int(min(max(raw, low), high))
                 continue
-            logger.warning("setting %s.%s: ignoring %r (expected %s)", SECTION, wire, raw, type(default).__name__)
+            logger.warning(
+                "setting %s.%s: ignoring %r (expected %s)", SECTION, wire, raw, type(default).__name__
+            )
         return dataclasses.replace(base, **changes)
 
 
@@ -132,7 +134,9 @@ def field_docs() -> list[FieldDoc]:
     rows = []
     for field in dataclasses.fields(Settings):
         kind = "boolean" if isinstance(field.default, bool) else "integer"
-        rows.append(FieldDoc(f"{SECTION}.{field.metadata['wire']}", kind, field.default, field.metadata["doc"]))
+        rows.append(
+            FieldDoc(f"{SECTION}.{field.metadata['wire']}", kind, field.default, field.metadata["doc"])
+        )
     return rows
 
 

@@ -1,6 +1,5 @@
 """Helpers for the end-to-end tests: the recording client, its config and small LSP steps."""
 
-
 from __future__ import annotations
 
 import asyncio
@@ -23,6 +22,16 @@ class RecordingClient(LanguageClient):
 
     publishes: list[types.PublishDiagnosticsParams]
     registrations: list[types.Registration]
+    encoding: str
+    """The position encoding the server chose (``utf-16`` unless the client offered another)."""
+
+    def units(self, text: str) -> int:
+        """Length of ``text`` in the negotiated position encoding."""
+        if self.encoding == "utf-8":
+            return len(text.encode("utf-8"))
+        if self.encoding == "utf-32":
+            return len(text)
+        return len(text.encode("utf-16-le")) // 2
 
 
 def _record_publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -51,14 +60,15 @@ CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
 async def start(client: LanguageClient, spec: str, init_options: Any = None, settings: Any = None) -> None:
     if settings is not None:
         client.set_configuration(settings)
-    await client.initialize_session(
+    result = await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(spec),
             initialization_options=init_options,
         )
     )
-
-
+    if isinstance(client, RecordingClient):
+        encoding = result.capabilities.position_encoding or "utf-16"
+        client.encoding = str(getattr(encoding, "value", encoding))
 
 
 async def next_publish(
@@ -74,7 +84,9 @@ async def next_publish(
         future = client.protocol.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 
 
-async def open_doc(client: LanguageClient, uri: str, text: str, version: int = 1) -> types.PublishDiagnosticsParams:
+async def open_doc(
+    client: LanguageClient, uri: str, text: str, version: int = 1
+) -> types.PublishDiagnosticsParams:
     """didOpen and wait for its diagnostics."""
     return await next_publish(
         client,
@@ -87,7 +99,9 @@ async def open_doc(client: LanguageClient, uri: str, text: str, version: int = 1
     )
 
 
-def change(client: LanguageClient, uri: str, version: int, *changes: types.TextDocumentContentChangeEvent) -> None:
+def change(
+    client: LanguageClient, uri: str, version: int, *changes: types.TextDocumentContentChangeEvent
+) -> None:
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
@@ -100,20 +114,26 @@ def full(text: str) -> types.TextDocumentContentChangeWholeDocument:
     return types.TextDocumentContentChangeWholeDocument(text=text)
 
 
-def edit(line: int, col: int, end_line: int, end_col: int, text: str) -> types.TextDocumentContentChangePartial:
+def edit(
+    line: int, col: int, end_line: int, end_col: int, text: str
+) -> types.TextDocumentContentChangePartial:
     return types.TextDocumentContentChangePartial(
         range=types.Range(
-            start=types.Position(line=line, character=col), end=types.Position(line=end_line, character=end_col)
+            start=types.Position(line=line, character=col),
+            end=types.Position(line=end_line, character=end_col),
         ),
         text=text,
     )
 
 
-async def completion_labels(client: LanguageClient, uri: str, line: int, col: int) -> list[types.CompletionItem]:
+async def completion_labels(
+    client: LanguageClient, uri: str, line: int, col: int
+) -> list[types.CompletionItem]:
     result = await asyncio.wait_for(
         client.text_document_completion_async(
             types.CompletionParams(
-                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=col)
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=line, character=col),
             )
         ),
         TIMEOUT,
@@ -127,7 +147,8 @@ async def hover_at(client: LanguageClient, uri: str, line: int, col: int) -> typ
     return await asyncio.wait_for(
         client.text_document_hover_async(
             types.HoverParams(
-                text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=col)
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=line, character=col),
             )
         ),
         TIMEOUT,

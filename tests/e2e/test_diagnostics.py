@@ -65,7 +65,9 @@ async def test_incremental_and_full_changes(client: RecordingClient, tmp_path: A
     uri = manifest_uri(tmp_path)
     await open_doc(client, uri, MANIFEST)
     # incremental: delete the unknown key line
-    params = await next_publish(client, uri, lambda: change(client, uri, 2, edit(UNKNOWN_LINE, 0, UNKNOWN_LINE + 1, 0, "")))
+    params = await next_publish(
+        client, uri, lambda: change(client, uri, 2, edit(UNKNOWN_LINE, 0, UNKNOWN_LINE + 1, 0, ""))
+    )
     assert params.version == 2
     assert not [d for d in params.diagnostics if d.range.start.line == UNKNOWN_LINE]
     # full: put it back, one line lower
@@ -143,13 +145,17 @@ async def test_other_yaml_gets_nothing(client: RecordingClient, tmp_path: Any, p
     assert items == []
 
 
-async def test_yaml_declaring_a_copilot_type_is_served_anywhere(client: RecordingClient, tmp_path: Any) -> None:
+async def test_yaml_declaring_a_copilot_type_is_served_anywhere(
+    client: RecordingClient, tmp_path: Any
+) -> None:
     uri = (tmp_path / "deploy" / "api.yml").as_uri()
     params = await open_doc(client, uri, MANIFEST)
     assert [d for d in params.diagnostics if d.range.start.line == UNKNOWN_LINE]
 
 
-async def test_related_information_and_fixes_travel_in_diagnostics(client: RecordingClient, tmp_path: Any) -> None:
+async def test_related_information_and_fixes_travel_in_diagnostics(
+    client: RecordingClient, tmp_path: Any
+) -> None:
     uri = manifest_uri(tmp_path)
     text = MANIFEST.replace("    port: 80\n    bogus_key: 1\n", "    port: 8080\n")
     params = await open_doc(client, uri, text)
@@ -173,7 +179,9 @@ async def client_init_options(lsp_client: RecordingClient, request: pytest.Fixtu
     await lsp_client.shutdown_session()
 
 
-async def test_initialization_options_turn_off_unknown_keys(client_init_options: RecordingClient, tmp_path: Any) -> None:
+async def test_initialization_options_turn_off_unknown_keys(
+    client_init_options: RecordingClient, tmp_path: Any
+) -> None:
     client = client_init_options
     uri = manifest_uri(tmp_path)
     params = await open_doc(client, uri, MANIFEST)
@@ -223,10 +231,14 @@ async def test_did_change_configuration_re_reads_settings(client: RecordingClien
         client,
         uri,
         lambda: client.workspace_did_change_configuration(
-            types.DidChangeConfigurationParams(settings={"sidecarLsp": {"diagnostics": {"unknownKeys": True}}})
+            types.DidChangeConfigurationParams(
+                settings={"sidecarLsp": {"diagnostics": {"unknownKeys": True}}}
+            )
         ),
     )
-    await _until(client, uri, lambda p: bool([d for d in p.diagnostics if d.range.start.line == UNKNOWN_LINE]))
+    await _until(
+        client, uri, lambda p: bool([d for d in p.diagnostics if d.range.start.line == UNKNOWN_LINE])
+    )
 
 
 async def test_cross_field_setting(client: RecordingClient, tmp_path: Any) -> None:
@@ -237,7 +249,9 @@ async def test_cross_field_setting(client: RecordingClient, tmp_path: Any) -> No
     assert rule_codes
     client.set_configuration({"sidecarLsp": {"diagnostics": {"crossField": False}}})
     await next_publish(
-        client, uri, lambda: client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        client,
+        uri,
+        lambda: client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None)),
     )
     await _until(client, uri, lambda p: not {d.code for d in p.diagnostics} & rule_codes)
 

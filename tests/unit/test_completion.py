@@ -66,24 +66,99 @@ class Row:
 
 
 ROWS = [
-    Row("bare word in a sidecar", BASE.format(nginx_extra="    he|", tail=""), ("healthcheck", "essential"), ("image", "port", "name", "http")),
-    Row("empty line in a sidecar", BASE.format(nginx_extra="    |", tail=""), ("healthcheck", "mount_points", "depends_on"), ("image", "port")),
-    Row("empty line at top level", BASE.format(nginx_extra="", tail="|"), ("http", "count", "environments"), ("name", "type", "image", "sidecars", "storage", "logging")),
-    Row("key with empty value: boolean", BASE.format(nginx_extra="    essential: |", tail=""), exactly=("true", "false")),
-    Row("type value", "name: api\ntype: |\n", ("Load Balanced Web Service", "Backend Service", "Scheduled Job", "Environment")),
+    Row(
+        "bare word in a sidecar",
+        BASE.format(nginx_extra="    he|", tail=""),
+        ("healthcheck", "essential"),
+        ("image", "port", "name", "http"),
+    ),
+    Row(
+        "empty line in a sidecar",
+        BASE.format(nginx_extra="    |", tail=""),
+        ("healthcheck", "mount_points", "depends_on"),
+        ("image", "port"),
+    ),
+    Row(
+        "empty line at top level",
+        BASE.format(nginx_extra="", tail="|"),
+        ("http", "count", "environments"),
+        ("name", "type", "image", "sidecars", "storage", "logging"),
+    ),
+    Row(
+        "key with empty value: boolean",
+        BASE.format(nginx_extra="    essential: |", tail=""),
+        exactly=("true", "false"),
+    ),
+    Row(
+        "type value",
+        "name: api\ntype: |\n",
+        ("Load Balanced Web Service", "Backend Service", "Scheduled Job", "Environment"),
+    ),
     Row("type value half typed", "name: api\ntype: Back|\n", ("Backend Service",)),
-    Row("after '- ' in mount_points", BASE.format(nginx_extra="    mount_points:\n      - |", tail=""), exactly=("source_volume", "path", "read_only")),
-    Row("second key of a mount point", BASE.format(nginx_extra="    mount_points:\n      - source_volume: data\n        |", tail=""), ("path", "read_only"), ("source_volume",)),
-    Row("source_volume names volumes", BASE.format(nginx_extra="    mount_points:\n      - source_volume: |", tail=""), exactly=("data", "scratch")),
-    Row("target_container names containers", BASE.format(nginx_extra="", tail="http:\n  path: /\n  target_container: |\n"), exactly=("api", "nginx", "xray", "firelens_log_router")),
-    Row("targetContainer too", BASE.format(nginx_extra="", tail="http:\n  targetContainer: |\n"), exactly=("api", "nginx", "xray", "firelens_log_router")),
-    Row("depends_on keys: not itself, not listed", BASE.format(nginx_extra="    depends_on:\n      xray: start\n      |", tail=""), exactly=("api", "firelens_log_router")),
-    Row("main container depends_on", BASE.format(nginx_extra="", tail="").replace("  port: 8080\n", "  port: 8080\n  depends_on:\n    |\n"), exactly=("nginx", "xray", "firelens_log_router")),
-    Row("depends_on conditions", BASE.format(nginx_extra="    depends_on:\n      xray: |", tail=""), exactly=("start", "complete", "success", "healthy")),
-    Row("broken YAML below the cursor", BASE.format(nginx_extra="    he|", tail="  broken: [unclosed\n  : :\n"), ("healthcheck",)),
-    Row("inside an environment override", BASE.format(nginx_extra="", tail="environments:\n  prod:\n    |\n"), ("count", "sidecars", "http"), ("name", "type", "environments")),
-    Row("sidecar inside an environment override", BASE.format(nginx_extra="", tail="environments:\n  prod:\n    sidecars:\n      nginx:\n        |\n"), ("port", "image", "healthcheck")),
-    Row("healthcheck block keys", BASE.format(nginx_extra="    healthcheck:\n      |", tail=""), ("command", "interval", "retries", "timeout", "start_period")),
+    Row(
+        "after '- ' in mount_points",
+        BASE.format(nginx_extra="    mount_points:\n      - |", tail=""),
+        exactly=("source_volume", "path", "read_only"),
+    ),
+    Row(
+        "second key of a mount point",
+        BASE.format(nginx_extra="    mount_points:\n      - source_volume: data\n        |", tail=""),
+        ("path", "read_only"),
+        ("source_volume",),
+    ),
+    Row(
+        "source_volume names volumes",
+        BASE.format(nginx_extra="    mount_points:\n      - source_volume: |", tail=""),
+        exactly=("data", "scratch"),
+    ),
+    Row(
+        "target_container names containers",
+        BASE.format(nginx_extra="", tail="http:\n  path: /\n  target_container: |\n"),
+        exactly=("api", "nginx", "xray", "firelens_log_router"),
+    ),
+    Row(
+        "targetContainer too",
+        BASE.format(nginx_extra="", tail="http:\n  targetContainer: |\n"),
+        exactly=("api", "nginx", "xray", "firelens_log_router"),
+    ),
+    Row(
+        "depends_on keys: not itself, not listed",
+        BASE.format(nginx_extra="    depends_on:\n      xray: start\n      |", tail=""),
+        exactly=("api", "firelens_log_router"),
+    ),
+    Row(
+        "main container depends_on",
+        BASE.format(nginx_extra="", tail="").replace(
+            "  port: 8080\n", "  port: 8080\n  depends_on:\n    |\n"
+        ),
+        exactly=("nginx", "xray", "firelens_log_router"),
+    ),
+    Row(
+        "depends_on conditions",
+        BASE.format(nginx_extra="    depends_on:\n      xray: |", tail=""),
+        exactly=("start", "complete", "success", "healthy"),
+    ),
+    Row(
+        "broken YAML below the cursor",
+        BASE.format(nginx_extra="    he|", tail="  broken: [unclosed\n  : :\n"),
+        ("healthcheck",),
+    ),
+    Row(
+        "inside an environment override",
+        BASE.format(nginx_extra="", tail="environments:\n  prod:\n    |\n"),
+        ("count", "sidecars", "http"),
+        ("name", "type", "environments"),
+    ),
+    Row(
+        "sidecar inside an environment override",
+        BASE.format(nginx_extra="", tail="environments:\n  prod:\n    sidecars:\n      nginx:\n        |\n"),
+        ("port", "image", "healthcheck"),
+    ),
+    Row(
+        "healthcheck block keys",
+        BASE.format(nginx_extra="    healthcheck:\n      |", tail=""),
+        ("command", "interval", "retries", "timeout", "start_period"),
+    ),
     Row("inside a comment: nothing", BASE.format(nginx_extra="    # he|", tail=""), exactly=()),
     Row("no type yet: top-level basics", "name: api\n|\n", ("type",), ("sidecars",)),
 ]
@@ -136,7 +211,9 @@ def test_existing_colon_inserts_the_name_only(index: SchemaIndex) -> None:
 
 def test_names_defined_below_a_syntax_error_come_from_the_last_good_version(index: SchemaIndex) -> None:
     good = "name: api\ntype: Backend Service\nsidecars:\n  nginx:\n    image: nginx\n    mount_points:\n      - source_volume: x\nstorage:\n  volumes:\n    late:\n      path: /late\n"
-    broken = good.replace("source_volume: x", "source_volume: |").replace("    image: nginx\n", "    image: nginx\n    he\n")
+    broken = good.replace("source_volume: x", "source_volume: |").replace(
+        "    image: nginx\n", "    image: nginx\n    he\n"
+    )
     assert not labels(run(index, broken)[0])  # the tree stops at `he`
     assert labels(run(index, broken, previous=good)[0]) == ["late"]
 
@@ -152,4 +229,6 @@ def test_environment_override_names_include_that_environment(index: SchemaIndex)
         tail="environments:\n  prod:\n    sidecars:\n      extra:\n        image: x\n    http:\n      target_container: |\n",
     )
     assert "extra" in labels(run(index, text)[0])
-    assert "extra" not in labels(run(index, BASE.format(nginx_extra="", tail="http:\n  target_container: |\n"))[0])
+    assert "extra" not in labels(
+        run(index, BASE.format(nginx_extra="", tail="http:\n  target_container: |\n"))[0]
+    )

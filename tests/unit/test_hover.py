@@ -73,8 +73,14 @@ SIDECAR = SCHEMA["definitions"]["sidecar"]["properties"]
 @pytest.mark.parametrize(
     "needle,expected",
     [
-        ("essential:", [SIDECAR["essential"]["markdownDescription"].split("\n")[0], "Default: `true`", "boolean"]),
-        ("    port: 80", [SIDECAR["port"]["markdownDescription"].split("\n")[0], "Example:", "```yaml", "port: 80"]),
+        (
+            "essential:",
+            [SIDECAR["essential"]["markdownDescription"].split("\n")[0], "Default: `true`", "boolean"],
+        ),
+        (
+            "    port: 80",
+            [SIDECAR["port"]["markdownDescription"].split("\n")[0], "Example:", "```yaml", "port: 80"],
+        ),
         ("mount_points:", ["sidecars.nginx.mount_points", "list"]),
         ("healthcheck:", ["sidecars.xray.healthcheck"]),
         ("target_container:", ["http.target_container"]),
@@ -104,7 +110,11 @@ def test_type_value_shows_what_the_kind_means(index: SchemaIndex) -> None:
 @pytest.mark.parametrize(
     "needle,expected,unexpected",
     [
-        ("source_volume: data", ["volume `data`", "`/data`", "read_only: `false`", "fs-1234", "root_dir"], []),
+        (
+            "source_volume: data",
+            ["volume `data`", "`/data`", "read_only: `false`", "fs-1234", "root_dir"],
+            [],
+        ),
         ("target_container: nginx", ["sidecar `nginx`", "public.ecr.aws/nginx/nginx:1", "port: `80`"], []),
         ("api: healthy", ["main container `api`", "./Dockerfile", "port: `8080`"], []),
         ("firelens_log_router: start", ["FireLens"], []),
@@ -146,7 +156,11 @@ def test_nothing_between_nodes(index: SchemaIndex) -> None:
     "path,kind,url",
     [
         (("http", "healthcheck"), "Load Balanced Web Service", "manifest/lb-web-service/#http-healthcheck"),
-        (("storage", "volumes", "data", "efs"), "Backend Service", "manifest/backend-service/#storage-volumes-volume-efs"),
+        (
+            ("storage", "volumes", "data", "efs"),
+            "Backend Service",
+            "manifest/backend-service/#storage-volumes-volume-efs",
+        ),
         (("sidecars", "nginx", "port"), "Worker Service", "developing/sidecars/"),
         (("environments", "prod", "count"), "Scheduled Job", "manifest/scheduled-job/#count"),
     ],

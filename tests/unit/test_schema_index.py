@@ -13,24 +13,43 @@ INLINE: dict[str, Any] = {
     "type": "object",
     "properties": {"type": {"enum": ["A", "B"], "enumDescriptions": ["kind a", "kind b"]}},
     "allOf": [
-        {"if": {"properties": {"type": {"const": "A"}}, "required": ["type"]}, "then": {"$ref": "#/definitions/a"}},
-        {"if": {"properties": {"type": {"const": "B"}}, "required": ["type"]}, "then": {"$ref": "#/definitions/b"}},
+        {
+            "if": {"properties": {"type": {"const": "A"}}, "required": ["type"]},
+            "then": {"$ref": "#/definitions/a"},
+        },
+        {
+            "if": {"properties": {"type": {"const": "B"}}, "required": ["type"]},
+            "then": {"$ref": "#/definitions/b"},
+        },
     ],
     "definitions": {
         "a": {
             "properties": {
                 "only_a": {"type": "boolean", "default": False, "description": "in A"},
                 "things": {"type": "object", "additionalProperties": {"$ref": "#/definitions/thing"}},
-                "tagged": {"type": "object", "patternProperties": {"^x-": {"type": "integer", "description": "ext"}}},
+                "tagged": {
+                    "type": "object",
+                    "patternProperties": {"^x-": {"type": "integer", "description": "ext"}},
+                },
                 "list": {"type": "array", "items": {"$ref": "#/definitions/thing"}},
-                "tuple": {"type": "array", "items": [{"type": "string"}], "additionalItems": {"type": "integer"}},
+                "tuple": {
+                    "type": "array",
+                    "items": [{"type": "string"}],
+                    "additionalItems": {"type": "integer"},
+                },
                 "either": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/thing"}]},
-                "one": {"oneOf": [{"const": "x", "description": "the x"}, {"const": "y", "description": "the y"}]},
+                "one": {
+                    "oneOf": [{"const": "x", "description": "the x"}, {"const": "y", "description": "the y"}]
+                },
                 "chain": {"$ref": "#/definitions/chain1"},
             }
         },
         "b": {"properties": {"only_b": {"type": "string"}}},
-        "thing": {"type": "object", "properties": {"size": {"type": "integer", "examples": [3]}}, "required": ["size"]},
+        "thing": {
+            "type": "object",
+            "properties": {"size": {"type": "integer", "examples": [3]}},
+            "required": ["size"],
+        },
         "chain1": {"$ref": "#/definitions/chain2"},
         "chain2": {"description": "end of chain", "type": "string"},
     },
@@ -51,7 +70,9 @@ def inline() -> SchemaIndex:
         (MISSING, {"type"}, {"only_a", "only_b"}),
     ],
 )
-def test_if_then_is_chosen_by_type(inline: SchemaIndex, instance: Any, present: set[str], absent: set[str]) -> None:
+def test_if_then_is_chosen_by_type(
+    inline: SchemaIndex, instance: Any, present: set[str], absent: set[str]
+) -> None:
     names = set(inline.properties(inline.at((), instance)))
     assert present <= names
     assert not absent & names
@@ -89,7 +110,16 @@ def test_field_facts(inline: SchemaIndex) -> None:
 
 
 def test_unresolvable_and_cyclic_refs_do_not_crash() -> None:
-    index = SchemaIndex({"definitions": {"loop": {"$ref": "#/definitions/loop"}}, "properties": {"a": {"$ref": "#/definitions/loop"}, "b": {"$ref": "#/nowhere"}, "c": {"$ref": "http://elsewhere"}}})
+    index = SchemaIndex(
+        {
+            "definitions": {"loop": {"$ref": "#/definitions/loop"}},
+            "properties": {
+                "a": {"$ref": "#/definitions/loop"},
+                "b": {"$ref": "#/nowhere"},
+                "c": {"$ref": "http://elsewhere"},
+            },
+        }
+    )
     for key in ("a", "b", "c"):
         assert index.at((key,), {}) == [] or index.field_at((key,), {}).types == ()
 

@@ -45,7 +45,10 @@ def test_outline_structure() -> None:
                 (
                     "environments",
                     "section",
-                    [("prod", "environment", [("sidecars", "section", [("nginx", "sidecar")])]), ("test", "environment")],
+                    [
+                        ("prod", "environment", [("sidecars", "section", [("nginx", "sidecar")])]),
+                        ("test", "environment"),
+                    ],
                 ),
             ],
         )

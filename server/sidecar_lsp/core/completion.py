@@ -182,8 +182,10 @@ def _key_insertion(
             body = [f"{child}- {required[0]}: $1"]
             body += [f"{child}  {key}: ${i + 2}" for i, key in enumerate(required[1:])]
             return f"{name}:\n{child}- ", f"{name}:\n" + "\n".join(body)
-        if isinstance(info.default, list) and info.default and not any(
-            isinstance(v, (dict, list)) for v in info.default
+        if (
+            isinstance(info.default, list)
+            and info.default
+            and not any(isinstance(v, (dict, list)) for v in info.default)
         ):
             items = ", ".join(f'"${{{i + 1}:{_escape(value_text(v))}}}"' for i, v in enumerate(info.default))
             return f"{name}: ", f"{name}: [{items}]"
@@ -319,7 +321,9 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
         ]
     if key in CONTAINER_REFERENCES and not in_dependencies:
         return [
-            Candidate(c, "reference", c, ctx.replace, detail="container", documentation=names.container_doc(c))
+            Candidate(
+                c, "reference", c, ctx.replace, detail="container", documentation=names.container_doc(c)
+            )
             for c in names.containers()
         ]
     info = index.field_at(ctx.path, instance)
@@ -390,7 +394,9 @@ class _Names:
     def __init__(self, roots: Iterable[Node | None], path: tuple[PathPart, ...]) -> None:
         self.roots = [r for r in roots if isinstance(r, YamlMapping)]
         self.path = path
-        self.env = path[1] if len(path) > 1 and path[0] == "environments" and isinstance(path[1], str) else None
+        self.env = (
+            path[1] if len(path) > 1 and path[0] == "environments" and isinstance(path[1], str) else None
+        )
 
     def _layers(self) -> list[YamlMapping]:
         layers: list[YamlMapping] = []

@@ -135,7 +135,11 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     if in_dependencies:
         info = index.field_at(path, instance)
         condition = node.text.lower()
-        text = info.enum_docs.get(condition) or info.enum_docs.get(node.text) or DEPENDS_ON_CONDITIONS.get(condition)
+        text = (
+            info.enum_docs.get(condition)
+            or info.enum_docs.get(node.text)
+            or DEPENDS_ON_CONDITIONS.get(condition)
+        )
         if text is None:
             return None
         body = f"**`{condition}`** on `{key}`: {text}"
@@ -226,13 +230,17 @@ class _Containers:
         if name == self._main_name():
             return any(_get(layer, "image", "healthcheck") is not None for layer in self.layers)
         entry = self._entry(("sidecars",), name)
-        return bool(entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None)
+        return bool(
+            entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
+        )
 
     def describe(self, name: str) -> str:
         """A container's image and port, or that it does not exist."""
         if name == self._main_name():
             image = next((_get(layer, "image") for layer in self.layers if _get(layer, "image")), None)
-            port = next((_get(layer, "image", "port") for layer in self.layers if _get(layer, "image", "port")), None)
+            port = next(
+                (_get(layer, "image", "port") for layer in self.layers if _get(layer, "image", "port")), None
+            )
             lines = [f"**main container `{name}`**"]
             lines.append(f"- image: {_image_text(image)}")
             lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
@@ -252,7 +260,10 @@ class _Containers:
         if name == FIRELENS_CONTAINER and any(
             isinstance(layer.get("logging"), YamlMapping) for layer in self.layers
         ):
-            image = next((_get(layer, "logging", "image") for layer in self.layers if _get(layer, "logging", "image")), None)
+            image = next(
+                (_get(layer, "logging", "image") for layer in self.layers if _get(layer, "logging", "image")),
+                None,
+            )
             lines = ["**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
                      "`logging` is set"]  # fmt: skip
             if isinstance(image, Scalar):

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from .model import Pos, Span
 
 _DASHES = re.compile(r"((?:-[ \t]+)*)")
-_KEY = re.compile(r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#:'"\[\]{},][^#:]*?|[^\s#:'"\[\]{},])[ \t]*:(?:[ \t]|$)""")
+_KEY = re.compile(
+    r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#:'"\[\]{},][^#:]*?|[^\s#:'"\[\]{},])[ \t]*:(?:[ \t]|$)"""
+)
 _WORD = re.compile(r"[\w./${}-]*$")
 _BLOCK_SCALAR = re.compile(r"^[|>][0-9+-]*\s*(#.*)?$")
 
@@ -114,7 +116,10 @@ def context_at(lines: list[str], pos: Pos) -> Context | None:
         # value position: "key: partial"
         key = _unquote(key_match.group("key").rstrip())
         value_text = before[key_match.end() :]
-        if value_text.lstrip().startswith(("[", "{", "|", ">", '"', "'", "&", "*", "!")) or ": " in value_text:
+        if (
+            value_text.lstrip().startswith(("[", "{", "|", ">", '"', "'", "&", "*", "!"))
+            or ": " in value_text
+        ):
             return None
         start = key_match.end() + len(value_text) - len(value_text.lstrip(" \t"))
         value_end = line.find(" #", start)

@@ -276,7 +276,9 @@ class SchemaIndex:
                 if isinstance(kind, str) and kind not in types:
                     types.append(kind)
             if "const" in s and not _has_key(s, "properties"):
-                _add_value(enum, enum_docs, s["const"], _text(s.get("markdownDescription") or s.get("description")))
+                _add_value(
+                    enum, enum_docs, s["const"], _text(s.get("markdownDescription") or s.get("description"))
+                )
             values = s.get("enum")
             if isinstance(values, list):
                 docs = s.get("markdownEnumDescriptions") or s.get("enumDescriptions") or []

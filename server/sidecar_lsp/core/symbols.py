@@ -56,7 +56,9 @@ def _sections(layer: Mapping, with_environments: bool = True) -> list[Symbol]:
         for env in _own(envs.value):
             inner = _sections(env.value, False) if isinstance(env.value, Mapping) else []
             span = _entry_span(env, inner)
-            items.append(Symbol(env.name, "environment", "overrides", span, _clip(env.key.span, span), tuple(inner)))
+            items.append(
+                Symbol(env.name, "environment", "overrides", span, _clip(env.key.span, span), tuple(inner))
+            )
         out.append(_section(envs, items))
     return out
 
@@ -72,7 +74,9 @@ def _leaf(entry: Entry, kind: str, detail: str) -> Symbol:
 
 def _section(entry: Entry, children: list[Symbol]) -> Symbol:
     span = _entry_span(entry, children)
-    return Symbol(entry.name, "section", f"{len(children)}", span, _clip(entry.key.span, span), tuple(children))
+    return Symbol(
+        entry.name, "section", f"{len(children)}", span, _clip(entry.key.span, span), tuple(children)
+    )
 
 
 def _entry_span(entry: Entry, children: list[Symbol]) -> Span:
@@ -114,6 +118,3 @@ def _volume(node: Node) -> str:
         if isinstance(path, Scalar):
             return path.text
     return ""
-
-
-
