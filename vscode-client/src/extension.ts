@@ -269,9 +269,12 @@ class RecordingOutputChannel implements vscode.OutputChannel {
     this.inner.dispose();
   }
 
+  /** The server's last stderr lines worth quoting (the client's own log lines are skipped). */
   lastLines(n: number): string[] {
     const all = this.partial.trim() ? [...this.lines, this.partial.trim()] : this.lines;
-    return all.filter((l) => !l.startsWith("[") && !l.startsWith("Starting ")).slice(-n);
+    const fromServer = all.filter((l) => !/^(\[|Starting |Message:|Code:|sidecar-lsp |Sidecar LSP:|true$|false$)/.test(l));
+    const errors = fromServer.filter((l) => /Error|error:|No module named|not found|Traceback/.test(l));
+    return (errors.length > 0 ? errors : fromServer).slice(-n);
   }
 
   private record(text: string): void {

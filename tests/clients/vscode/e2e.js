@@ -1,0 +1,125 @@
+// Drive code-server's VS Code workbench in Debian's chromium and report what the user sees.
+// Run by tests/clients/test_vscode.py:  node e2e.js '<json options>'   -> JSON result on stdout.
+//
+// Options: base (code-server URL), folder (workspace path), file (manifest path relative to folder),
+// line / keyCol / valueCol (0-based position of `source_volume: <value>`), expectCode, expectVolume,
+// expectHover, screenshot, hoverScreenshot, chromium.
+"use strict";
+
+const { chromium } = require("playwright-core");
+
+const opts = JSON.parse(process.argv[2]);
+const t0 = Date.now();
+const timings = {};
+const mark = (name) => (timings[name] = Date.now() - t0);
+const result = { timings, consoleErrors: [] };
+
+async function goTo(page, line, col) {
+  // "Go to Line/Column" (Ctrl+G) takes 1-based `line:col`.
+  await page.keyboard.press("Control+G");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10000 });
+  // Newer VS Code opens Quick Open with a ":" prefix for this; keep it (fill() replaces the text).
+  await input.fill(`:${line + 1}:${col + 1}`);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: `${line + 1}` }).first()
+    .waitFor({ timeout: 5000 }).catch(() => {});
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 10000 });
+}
+
+async function openFile(page, file) {
+  // Quick Open (Ctrl+P), like a user who knows the file name.
+  await page.locator(".monaco-workbench").click({ position: { x: 640, y: 300 } }).catch(() => {});
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 15000 });
+  await input.fill(file);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "manifest.yml" }).first();
+  await row.waitFor({ timeout: 15000 });
+  await page.keyboard.press("Enter");
+  await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: 15000 });
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: opts.chromium || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("console", (msg) => {
+      if (msg.type() === "error") result.consoleErrors.push(msg.text().slice(0, 300));
+    });
+    await page.goto(`${opts.base}/?folder=${encodeURIComponent(opts.folder)}`, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+    mark("workbench");
+
+    await openFile(page, opts.file);
+    mark("editor");
+
+    // 1. The squiggle under the cross-field mistake.
+    await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 60000 });
+    mark("squiggle");
+    result.squiggles = await page.locator(".monaco-editor .squiggly-error").count();
+
+    // 2. The Problems panel entry.
+    await page.keyboard.press("Control+Shift+M");
+    const problemRows = page.locator(".markers-panel .monaco-tl-row");
+    await problemRows.filter({ hasText: opts.expectCode }).first().waitFor({ timeout: 20000 });
+    result.problems = await problemRows.allInnerTexts();
+    mark("problems");
+
+    // 3. Completion after `source_volume: `.
+    await page.locator(".editor-instance .view-lines").first().click();
+    await goTo(page, opts.line, opts.valueCol);
+    await page.keyboard.press("Control+Space");
+    const suggestions = page.locator(".suggest-widget .monaco-list-row");
+    await suggestions.first().waitFor({ timeout: 20000 });
+    await page.locator(".suggest-widget .monaco-list-row", { hasText: opts.expectVolume }).first()
+      .waitFor({ timeout: 10000 }).catch(() => {});
+    result.suggestions = await suggestions.allInnerTexts();
+    mark("completion");
+    await page.screenshot({ path: opts.screenshot });
+    await page.keyboard.press("Escape");
+
+    // 4. Hover on the `source_volume` key: point at it with the mouse, like a user.
+    const key = page.locator(".editor-instance .view-line span", { hasText: /^source_volume$/ }).first();
+    let hoverText = "";
+    try {
+      await key.hover({ timeout: 5000 });
+      const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents");
+      await hover.filter({ hasText: opts.expectHover }).first().waitFor({ timeout: 15000 });
+      hoverText = (await hover.allInnerTexts()).join("\n");
+      result.hoverBy = "mouse";
+    } catch (error) {
+      // Fallback: the keyboard's "Show Hover" (Ctrl+K Ctrl+I) at the key.
+      await page.keyboard.press("Escape");
+      await goTo(page, opts.line, opts.keyCol + 2);
+      await page.keyboard.press("Control+K");
+      await page.keyboard.press("Control+I");
+      const hover = page.locator(".monaco-hover:not(.hidden)");
+      await hover.filter({ hasText: opts.expectHover }).first().waitFor({ timeout: 15000 });
+      hoverText = (await hover.allInnerTexts()).join("\n");
+      result.hoverBy = "keyboard";
+    }
+    result.hover = hoverText;
+    mark("hover");
+    if (opts.hoverScreenshot) await page.screenshot({ path: opts.hoverScreenshot });
+    result.ok = true;
+  } catch (error) {
+    result.ok = false;
+    result.error = String(error && error.stack ? error.stack : error).slice(0, 2000);
+    try {
+      const pages = browser.contexts().flatMap((c) => c.pages());
+      if (pages[0] && opts.failureScreenshot) await pages[0].screenshot({ path: opts.failureScreenshot });
+    } catch {
+      // best effort
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  mark("total");
+  process.stdout.write(JSON.stringify(result) + "\n");
+})();
