@@ -206,3 +206,8 @@ def test_environment_and_pipeline_manifests_are_recognised() -> None:
 def test_syntax_error_stands_alone_without_cascading_missing_keys() -> None:
     text = "name: api\ntype: Backend Service\nimage:\n\tlocation: x\n"
     assert [f.code for f in analyze(text).findings] == ["yaml-syntax"]
+
+
+def test_missing_name_is_reported_once_in_copilots_words() -> None:
+    findings = analyze("type: Backend Service\nimage:\n  location: x\n").findings
+    assert [(f.code, f.message.split(";")[0]) for f in findings] == [("O3", '"name" must be specified')]

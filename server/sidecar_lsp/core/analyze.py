@@ -50,13 +50,17 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
     specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
-    ruled = {(f.span, f.severity) for f in findings if not f.code.startswith(("schema-", "yaml-"))}
+    rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    ruled = {(f.span, f.severity) for f in rule_findings}
+    ruled_paths = {(f.path, f.severity) for f in rule_findings if f.path}
     seen: set[tuple[str, object, str]] = set()
     out: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
             continue
-        if finding.code.startswith("schema-") and (finding.span, finding.severity) in ruled:
+        if finding.code.startswith("schema-") and (
+            (finding.span, finding.severity) in ruled or (finding.path, finding.severity) in ruled_paths
+        ):
             continue
         key = (finding.code, finding.span, finding.message)
         if key not in seen:

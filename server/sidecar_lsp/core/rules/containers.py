@@ -255,7 +255,8 @@ def name_required(workload: Workload) -> Iterator[Finding]:
         yield workload.finding(
             "O3",
             '"name" must be specified; add name: <service name> (it is also the main container\'s name)',
-            entry.key if entry else _type_value(workload),
+            # A span, so the finding keeps the path of the missing key (the schema's finding for it yields).
+            (entry.key if entry else _type_value(workload)).span,
             path=("name",),
         )
 
