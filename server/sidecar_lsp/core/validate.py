@@ -102,7 +102,7 @@ def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
             path,
             node,
             "schema-type",
-            f"{_where(path)}expected {_describe(error.schema)}, got {_describe_value(error.instance)}",
+            f"{_where(path)}expected {_describe(_schema_of(error))}, got {_describe_value(error.instance)}",
         )
         return
     if error.validator == "additionalProperties":
@@ -117,7 +117,7 @@ def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
             path,
             node,
             "schema-type",
-            f"{_where(path)}expected {_describe(error.schema)}, got {_describe_value(error.instance)}",
+            f"{_where(path)}expected {_describe(_schema_of(error))}, got {_describe_value(error.instance)}",
         )
         return
     if error.validator == "enum":
@@ -133,7 +133,7 @@ def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
         )
         return
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        low, high = error.schema.get("minimum"), error.schema.get("maximum")
+        low, high = _schema_of(error).get("minimum"), _schema_of(error).get("maximum")
         bounds = (
             f"between {low} and {high}"
             if low is not None and high is not None
@@ -144,17 +144,26 @@ def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
     yield _at_value(root, path, node, f"schema-{error.validator}", f"{_where(path)}{error.message}")
 
 
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _value_of(error: ValidationError) -> list[Any]:
+    value = error.validator_value
+    return value if isinstance(value, list) else []
+
+
 def _pattern_message(error: ValidationError, path: tuple[Any, ...]) -> str:
     """Copilot's words from the schema's ``patternErrorMessage`` when it has them."""
-    words = error.schema.get("patternErrorMessage")
+    words = _schema_of(error).get("patternErrorMessage")
     if isinstance(words, str):
         return f"{_where(path)}{_quote(error.instance)}: {words}"
-    return f"{_where(path)}expected {_describe(error.schema)}, got {_quote(error.instance)}"
+    return f"{_where(path)}expected {_describe(_schema_of(error))}, got {_quote(error.instance)}"
 
 
 def _best_branch_errors(error: ValidationError) -> list[ValidationError] | None:
     """The errors of the branch whose shape fits the value, or None to describe all branches."""
-    branches: list[dict[str, Any]] = error.validator_value
+    branches: list[dict[str, Any]] = list(_value_of(error))
     kind = _json_type(error.instance)
     fitting = [i for i, branch in enumerate(branches) if kind in _accepted_types(branch)]
     if not fitting or kind not in ("object", "array"):
@@ -176,7 +185,7 @@ def _errors_by_branch(error: ValidationError) -> dict[int, list[ValidationError]
 def _unknown_keys(
     error: ValidationError, root: Node, path: tuple[Any, ...], node: Node | None
 ) -> Iterator[Finding]:
-    schema = error.schema
+    schema = _schema_of(error)
     allowed = sorted(schema.get("properties", {}))
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
     if not isinstance(node, Mapping):
@@ -220,7 +229,7 @@ def _missing(error: ValidationError, root: Node, path: tuple[Any, ...]) -> Findi
 
 
 def _enum(error: ValidationError, root: Node, path: tuple[Any, ...], node: Node | None) -> Finding:
-    options = [str(v) for v in error.validator_value]
+    options = [str(v) for v in _value_of(error)]
     value = str(error.instance)
     close = difflib.get_close_matches(value, options, n=3, cutoff=0.4)
     listed = ", ".join(options[:_MAX_LISTED]) + (", …" if len(options) > _MAX_LISTED else "")
