@@ -13,5 +13,6 @@ if [ -f scripts/install-client-deps.sh ]; then
   bash scripts/install-client-deps.sh
 fi
 
-.venv/bin/ruff check server tests benchmarks scripts
+.venv/bin/ruff check server tests benchmarks scripts schema
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"
