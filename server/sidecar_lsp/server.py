@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import importlib
 import logging
 import re
 import time
@@ -104,7 +105,8 @@ class SidecarLanguageServer(LanguageServer):
 
     def open_document(self, uri: str) -> TextDocument | None:
         """The open document, or None (requests for unopened documents get empty answers)."""
-        return self.workspace.text_documents.get(uri)
+        document: TextDocument | None = self.workspace.text_documents.get(uri)
+        return document
 
     def _fresh(self, uri: str, doc: TextDocument) -> _Cached | None:
         cached = self._cache.get(uri)
@@ -216,7 +218,7 @@ class SidecarLanguageServer(LanguageServer):
         if task is not None:
             task.cancel()
         for table in (self._cache, self._pending, self._last_complete, self._last_change):
-            table.pop(uri, None)  # type: ignore[attr-defined]
+            table.pop(uri, None)
 
     # --- settings
 
@@ -355,13 +357,20 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
             lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(cached.analysis.document)
         ]
 
-    try:
-        from . import navigation_features  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        navigation_features = None
-    if navigation_features is not None:
-        navigation_features.register(server)
+    _register_navigation(server)
     return server
+
+
+def _register_navigation(server: SidecarLanguageServer) -> None:
+    """Add the navigation and code-action handlers (issue 4) when that module is installed."""
+    name = f"{__package__}.navigation_features"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return
+    module.register(server)
 
 
 def _snippet_support(ls: SidecarLanguageServer) -> bool:

@@ -46,8 +46,9 @@ class Settings:
         default=150,
         metadata={
             "wire": "diagnostics.debounceMs",
-            "doc": "While typing, wait this many milliseconds after the last change before re-checking "
-            "(0 checks every change).",
+            "doc": "Debounce while typing: a change that follows the previous one within this many "
+            "milliseconds is checked only after this pause; the first change after a pause is checked "
+            "at once (0 checks every change).",
             "min": 0,
             "max": 5000,
         },

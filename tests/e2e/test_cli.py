@@ -89,3 +89,12 @@ def test_check_subcommand_is_dispatched(tmp_path: Path) -> None:
     out = subprocess.run([*PYTHON, "check", str(manifest)], capture_output=True, text=True, timeout=60)
     assert out.returncode != 0
     assert "manifest.yml" in out.stdout + out.stderr
+
+
+def test_settings_doc_lists_every_setting() -> None:
+    from sidecar_lsp.settings import FIELDS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text(encoding="utf-8")
+    for field in FIELDS:
+        default = str(field.default).lower() if isinstance(field.default, bool) else str(field.default)
+        assert f"| `{field.key}` | {field.type} | `{default}` |" in doc

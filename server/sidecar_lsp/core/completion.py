@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import kinds
-from .hover import DEPENDS_ON_CONDITIONS, field_markdown
+from .hover import DEPENDS_ON_CONDITIONS, field_markdown, plain_of
 from .model import Pos, Span
 from .recover import Context, context_at
-from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
+from .schema_index import FieldInfo, SchemaIndex, value_text
 from .yaml_map import Mapping as YamlMapping
 from .yaml_map import Node, ParsedDocument, Scalar, parse, to_plain
 
@@ -76,7 +76,7 @@ def complete(
     roots = [document.root]
     if previous is not None and (not document.complete or document.root is None):
         roots.append(previous.root)
-    instance = _instance(roots)
+    instance = _instance(document, previous)
     names = _Names(roots, ctx.path)
     if ctx.role == "value":
         return _values(index, ctx, instance, names)
@@ -89,14 +89,18 @@ def complete(
     return _keys(index, ctx, instance, _indent_unit(lines))
 
 
-def _instance(roots: list[Node | None]) -> Any:
-    for root in roots:
-        if isinstance(root, YamlMapping) and root.get("type") is not None:
-            return to_plain(root)
-    for root in roots:
-        if isinstance(root, YamlMapping):
-            return to_plain(root)
-    return MISSING
+def _instance(document: ParsedDocument, previous: ParsedDocument | None) -> Any:
+    """The document as plain data (selects the schema's per-type branch); the last good one lacks nothing."""
+    current = plain_of(document)
+    if isinstance(current, Mapping) and "type" in current:
+        return current
+    if (
+        previous is not None
+        and isinstance(previous.root, YamlMapping)
+        and previous.root.get("type") is not None
+    ):
+        return to_plain(previous.root)
+    return current
 
 
 # --- keys

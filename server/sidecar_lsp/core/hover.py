@@ -114,7 +114,7 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     path = location.path
     if not path or location.node is None:
         return None
-    instance = to_plain(root) if isinstance(root, YamlMapping) else MISSING
+    instance = plain_of(document)
     kind = _kind(instance)
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
     names = _Containers(root, path)
@@ -157,6 +157,19 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     if doc:
         return HoverInfo(f"**`{node.text}`** ({dotted(path)})\n\n{doc}", span)
     return HoverInfo(field_markdown(info, path, kind), span)
+
+
+_plain_cache: list[tuple[ParsedDocument, Any]] = []
+
+
+def plain_of(document: ParsedDocument) -> Any:
+    """``to_plain`` of the document's root, remembered for the last document (requests repeat)."""
+    for cached, value in _plain_cache:
+        if cached is document:
+            return value
+    value = to_plain(document.root) if isinstance(document.root, YamlMapping) else MISSING
+    _plain_cache[:] = [(document, value)]
+    return value
 
 
 def _kind(instance: Any) -> str | None:

@@ -24,6 +24,7 @@ _KEY = re.compile(
     r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#:'"\[\]{},][^#:]*?|[^\s#:'"\[\]{},])[ \t]*:(?:[ \t]|$)"""
 )
 _WORD = re.compile(r"[\w./${}-]*$")
+_DASH = re.compile(r"-[ \t]+")
 _BLOCK_SCALAR = re.compile(r"^[|>][0-9+-]*\s*(#.*)?$")
 
 PathPart = str | int
@@ -68,7 +69,7 @@ def _split(line: str) -> _Line | None:
     dash_text = match.group(1) if match else ""
     dashes: list[int] = []
     col = indent
-    for part in re.findall(r"-[ \t]+", dash_text):
+    for part in _DASH.findall(dash_text):
         dashes.append(col)
         col += len(part)
     if stripped.rstrip() == "-":
@@ -106,7 +107,7 @@ def context_at(lines: list[str], pos: Pos) -> Context | None:
     dash_text = dash_match.group(1) if dash_match else ""
     dashes: list[int] = []
     cursor = indent
-    for part in re.findall(r"-[ \t]+", dash_text):
+    for part in _DASH.findall(dash_text):
         dashes.append(cursor)
         cursor += len(part)
     key_col = cursor
@@ -175,6 +176,8 @@ def _owner(
         if info is None:
             continue
         kind, col = state
+        if kind == "map" and col == 0 and not first:
+            break  # the top-level key is found; nothing above matters
         if kind == "map":
             if info.key_col == col and info.key is not None:
                 if first:

@@ -1,0 +1,219 @@
+"""sidecar-lsp vs yaml-language-server 2.0.0 (configured with our schema), side by side.
+
+    cd benchmarks/node && npm ci          # once: yaml-language-server from package-lock.json
+    .venv/bin/python benchmarks/bench_lsp.py [--sizes 50,500,1500] [--write docs/benchmarks.md]
+
+Measures, per generated manifest size: didOpen→diagnostics, didChange→diagnostics, completion
+and hover latency (p50/p95), cold start to the ``initialize`` result, and peak RSS; prints one
+markdown table with our/their ratio for each. Speed is reported here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from gen_manifest import generate  # noqa: E402
+from lsp_client import LspProcess, peak_rss_kb  # noqa: E402
+
+SCHEMA = ROOT / "schema" / "copilot-manifest.schema.json"
+YLS = HERE / "node" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
+CAPS: dict[str, Any] = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "textDocument": {
+        "synchronization": {"didSave": False},
+        "completion": {"completionItem": {"snippetSupport": True}},
+        "hover": {"contentFormat": ["markdown", "plaintext"]},
+        "publishDiagnostics": {"relatedInformation": True},
+    },
+    "workspace": {"configuration": True, "didChangeConfiguration": {"dynamicRegistration": False}},
+}
+
+
+@dataclass
+class Result:
+    start: list[float] = field(default_factory=list)
+    open: list[float] = field(default_factory=list)
+    change: list[float] = field(default_factory=list)
+    completion: list[float] = field(default_factory=list)
+    hover: list[float] = field(default_factory=list)
+    rss_kb: int = 0
+    completion_items: int = 0
+    hover_ok: bool = False
+
+
+def server_command(name: str) -> tuple[list[str], dict[str, Any]]:
+    if name == "sidecar-lsp":
+        return [sys.executable, "-m", "sidecar_lsp", "--stdio"], {}
+    node = shutil.which("node") or "node"
+    yaml = {
+        "validate": True,
+        "completion": True,
+        "hover": True,
+        "schemaStore": {"enable": False},
+        "schemas": {str(SCHEMA): ["**/copilot/**/manifest.yml", "*.yml"]},
+    }
+    return [node, str(YLS), "--stdio"], {"yaml": yaml, "http": {}, "[yaml]": {}, "editor": {}}
+
+
+def document(lines: int) -> tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """A manifest with one schema error; positions for completion, hover and a value to edit."""
+    text = generate(lines).replace("memory: 512\n", 'memory: "lots"\n', 1)
+    rows = text.split("\n")
+    sidecar_lines = [i for i, r in enumerate(rows) if r.startswith("    essential:")]
+    middle = sidecar_lines[len(sidecar_lines) // 2]
+    rows.insert(middle + 1, "    ")
+    completion = (middle + 1, 4)
+    port = next(i for i in range(middle, 0, -1) if rows[i].startswith("    port:"))
+    hover = (port, 5)
+    cpu = rows.index("cpu: 256")
+    return "\n".join(rows), completion, hover, (cpu, 5)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run(name: str, lines: int, repeats: int, tmp: Path) -> Result:
+    cmd, config = server_command(name)
+    text, completion_pos, hover_pos, edit_pos = document(lines)
+    result = Result()
+    proc = LspProcess(cmd, config=config, cwd=str(tmp))
+    try:
+        t0 = proc.started
+        proc.request("initialize", {"processId": None, "rootUri": tmp.as_uri(), "capabilities": CAPS,
+                                    "workspaceFolders": [{"uri": tmp.as_uri(), "name": "bench"}]})  # fmt: skip
+        result.start.append(time.perf_counter() - t0)
+        proc.notify("initialized", {})
+        proc.notify("workspace/didChangeConfiguration", {"settings": None})
+        time.sleep(0.5)  # let both servers finish their configuration round trips
+        for i in range(max(2, repeats // 5)):
+            uri = (tmp / "copilot" / f"svc{i}" / "manifest.yml").as_uri()
+            mark = len(proc.notifications)
+            sent = time.perf_counter()
+            proc.notify(
+                "textDocument/didOpen",
+                {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}},
+            )
+            _, when, _ = proc.wait_notification(
+                "textDocument/publishDiagnostics",
+                lambda p, u=uri: p["uri"] == u and bool(p["diagnostics"]),
+                mark,
+            )
+            result.open.append(when - sent)
+        uri = (tmp / "copilot" / "svc0" / "manifest.yml").as_uri()
+        ident = {"textDocument": {"uri": uri}}
+        line, col = edit_pos
+        version = 1
+        for i in range(repeats):
+            time.sleep(0.3)  # an edit after a pause in typing
+            version += 1
+            value = "512" if i % 2 == 0 else "256"
+            mark = len(proc.notifications)
+            sent = time.perf_counter()
+            proc.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 3}},
+                 "text": value}]})  # fmt: skip
+            _, when, _ = proc.wait_notification(
+                "textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark
+            )
+            result.change.append(when - sent)
+        time.sleep(0.5)
+        for _ in range(repeats * 3):
+            sent = time.perf_counter()
+            items = proc.request(
+                "textDocument/completion",
+                {**ident, "position": {"line": completion_pos[0], "character": completion_pos[1]}},
+            )
+            result.completion.append(time.perf_counter() - sent)
+            result.completion_items = len(items["items"] if isinstance(items, dict) else items or [])
+        for _ in range(repeats * 3):
+            sent = time.perf_counter()
+            hover = proc.request(
+                "textDocument/hover", {**ident, "position": {"line": hover_pos[0], "character": hover_pos[1]}}
+            )
+            result.hover.append(time.perf_counter() - sent)
+            result.hover_ok = bool(hover)
+        result.rss_kb = peak_rss_kb(proc.proc.pid)
+    finally:
+        proc.close()
+    return result
+
+
+def table(results: dict[tuple[str, int], Result], sizes: list[int]) -> str:
+    ours, theirs = "sidecar-lsp", "yaml-language-server"
+    rows = [
+        ("didOpen → diagnostics p50 (ms)", lambda r: pct(r.open, 0.5) * 1000),
+        ("didChange → diagnostics p50 (ms)", lambda r: pct(r.change, 0.5) * 1000),
+        ("didChange → diagnostics p95 (ms)", lambda r: pct(r.change, 0.95) * 1000),
+        ("completion p50 (ms)", lambda r: pct(r.completion, 0.5) * 1000),
+        ("completion p95 (ms)", lambda r: pct(r.completion, 0.95) * 1000),
+        ("hover p50 (ms)", lambda r: pct(r.hover, 0.5) * 1000),
+        ("hover p95 (ms)", lambda r: pct(r.hover, 0.95) * 1000),
+        ("cold start → initialize (ms)", lambda r: pct(r.start, 0.5) * 1000),
+        ("peak RSS (MB)", lambda r: r.rss_kb / 1024),
+    ]
+    head = "| metric | " + " | ".join(f"{n} lines: ours | theirs | ratio" for n in sizes) + " |"
+    sep = "|---|" + "---|---|---|" * len(sizes)
+    out = [head, sep]
+    for label, get in rows:
+        cells = []
+        for n in sizes:
+            a, b = get(results[(ours, n)]), get(results[(theirs, n)])
+            cells.append(f"{a:.1f} | {b:.1f} | {a / b:.2f}" if b else f"{a:.1f} | {b:.1f} | –")
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    extra = []
+    for n in sizes:
+        r, t = results[(ours, n)], results[(theirs, n)]
+        extra.append(f"{n} lines: completion items ours {r.completion_items} / theirs {t.completion_items}; "
+                     f"hover answered ours {r.hover_ok} / theirs {t.hover_ok}")  # fmt: skip
+    return "\n".join(out) + "\n\n" + "\n".join(f"- {e}" for e in extra) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="50,500,1500")
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--write", help="also write the table into this markdown file (between markers)")
+    args = parser.parse_args()
+    if not YLS.exists():
+        print("yaml-language-server missing: run `npm ci` in benchmarks/node", file=sys.stderr)
+        return 2
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[tuple[str, int], Result] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            for name in ("sidecar-lsp", "yaml-language-server"):
+                workdir = Path(tmp) / f"{name}-{n}"
+                workdir.mkdir()
+                results[(name, n)] = run(name, n, args.repeats, workdir)
+                print(f"done: {name} {n} lines", file=sys.stderr)
+    text = table(results, sizes)
+    print(text)
+    if args.write:
+        target = Path(args.write)
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        current = target.read_text(encoding="utf-8") if target.exists() else f"{start}\n{end}\n"
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1]
+        target.write_text(f"{before}{start}\n{text}{end}{after}", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
