@@ -68,22 +68,29 @@ class Entry:
     value: Node
     merged: bool = False
     """True when the entry came in through a ``<<`` merge key."""
+    name: str = field(init=False)
+    """The key as Copilot reads it (``80:`` is the key "80")."""
 
-    @property
-    def name(self) -> str:
-        return self.key.text
+    def __post_init__(self) -> None:
+        self.name = self.key.text
 
 
 @dataclass(eq=False)
 class Mapping(Node):
     entries: list[Entry] = field(default_factory=list)
     flow: bool = False
+    _index: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def entry(self, key: str) -> Entry | None:
-        for item in self.entries:
-            if item.name == key:
-                return item
-        return None
+        # Rules look keys up tens of thousands of times per check; entries only ever grow, so
+        # the index is rebuilt when their number changes.
+        if self._indexed != len(self.entries):
+            index: dict[str, Entry] = {}
+            for item in self.entries:
+                index.setdefault(item.name, item)
+            self._index, self._indexed = index, len(self.entries)
+        return self._index.get(key)
 
     def get(self, key: str) -> Node | None:
         item = self.entry(key)

@@ -203,6 +203,7 @@ class Workload:
         self.env = env
         self.paths = paths
         self.lines = lines or []
+        self._containers: dict[str, Container] | None = None
 
     # --- navigation
 
@@ -298,6 +299,11 @@ class Workload:
 
     def containers(self) -> dict[str, Container]:
         """Copilot's ``containerDependencies``: main, FireLens (when logging is on), then sidecars."""
+        if self._containers is None:
+            self._containers = self._collect_containers()
+        return dict(self._containers)  # a copy: most rules ask, none may change what others see
+
+    def _collect_containers(self) -> dict[str, Container]:
         containers: dict[str, Container] = {}
         if self.name is not None:
             containers[self.name] = Container(self.name, self.name_node, self.main_image(), True, True)
