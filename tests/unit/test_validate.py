@@ -211,3 +211,15 @@ def test_syntax_error_stands_alone_without_cascading_missing_keys() -> None:
 def test_missing_name_is_reported_once_in_copilots_words() -> None:
     findings = analyze("type: Backend Service\nimage:\n  location: x\n").findings
     assert [(f.code, f.message.split(";")[0]) for f in findings] == [("O3", '"name" must be specified')]
+
+
+def test_remembered_pieces_follow_edits_and_moves() -> None:
+    broken = SERVICE + "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      retries: two\n"
+    (first,) = schema_only(broken)
+    # The same sidecar two lines lower: the remembered error lands at its new position.
+    moved = broken.replace("http:\n", "cpu: 256\nmemory: 512\nhttp:\n")
+    (second,) = schema_only(moved)
+    assert second.span.start.line == first.span.start.line + 2
+    # Fixed: nothing remembered from before leaks into the result.
+    assert schema_only(broken.replace("two", "2")) == []
+    assert [f.code for f in schema_only(broken)] == ["schema-type"]

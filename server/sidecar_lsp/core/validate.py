@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -63,11 +64,124 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
         ]
     instance = document.to_plain()
     findings: list[Finding] = []
-    for error in _validator().iter_errors(instance):
-        findings.extend(_explain(error, root))
+    for prefix, error in _errors(instance):
+        findings.extend(_explain(error, root, prefix))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
     return _unique(findings)
+
+
+# --- validating piece by piece --------------------------------------------------------------------
+#
+# While the user types, one value changes and the rest of the manifest stays as it was. The
+# manifest is therefore validated in pieces (each top-level key, each sidecar, volume and
+# environment) and the errors of each piece are remembered by its content, so a keystroke
+# re-validates only the piece it touched. Positions never enter the memo: errors carry paths,
+# and the tree maps paths to ranges afterwards.
+
+_SPLIT_DEPTH = 2
+_MEMO_LIMIT = 4096
+_memo: dict[tuple[int, str], list[ValidationError]] = {}
+_ANNOTATIONS = {
+    "$comment", "title", "description", "markdownDescription", "default", "examples", "defaultSnippets",
+    "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest", "patternErrorMessage",
+}  # fmt: skip
+_SPLITTABLE = {"type", "properties", "additionalProperties", "patternProperties", "required"} | _ANNOTATIONS
+
+Path = tuple[str | int, ...]
+
+
+def _errors(instance: Any) -> Iterator[tuple[Path, ValidationError]]:
+    """The schema's errors with the path prefix where each piece sits."""
+    definition = _type_definition(instance)
+    if definition is None:
+        for error in _validator().iter_errors(instance):
+            yield (), error
+        return
+    yield from _piecewise(instance, definition, (), 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _definitions_by_type() -> dict[str, dict[str, Any]]:
+    """``type`` value -> the definition its ``if``/``then`` branch applies."""
+    out: dict[str, dict[str, Any]] = {}
+    for branch in load_schema().get("allOf", []):
+        const = branch.get("if", {}).get("properties", {}).get("type", {}).get("const")
+        target = branch.get("then", {})
+        if isinstance(const, str) and set(target) == {"$ref"}:
+            out[const] = _deref(target)
+    return out
+
+
+def _type_definition(instance: Any) -> dict[str, Any] | None:
+    """The per-type definition when the whole root schema reduces to it for this instance."""
+    if not isinstance(instance, dict) or not isinstance(instance.get("type"), str):
+        return None
+    definition = _definitions_by_type().get(instance["type"])
+    return definition if definition is not None and set(definition) <= _SPLITTABLE else None
+
+
+def _piecewise(
+    value: Any, schema: dict[str, Any], prefix: Path, depth: int
+) -> Iterator[tuple[Path, ValidationError]]:
+    if depth >= _SPLIT_DEPTH or not isinstance(value, dict) or not set(schema) <= _SPLITTABLE:
+        for error in _memoized(value, schema):
+            yield prefix, error
+        return
+    for error in _memoized(value, _shell(schema)):
+        yield prefix, error
+    for key, item in value.items():
+        child = _child_schema(schema, key)
+        if child is not None:
+            yield from _piecewise(item, _deref(child), prefix + (key,), depth + 1)
+
+
+_shells: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _shell(schema: dict[str, Any]) -> dict[str, Any]:
+    """The object-level checks of ``schema`` (type, required and unknown keys) without its values'."""
+    known = _shells.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    shell = {
+        k: v
+        for k, v in schema.items()
+        if k not in ("properties", "patternProperties", "additionalProperties")
+    }
+    if "additionalProperties" in schema or "patternProperties" in schema:
+        shell["properties"] = dict.fromkeys(schema.get("properties", {}), True)
+        if schema.get("patternProperties"):
+            shell["patternProperties"] = dict.fromkeys(schema["patternProperties"], True)
+        extra = schema.get("additionalProperties", True)
+        shell["additionalProperties"] = extra if isinstance(extra, bool) else True
+    # Keeping ``schema`` alive in the cache keeps its id from being reused by another dict.
+    _shells[id(schema)] = (schema, shell)
+    return shell
+
+
+def _child_schema(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
+    properties = schema.get("properties", {})
+    if key in properties:
+        return properties[key] if isinstance(properties[key], dict) else None
+    for pattern, child in schema.get("patternProperties", {}).items():
+        if re.search(pattern, key):
+            return child if isinstance(child, dict) else None
+    extra = schema.get("additionalProperties")
+    return extra if isinstance(extra, dict) else None
+
+
+def _memoized(value: Any, schema: dict[str, Any]) -> list[ValidationError]:
+    # Every schema passed here lives as long as the process (the loaded schema or a cached
+    # shell), so its id names it reliably.
+    key = (id(schema), json.dumps(value, sort_keys=True, default=str))
+    errors = _memo.get(key)
+    if errors is None:
+        errors = list(_validator().evolve(schema=schema).iter_errors(value))
+        if len(_memo) >= _MEMO_LIMIT:
+            _memo.clear()
+        _memo[key] = errors
+    return errors
 
 
 def _first_line(document: ParsedDocument) -> Span:
@@ -88,14 +202,14 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
 # --- mapping one jsonschema error -----------------------------------------------------------
 
 
-def _explain(error: ValidationError, root: Node) -> Iterator[Finding]:
-    path = tuple(error.absolute_path)
+def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[Finding]:
+    path = prefix + tuple(error.absolute_path)
     node = find(root, path)
     if error.validator in ("anyOf", "oneOf"):
         inner = _best_branch_errors(error)
         if inner is not None:
             for sub in inner:
-                yield from _explain(sub, root)
+                yield from _explain(sub, root, prefix)
             return
         yield _at_value(
             root,
