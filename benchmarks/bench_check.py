@@ -59,7 +59,9 @@ def main() -> int:
             started = time.perf_counter()
             subprocess.run(command, capture_output=True, check=False)
             walls.append(time.perf_counter() - started)
-        rows.append((f"corpus, {len(files)} files, in process (best of {args.repeat})", f"{in_process * 1000:.0f} ms"))
+        rows.append(
+            (f"corpus, {len(files)} files, in process (best of {args.repeat})", f"{in_process * 1000:.0f} ms")
+        )
         rows.append(
             (
                 f"corpus, `sidecar-lsp check` wall time incl. start-up (median of {args.repeat})",
