@@ -26,13 +26,13 @@ from pygls.workspace import TextDocument
 
 from . import __version__, lsp_convert
 from .core import kinds
-from .core.analyze import Analysis, analyze
+from .core.analyze import Analysis, analyze_document
 from .core.completion import complete
 from .core.hover import hover
 from .core.schema_index import SchemaIndex
 from .core.schema_store import load_schema
 from .core.symbols import document_symbols
-from .core.yaml_map import ParsedDocument
+from .core.yaml_map import ParsedDocument, parse
 from .settings import SECTION, Settings
 
 logger = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ class SidecarLanguageServer(LanguageServer):
         self._last_complete: dict[str, ParsedDocument] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_change: dict[str, float] = {}
+        self._parsed: dict[str, tuple[str, ParsedDocument]] = {}
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
 
     # --- documents and analyses
@@ -123,11 +124,43 @@ class SidecarLanguageServer(LanguageServer):
         served_path = kinds.is_manifest_path(doc.path or uri)
         if not served_path and not _TYPE_LINE.search(source):
             # most YAML (workflows, Kubernetes) is ruled out without parsing it
-            return _Cached(doc.version, source, settings, analyze("", settings.to_options()), False)
+            empty = analyze_document(parse(""), settings.to_options())
+            return _Cached(doc.version, source, settings, empty, False)
         options = dataclasses.replace(settings.to_options(), assume_manifest=served_path)
-        analysis = analyze(source, options)
+        analysis = analyze_document(self._parse(uri, source), options)
         served = served_path or kinds.declares_copilot_type(analysis.document.root)
         return _Cached(doc.version, source, settings, analysis, served)
+
+    def _parse(self, uri: str, source: str) -> ParsedDocument:
+        """The parse of exactly ``source``, shared by completion (now) and diagnostics (on the worker)."""
+        known = self._parsed.get(uri)
+        if known is not None and known[0] is source:
+            return known[1]
+        document = parse(source)
+        self._parsed[uri] = (source, document)
+        return document
+
+    def parsed_for(self, uri: str) -> tuple[ParsedDocument, bool] | None:
+        """The current text's tree and whether the document is served, without waiting for checks.
+
+        Completion, hover and the outline need only the tree; the schema and rule checks of a
+        large manifest take longer than a keystroke and run on the worker meanwhile.
+        """
+        doc = self.open_document(uri)
+        if doc is None:
+            return None
+        cached = self._fresh(uri, doc)
+        if cached is not None:
+            return cached.analysis.document, cached.served
+        source = doc.source
+        served_path = kinds.is_manifest_path(doc.path or uri)
+        if not served_path and not _TYPE_LINE.search(source):
+            return parse(""), False
+        document = self._parse(uri, source)
+        served = served_path or kinds.declares_copilot_type(document.root)
+        if served and document.complete:
+            self._last_complete[uri] = document
+        return document, served
 
     def _store(self, uri: str, cached: _Cached) -> None:
         doc = self.open_document(uri)
@@ -217,7 +250,7 @@ class SidecarLanguageServer(LanguageServer):
         task = self._tasks.pop(uri, None)
         if task is not None:
             task.cancel()
-        for table in (self._cache, self._pending, self._last_complete, self._last_change):
+        for table in (self._cache, self._pending, self._last_complete, self._last_change, self._parsed):
             table.pop(uri, None)
 
     # --- settings
@@ -315,14 +348,12 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     ) -> types.CompletionList | None:
         """textDocument/completion: keys, values and names at the cursor."""
         uri = params.text_document.uri
-        cached = await ls.cached_async(uri)
+        parsed = ls.parsed_for(uri)
         doc = ls.open_document(uri)
-        if cached is None or doc is None or not cached.served or not ls.settings.completion_enable:
+        if parsed is None or doc is None or not parsed[1] or not ls.settings.completion_enable:
             return None
         pos = lsp_convert.from_lsp_position(doc, params.position)
-        candidates = complete(
-            cached.source, pos, ls.schema, cached.analysis.document, ls.previous_complete(uri)
-        )
+        candidates = complete(parsed[0].text, pos, ls.schema, parsed[0], ls.previous_complete(uri))
         snippets = ls.settings.completion_snippets and _snippet_support(ls)
         lines = lsp_convert.lines_of(doc)
         items = [
@@ -335,11 +366,11 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     async def hover_(ls: SidecarLanguageServer, params: types.HoverParams) -> types.Hover | None:
         """textDocument/hover: the field's documentation, or what a reference points to."""
         uri = params.text_document.uri
-        cached = await ls.cached_async(uri)
+        parsed = ls.parsed_for(uri)
         doc = ls.open_document(uri)
-        if cached is None or doc is None or not cached.served or not ls.settings.hover_enable:
+        if parsed is None or doc is None or not parsed[1] or not ls.settings.hover_enable:
             return None
-        info = hover(cached.analysis.document, lsp_convert.from_lsp_position(doc, params.position), ls.schema)
+        info = hover(parsed[0], lsp_convert.from_lsp_position(doc, params.position), ls.schema)
         return lsp_convert.to_hover(doc, info) if info else None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -348,14 +379,12 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     ) -> list[types.DocumentSymbol] | None:
         """textDocument/documentSymbol: the service, sidecars, volumes and environments."""
         uri = params.text_document.uri
-        cached = await ls.cached_async(uri)
+        parsed = ls.parsed_for(uri)
         doc = ls.open_document(uri)
-        if cached is None or doc is None or not cached.served:
+        if parsed is None or doc is None or not parsed[1]:
             return None
         lines = lsp_convert.lines_of(doc)
-        return [
-            lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(cached.analysis.document)
-        ]
+        return [lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(parsed[0])]
 
     _register_navigation(server)
     return server

@@ -32,7 +32,11 @@ class Analysis:
 
 def analyze(text: str, options: Options = Options()) -> Analysis:
     """Parse and check ``text``; never raises."""
-    document = parse(text)
+    return analyze_document(parse(text), options)
+
+
+def analyze_document(document: ParsedDocument, options: Options = Options()) -> Analysis:
+    """Check a document parsed already (the server parses once for completion and diagnostics)."""
     kind = manifest_kind(document.root)
     findings = list(document.findings)
     # A tree cut short by a syntax error lacks everything after it: checking it would report
