@@ -48,6 +48,7 @@ def test_settings_parity_same_keys() -> None:
 
 @pytest.mark.parametrize("row", FIELDS, ids=[row.key for row in FIELDS])
 def test_settings_parity_type_default_description(row: Any) -> None:
+    """Fix a mismatch with `.venv/bin/python vscode-client/scripts/sync_settings.py`."""
     spec = properties()[row.key]
     assert spec["type"] == row.type
     assert spec["default"] == row.default

@@ -5,7 +5,8 @@ group with the venv's ``bin`` on PATH (so the extension finds ``sidecar-lsp`` th
 route), and drives the workbench in Debian's chromium with playwright-core (``vscode/e2e.js``).
 It asserts what the user sees on the test manifest: the squiggle, the Problems entry with the
 cross-field code, the volume name in the suggest list after ``source_volume: ``, and the hover's
-spec text. It saves ``docs/images/vscode.png``. code-server's whole process group is killed at the
+spec text. With ``SIDECAR_UPDATE_SCREENSHOTS=1`` it saves ``docs/images/vscode.png`` and
+``vscode-hover.png`` (otherwise the same pictures go to ``tests/clients/.work``). code-server's whole process group is killed at the
 end, also on failure.
 """
 
@@ -34,6 +35,7 @@ from clientlib import (
     MANIFEST,
     MISSING_VOLUME,
     REPO,
+    WORK,
     WORKSPACE,
     code_server,
     need,
@@ -49,8 +51,11 @@ pytestmark = [pytest.mark.clients, pytest.mark.slow]
 
 E2E_JS = CLIENTS / "vscode" / "e2e.js"
 PLAYWRIGHT = CLIENTS / "vscode" / "node_modules" / "playwright-core"
-SCREENSHOT = REPO / "docs" / "images" / "vscode.png"
-HOVER_SCREENSHOT = REPO / "docs" / "images" / "vscode-hover.png"
+UPDATE_DOCS = os.environ.get("SIDECAR_UPDATE_SCREENSHOTS") == "1"
+"""Write the screenshots into docs/images (set when the UI changed); otherwise into the scratch folder."""
+SHOTS = REPO / "docs" / "images" if UPDATE_DOCS else WORK / "code-server-shots"
+SCREENSHOT = SHOTS / "vscode.png"
+HOVER_SCREENSHOT = SHOTS / "vscode-hover.png"
 CHROMIUM = Path("/usr/bin/chromium")
 USER_SETTINGS = {
     "workbench.startupEditor": "none",
@@ -214,6 +219,12 @@ def workbench(code_server_running: CodeServer) -> dict[str, Any]:
         "failureScreenshot": str(code_server_running.root / "failure.png"),
         "chromium": str(CHROMIUM),
     }
+    result = run_e2e(options, code_server_running)
+    (code_server_running.root / "result.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def run_e2e(options: dict[str, Any], server: CodeServer) -> dict[str, Any]:
     proc = subprocess.run(
         ["node", str(E2E_JS), json.dumps(options)],
         cwd=E2E_JS.parent,
@@ -227,10 +238,10 @@ def workbench(code_server_running: CodeServer) -> dict[str, Any]:
         f"e2e.js printed no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
     )
     result: dict[str, Any] = json.loads(lines[-1])
-    result["extension_log"] = extension_log(code_server_running.root)
+    result["extension_log"] = extension_log(server.root)
     assert result.get("ok"), (
-        f"{result.get('error')}\n(see {options['failureScreenshot']}; code-server log "
-        f"{code_server_running.log}; Sidecar LSP output: {result['extension_log'][-1500:]})"
+        f"{result.get('error')}\n(see {options.get('failureScreenshot')}; code-server log "
+        f"{server.log}; Sidecar LSP output: {result['extension_log'][-1500:]})"
     )
     return result
 
@@ -285,3 +296,35 @@ def test_vscode_timings(workbench: dict[str, Any]) -> None:
     timings = workbench["timings"]
     assert timings["squiggle"] < 60_000, timings
     assert timings["total"] < 120_000, timings
+
+
+def test_vscode_server_missing_shows_the_fix(
+    code_server_running: CodeServer, workbench: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A Python without sidecar_lsp: the notification names the command, the error and the fix."""
+    python = Path("/usr/bin/python3")
+    need_file(python, "a Python without sidecar_lsp (/usr/bin/python3)")
+    folder = tmp_path_factory.mktemp("broken-workspace")
+    (folder / "copilot" / "api").mkdir(parents=True)
+    shutil.copy(MANIFEST, folder / "copilot" / "api" / "manifest.yml")
+    (folder / ".vscode").mkdir()
+    settings = {"sidecarLsp.server.pythonPath": str(python)}
+    (folder / ".vscode" / "settings.json").write_text(json.dumps(settings))
+    options = {
+        "mode": "broken",
+        "base": code_server_running.url,
+        "folder": str(folder),
+        "file": "copilot/api/manifest.yml",
+        "screenshot": str(SHOTS / "vscode-server-missing.png"),
+        "failureScreenshot": str(code_server_running.root / "failure-broken.png"),
+        "chromium": str(CHROMIUM),
+    }
+    result = run_e2e(options, code_server_running)
+    text = " ".join(result["notification"].split())
+    assert f"'{python} -m sidecar_lsp --stdio'" in text, text
+    assert "No module named 'sidecar_lsp'" in text, text
+    assert f"run '{python} -m pip install sidecar-lsp'" in text, text
+    assert "Open Settings" in text and "Show Output" in text, text
+    assert "(from setting:pythonPath)" in result["extension_log"]
+    # The pre-start check keeps the client from starting: one message, not the client's restart noise.
+    assert "Restarting server failed" not in result["notifications"], result["notifications"]

@@ -5,6 +5,7 @@
  * them to the VS Code API and vscode-languageclient.
  */
 
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as vscode from "vscode";
 import {
@@ -17,7 +18,13 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 
-import { type ServerCommand, resolveServerCommand, startFailureMessage } from "./serverCommand";
+import {
+  type ServerCommand,
+  lastErrorLine,
+  preflightCommand,
+  resolveServerCommand,
+  startFailureMessage,
+} from "./serverCommand";
 import { YAML_EXTENSION_ID, type YamlExtensionState, serverSettings } from "./settings";
 
 const SECTION = "sidecarLsp";
@@ -119,12 +126,16 @@ async function startClient(): Promise<void> {
     { path: process.env.PATH ?? process.env.Path, platform: process.platform, isExecutable, pathext: process.env.PATHEXT },
   );
   if (!resolution.ok) {
-    output?.appendLine(resolution.message);
     void showFailure(resolution.message);
     return;
   }
   const server = resolution.server;
   output?.appendLine(`Starting ${server.command} ${server.args.join(" ")} (from ${server.source})`);
+  const problem = await preflight(server);
+  if (problem !== undefined) {
+    void showFailure(startFailureMessage(server, problem));
+    return;
+  }
 
   const serverOptions: ServerOptions = { command: server.command, args: server.args, options: { env: process.env } };
   let restarts = 0;
@@ -152,7 +163,11 @@ async function startClient(): Promise<void> {
       },
     },
     errorHandler: {
-      error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+      // Write errors (EPIPE) follow a dying server; `closed` below tells the user what to do.
+      error: (_error, _message, count) => ({
+        action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+        handled: true,
+      }),
       closed: () => {
         const now = Date.now();
         if (now - lastStart > RESTART_WINDOW_MS) {
@@ -179,8 +194,7 @@ async function startClient(): Promise<void> {
     output?.appendLine("sidecar-lsp is running.");
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const message = startFailureMessage(server, [detail, failureDetail()].filter(Boolean).join("; "));
-    output?.appendLine(message);
+    const message = startFailureMessage(server, failureDetail() || detail);
     if (!failed) {
       failed = true;
       void showFailure(message);
@@ -195,6 +209,24 @@ async function startClient(): Promise<void> {
   }
 }
 
+/** Run the pre-start check; undefined when it passed (or there is none), else what went wrong. */
+function preflight(server: ServerCommand): Promise<string | undefined> {
+  const check = preflightCommand(server);
+  if (!check) {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve) => {
+    execFile(check.command, check.args, { timeout: 20000, env: process.env }, (error, _stdout, stderr) => {
+      if (!error) {
+        resolve(undefined);
+        return;
+      }
+      const spawnError = (error as NodeJS.ErrnoException).code;
+      resolve(lastErrorLine(String(stderr)) || (typeof spawnError === "string" ? `${spawnError}: ${error.message}` : error.message));
+    });
+  });
+}
+
 async function stopClient(): Promise<void> {
   const running = client;
   client = undefined;
@@ -207,12 +239,13 @@ async function stopClient(): Promise<void> {
   }
 }
 
-/** The last lines the server wrote to stderr, e.g. "No module named sidecar_lsp". */
+/** What the server wrote to stderr before it died, e.g. "No module named sidecar_lsp". */
 function failureDetail(): string {
   return output?.lastLines(2).join(" | ") ?? "";
 }
 
 async function showFailure(message: string): Promise<void> {
+  output?.appendLine(message);
   const choice = await vscode.window.showErrorMessage(message, "Open Settings", "Show Output");
   if (choice === "Open Settings") {
     await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server`);
@@ -221,9 +254,14 @@ async function showFailure(message: string): Promise<void> {
   }
 }
 
-/** An output channel that remembers the last lines written, to quote the server's stderr in errors. */
+/**
+ * An output channel that remembers what the server wrote to stderr, to quote it in errors.
+ *
+ * vscode-languageclient forwards the server's stderr with `append()` and writes its own log with
+ * `appendLine()`, so only `append()` text is recorded.
+ */
 class RecordingOutputChannel implements vscode.OutputChannel {
-  private readonly lines: string[] = [];
+  private readonly stderr: string[] = [];
   private partial = "";
 
   constructor(private readonly inner: vscode.OutputChannel) {}
@@ -238,14 +276,10 @@ class RecordingOutputChannel implements vscode.OutputChannel {
   }
 
   appendLine(value: string): void {
-    this.record(value + "\n");
     this.inner.appendLine(value);
   }
 
   replace(value: string): void {
-    this.lines.length = 0;
-    this.partial = "";
-    this.record(value);
     this.inner.replace(value);
   }
 
@@ -269,12 +303,12 @@ class RecordingOutputChannel implements vscode.OutputChannel {
     this.inner.dispose();
   }
 
-  /** The server's last stderr lines worth quoting (the client's own log lines are skipped). */
+  /** The server's last distinct stderr lines, errors first (e.g. "No module named sidecar_lsp"). */
   lastLines(n: number): string[] {
-    const all = this.partial.trim() ? [...this.lines, this.partial.trim()] : this.lines;
-    const fromServer = all.filter((l) => !/^(\[|Starting |Message:|Code:|sidecar-lsp |Sidecar LSP:|true$|false$)/.test(l));
-    const errors = fromServer.filter((l) => /Error|error:|No module named|not found|Traceback/.test(l));
-    return (errors.length > 0 ? errors : fromServer).slice(-n);
+    const all = this.partial.trim() ? [...this.stderr, this.partial.trim()] : [...this.stderr];
+    const errors = all.filter((l) => /Error|error:|No module named|not found|Traceback/.test(l));
+    const picked = (errors.length > 0 ? errors : all).slice(-n);
+    return picked.filter((line, i) => picked.indexOf(line) === i);
   }
 
   private record(text: string): void {
@@ -282,11 +316,11 @@ class RecordingOutputChannel implements vscode.OutputChannel {
     this.partial = parts.pop() ?? "";
     for (const line of parts) {
       if (line.trim()) {
-        this.lines.push(line.trim());
+        this.stderr.push(line.trim());
       }
     }
-    if (this.lines.length > 50) {
-      this.lines.splice(0, this.lines.length - 50);
+    if (this.stderr.length > 50) {
+      this.stderr.splice(0, this.stderr.length - 50);
     }
   }
 }

@@ -139,3 +139,32 @@ export function startFailureMessage(server: ServerCommand, detail: string): stri
   const why = detail.trim() === "" ? "" : ` (${detail.trim()})`;
   return `Sidecar LSP: the language server '${cmd}' could not start or exited${why}. Fix: ${fix}`;
 }
+
+/**
+ * A quick check that the resolved command can work, run before the language client starts, so a
+ * missing module gives one clear message instead of the client's restart noise.
+ *
+ * Python routes: `<python> -c "import sidecar_lsp"`; the console script: `sidecar-lsp --version`.
+ * A user-given command is not checked (its arguments are the user's business).
+ */
+export function preflightCommand(server: ServerCommand): { command: string; args: string[] } | undefined {
+  switch (server.source) {
+    case "setting:pythonPath":
+    case "path:python":
+      return { command: server.command, args: ["-c", `import ${SERVER_MODULE}`] };
+    case "path:sidecar-lsp":
+      return { command: server.command, args: ["--version"] };
+    default:
+      return undefined;
+  }
+}
+
+/** The line of a failed check's stderr worth quoting: the last error-looking line, else the last line. */
+export function lastErrorLine(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const errors = lines.filter((l) => /Error|error:|No module named|not found/.test(l));
+  return (errors.length > 0 ? errors : lines).slice(-1)[0] ?? "";
+}

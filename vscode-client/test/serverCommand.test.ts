@@ -4,7 +4,9 @@ import { describe, it } from "node:test";
 import {
   type Environment,
   findOnPath,
+  lastErrorLine,
   notFoundMessage,
+  preflightCommand,
   resolveServerCommand,
   startFailureMessage,
 } from "../src/serverCommand";
@@ -91,5 +93,39 @@ describe("startFailureMessage", () => {
     const m = startFailureMessage({ command: "my server", args: [], source: "setting:command" }, "spawn ENOENT");
     assert.match(m, /"my server"/);
     assert.match(m, /sidecarLsp\.server\.command/);
+  });
+});
+
+describe("preflightCommand", () => {
+  it("imports the module with the Python routes", () => {
+    for (const source of ["setting:pythonPath", "path:python"] as const) {
+      assert.deepEqual(preflightCommand({ command: "/py", args: ["-m", "sidecar_lsp", "--stdio"], source }), {
+        command: "/py",
+        args: ["-c", "import sidecar_lsp"],
+      });
+    }
+  });
+
+  it("asks the console script for its version", () => {
+    assert.deepEqual(preflightCommand({ command: "/v/bin/sidecar-lsp", args: ["--stdio"], source: "path:sidecar-lsp" }), {
+      command: "/v/bin/sidecar-lsp",
+      args: ["--version"],
+    });
+  });
+
+  it("leaves a user-given command alone", () => {
+    assert.equal(preflightCommand({ command: "x", args: [], source: "setting:command" }), undefined);
+  });
+});
+
+describe("lastErrorLine", () => {
+  it("picks the error out of a traceback", () => {
+    const stderr = "Traceback (most recent call last):\n  File \"<string>\", line 1\nModuleNotFoundError: No module named 'sidecar_lsp'\n";
+    assert.equal(lastErrorLine(stderr), "ModuleNotFoundError: No module named 'sidecar_lsp'");
+  });
+
+  it("falls back to the last line, and to nothing", () => {
+    assert.equal(lastErrorLine("a\nb\n"), "b");
+    assert.equal(lastErrorLine(""), "");
   });
 });

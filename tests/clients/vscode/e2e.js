@@ -40,6 +40,58 @@ async function openFile(page, file) {
   await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: 15000 });
 }
 
+// What a user does on the test manifest: look at the squiggle and Problems, complete, hover.
+async function userSession(page) {
+  // 1. The squiggle under the cross-field mistake.
+  await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 60000 });
+  mark("squiggle");
+  result.squiggles = await page.locator(".monaco-editor .squiggly-error").count();
+
+  // 2. The Problems panel entry.
+  await page.keyboard.press("Control+Shift+M");
+  const problemRows = page.locator(".markers-panel .monaco-tl-row");
+  await problemRows.filter({ hasText: opts.expectCode }).first().waitFor({ timeout: 20000 });
+  result.problems = await problemRows.allInnerTexts();
+  mark("problems");
+
+  // 3. Completion after `source_volume: `.
+  await page.locator(".editor-instance .view-lines").first().click();
+  await goTo(page, opts.line, opts.valueCol);
+  await page.keyboard.press("Control+Space");
+  const suggestions = page.locator(".suggest-widget .monaco-list-row");
+  await suggestions.first().waitFor({ timeout: 20000 });
+  await page.locator(".suggest-widget .monaco-list-row", { hasText: opts.expectVolume }).first()
+    .waitFor({ timeout: 10000 }).catch(() => {});
+  result.suggestions = await suggestions.allInnerTexts();
+  mark("completion");
+  await page.screenshot({ path: opts.screenshot });
+  await page.keyboard.press("Escape");
+
+  // 4. Hover on the `source_volume` key: point at it with the mouse, like a user.
+  const key = page.locator(".editor-instance .view-line span", { hasText: /^source_volume$/ }).first();
+  let hoverText = "";
+  try {
+    await key.hover({ timeout: 5000 });
+    const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents");
+    await hover.filter({ hasText: opts.expectHover }).first().waitFor({ timeout: 15000 });
+    hoverText = (await hover.allInnerTexts()).join("\n");
+    result.hoverBy = "mouse";
+  } catch (error) {
+    // Fallback: the keyboard's "Show Hover" (Ctrl+K Ctrl+I) at the key.
+    await page.keyboard.press("Escape");
+    await goTo(page, opts.line, opts.keyCol + 2);
+    await page.keyboard.press("Control+K");
+    await page.keyboard.press("Control+I");
+    const hover = page.locator(".monaco-hover:not(.hidden)");
+    await hover.filter({ hasText: opts.expectHover }).first().waitFor({ timeout: 15000 });
+    hoverText = (await hover.allInnerTexts()).join("\n");
+    result.hoverBy = "keyboard";
+  }
+  result.hover = hoverText;
+  mark("hover");
+  if (opts.hoverScreenshot) await page.screenshot({ path: opts.hoverScreenshot });
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: opts.chromium || "/usr/bin/chromium",
@@ -59,54 +111,23 @@ async function openFile(page, file) {
     await openFile(page, opts.file);
     mark("editor");
 
-    // 1. The squiggle under the cross-field mistake.
-    await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 60000 });
-    mark("squiggle");
-    result.squiggles = await page.locator(".monaco-editor .squiggly-error").count();
-
-    // 2. The Problems panel entry.
-    await page.keyboard.press("Control+Shift+M");
-    const problemRows = page.locator(".markers-panel .monaco-tl-row");
-    await problemRows.filter({ hasText: opts.expectCode }).first().waitFor({ timeout: 20000 });
-    result.problems = await problemRows.allInnerTexts();
-    mark("problems");
-
-    // 3. Completion after `source_volume: `.
-    await page.locator(".editor-instance .view-lines").first().click();
-    await goTo(page, opts.line, opts.valueCol);
-    await page.keyboard.press("Control+Space");
-    const suggestions = page.locator(".suggest-widget .monaco-list-row");
-    await suggestions.first().waitFor({ timeout: 20000 });
-    await page.locator(".suggest-widget .monaco-list-row", { hasText: opts.expectVolume }).first()
-      .waitFor({ timeout: 10000 }).catch(() => {});
-    result.suggestions = await suggestions.allInnerTexts();
-    mark("completion");
-    await page.screenshot({ path: opts.screenshot });
-    await page.keyboard.press("Escape");
-
-    // 4. Hover on the `source_volume` key: point at it with the mouse, like a user.
-    const key = page.locator(".editor-instance .view-line span", { hasText: /^source_volume$/ }).first();
-    let hoverText = "";
-    try {
-      await key.hover({ timeout: 5000 });
-      const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents");
-      await hover.filter({ hasText: opts.expectHover }).first().waitFor({ timeout: 15000 });
-      hoverText = (await hover.allInnerTexts()).join("\n");
-      result.hoverBy = "mouse";
-    } catch (error) {
-      // Fallback: the keyboard's "Show Hover" (Ctrl+K Ctrl+I) at the key.
-      await page.keyboard.press("Escape");
-      await goTo(page, opts.line, opts.keyCol + 2);
-      await page.keyboard.press("Control+K");
-      await page.keyboard.press("Control+I");
-      const hover = page.locator(".monaco-hover:not(.hidden)");
-      await hover.filter({ hasText: opts.expectHover }).first().waitFor({ timeout: 15000 });
-      hoverText = (await hover.allInnerTexts()).join("\n");
-      result.hoverBy = "keyboard";
+    if (opts.mode === "broken") {
+      // The server cannot start: the user gets an error notification that says how to fix it. The
+      // toast can be gone by the time the page is usable (VS Code hides startup toasts), so read it
+      // where it stays: the notification center behind the status bar's bell.
+      await page.locator(".statusbar-item .codicon-bell-dot").first().waitFor({ timeout: 60000 });
+      await page.locator(".statusbar-item", { has: page.locator(".codicon-bell-dot") }).first().click();
+      const item = page.locator(".notifications-center .notifications-list-container .monaco-list-row", {
+        hasText: "could not start",
+      }).first();
+      await item.waitFor({ timeout: 20000 });
+      result.notification = await item.innerText();
+      result.notifications = await page.locator(".notifications-center .monaco-list-row").allInnerTexts();
+      mark("notification");
+      if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
+    } else {
+      await userSession(page);
     }
-    result.hover = hoverText;
-    mark("hover");
-    if (opts.hoverScreenshot) await page.screenshot({ path: opts.hoverScreenshot });
     result.ok = true;
   } catch (error) {
     result.ok = false;
