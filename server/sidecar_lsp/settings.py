@@ -42,6 +42,15 @@ class Settings:
             "doc": "Run the cross-field rules (sidecar ports, `depends_on`, target containers, volumes, ...).",
         },
     )
+    schema_diagnostics: bool = dataclasses.field(
+        default=True,
+        metadata={
+            "wire": "schemaDiagnostics",
+            "doc": "Report YAML syntax and schema problems (wrong types, unknown keys). Turn off when "
+            "another tool already validates the file against the schema, such as the Red Hat YAML "
+            "extension; cross-field findings, completion and hover stay.",
+        },
+    )
     debounce_ms: int = dataclasses.field(
         default=150,
         metadata={
@@ -72,7 +81,9 @@ class Settings:
 
     def to_options(self) -> Options:
         """The options ``core.analyze`` takes."""
-        return Options(unknown_keys=self.unknown_keys, cross_field=self.cross_field)
+        return Options(
+            unknown_keys=self.unknown_keys, cross_field=self.cross_field, schema=self.schema_diagnostics
+        )
 
     @classmethod
     def from_wire(cls, value: Any, base: Settings | None = None) -> Settings:

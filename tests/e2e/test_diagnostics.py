@@ -265,3 +265,22 @@ async def test_dynamic_registration_follows_capabilities(client: RecordingClient
     )  # fmt: skip
     methods = [r.method for r in client.registrations]
     assert (types.WORKSPACE_DID_CHANGE_CONFIGURATION in methods) == dynamic
+
+
+@pytest_lsp.fixture(config=CONFIG, params=CLIENTS)
+async def client_without_schema(lsp_client: RecordingClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """What the VS Code extension sends when the Red Hat YAML extension validates the schema."""
+    await start(lsp_client, request.param, init_options={"sidecarLsp": {"schemaDiagnostics": False}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_schema_diagnostics_off_leaves_cross_field_findings(
+    client_without_schema: RecordingClient, tmp_path: Any
+) -> None:
+    client = client_without_schema
+    text = MANIFEST.replace("    port: 80\n    bogus_key: 1\n", "    port: 8080\n    bogus_key: 1\n")
+    params = await open_doc(client, manifest_uri(tmp_path), text)
+    codes = {str(d.code) for d in params.diagnostics}
+    assert codes, "cross-field findings still come"
+    assert not {c for c in codes if c.startswith(("schema-", "yaml-"))}

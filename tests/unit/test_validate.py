@@ -223,3 +223,13 @@ def test_remembered_pieces_follow_edits_and_moves() -> None:
     # Fixed: nothing remembered from before leaks into the result.
     assert schema_only(broken.replace("two", "2")) == []
     assert [f.code for f in schema_only(broken)] == ["schema-type"]
+
+
+def test_schema_diagnostics_off_keeps_only_cross_field_findings() -> None:
+    text = SERVICE + (
+        "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n    mount_points:\n"
+        "      - source_volume: nope\n        path: /a\n    healthcheck:\n      retries: two\n"
+    )
+    everything = {f.code for f in analyze(text).findings}
+    assert {"schema-unknown-key", "schema-type", "X-source-volume"} <= everything
+    assert {f.code for f in analyze(text, Options(schema=False)).findings} == {"X-source-volume"}

@@ -19,6 +19,8 @@ class Options:
     """Warn about keys Copilot silently ignores."""
     cross_field: bool = True
     """Run the cross-field rules (ports, dependencies, target containers, ...)."""
+    schema: bool = True
+    """Report YAML and schema problems; off when another tool (the Red Hat YAML extension) reports them."""
     assume_manifest: bool = False
     """Check the document even when its ``type`` names no Copilot kind (a ``copilot/**/manifest.yml``)."""
 
@@ -50,6 +52,8 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
 
 def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     """Drop repeats and the generic unknown-key warning where a rule says more about that key."""
+    if not options.schema:
+        findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
     if not options.unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
