@@ -1,7 +1,7 @@
 """LSP handlers for definition, references, highlights, rename and quick fixes.
 
-Each handler gets the document's cached analysis, asks the pure core (``core.navigation``,
-``core.fixes``) and converts the answer; positions are converted to and from client units at this edge.
+Navigation handlers take the document's tree (they need no checks), code actions its cached
+analysis; each asks the pure core (``core.navigation``, ``core.fixes``) and converts the answer; positions are converted to and from client units at this edge.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from .core.analyze import Analysis
+    from .core.model import Pos
+    from .core.yaml_map import ParsedDocument
     from .server import SidecarLanguageServer
 
 
@@ -28,6 +30,17 @@ async def _served(ls: SidecarLanguageServer, uri: str) -> tuple[Analysis, TextDo
     if cached is None or doc is None or not cached.served:
         return None
     return cached.analysis, doc
+
+
+def _tree_at(
+    ls: SidecarLanguageServer, uri: str, position: types.Position
+) -> tuple[ParsedDocument, TextDocument, Pos] | None:
+    """The document's tree, the open document and the cursor in code points; navigation needs no checks."""
+    parsed = ls.parsed_for(uri)
+    doc = ls.open_document(uri)
+    if parsed is None or doc is None or not parsed[1]:
+        return None
+    return parsed[0], doc, lsp_convert.from_lsp_position(doc, position)
 
 
 def _locations(doc: TextDocument, spans: list[Span]) -> list[types.Location]:
@@ -43,26 +56,22 @@ def register(server: SidecarLanguageServer) -> None:
         ls: SidecarLanguageServer, params: types.DefinitionParams
     ) -> list[types.Location] | None:
         """textDocument/definition: source_volume -> the volume; target_container, depends_on -> the container."""
-        served = await _served(ls, params.text_document.uri)
-        if served is None:
+        found = _tree_at(ls, params.text_document.uri, params.position)
+        if found is None:
             return None
-        analysis, doc = served
-        pos = lsp_convert.from_lsp_position(doc, params.position)
-        return _locations(doc, navigation.definitions(analysis.document, pos)) or None
+        tree, doc, pos = found
+        return _locations(doc, navigation.definitions(tree, pos)) or None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     async def references(
         ls: SidecarLanguageServer, params: types.ReferenceParams
     ) -> list[types.Location] | None:
         """textDocument/references: every use of a sidecar, the main container or a volume."""
-        served = await _served(ls, params.text_document.uri)
-        if served is None:
+        found = _tree_at(ls, params.text_document.uri, params.position)
+        if found is None:
             return None
-        analysis, doc = served
-        pos = lsp_convert.from_lsp_position(doc, params.position)
-        spans = navigation.references(
-            analysis.document, pos, include_declaration=params.context.include_declaration
-        )
+        tree, doc, pos = found
+        spans = navigation.references(tree, pos, include_declaration=params.context.include_declaration)
         return _locations(doc, spans) or None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
@@ -70,18 +79,17 @@ def register(server: SidecarLanguageServer) -> None:
         ls: SidecarLanguageServer, params: types.DocumentHighlightParams
     ) -> list[types.DocumentHighlight] | None:
         """textDocument/documentHighlight: definitions as writes, uses as reads."""
-        served = await _served(ls, params.text_document.uri)
-        if served is None:
+        found = _tree_at(ls, params.text_document.uri, params.position)
+        if found is None:
             return None
-        analysis, doc = served
+        tree, doc, pos = found
         lines = lsp_convert.lines_of(doc)
-        pos = lsp_convert.from_lsp_position(doc, params.position)
         kind = types.DocumentHighlightKind
         return [
             types.DocumentHighlight(
                 range=lsp_convert.to_lsp_range(doc, span, lines), kind=kind.Write if written else kind.Read
             )
-            for span, written in navigation.highlights(analysis.document, pos)
+            for span, written in navigation.highlights(tree, pos)
         ] or None
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
@@ -89,27 +97,24 @@ def register(server: SidecarLanguageServer) -> None:
         ls: SidecarLanguageServer, params: types.PrepareRenameParams
     ) -> types.PrepareRenamePlaceholder | None:
         """textDocument/prepareRename: only sidecar and volume names are renamable."""
-        served = await _served(ls, params.text_document.uri)
-        if served is None:
-            return None
-        analysis, doc = served
-        found = navigation.prepare_rename(
-            analysis.document, lsp_convert.from_lsp_position(doc, params.position)
-        )
+        found = _tree_at(ls, params.text_document.uri, params.position)
         if found is None:
             return None
-        span, name = found
+        tree, doc, pos = found
+        renamable = navigation.prepare_rename(tree, pos)
+        if renamable is None:
+            return None
+        span, name = renamable
         return types.PrepareRenamePlaceholder(range=lsp_convert.to_lsp_range(doc, span), placeholder=name)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
     async def rename(ls: SidecarLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
         """textDocument/rename: the sidecar or volume and every reference, in the base and each environment."""
-        served = await _served(ls, params.text_document.uri)
-        if served is None:
+        found = _tree_at(ls, params.text_document.uri, params.position)
+        if found is None:
             return None
-        analysis, doc = served
-        pos = lsp_convert.from_lsp_position(doc, params.position)
-        edits = navigation.rename(analysis.document, pos, params.new_name)
+        tree, doc, pos = found
+        edits = navigation.rename(tree, pos, params.new_name)
         if edits is None:
             return None
         return types.WorkspaceEdit(changes={doc.uri: _text_edits(doc, edits)})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..kinds import WORKLOAD_TYPES
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
-from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, iter_nodes
+from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, find, iter_nodes
 
 LBWS = "Load Balanced Web Service"
 BACKEND = "Backend Service"
@@ -208,15 +208,7 @@ class Workload:
     # --- navigation
 
     def get(self, *path: str | int) -> Node | None:
-        node: Node | None = self.root
-        for part in path:
-            if isinstance(node, Mapping) and isinstance(part, str):
-                node = node.get(part)
-            elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node.items):
-                node = node.items[part]
-            else:
-                return None
-        return node
+        return find(self.root, path)
 
     def entry(self, *path: str) -> Entry | None:
         parent = self.get(*path[:-1])
