@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import findings, span_of
+from test_rules_support import assert_quiet, assert_reports, findings
 
 from sidecar_lsp.core.model import Severity
 
@@ -114,13 +114,12 @@ PASSING = [
 @pytest.mark.parametrize(("text", "code", "severity", "message", "where"), [case[1:] for case in FAILING],
                          ids=[case[0] for case in FAILING])  # fmt: skip
 def test_rule_reports(text: str, code: str, severity: Severity, message: str, where: tuple[str, int]) -> None:
-    found = findings(text, code)
-    assert [(f.severity, f.message, f.span) for f in found] == [(severity, message, span_of(text, *where))]
+    assert_reports(text, code, severity, message, where)
 
 
 @pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
 def test_rule_stays_quiet(text: str, code: str) -> None:
-    assert findings(text, code) == []
+    assert_quiet(text, code)
 
 
 def test_ignored_key_fix_deletes_the_block() -> None:

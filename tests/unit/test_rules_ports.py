@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import findings, span_of
+from test_rules_support import assert_reports, findings, span_of
 
 from sidecar_lsp.core.model import Severity
 
@@ -93,10 +93,7 @@ FAILING = [
 @pytest.mark.parametrize(("text", "code", "message", "where"), [case[1:] for case in FAILING],
                          ids=[case[0] for case in FAILING])  # fmt: skip
 def test_rule_reports(text: str, code: str, message: str, where: tuple[str, int]) -> None:
-    found = findings(text, code)
-    assert [(f.severity, f.message, f.span) for f in found] == [
-        (Severity.ERROR, message, span_of(text, *where))
-    ]
+    assert_reports(text, code, Severity.ERROR, message, where)
 
 
 # The positive cases of Copilot's TestValidateExposedPorts (reference §6.P3) and TestValidateHealthCheckPorts.

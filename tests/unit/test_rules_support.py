@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from sidecar_lsp.core.model import Finding, Pos, Span
+from sidecar_lsp.core.model import Finding, Pos, Severity, Span
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse
 
@@ -28,6 +28,16 @@ def span_of(text: str, needle: str, occurrence: int = 1) -> Span:
     line = body.count("\n", 0, offset)
     col = offset - (body.rfind("\n", 0, offset) + 1)
     return Span(Pos(line, col), Pos(line, col + len(needle)))
+
+
+def assert_reports(text: str, code: str, severity: Severity, message: str, where: tuple[str, int]) -> None:
+    """Exactly one finding of ``code``, with this severity and message, on the ``where`` needle."""
+    found = findings(text, code)
+    assert [(f.severity, f.message, f.span) for f in found] == [(severity, message, span_of(text, *where))]
+
+
+def assert_quiet(text: str, code: str) -> None:
+    assert findings(text, code) == []
 
 
 def test_span_of_counts_lines_and_columns() -> None:
