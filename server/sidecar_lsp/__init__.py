@@ -1,8 +1,4 @@
 """sidecar-lsp: editor intelligence for AWS Copilot manifests."""
 
-from importlib import metadata
-
-try:
-    __version__ = metadata.version("sidecar-lsp")
-except metadata.PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The one place the version is written (``pyproject.toml`` reads it; ``importlib.metadata`` costs start-up time)."""

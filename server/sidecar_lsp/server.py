@@ -95,7 +95,7 @@ class SidecarLanguageServer(LanguageServer):
         self.schema = schema
         self.settings = settings or Settings()
         self._cache: dict[str, _Cached] = {}
-        self._pending: dict[str, tuple[int | None, str, asyncio.Future[_Cached]]] = {}
+        self._pending: dict[str, tuple[int | None, str, Settings, asyncio.Future[_Cached]]] = {}
         self._last_complete: dict[str, ParsedDocument] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_change: dict[str, float] = {}
@@ -196,19 +196,27 @@ class SidecarLanguageServer(LanguageServer):
             return cached
         source, version, settings = doc.source, doc.version, self.settings
         pending = self._pending.get(uri)
-        if pending is None or pending[0] != version or pending[1] is not source:
+        if pending is None or pending[0] != version or pending[1] is not source or pending[2] != settings:
             loop = asyncio.get_running_loop()
             future = asyncio.ensure_future(
                 loop.run_in_executor(self._executor, self._compute, uri, doc, source, settings)
             )
-            pending = (version, source, future)
+            pending = (version, source, settings, future)
             self._pending[uri] = pending
-        result = await asyncio.shield(pending[2])
+        result = await asyncio.shield(pending[3])
         if self._pending.get(uri) is pending:
             del self._pending[uri]
         if result.settings == self.settings:
             self._store(uri, result)
         return result
+
+    def warm_up(self) -> None:
+        """Load the checks (jsonschema, the rules) on the worker now, not on the first didOpen.
+
+        They are left out of start-up so that ``initialize`` is answered sooner; the worker runs
+        one job at a time, so a document opened meanwhile is checked right after this.
+        """
+        self._executor.submit(analyze_document, parse("name: warm-up\ntype: Backend Service\n"))
 
     def previous_complete(self, uri: str) -> ParsedDocument | None:
         return self._last_complete.get(uri)
@@ -238,6 +246,8 @@ class SidecarLanguageServer(LanguageServer):
         doc = self.open_document(uri)
         if cached is None or doc is None or doc.version != version or cached.version != version:
             return  # a newer version is on its way; never publish an older result over it
+        if cached.settings != self.settings:
+            return  # settings changed meanwhile; the check they scheduled publishes instead
         diagnostics: list[types.Diagnostic] = []
         if cached.served and self.settings.diagnostics_enable:
             lines = lsp_convert.lines_of(doc)
@@ -293,7 +303,8 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SidecarLanguageServer, params: types.InitializedParams) -> None:
-        """initialized: register for configuration changes, then pull the settings."""
+        """initialized: warm the checker up, register for configuration changes, pull the settings."""
+        ls.warm_up()
         caps = ls.client_capabilities.workspace
         dynamic = caps.did_change_configuration if caps else None
         if dynamic is not None and dynamic.dynamic_registration:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .kinds import manifest_kind
-from .model import Finding
-from .rules import run_rules
-from .validate import UNKNOWN_KEY, schema_findings
+from .model import UNKNOWN_KEY, Finding
 from .yaml_map import ParsedDocument, parse
 
 
@@ -39,6 +37,11 @@ def analyze(text: str, options: Options = Options()) -> Analysis:
 
 def analyze_document(document: ParsedDocument, options: Options = Options()) -> Analysis:
     """Check a document parsed already (the server parses once for completion and diagnostics)."""
+    # Imported here, not at the top: jsonschema and the rules cost a language server's start-up
+    # a few hundred milliseconds, and the server answers `initialize` before it needs them.
+    from .rules import run_rules
+    from .validate import schema_findings
+
     kind = manifest_kind(document.root)
     findings = list(document.findings)
     # A tree cut short by a syntax error lacks everything after it: checking it would report

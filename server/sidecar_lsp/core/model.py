@@ -10,6 +10,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+UNKNOWN_KEY = "schema-unknown-key"
+"""The code of the warning for a key Copilot ignores (the schema finds it, rules may say more)."""
+
 
 class Severity(enum.Enum):
     """How bad a finding is; the values are the names ``check --format json`` prints."""

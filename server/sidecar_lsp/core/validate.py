@@ -17,11 +17,10 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .model import Finding, Fix, Pos, Severity, Span, TextEdit, dotted
+from .model import UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, to_plain
 
-UNKNOWN_KEY = "schema-unknown-key"
 _MAX_LISTED = 6
 
 
