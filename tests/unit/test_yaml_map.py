@@ -216,3 +216,15 @@ def test_columns_count_code_points() -> None:
     assert node is not None and node.span == Span.of(1, 6, 1, 7)
     name = find(parse("name: 🚀api\n").root, ("name",))
     assert name is not None and name.span == Span.of(0, 6, 0, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cache_from: [front:latest]\n", {"cache_from": ["front:latest"]}),
+        ("alias: {name: http://example.com}\n", {"alias": {"name": "http://example.com"}}),
+    ],
+)
+def test_colon_inside_a_flow_collection_reads_like_yaml_v3(text: str, expected: object) -> None:
+    document = parse(text)
+    assert (document.findings, document.to_plain()) == ([], expected)

@@ -147,13 +147,13 @@ def parse(text: str) -> ParsedDocument:
         )
     cut = _too_deep_offset(text)
     if cut is None:
-        return _Composer(text, lines).run()
+        return _compose(text, lines)
     # ruamel.yaml's scanner slows down sharply with nesting depth, so text past the limit is
     # never handed to it: the document is read up to the line where the nesting goes too deep.
     line = text.count("\n", 0, cut)
     col = cut - (text.rfind("\n", 0, cut) + 1)
     line_start = cut - col
-    document = _Composer(text[:line_start], lines[:line] + [""]).run()
+    document = _compose(text[:line_start], lines[:line] + [""])
     document.text, document.lines, document.complete = text, lines, False
     document.findings.append(
         Finding(
@@ -405,8 +405,22 @@ class _Open:
     weight: int = 1
 
 
+def _compose(text: str, lines: list[str]) -> ParsedDocument:
+    document = _Composer(text, lines, pure=False).run()
+    if any(f.code == "yaml-syntax" and _LIBYAML_ONLY_ERROR in f.message for f in document.findings):
+        # The libyaml copy in ruamel.yaml.clib rejects `[front:latest]` (a colon inside a flow
+        # collection), which yaml.v3, and so Copilot, reads as the string "front:latest"; the
+        # pure-Python parser reads it like yaml.v3.
+        document = _Composer(text, lines, pure=True).run()
+    return document
+
+
+_LIBYAML_ONLY_ERROR = "found unexpected ':'"
+
+
 class _Composer:
-    def __init__(self, text: str, lines: list[str]) -> None:
+    def __init__(self, text: str, lines: list[str], *, pure: bool) -> None:
+        self.pure = pure
         self.text = text
         self.lines = lines
         self.findings: list[Finding] = []
@@ -424,7 +438,7 @@ class _Composer:
     def run(self) -> ParsedDocument:
         complete = True
         try:
-            for event in _event_parser().parse(self.text):
+            for event in _event_parser(self.pure).parse(self.text):
                 if not self.handle(event):
                     break
         except MarkedYAMLError as error:
@@ -718,10 +732,10 @@ class _Composer:
         )
 
 
-def _event_parser() -> YAML:
+def _event_parser(pure: bool) -> YAML:
     """libyaml's parser through ruamel.yaml.clib when installed (about 20 times faster), else pure Python."""
     try:
-        return YAML(typ="safe", pure=False)
+        return YAML(typ="safe", pure=pure)
     except Exception:  # pragma: no cover - only without the C extension
         return YAML(typ="safe", pure=True)
 
