@@ -233,3 +233,28 @@ def test_schema_diagnostics_off_keeps_only_cross_field_findings() -> None:
     everything = {f.code for f in analyze(text).findings}
     assert {"schema-unknown-key", "schema-type", "X-source-volume"} <= everything
     assert {f.code for f in analyze(text, Options(schema=False)).findings} == {"X-source-volume"}
+
+
+@pytest.mark.parametrize(
+    ("tail", "suggestion"),
+    [
+        ("deployment:\n  rolling: recreat\n", "recreate"),  # Copilot compares these words case-insensitively
+        ("platform: linux/arm65\n", "linux/arm64"),
+        ("sidecars:\n  nginx:\n    image: x\n    depends_on:\n      api: STRAT\n", "start"),
+        ("deployment:\n  rolling: 'recreat'\n", "recreate"),  # the quotes are replaced with the value
+    ],
+)
+def test_bad_word_in_a_case_insensitive_field_suggests_and_fixes(tail: str, suggestion: str) -> None:
+    (finding,) = schema_only(SERVICE + tail)
+    assert finding.message.endswith(f"did you mean '{suggestion}'?")
+    edit = finding.fixes[0].edits[0]
+    assert (edit.span, edit.new_text) == (finding.span, suggestion)
+    fixed = _apply(SERVICE + tail, edit.span, edit.new_text)
+    assert schema_only(fixed) == []
+
+
+def _apply(text: str, span: Span, new_text: str) -> str:
+    lines = text.split("\n")
+    line = lines[span.start.line]
+    lines[span.start.line] = line[: span.start.col] + new_text + line[span.end.col :]
+    return "\n".join(lines)

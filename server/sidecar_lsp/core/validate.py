@@ -237,13 +237,10 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
         yield _enum(error, root, path, node)
         return
     if error.validator == "pattern":
-        yield _at_value(
-            root,
-            path,
-            node,
-            "schema-format",
-            _pattern_message(error, path),
-        )
+        close = _close_examples(error)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        finding = _at_value(root, path, node, "schema-format", _pattern_message(error, path) + hint)
+        yield _with_fixes(finding, _replacement_fixes(node, close))
         return
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         low, high = _schema_of(error).get("minimum"), _schema_of(error).get("maximum")
@@ -346,12 +343,6 @@ def _enum(error: ValidationError, root: Node, path: tuple[Any, ...], node: Node 
     value = str(error.instance)
     close = difflib.get_close_matches(value, options, n=3, cutoff=0.4)
     listed = ", ".join(options[:_MAX_LISTED]) + (", …" if len(options) > _MAX_LISTED else "")
-    fixes: tuple[Fix, ...] = ()
-    if isinstance(node, Scalar) and node.style is None:
-        fixes = tuple(
-            Fix(f"Change to '{c}'", (TextEdit(node.span, _yaml_text(c)),), preferred=i == 0)
-            for i, c in enumerate(close)
-        )
     hint = f"; did you mean '{close[0]}'?" if close else ""
     finding = _at_value(
         root,
@@ -360,6 +351,35 @@ def _enum(error: ValidationError, root: Node, path: tuple[Any, ...], node: Node 
         "schema-enum",
         f"{_where(path)}{_quote(error.instance)} is not one of: {listed}{hint}",
     )
+    return _with_fixes(finding, _replacement_fixes(node, close))
+
+
+def _close_examples(error: ValidationError) -> list[str]:
+    """The schema's example values nearest to a value that fails a pattern (``recreat`` -> ``recreate``).
+
+    Where Copilot compares words case-insensitively the schema has a pattern, not an enum, and
+    its ``examples`` list the valid words; each suggestion is checked against the schema first.
+    """
+    schema = _schema_of(error)
+    examples = [e for e in schema.get("examples", []) if isinstance(e, str)]
+    if not isinstance(error.instance, str) or not examples:
+        return []
+    by_lower = {e.lower(): e for e in examples}
+    close = difflib.get_close_matches(error.instance.lower(), list(by_lower), n=3, cutoff=0.6)
+    checker = _validator().evolve(schema=schema)
+    return [by_lower[c] for c in close if checker.is_valid(by_lower[c])]
+
+
+def _replacement_fixes(node: Node | None, values: list[str]) -> tuple[Fix, ...]:
+    if not isinstance(node, Scalar) or node.style in ("|", ">"):
+        return ()
+    return tuple(
+        Fix(f"Change to '{value}'", (TextEdit(node.span, _yaml_text(value)),), preferred=index == 0)
+        for index, value in enumerate(values)
+    )
+
+
+def _with_fixes(finding: Finding, fixes: tuple[Fix, ...]) -> Finding:
     return Finding(finding.code, finding.severity, finding.message, finding.span, finding.path, fixes=fixes)
 
 
