@@ -258,3 +258,35 @@ def _apply(text: str, span: Span, new_text: str) -> str:
     line = lines[span.start.line]
     lines[span.start.line] = line[: span.start.col] + new_text + line[span.end.col :]
     return "\n".join(lines)
+
+
+def test_keys_copilot_refuses_together_are_said_once_in_copilots_words() -> None:
+    text = "name: api\ntype: Backend Service\nimage:\n  build: x\n  location: y\n"
+    assert [f.code for f in analyze(text).findings] == ["I1"]
+    (alone,) = analyze(text, Options(cross_field=False)).findings
+    assert (alone.code, alone.message) == (
+        "schema-exclusive",
+        'image: must specify one of "build" and "location", not both',
+    )
+
+
+def test_empty_from_cfn_map_is_named_plainly() -> None:
+    (finding,) = schema_only(SERVICE + "variables:\n  A: {}\n")
+    assert (finding.code, finding.message) == ("schema-empty-value", "variables.A: must not be an empty map")
+
+
+def test_every_yaml_and_schema_code_is_documented() -> None:
+    import re
+    from pathlib import Path
+
+    server = Path(__file__).resolve().parents[2] / "server" / "sidecar_lsp"
+    sources = [server / "core" / "yaml_map.py", server / "core" / "validate.py", server / "core" / "model.py",
+               server / "cli_check.py"]  # fmt: skip
+    codes = {
+        code
+        for source in sources
+        for code in re.findall(r'"((?:yaml|schema)-[a-z-]+|file-too-large|encoding)"', source.read_text())
+    }
+    table = (server.parents[1] / "docs" / "rules.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE))
+    assert codes and codes <= documented, codes - documented

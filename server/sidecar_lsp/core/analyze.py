@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .kinds import manifest_kind
-from .model import UNKNOWN_KEY, Finding
+from .model import EXCLUSIVE, UNKNOWN_KEY, Finding
 from .yaml_map import ParsedDocument, parse
 
 
@@ -57,6 +57,10 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     """Drop repeats and the generic unknown-key warning where a rule says more about that key."""
     if not options.schema:
         findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    if options.cross_field:
+        # I1 and V4 report these combinations in Copilot's words at the key that breaks them;
+        # the schema keeps its check for editors that use the schema alone.
+        findings = [f for f in findings if f.code != EXCLUSIVE]
     if not options.unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.

@@ -14,6 +14,10 @@ UNKNOWN_KEY = "schema-unknown-key"
 """The code of the warning for a key Copilot ignores (the schema finds it, rules may say more)."""
 
 
+EXCLUSIVE = "schema-exclusive"
+"""The code of the schema's "not both" checks, which the cross-field rules I1 and V4 say in Copilot's words."""
+
+
 class Severity(enum.Enum):
     """How bad a finding is; the values are the names ``check --format json`` prints."""
 

@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .model import UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
+from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, to_plain
 
@@ -251,7 +251,23 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
         )
         yield _at_value(root, path, node, "schema-range", f"{_where(path)}{error.instance} must be {bounds}")
         return
-    yield _at_value(root, path, node, f"schema-{error.validator}", f"{_where(path)}{error.message}")
+    if error.validator == "not":
+        yield _at_value(root, path, node, EXCLUSIVE, f"{_where(path)}{_exclusive_words(error, path)}")
+        return
+    if error.validator in ("minLength", "minProperties"):
+        what = "an empty map" if error.validator == "minProperties" else "empty"
+        yield _at_value(root, path, node, "schema-empty-value", f"{_where(path)}must not be {what}")
+        return
+    yield _at_value(root, path, node, "schema-invalid", f"{_where(path)}{error.message}")
+
+
+def _exclusive_words(error: ValidationError, path: Path) -> str:
+    """Plain words for the schema's ``not``: keys Copilot refuses to see together."""
+    required = _schema_of(error).get("not", {}).get("required", [])
+    if len(required) >= 2:
+        return f'must specify one of "{required[0]}" and "{required[1]}", not both'
+    key = path[-1] if path else "this key"
+    return f"'{key}' cannot be combined with the keys beside it"
 
 
 def _schema_of(error: ValidationError) -> dict[str, Any]:
