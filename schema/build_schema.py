@@ -275,10 +275,14 @@ def primitives() -> dict[str, Any]:
                 ),
             },
             md="Condition the dependency must meet, case-insensitive:\n\n"
-            "- `start`: the dependency has started.\n"
-            "- `complete`: the dependency ran to completion (any exit code).\n"
-            "- `success`: the dependency exited with code 0.\n"
-            "- `healthy`: the dependency's container health check passed.\n\n"
+            "- `start`: waits until the container has **started**. The only status besides `healthy` that an "
+            "essential container may be depended on with.\n"
+            "- `complete`: waits until the container has **run to completion and exited** (any exit code). "
+            "Not allowed on an essential container: make it `essential: false`.\n"
+            "- `success`: waits until the container has **exited with code 0**. Not allowed on an essential "
+            "container: make it `essential: false`.\n"
+            "- `healthy`: waits until the container's **health check passes**; the container needs a "
+            "`healthcheck` (sidecars) or `image.healthcheck` (the main container).\n\n"
             "Essential containers can only be depended on with `start` or `healthy`.",
             examples=["start", "healthy", "complete", "success"],
             patternErrorMessage="container dependency status must be one of START, COMPLETE, SUCCESS or HEALTHY",

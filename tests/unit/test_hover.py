@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sidecar_lsp.core.hover import DEPENDS_ON_CONDITIONS, HoverInfo, docs_url, hover
+from sidecar_lsp.core.hover import HoverInfo, docs_url, hover
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.schema_index import SchemaIndex
 from sidecar_lsp.core.schema_store import load_schema
@@ -135,10 +135,11 @@ def test_reference_hover_describes_the_target(
 def test_condition_hover_explains_and_warns_without_healthcheck(index: SchemaIndex) -> None:
     info = at(index, "api: healthy", offset=6)
     assert info is not None
-    assert DEPENDS_ON_CONDITIONS["healthy"] in info.markdown
+    # The meaning of each condition comes from the schema's description of dependsOnStatus.
+    assert "waits until the container's **health check passes**" in info.markdown
     assert "defines no health check" in info.markdown
     start = at(index, "xray: start", offset=7)
-    assert start is not None and DEPENDS_ON_CONDITIONS["start"] in start.markdown
+    assert start is not None and "waits until the container has **started**" in start.markdown
 
 
 def test_environment_override_key(index: SchemaIndex) -> None:

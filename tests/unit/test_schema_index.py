@@ -156,3 +156,12 @@ def test_real_schema_has_no_sidecars_for_request_driven(real: SchemaIndex) -> No
 def test_real_schema_type_values(real: SchemaIndex) -> None:
     info = real.field_at(("type",), {"type": "Backend Service"})
     assert "Backend Service" in info.enum and info.enum_docs["Backend Service"]
+
+
+def test_case_insensitive_words_and_their_meanings_come_from_the_description() -> None:
+    index = SchemaIndex(load_schema())
+    instance = {"name": "a", "type": "Backend Service", "sidecars": {"x": {"depends_on": {"a": "start"}}}}
+    info = index.field_at(("sidecars", "x", "depends_on", "a"), instance)
+    assert info.words == ("start", "complete", "success", "healthy")
+    assert info.enum == ()
+    assert "exited with code 0" in info.enum_docs["success"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import kinds
-from .hover import DEPENDS_ON_CONDITIONS, field_markdown, plain_of
+from .hover import field_markdown, plain_of
 from .model import Pos, Span
 from .recover import Context, context_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
@@ -331,11 +331,8 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
             for c in names.containers()
         ]
     info = index.field_at(ctx.path, instance)
-    values: list[Any] = list(info.enum)
+    values: list[Any] = list(info.enum or info.words)
     docs = dict(info.enum_docs)
-    if not values and in_dependencies:
-        values = list(DEPENDS_ON_CONDITIONS)
-        docs = {**DEPENDS_ON_CONDITIONS, **docs}
     if not values and ctx.path == ("type",):
         values = [*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT]
     if not values and _is_boolean(info):
@@ -348,7 +345,7 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
         out.append(
             Candidate(
                 label,
-                "enum" if info.enum or in_dependencies or ctx.path == ("type",) else "value",
+                "enum" if info.enum or info.words or ctx.path == ("type",) else "value",
                 label,
                 ctx.replace,
                 detail="default" if is_default else "",
@@ -361,9 +358,8 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
 
 def _dependency_keys(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> list[Candidate]:
     me = names.owner_container()
-    conditions = [value_text(v) for v in index.field_at(ctx.path + ("*",), instance).enum] or list(
-        DEPENDS_ON_CONDITIONS
-    )
+    condition = index.field_at(ctx.path + ("*",), instance)
+    conditions = [value_text(v) for v in condition.enum or condition.words]
     choices = ",".join(_choice(c) for c in conditions)
     out = []
     for name in names.containers():

@@ -16,17 +16,6 @@ from .yaml_map import Mapping as YamlMapping
 
 PathPart = str | int
 
-DEPENDS_ON_CONDITIONS: dict[str, str] = {
-    "start": "waits until the container has **started**. The only status besides `healthy` that an "
-    "essential container may be depended on with.",
-    "complete": "waits until the container has **run to completion and exited** (any exit code). "
-    "Not allowed on an essential container: make it `essential: false`.",
-    "success": "waits until the container has **exited with code 0**. "
-    "Not allowed on an essential container: make it `essential: false`.",
-    "healthy": "waits until the container's **health check passes**; the container needs a "
-    "`healthcheck` (sidecars) or `image.healthcheck` (the main container).",
-}
-"""What each ``depends_on`` status means; used only when the schema has no per-value texts."""
 
 DOCS_BASE = "https://aws.github.io/copilot-cli/docs"
 _PAGES = {
@@ -135,11 +124,7 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     if in_dependencies:
         info = index.field_at(path, instance)
         condition = node.text.lower()
-        text = (
-            info.enum_docs.get(condition)
-            or info.enum_docs.get(node.text)
-            or DEPENDS_ON_CONDITIONS.get(condition)
-        )
+        text = info.enum_docs.get(condition) or info.enum_docs.get(node.text)
         if text is None:
             return None
         body = f"**`{condition}`** on `{key}`: {text}"

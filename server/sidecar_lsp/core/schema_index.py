@@ -36,6 +36,9 @@ class FieldInfo:
     enum: tuple[Any, ...] = ()
     enum_docs: Mapping[str, str] = field(default_factory=dict)
     """Per enum value (as text): its documentation."""
+    words: tuple[str, ...] = ()
+    """For a field Copilot compares case-insensitively (a pattern, not an enum): the valid words its
+    documentation lists as ``- `word`: meaning`` bullets; their meanings are in ``enum_docs``."""
     examples: tuple[Any, ...] = ()
     snippets: tuple[Mapping[str, Any], ...] = ()
     """``defaultSnippets`` entries (``label``, ``description``, ``body``/``bodyText``)."""
@@ -265,7 +268,10 @@ class SchemaIndex:
         required: list[str] = []
         props: list[str] = []
         item_schemas: list[Schema] = []
+        patterns: list[str] = []
         for s in schemas:
+            if isinstance(s.get("pattern"), str):
+                patterns.append(s["pattern"])
             description = description or _text(s.get("description"))
             markdown = markdown or _text(s.get("markdownDescription"))
             deprecated = deprecated or _text(s.get("deprecationMessage"))
@@ -300,6 +306,9 @@ class SchemaIndex:
                 types.append("object")
             elif item_schemas:
                 types.append("array")
+        words = () if enum else _documented_words(markdown, patterns)
+        for word, meaning in words:
+            enum_docs.setdefault(word, meaning)
         item = self.field("", item_schemas) if item_schemas else FieldInfo("")
         return FieldInfo(
             name=name,
@@ -309,6 +318,7 @@ class SchemaIndex:
             default=default,
             enum=tuple(enum),
             enum_docs=enum_docs,
+            words=tuple(word for word, _ in words),
             examples=tuple(examples),
             snippets=tuple(snippets),
             required=tuple(required),
@@ -382,3 +392,16 @@ def _type_ok(instance: Any, kinds: Any) -> bool:
 
 MISSING = _MISSING
 """The "no value" marker :meth:`SchemaIndex.at` accepts for an unknown instance."""
+
+
+_WORD_BULLET = re.compile(r"^- `([^`]+)`: (.+)$", re.MULTILINE)
+
+
+def _documented_words(markdown: str, patterns: list[str]) -> tuple[tuple[str, str], ...]:
+    """``- `word`: meaning`` bullets of a description, when every word is a value the field accepts."""
+    bullets = _WORD_BULLET.findall(markdown)
+    if len(bullets) < 2 or not patterns:
+        return ()
+    if all(any(re.search(p, word) for p in patterns) for word, _ in bullets):
+        return tuple((word, meaning.strip()) for word, meaning in bullets)
+    return ()
