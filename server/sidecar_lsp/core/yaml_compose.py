@@ -117,47 +117,60 @@ class _Composer:
         self.close_all()
         return ParsedDocument(self.text, self.root, self.findings, self.lines, complete)
 
-    def handle(self, event: ev.Event) -> bool:
-        if isinstance(event, ev.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                start = self.pos(event.start_mark)
-                line_end = Pos(start.line, len(self.lines[start.line]) if start.line < len(self.lines) else 0)
-                self.findings.append(
-                    Finding(
-                        "yaml-multiple-documents",
-                        Severity.WARNING,
-                        "this file holds more than one YAML document; Copilot reads only the first "
-                        "and ignores the rest",
-                        Span(start, max(line_end, start)),
-                    )
-                )
-                return False
-            return True
-        if isinstance(event, (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent)):
-            return True
+    def handle(self, event: Any) -> bool:  # Any: `type(x) is C` does not narrow for mypy
+        # Dispatch on the exact class, most frequent first: this runs once per event.
+        kind = type(event)
         if self.skip_depth:
-            if isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            if kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
                 self.skip_depth += 1
-            elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
                 self.skip_depth -= 1
             return True
-        if isinstance(event, ev.ScalarEvent):
-            self.add(self.scalar(event), event)
-        elif isinstance(event, ev.AliasEvent):
-            self.add(self.alias(event), event)
-        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+        if kind is ev.ScalarEvent:
+            node = self.scalar(event)
+            if event.anchor:
+                self.anchors[event.anchor] = node
+            self.expanded += 1
+            self.place(node, 1)
+        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
             self.open(event)
-        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
             self.close(event.end_mark)
+        elif kind is ev.AliasEvent:
+            self.add(self.alias(event), event)
+        elif kind is ev.DocumentStartEvent:
+            return self.document_start(event)
         return True
+
+    def document_start(self, event: ev.DocumentStartEvent) -> bool:
+        self.documents += 1
+        if self.documents == 1:
+            return True
+        start = self.pos(event.start_mark)
+        line_end = Pos(start.line, len(self.lines[start.line]) if start.line < len(self.lines) else 0)
+        self.findings.append(
+            Finding(
+                "yaml-multiple-documents",
+                Severity.WARNING,
+                "this file holds more than one YAML document; Copilot reads only the first and ignores the rest",
+                Span(start, max(line_end, start)),
+            )
+        )
+        return False
 
     # --- nodes
 
     def scalar(self, event: ev.ScalarEvent) -> Scalar:
-        span = self.span(event.start_mark, event.end_mark)
-        value = _resolve(event)
+        start, end = event.start_mark, event.end_mark
+        if start.line == end.line:
+            span = Span(Pos(start.line, start.column), Pos(end.line, end.column))
+        else:
+            span = self.span(start, end)
         style = event.style or None  # libyaml reports plain style as ""
+        if style is None and event.tag is None and (event.implicit is None or event.implicit[0]):
+            value = resolve_plain(event.value)
+        else:
+            value = _resolve(event)
         node = Scalar(span, _explicit_tag(event.tag), event.anchor, value, event.value, style)
         if event.value == "" and style is None:
             node.span = self.empty_value_span(span)

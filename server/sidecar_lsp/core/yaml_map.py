@@ -81,15 +81,20 @@ class Mapping(Node):
         # Rules look keys up tens of thousands of times per check; entries only ever grow, so
         # the index is rebuilt when their number changes.
         if self._indexed != len(self.entries):
-            index: dict[str, Entry] = {}
-            for item in self.entries:
-                index.setdefault(item.name, item)
-            self._index, self._indexed = index, len(self.entries)
+            self._reindex()
         return self._index.get(key)
 
     def get(self, key: str) -> Node | None:
-        item = self.entry(key)
-        return item.value if item else None
+        if self._indexed != len(self.entries):
+            self._reindex()
+        item = self._index.get(key)
+        return None if item is None else item.value
+
+    def _reindex(self) -> None:
+        index: dict[str, Entry] = {}
+        for item in self.entries:
+            index.setdefault(item.name, item)
+        self._index, self._indexed = index, len(self.entries)
 
     def keys(self) -> list[str]:
         return [item.name for item in self.entries]
@@ -327,6 +332,7 @@ def iter_nodes(root: Node | None) -> Iterator[tuple[tuple[str | int, ...], Node]
 # --- scalar resolution (yaml.v3, YAML 1.2 core schema) ---------------------------------------
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_NUMBER_STARTS = frozenset("0123456789+-.")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*|0[0-7_]+)$|[-+]?0b[01_]+$|[-+]?0o[0-7_]+$|[-+]?0x[0-9a-fA-F_]+$")
@@ -346,6 +352,8 @@ def resolve_plain(raw: str) -> Any:
         return True
     if raw in _FALSE:
         return False
+    if raw[:1] not in _NUMBER_STARTS:
+        return raw  # most scalars are words: no number starts with a letter
     if _INT.match(raw):
         digits = raw.replace("_", "")
         sign = -1 if digits.startswith("-") else 1
