@@ -8,8 +8,10 @@ platform, ...) and turns nodes into findings with the right severity and manifes
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ..kinds import WORKLOAD_TYPES
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
@@ -204,6 +206,8 @@ class Workload:
         self.paths = paths
         self.lines = lines or []
         self._containers: dict[str, Container] | None = None
+        self.facts: dict[Callable[..., Any], Any] = {}
+        """Results of :func:`per_workload` functions, computed once for this workload."""
 
     # --- navigation
 
@@ -374,3 +378,19 @@ def delete_entry_edit(lines: list[str], entry: Entry) -> TextEdit | None:
     # The entry ends the file: take the newline before it instead of one after it.
     previous = start.line - 1
     return TextEdit(Span(Pos(previous, len(lines[previous])), Pos(end.line, len(lines[end.line]))), "")
+
+
+_Fact = TypeVar("_Fact")
+
+
+def per_workload(compute: Callable[[Workload], _Fact]) -> Callable[[Workload], _Fact]:
+    """Compute a fact several rules read (the exposed ports, the dependency list) once per workload."""
+
+    @functools.wraps(compute)
+    def cached(workload: Workload) -> _Fact:
+        if compute not in workload.facts:
+            workload.facts[compute] = compute(workload)
+        result: _Fact = workload.facts[compute]
+        return result
+
+    return cached

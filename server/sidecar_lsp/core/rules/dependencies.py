@@ -7,20 +7,21 @@ from collections.abc import Iterator
 
 from ..model import Finding, Related, Severity
 from ..yaml_map import Entry
-from .base import FIRELENS_CONTAINER, Container, Workload, rule, text_of
+from .base import FIRELENS_CONTAINER, Container, Workload, per_workload, rule, text_of
 
 _VALID_STATUSES = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 _ESSENTIAL_STATUSES = ("START", "HEALTHY")
 
 
-def _dependencies(workload: Workload) -> Iterator[tuple[Container, Entry, str]]:
+@per_workload
+def _dependencies(workload: Workload) -> list[tuple[Container, Entry, str]]:
     """Every ``depends_on`` entry: the depending container, the entry and its status, upper-cased."""
-    for container in workload.containers().values():
-        depends_on = container.depends_on()
-        if depends_on is None:
-            continue
-        for entry in depends_on.entries:
-            yield container, entry, (text_of(entry.value) or "").upper()
+    return [
+        (container, entry, (text_of(entry.value) or "").upper())
+        for container in workload.containers().values()
+        if (depends_on := container.depends_on()) is not None
+        for entry in depends_on.entries
+    ]
 
 
 def _defined_here(workload: Workload, container: Container | None) -> tuple[Related, ...]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, Node, Scalar
-from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, mapping, rule, text_of
+from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, mapping, per_workload, rule, text_of
 
 TCP, UDP, TLS = "TCP", "UDP", "TLS"
 PORT_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})
@@ -58,6 +58,7 @@ def _listener_port(listener: Mapping) -> tuple[int, str, Node] | None:
     return parsed[0], protocol, node
 
 
+@per_workload
 def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict]]:
     """The exposed-port index and every conflict met while building it."""
     exposed: dict[int, Exposure] = {}
