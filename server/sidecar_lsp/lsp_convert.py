@@ -8,16 +8,18 @@ crosses the edge goes through :func:`to_lsp_position` or :func:`from_lsp_positio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition
 
-from .core.completion import Candidate
-from .core.hover import HoverInfo
 from .core.model import Finding, Pos, Severity, Span
-from .core.symbols import Symbol
+
+if TYPE_CHECKING:  # annotations only: the features load on first use (server start-up time)
+    from .core.completion import Candidate
+    from .core.hover import HoverInfo
+    from .core.symbols import Symbol
 
 SOURCE = "sidecar-lsp"
 

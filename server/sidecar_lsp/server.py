@@ -27,11 +27,8 @@ from pygls.workspace import TextDocument
 from . import __version__, lsp_convert
 from .core import kinds
 from .core.analyze import Analysis, analyze_document
-from .core.completion import complete
-from .core.hover import hover
 from .core.schema_index import SchemaIndex
 from .core.schema_store import load_schema
-from .core.symbols import document_symbols
 from .core.yaml_map import ParsedDocument, parse
 from .settings import SECTION, Settings
 
@@ -216,7 +213,7 @@ class SidecarLanguageServer(LanguageServer):
         They are left out of start-up so that ``initialize`` is answered sooner; the worker runs
         one job at a time, so a document opened meanwhile is checked right after this.
         """
-        self._executor.submit(analyze_document, parse("name: warm-up\ntype: Backend Service\n"))
+        self._executor.submit(_warm_up)
 
     def previous_complete(self, uri: str) -> ParsedDocument | None:
         return self._last_complete.get(uri)
@@ -363,6 +360,8 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         doc = ls.open_document(uri)
         if parsed is None or doc is None or not parsed[1] or not ls.settings.completion_enable:
             return None
+        from .core.completion import complete  # loaded on first use, not at start-up
+
         pos = lsp_convert.from_lsp_position(doc, params.position)
         candidates = complete(parsed[0].text, pos, ls.schema, parsed[0], ls.previous_complete(uri))
         snippets = ls.settings.completion_snippets and _snippet_support(ls)
@@ -381,6 +380,8 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         doc = ls.open_document(uri)
         if parsed is None or doc is None or not parsed[1] or not ls.settings.hover_enable:
             return None
+        from .core.hover import hover  # loaded on first use, not at start-up
+
         info = hover(parsed[0], lsp_convert.from_lsp_position(doc, params.position), ls.schema)
         return lsp_convert.to_hover(doc, info) if info else None
 
@@ -394,11 +395,20 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         doc = ls.open_document(uri)
         if parsed is None or doc is None or not parsed[1]:
             return None
+        from .core.symbols import document_symbols  # loaded on first use, not at start-up
+
         lines = lsp_convert.lines_of(doc)
         return [lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(parsed[0])]
 
     _register_navigation(server)
     return server
+
+
+def _warm_up() -> None:
+    """Load the checks and the feature modules (see :meth:`SidecarLanguageServer.warm_up`)."""
+    analyze_document(parse("name: warm-up\ntype: Backend Service\n"))
+    for feature in ("completion", "hover", "symbols"):
+        importlib.import_module(f"{__package__}.core.{feature}")
 
 
 def _register_navigation(server: SidecarLanguageServer) -> None:
