@@ -205,7 +205,6 @@ class Workload:
         self.env = env
         self.paths = paths
         self.lines = lines or []
-        self._containers: dict[str, Container] | None = None
         self.facts: dict[Callable[..., Any], Any] = {}
         """Results of :func:`per_workload` functions, computed once for this workload."""
 
@@ -295,20 +294,7 @@ class Workload:
 
     def containers(self) -> dict[str, Container]:
         """Copilot's ``containerDependencies``: main, FireLens (when logging is on), then sidecars."""
-        if self._containers is None:
-            self._containers = self._collect_containers()
-        return dict(self._containers)  # a copy: most rules ask, none may change what others see
-
-    def _collect_containers(self) -> dict[str, Container]:
-        containers: dict[str, Container] = {}
-        if self.name is not None:
-            containers[self.name] = Container(self.name, self.name_node, self.main_image(), True, True)
-        if self.logging_enabled():
-            containers[FIRELENS_CONTAINER] = Container(FIRELENS_CONTAINER, None, None, False)
-        for entry, config in self.sidecars():
-            essential = bool_of(config.get("essential"))
-            containers[entry.name] = Container(entry.name, entry.key, config, essential is None or essential)
-        return containers
+        return dict(_containers(self))  # a copy: most rules ask, none may change what others see
 
     def http_rules(self) -> Iterator[tuple[tuple[str | int, ...], Mapping]]:
         """The ALB routing rules (``http`` itself, then each ``additional_rules`` item) with their paths."""
@@ -394,3 +380,18 @@ def per_workload(compute: Callable[[Workload], _Fact]) -> Callable[[Workload], _
         return result
 
     return cached
+
+
+@per_workload
+def _containers(workload: Workload) -> dict[str, Container]:
+    containers: dict[str, Container] = {}
+    if workload.name is not None:
+        containers[workload.name] = Container(
+            workload.name, workload.name_node, workload.main_image(), True, True
+        )
+    if workload.logging_enabled():
+        containers[FIRELENS_CONTAINER] = Container(FIRELENS_CONTAINER, None, None, False)
+    for entry, config in workload.sidecars():
+        essential = bool_of(config.get("essential"))
+        containers[entry.name] = Container(entry.name, entry.key, config, essential is None or essential)
+    return containers
