@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import kinds
-from .hover import field_markdown, plain_of
+from .hover import field_markdown, instance_kind, plain_of
 from .model import Pos, Span
 from .recover import Context, context_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
 from .yaml_map import Mapping as YamlMapping
-from .yaml_map import Node, ParsedDocument, Scalar, parse, to_plain
+from .yaml_map import Node, ParsedDocument, Scalar, parse
 
 PathPart = str | int
 
@@ -99,7 +99,7 @@ def _instance(document: ParsedDocument, previous: ParsedDocument | None) -> Any:
         and isinstance(previous.root, YamlMapping)
         and previous.root.get("type") is not None
     ):
-        return to_plain(previous.root)
+        return previous.to_plain()
     return current
 
 
@@ -127,7 +127,7 @@ def _keys(index: SchemaIndex, ctx: Context, instance: Any, unit: int) -> list[Ca
                 replace=ctx.replace,
                 snippet=snippet,
                 detail=_type_summary(info),
-                documentation=field_markdown(info, path, _kind(instance)),
+                documentation=field_markdown(info, path, instance_kind(instance)),
                 filter_text=name,
             )
         )
@@ -141,13 +141,6 @@ def _required(index: SchemaIndex, schemas: list[Any]) -> set[str]:
         if isinstance(s.get("required"), list):
             required.update(r for r in s["required"] if isinstance(r, str))
     return required
-
-
-def _kind(instance: Any) -> str | None:
-    if isinstance(instance, Mapping):
-        value = instance.get("type")
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _child_info(index: SchemaIndex, schemas: list[Any]) -> Callable[[str], FieldInfo]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .model import Pos, Span, dotted
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
-from .yaml_map import Entry, Node, ParsedDocument, Scalar, Sequence, node_at, to_plain
+from .yaml_map import Entry, Node, ParsedDocument, Scalar, Sequence, find, node_at
 from .yaml_map import Mapping as YamlMapping
 
 PathPart = str | int
@@ -104,7 +104,7 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     if not path or location.node is None:
         return None
     instance = plain_of(document)
-    kind = _kind(instance)
+    kind = instance_kind(instance)
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
     names = _Containers(root, path)
     in_dependencies = len(path) >= 2 and path[-2] == "depends_on"
@@ -144,20 +144,13 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     return HoverInfo(field_markdown(info, path, kind), span)
 
 
-_plain_cache: list[tuple[ParsedDocument, Any]] = []
-
-
 def plain_of(document: ParsedDocument) -> Any:
-    """``to_plain`` of the document's root, remembered for the last document (requests repeat)."""
-    for cached, value in _plain_cache:
-        if cached is document:
-            return value
-    value = to_plain(document.root) if isinstance(document.root, YamlMapping) else MISSING
-    _plain_cache[:] = [(document, value)]
-    return value
+    """The document as plain data for the schema walker (MISSING when it is no map)."""
+    return document.to_plain() if isinstance(document.root, YamlMapping) else MISSING
 
 
-def _kind(instance: Any) -> str | None:
+def instance_kind(instance: Any) -> str | None:
+    """The ``type`` of a manifest given as plain data."""
     if isinstance(instance, Mapping) and isinstance(instance.get("type"), str):
         return str(instance["type"])
     return None
@@ -210,9 +203,7 @@ class _Containers:
     def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
         found = None
         for layer in self.layers:
-            node: Node | None = layer
-            for part in section:
-                node = node.get(part) if isinstance(node, YamlMapping) else None
+            node = find(layer, section)
             if isinstance(node, YamlMapping) and node.entry(name) is not None:
                 found = found or node.entry(name)
         return found
@@ -226,7 +217,7 @@ class _Containers:
 
     def has_healthcheck(self, name: str) -> bool:
         if name == self._main_name():
-            return any(_get(layer, "image", "healthcheck") is not None for layer in self.layers)
+            return any(find(layer, ("image", "healthcheck")) is not None for layer in self.layers)
         entry = self._entry(("sidecars",), name)
         return bool(
             entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
@@ -235,9 +226,10 @@ class _Containers:
     def describe(self, name: str) -> str:
         """A container's image and port, or that it does not exist."""
         if name == self._main_name():
-            image = next((_get(layer, "image") for layer in self.layers if _get(layer, "image")), None)
+            image = next((layer.get("image") for layer in self.layers if layer.get("image")), None)
             port = next(
-                (_get(layer, "image", "port") for layer in self.layers if _get(layer, "image", "port")), None
+                (find(layer, ("image", "port")) for layer in self.layers if find(layer, ("image", "port"))),
+                None,
             )
             lines = [f"**main container `{name}`**"]
             lines.append(f"- image: {_image_text(image)}")
@@ -259,7 +251,11 @@ class _Containers:
             isinstance(layer.get("logging"), YamlMapping) for layer in self.layers
         ):
             image = next(
-                (_get(layer, "logging", "image") for layer in self.layers if _get(layer, "logging", "image")),
+                (
+                    find(layer, ("logging", "image"))
+                    for layer in self.layers
+                    if find(layer, ("logging", "image"))
+                ),
                 None,
             )
             lines = ["**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
@@ -290,12 +286,6 @@ class _Containers:
             else:
                 lines.append("- efs: none (a task-local scratch volume)")
         return "\n".join(lines)
-
-
-def _get(node: Node | None, *parts: str) -> Node | None:
-    for part in parts:
-        node = node.get(part) if isinstance(node, YamlMapping) else None
-    return node
 
 
 def _short(node: Node) -> str:

@@ -23,10 +23,11 @@ Semantics (reference §4.8):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .model import Finding, Related, Severity
-from .yaml_map import Entry, Mapping, Node, Scalar
+from .yaml_map import Entry, Mapping, Node, is_null, own_entries
 
 ENVIRONMENTS_KEY = "environments"
 
@@ -56,20 +57,21 @@ class MergedEnvironment:
     findings: list[Finding] = field(default_factory=list)
 
 
-def is_null(node: Node | None) -> bool:
-    """Whether a node is absent or an explicit YAML null (Copilot treats both as "not set")."""
-    return node is None or (isinstance(node, Scalar) and node.value is None)
-
-
 def environment_names(root: Node | None) -> list[str]:
     """The environments an override is written for, in document order (null overrides are skipped,
     as ``ApplyEnv`` skips them)."""
-    if not isinstance(root, Mapping):
-        return []
-    environments = root.get(ENVIRONMENTS_KEY)
+    environments = root.get(ENVIRONMENTS_KEY) if isinstance(root, Mapping) else None
     if not isinstance(environments, Mapping):
         return []
     return [entry.name for entry in environments.entries if isinstance(entry.value, Mapping)]
+
+
+def layers(root: Mapping) -> Iterator[tuple[str | None, Mapping]]:
+    """The top level, then each override written under ``environments`` (the same keys, as written)."""
+    yield None, root
+    for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
+        if isinstance(entry.value, Mapping):
+            yield entry.name, entry.value
 
 
 def base_without_environments(root: Mapping) -> Mapping:

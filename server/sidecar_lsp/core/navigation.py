@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .merge import ENVIRONMENTS_KEY
+from .merge import layers
 from .model import Pos, Span, TextEdit
-from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar, Sequence
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar, mapping, own_entries, sequence_items
 
 CONTAINER = "container"
 VOLUME = "volume"
@@ -56,65 +56,43 @@ def occurrences(document: ParsedDocument) -> list[Occurrence]:
         span = _name_span(name)
         if span is not None:
             found.append(Occurrence(CONTAINER, name.value, span, True, main=True))
-    for env, top in _tops(root):
+    for env, top in layers(root):
         found.extend(_occurrences_in(top, env))
     return found
 
 
-def _tops(root: Mapping) -> Iterator[tuple[str | None, Mapping]]:
-    yield None, root
-    environments = root.get(ENVIRONMENTS_KEY)
-    if isinstance(environments, Mapping):
-        for entry in environments.entries:
-            if isinstance(entry.value, Mapping) and not entry.merged:
-                yield entry.name, entry.value
-
-
 def _occurrences_in(top: Mapping, env: str | None) -> Iterator[Occurrence]:
-    sidecars = _map(top.get("sidecars"))
-    for entry in _own(sidecars):
+    sidecars = mapping(top.get("sidecars"))
+    for entry in own_entries(sidecars):
         yield from _occurrence(CONTAINER, entry.key, True, env)
-        config = _map(entry.value)
-        for dependency in _own(_map(config.get("depends_on")) if config else None):
+        config = mapping(entry.value)
+        for dependency in own_entries(mapping(config.get("depends_on")) if config else None):
             yield from _occurrence(CONTAINER, dependency.key, False, env)
-        for item in _items(config.get("mount_points") if config else None):
-            mount_point = _map(item)
+        for item in sequence_items(config.get("mount_points") if config else None):
+            mount_point = mapping(item)
             source = mount_point.get("source_volume") if mount_point else None
             yield from _occurrence(VOLUME, source, False, env)
-    image = _map(top.get("image"))
-    for dependency in _own(_map(image.get("depends_on")) if image else None):
+    image = mapping(top.get("image"))
+    for dependency in own_entries(mapping(image.get("depends_on")) if image else None):
         yield from _occurrence(CONTAINER, dependency.key, False, env)
-    http = _map(top.get("http"))
+    http = mapping(top.get("http"))
     if http is not None:
         yield from _occurrence(CONTAINER, http.get("target_container"), False, env)
         yield from _occurrence(CONTAINER, http.get("targetContainer"), False, env)
-        for item in _items(http.get("additional_rules")):
-            rule = _map(item)
+        for item in sequence_items(http.get("additional_rules")):
+            rule = mapping(item)
             yield from _occurrence(CONTAINER, rule.get("target_container") if rule else None, False, env)
-    nlb = _map(top.get("nlb"))
+    nlb = mapping(top.get("nlb"))
     if nlb is not None:
         yield from _occurrence(CONTAINER, nlb.get("target_container"), False, env)
-        for item in _items(nlb.get("additional_listeners")):
-            listener = _map(item)
+        for item in sequence_items(nlb.get("additional_listeners")):
+            listener = mapping(item)
             yield from _occurrence(
                 CONTAINER, listener.get("target_container") if listener else None, False, env
             )
-    storage = _map(top.get("storage"))
-    for entry in _own(_map(storage.get("volumes")) if storage else None):
+    storage = mapping(top.get("storage"))
+    for entry in own_entries(mapping(storage.get("volumes")) if storage else None):
         yield from _occurrence(VOLUME, entry.key, True, env)
-
-
-def _map(node: Node | None) -> Mapping | None:
-    return node if isinstance(node, Mapping) else None
-
-
-def _own(mapping: Mapping | None) -> list[Entry]:
-    """Entries written in this map (not brought in by a ``<<`` merge key)."""
-    return [entry for entry in mapping.entries if not entry.merged] if mapping is not None else []
-
-
-def _items(node: Node | None) -> list[Node]:
-    return list(node.items) if isinstance(node, Sequence) else []
 
 
 def _occurrence(kind: str, node: Node | None, definition: bool, env: str | None) -> Iterator[Occurrence]:

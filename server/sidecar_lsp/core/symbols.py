@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .kinds import manifest_kind
 from .model import Span
-from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar
+from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar, own_entries
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,17 @@ def _sections(layer: Mapping, with_environments: bool = True) -> list[Symbol]:
         out.append(_leaf(image, "container", "main container"))
     sidecars = layer.entry("sidecars")
     if sidecars is not None and isinstance(sidecars.value, Mapping):
-        items = [_leaf(e, "sidecar", _image(e.value)) for e in _own(sidecars.value)]
+        items = [_leaf(e, "sidecar", _image(e.value)) for e in own_entries(sidecars.value)]
         out.append(_section(sidecars, items))
     storage = layer.get("storage")
     volumes = storage.entry("volumes") if isinstance(storage, Mapping) else None
     if volumes is not None and isinstance(volumes.value, Mapping):
-        items = [_leaf(e, "volume", _volume(e.value)) for e in _own(volumes.value)]
+        items = [_leaf(e, "volume", _volume(e.value)) for e in own_entries(volumes.value)]
         out.append(_section(volumes, items))
     envs = layer.entry("environments") if with_environments else None
     if envs is not None and isinstance(envs.value, Mapping):
         items = []
-        for env in _own(envs.value):
+        for env in own_entries(envs.value):
             inner = _sections(env.value, False) if isinstance(env.value, Mapping) else []
             span = _entry_span(env, inner)
             items.append(
@@ -61,10 +61,6 @@ def _sections(layer: Mapping, with_environments: bool = True) -> list[Symbol]:
             )
         out.append(_section(envs, items))
     return out
-
-
-def _own(mapping: Mapping) -> list[Entry]:
-    return [e for e in mapping.entries if not e.merged]
 
 
 def _leaf(entry: Entry, kind: str, detail: str) -> Symbol:

@@ -29,6 +29,7 @@ from .yaml_map import (
     ParsedDocument,
     Scalar,
     Sequence,
+    own_entries,
     resolve_plain,
 )
 
@@ -356,7 +357,7 @@ class _Composer:
 
     def last_child_end(self, node: Mapping | Sequence) -> Pos | None:
         if isinstance(node, Mapping):
-            own = [e for e in node.entries if not e.merged]
+            own = own_entries(node)
             return max((e.value.span.end for e in own), default=None) if own else None
         return node.items[-1].span.end if node.items else None
 

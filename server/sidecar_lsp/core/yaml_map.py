@@ -29,6 +29,7 @@ MAX_EXPANDED_NODES = 50_000
 """Nodes the document may reach once aliases are expanded (stops "billion laughs")."""
 
 _CORE_TAG = "tag:yaml.org,2002:"
+_UNSET: Any = object()
 _MERGE_KEY = "<<"
 
 
@@ -116,10 +117,17 @@ class ParsedDocument:
     lines: list[str]
     complete: bool = True
     """False when a syntax error cut the tree short."""
+    _plain: Any = field(default=_UNSET, repr=False, compare=False)
 
     def to_plain(self) -> Any:
-        """The document as JSON-like data (dicts, lists, scalars), as a schema validator wants it."""
-        return to_plain(self.root)
+        """The document as JSON-like data (dicts, lists, scalars), as a schema validator wants it.
+
+        Computed once per parse and shared by its readers (schema checks, completion, hover),
+        which only read it.
+        """
+        if self._plain is _UNSET:
+            self._plain = to_plain(self.root)
+        return self._plain
 
     def at(self, path: tuple[str | int, ...] | list[str | int]) -> Node | None:
         return find(self.root, path)
@@ -234,6 +242,24 @@ def to_plain(node: Node | None) -> Any:
     return convert(node)
 
 
+def is_null(node: Node | None) -> bool:
+    """Whether a node is absent or an explicit YAML null (Copilot treats both as "not set")."""
+    return node is None or (isinstance(node, Scalar) and node.value is None)
+
+
+def own_entries(node: Node | None) -> list[Entry]:
+    """The entries written in a map, without those a ``<<`` merge key brings in ([] for no map)."""
+    return [entry for entry in node.entries if not entry.merged] if isinstance(node, Mapping) else []
+
+
+def mapping(node: Node | None) -> Mapping | None:
+    return node if isinstance(node, Mapping) else None
+
+
+def sequence_items(node: Node | None) -> list[Node]:
+    return list(node.items) if isinstance(node, Sequence) else []
+
+
 def find(root: Node | None, path: tuple[str | int, ...] | list[str | int]) -> Node | None:
     """The node at ``path`` (keys and list indices), or None."""
     node = root
@@ -290,9 +316,7 @@ def node_at(root: Node | None, pos: Pos) -> Location:
 
 def _child_at(node: Node, pos: Pos) -> tuple[str | int, Node, Entry | None, bool] | None:
     if isinstance(node, Mapping):
-        for entry in node.entries:
-            if entry.merged:
-                continue
+        for entry in own_entries(node):
             if entry.key.span.contains(pos):
                 return entry.name, entry.key, entry, True
             if entry.value.span.contains(pos) and not _is_empty_null(entry.value):
@@ -324,7 +348,7 @@ def iter_nodes(root: Node | None) -> Iterator[tuple[tuple[str | int, ...], Node]
         seen.add(id(node))
         yield path, node
         if isinstance(node, Mapping):
-            stack.extend((path + (e.name,), e.value) for e in reversed(node.entries) if not e.merged)
+            stack.extend((path + (e.name,), e.value) for e in reversed(own_entries(node)))
         elif isinstance(node, Sequence):
             stack.extend((path + (i,), item) for i, item in reversed(list(enumerate(node.items))))
 

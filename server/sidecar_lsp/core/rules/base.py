@@ -15,7 +15,18 @@ from typing import Any, TypeVar
 
 from ..kinds import WORKLOAD_TYPES
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
-from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, find, iter_nodes
+from ..yaml_map import (
+    Entry,
+    Mapping,
+    Node,
+    Scalar,
+    find,
+    is_null,
+    iter_nodes,
+    mapping,
+    own_entries,
+    sequence_items,
+)
 
 LBWS = "Load Balanced Web Service"
 BACKEND = "Backend Service"
@@ -106,7 +117,7 @@ _YAML11_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}
 
 def is_set(node: Node | None) -> bool:
     """A pointer field is set when the key is present with a non-null value."""
-    return node is not None and not (isinstance(node, Scalar) and node.value is None)
+    return not is_null(node)
 
 
 def text_of(node: Node | None) -> str | None:
@@ -140,14 +151,6 @@ def bool_of(node: Node | None) -> bool | None:
     return None
 
 
-def mapping(node: Node | None) -> Mapping | None:
-    return node if isinstance(node, Mapping) else None
-
-
-def sequence_items(node: Node | None) -> list[Node]:
-    return list(node.items) if isinstance(node, Sequence) else []
-
-
 def key_or_node_span(entry: Entry | None, node: Node) -> Span:
     """Where to point for a missing or empty value: its key when there is one."""
     return entry.key.span if entry is not None else node.span
@@ -165,9 +168,8 @@ class NodePaths:
         for path, node in iter_nodes(root):
             self._paths.setdefault(id(node), path)
             if isinstance(node, Mapping):
-                for entry in node.entries:
-                    if not entry.merged:
-                        self._paths.setdefault(id(entry.key), (*path, entry.name))
+                for entry in own_entries(node):
+                    self._paths.setdefault(id(entry.key), (*path, entry.name))
 
     def of(self, node: Node | None, fallback: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
         if node is None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Entry, Mapping, Node, Scalar
+from ..yaml_map import Entry, Mapping, Node, Scalar, mapping, sequence_items
 from .base import (
     ALL_WORKLOADS,
     FIRELENS_CONTAINER,
@@ -18,9 +18,7 @@ from .base import (
     Workload,
     is_set,
     key_or_node_span,
-    mapping,
     rule,
-    sequence_items,
     text_of,
 )
 

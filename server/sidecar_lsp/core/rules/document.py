@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..interpolation import becomes_list, variables_in
-from ..merge import ENVIRONMENTS_KEY
+from ..merge import ENVIRONMENTS_KEY, layers
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Scalar, iter_nodes
+from ..yaml_map import Scalar, iter_nodes, own_entries
 from .base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, rule
 
 DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array"})
@@ -50,16 +50,6 @@ FREE_FORM = frozenset({"taskdef_overrides", "filter_policy"})
 """Subtrees whose values are not Copilot fields (CloudFormation overrides, SNS filter policies)."""
 
 
-def _override_roots(workload: Workload) -> Iterator[tuple[str | None, Mapping]]:
-    """The top level, then each ``environments.<env>`` map (which has the same keys)."""
-    yield None, workload.root
-    environments = workload.root.get(ENVIRONMENTS_KEY)
-    if isinstance(environments, Mapping):
-        for entry in environments.entries:
-            if isinstance(entry.value, Mapping):
-                yield entry.name, entry.value
-
-
 @rule(
     "X-ignored-key",
     Severity.WARNING,
@@ -69,9 +59,9 @@ def _override_roots(workload: Workload) -> Iterator[tuple[str | None, Mapping]]:
 )
 def ignored_keys(workload: Workload) -> Iterator[Finding]:
     ignored = RDWS_IGNORED if workload.kind == RDWS else STATIC_SITE_IGNORED
-    for _env, top in _override_roots(workload):
-        for entry in top.entries:
-            if entry.name in ignored and not entry.merged:
+    for _env, top in layers(workload.root):
+        for entry in own_entries(top):
+            if entry.name in ignored:
                 yield workload.finding(
                     "X-ignored-key",
                     f'"{entry.name}" is ignored in a {workload.kind}: Copilot silently drops this key '
@@ -91,7 +81,7 @@ def _why(kind: str, key: str) -> str:
 
 def _field_nodes(workload: Workload) -> Iterator[tuple[tuple[str | int, ...], Scalar]]:
     """Every scalar with its path relative to the top level or to its environment override."""
-    for env, top in _override_roots(workload):
+    for env, top in layers(workload.root):
         for path, node in iter_nodes(top):
             if not isinstance(node, Scalar) or not path:
                 continue

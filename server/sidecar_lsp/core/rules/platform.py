@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Node
+from ..yaml_map import Node, mapping
 from .base import (
     ARM_ARCHITECTURES,
     BACKEND,
@@ -17,7 +17,6 @@ from .base import (
     Workload,
     bool_of,
     is_set,
-    mapping,
     rule,
     text_of,
 )

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, Scalar
-from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, mapping, per_workload, rule, text_of
+from ..yaml_map import Mapping, Node, Scalar, mapping
+from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, per_workload, rule, text_of
 
 TCP, UDP, TLS = "TCP", "UDP", "TLS"
 PORT_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})

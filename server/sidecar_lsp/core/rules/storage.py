@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
-from ..yaml_map import Entry, Mapping
-from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, mapping, rule, sequence_items, text_of
+from ..yaml_map import Entry, Mapping, mapping, sequence_items
+from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
 
 _MANAGED = ("uid", "gid")
 _BYO = ("id", "root_dir", "auth")

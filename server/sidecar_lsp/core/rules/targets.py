@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Fix, Severity, TextEdit
-from ..yaml_map import Entry, Mapping, Scalar
-from .base import BACKEND, LBWS, WORKER, Workload, is_set, mapping, rule, text_of
+from ..yaml_map import Entry, Mapping, Scalar, mapping
+from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule, text_of
 
 CAMEL = "targetContainer"
 SNAKE = "target_container"
