@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import kinds
 from .hover import field_markdown, instance_kind, plain_of
 from .model import Pos, Span
 from .recover import Context, context_at
@@ -326,8 +325,6 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
     info = index.field_at(ctx.path, instance)
     values: list[Any] = list(info.enum or info.words)
     docs = dict(info.enum_docs)
-    if not values and ctx.path == ("type",):
-        values = [*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT]
     if not values and _is_boolean(info):
         values = [True, False]
     out = []
@@ -338,7 +335,7 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
         out.append(
             Candidate(
                 label,
-                "enum" if info.enum or info.words or ctx.path == ("type",) else "value",
+                "enum" if info.enum or info.words else "value",
                 label,
                 ctx.replace,
                 detail="default" if is_default else "",
