@@ -290,3 +290,11 @@ def test_every_yaml_and_schema_code_is_documented() -> None:
     table = (server.parents[1] / "docs" / "rules.md").read_text()
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE))
     assert codes and codes <= documented, codes - documented
+
+
+def test_document_kinds_are_the_schemas_type_values() -> None:
+    """kinds.py classifies documents before any schema is read; it must name exactly the schema's types."""
+    from sidecar_lsp.core import kinds
+    from sidecar_lsp.core.schema_store import load_schema
+
+    assert load_schema()["definitions"]["manifestType"]["enum"] == [*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT]
