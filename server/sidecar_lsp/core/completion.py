@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .hover import field_markdown, instance_kind, plain_of
+from .kinds import manifest_kind
 from .model import Pos, Span
 from .recover import Context, context_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
+from .task import FIRELENS_CONTAINER, environment_view, firelens_enabled
 from .yaml_map import Mapping as YamlMapping
 from .yaml_map import Node, ParsedDocument, Scalar, parse
 
@@ -27,7 +29,6 @@ VOLUME_REFERENCES = ("source_volume",)
 """Keys whose value names a volume under ``storage.volumes``."""
 CONTAINER_REFERENCES = ("target_container", "targetContainer")
 """Keys whose value names a container (the main one, a sidecar or the FireLens router)."""
-FIRELENS_CONTAINER = "firelens_log_router"
 _SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
 
 
@@ -410,7 +411,6 @@ class _Names:
 
     def containers(self) -> list[str]:
         out: list[str] = []
-        firelens = False
         for layer in self._layers():
             name = layer.get("name")
             if isinstance(name, Scalar) and name.text:
@@ -418,10 +418,9 @@ class _Names:
             sidecars = layer.get("sidecars")
             if isinstance(sidecars, YamlMapping):
                 out.extend(sidecars.keys())
-            logging = layer.get("logging")
-            if isinstance(logging, YamlMapping) and any(e.name != "retention" for e in logging.entries):
-                firelens = True
-        if firelens:
+        if any(
+            firelens_enabled(environment_view(root, self.env), manifest_kind(root)) for root in self.roots
+        ):
             out.append(FIRELENS_CONTAINER)
         return list(dict.fromkeys(out))
 
@@ -449,7 +448,7 @@ class _Names:
 
     def container_doc(self, name: str) -> str:
         if name == FIRELENS_CONTAINER:
-            return "the FireLens log router Copilot adds when `logging` is set"
+            return "the FireLens log router Copilot adds when `logging` sets more than `retention`"
         for layer in self._layers():
             sidecars = layer.get("sidecars")
             sidecar = sidecars.get(name) if isinstance(sidecars, YamlMapping) else None

@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .kinds import manifest_kind
 from .model import Pos, Span, dotted
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
+from .task import FIRELENS_CONTAINER, OTEL_CONTAINER, environment_view, firelens_enabled, xray_enabled
 from .yaml_map import Entry, Node, ParsedDocument, Scalar, Sequence, find, node_at
 from .yaml_map import Mapping as YamlMapping
 
@@ -32,7 +34,6 @@ _USER_KEYED = {"volumes": "volume", "variables": None, "secrets": None, "labels"
                "destination": None, "secretOptions": None, "args": None, "tags": None}  # fmt: skip
 _VOLUME_REFERENCES = ("source_volume",)
 _CONTAINER_REFERENCES = ("target_container", "targetContainer")
-FIRELENS_CONTAINER = "firelens_log_router"
 
 
 @dataclass(frozen=True)
@@ -194,11 +195,14 @@ class _Containers:
 
     def __init__(self, root: Node, path: tuple[PathPart, ...]) -> None:
         self.layers: list[YamlMapping] = [root] if isinstance(root, YamlMapping) else []
-        if len(path) > 1 and path[0] == "environments" and isinstance(root, YamlMapping):
+        env_name = str(path[1]) if len(path) > 1 and path[0] == "environments" else None
+        if env_name is not None and isinstance(root, YamlMapping):
             envs = root.get("environments")
-            env = envs.get(str(path[1])) if isinstance(envs, YamlMapping) else None
+            env = envs.get(env_name) if isinstance(envs, YamlMapping) else None
             if isinstance(env, YamlMapping):
                 self.layers.append(env)
+        self.kind = manifest_kind(root)
+        self.view = environment_view(root, env_name) if isinstance(root, YamlMapping) else None
 
     def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
         found = None
@@ -247,22 +251,19 @@ class _Containers:
                 if isinstance(essential, Scalar):
                     lines.append(f"- essential: `{essential.text}`")
             return "\n".join(lines)
-        if name == FIRELENS_CONTAINER and any(
-            isinstance(layer.get("logging"), YamlMapping) for layer in self.layers
-        ):
-            image = next(
-                (
-                    find(layer, ("logging", "image"))
-                    for layer in self.layers
-                    if find(layer, ("logging", "image"))
-                ),
-                None,
-            )
+        if name == FIRELENS_CONTAINER and self.view is not None and firelens_enabled(self.view, self.kind):
+            image = find(self.view, ("logging", "image"))
             lines = ["**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
-                     "`logging` is set"]  # fmt: skip
+                     "`logging` sets more than `retention`"]  # fmt: skip
             if isinstance(image, Scalar):
                 lines.append(f"- image: `{image.text}`")
             return "\n".join(lines)
+        if name == FIRELENS_CONTAINER:
+            return ("⚠ no container named `firelens_log_router`: Copilot adds the FireLens router only when "
+                    "`logging` sets more than `retention`")  # fmt: skip
+        if name == OTEL_CONTAINER and self.view is not None and xray_enabled(self.view, self.kind):
+            return ("**`aws-otel-collector`**: the X-Ray collector Copilot adds for `observability.tracing: "
+                    "awsxray`; `depends_on` cannot name it (Copilot rejects it)")  # fmt: skip
         return f"⚠ no container named `{name}` in this manifest"
 
     def describe_volume(self, name: str) -> str:

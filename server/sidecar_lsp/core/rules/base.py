@@ -15,6 +15,14 @@ from typing import Any, TypeVar
 
 from ..kinds import WORKLOAD_TYPES
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+
+# Re-exported for the rule modules: the facts about a task's containers live in ``core/task.py``.
+from ..task import FIRELENS_CONTAINER as FIRELENS_CONTAINER
+from ..task import OTEL_CONTAINER as OTEL_CONTAINER
+from ..task import SIDECAR_KINDS as SIDECAR_KINDS
+from ..task import TaskContainer as Container
+from ..task import bool_of as bool_of
+from ..task import firelens_enabled, task_containers
 from ..yaml_map import (
     Entry,
     Mapping,
@@ -35,12 +43,8 @@ RDWS = "Request-Driven Web Service"
 STATIC_SITE = "Static Site"
 JOB = "Scheduled Job"
 
-SIDECAR_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})
-"""Workload types with ``sidecars``, ``logging``, ``storage`` and container dependencies."""
 ALL_WORKLOADS = frozenset(WORKLOAD_TYPES)
 
-FIRELENS_CONTAINER = "firelens_log_router"
-OTEL_CONTAINER = "aws-otel-collector"
 
 WINDOWS_OS_FAMILIES = frozenset(
     {
@@ -111,9 +115,6 @@ def rule(
 
 # --- reading scalars the way Copilot decodes them ---------------------------------------------
 
-_YAML11_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}
-_YAML11_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}
-
 
 def is_set(node: Node | None) -> bool:
     """A pointer field is set when the key is present with a non-null value."""
@@ -135,19 +136,6 @@ def int_of(node: Node | None) -> int | None:
         return node.value
     if isinstance(node.value, str) and node.value.strip().isdigit():
         return int(node.value.strip())
-    return None
-
-
-def bool_of(node: Node | None) -> bool | None:
-    """A ``*bool`` field's value; yaml.v3 also accepts the YAML 1.1 words (``yes``, ``on``, ...)."""
-    if not isinstance(node, Scalar):
-        return None
-    if isinstance(node.value, bool):
-        return node.value
-    if node.style is None and node.raw in _YAML11_TRUE:
-        return True
-    if node.style is None and node.raw in _YAML11_FALSE:
-        return False
     return None
 
 
@@ -175,25 +163,6 @@ class NodePaths:
         if node is None:
             return fallback
         return self._paths.get(id(node), fallback)
-
-
-@dataclass(frozen=True)
-class Container:
-    """A container of the task: the main one, a sidecar, or FireLens."""
-
-    name: str
-    definition: Node | None
-    """Where the name is written: the ``name`` value or the sidecar key (None for FireLens)."""
-    config: Mapping | None
-    """The sidecar's map, or the main ``image`` map."""
-    essential: bool
-    is_main: bool = False
-
-    def depends_on(self) -> Mapping | None:
-        return mapping(self.config.get("depends_on")) if self.config else None
-
-    def has_healthcheck(self) -> bool:
-        return self.config is not None and is_set(self.config.get("healthcheck"))
 
 
 class Workload:
@@ -248,19 +217,8 @@ class Workload:
         return None
 
     def logging_enabled(self) -> bool:
-        """``!Logging.IsEmpty()``: any field but ``retention`` set adds the FireLens container."""
-        logging = mapping(self.root.get("logging"))
-        if logging is None or self.kind not in SIDECAR_KINDS:
-            return False
-        fields: tuple[str, ...] = (
-            "image",
-            "destination",
-            "enableMetadata",
-            "secretOptions",
-            "configFilePath",
-        )
-        fields = (*fields, "variables", "secrets", "env_file")
-        return any(is_set(logging.get(field)) for field in fields)
+        """Whether Copilot adds the FireLens container (:func:`task.firelens_enabled`)."""
+        return firelens_enabled(self.root, self.kind)
 
     def tracing_enabled(self) -> bool:
         return is_set(self.get("observability", "tracing"))
@@ -386,14 +344,4 @@ def per_workload(compute: Callable[[Workload], _Fact]) -> Callable[[Workload], _
 
 @per_workload
 def _containers(workload: Workload) -> dict[str, Container]:
-    containers: dict[str, Container] = {}
-    if workload.name is not None:
-        containers[workload.name] = Container(
-            workload.name, workload.name_node, workload.main_image(), True, True
-        )
-    if workload.logging_enabled():
-        containers[FIRELENS_CONTAINER] = Container(FIRELENS_CONTAINER, None, None, False)
-    for entry, config in workload.sidecars():
-        essential = bool_of(config.get("essential"))
-        containers[entry.name] = Container(entry.name, entry.key, config, essential is None or essential)
-    return containers
+    return {c.name: c for c in task_containers(workload.root, workload.kind) if c.dependable}

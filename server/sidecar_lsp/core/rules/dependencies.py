@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Related, Severity
+from ..task import TaskContainer as Container
 from ..yaml_map import Entry
-from .base import FIRELENS_CONTAINER, Container, Workload, per_workload, rule, text_of
+from .base import FIRELENS_CONTAINER, Workload, per_workload, rule, text_of
 
 _VALID_STATUSES = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 _ESSENTIAL_STATUSES = ("START", "HEALTHY")
@@ -60,7 +61,7 @@ def essential_dependency_status(workload: Workload) -> Iterator[Finding]:
     containers = workload.containers()
     for container, entry, status in _dependencies(workload):
         target = containers.get(entry.name)
-        if target is None or not target.essential:
+        if target is None or not target.essential_for_dependencies:
             continue
         if status in _VALID_STATUSES and status not in _ESSENTIAL_STATUSES:
             fix = "use start or healthy"
