@@ -1,0 +1,303 @@
+"""The workspace model and the cross-file rules, on small workspaces written under tmp_path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from workspace_support import checked, environments, findings_for, service, write_workspace
+
+from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.model import Severity
+from sidecar_lsp.core.rules import UNLISTED_PREFIX
+from sidecar_lsp.core.workspace import find_root, scan
+from sidecar_lsp.core.workspace_rules import cross_file_findings
+
+PRD_OVERRIDE = service("api", "environments:\n  prd:\n    count: 2\n")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.split("\n")) if needle in line)
+
+
+# --- X-unknown-environment ----------------------------------------------------------------------
+
+
+def test_an_override_for_an_environment_that_does_not_exist_is_flagged_with_the_nearest_name(
+    tmp_path: Path,
+) -> None:
+    files = {**environments("prod", "test"), "api/manifest.yml": PRD_OVERRIDE}
+    [finding] = checked(tmp_path, files, "api/manifest.yml", "X-unknown-environment")
+    assert finding.severity is Severity.WARNING
+    assert finding.message == (
+        "environment 'prd' does not exist in this workspace (copilot/environments/ has prod, test): "
+        "Copilot never applies this override; did you mean 'prod'?"
+    )
+    assert finding.span.start.line == line_of(PRD_OVERRIDE, "prd:") and finding.span.start.col == 2
+    [fix] = finding.fixes
+    assert fix.edits[0].new_text == "prod" and fix.edits[0].span == finding.span
+
+
+@pytest.mark.parametrize(
+    ("envs", "override", "expected"),
+    [
+        (("prod",), "prod", 0),
+        ((), "prd", 0),  # no environment manifests: the list is not known
+        (("prod", "test"), "zzz", 1),
+    ],
+    ids=["existing", "no environment folders", "no close name"],
+)
+def test_override_keys_table(tmp_path: Path, envs: tuple[str, ...], override: str, expected: int) -> None:
+    files = {
+        **environments(*envs),
+        "api/manifest.yml": service("api", f"environments:\n  {override}:\n    count: 2\n"),
+    }
+    found = checked(tmp_path, files, "api/manifest.yml", "X-unknown-environment")
+    assert len(found) == expected
+    assert all(not f.fixes for f in found if override == "zzz")
+
+
+# --- base problems judged against the real environments -----------------------------------------
+
+IMAGE_ONLY_IN_PROD = """\
+name: api
+type: Backend Service
+environments:
+  prod:
+    image:
+      location: nginx
+"""
+
+
+def test_a_base_problem_every_override_fixes_is_an_error_for_the_environment_without_one(
+    tmp_path: Path,
+) -> None:
+    files = {**environments("prod", "staging"), "api/manifest.yml": IMAGE_ONLY_IN_PROD}
+    [finding] = checked(tmp_path, files, "api/manifest.yml", "I1")
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith(
+        "in environment 'staging' (no override, so the base as written is deployed): must specify one of"
+    )
+
+
+def test_it_stays_a_hint_when_every_environment_has_an_override(tmp_path: Path) -> None:
+    files = {**environments("prod"), "api/manifest.yml": IMAGE_ONLY_IN_PROD}
+    [finding] = checked(tmp_path, files, "api/manifest.yml", "I1")
+    assert finding.severity is Severity.HINT
+    assert finding.message.startswith("only for an environment without an override (each of this workspace's")
+
+
+def test_a_lone_file_keeps_todays_hint() -> None:
+    [finding] = [f for f in analyze(IMAGE_ONLY_IN_PROD).findings if f.code == "I1"]
+    assert finding.severity is Severity.HINT and finding.message.startswith(UNLISTED_PREFIX)
+
+
+# --- X-pipeline-environment ---------------------------------------------------------------------
+
+PIPELINE = """\
+name: release
+version: 1
+source:
+  provider: GitHub
+  properties:
+    repository: https://github.com/acme/shop
+stages:
+  - name: test
+  - name: prd
+"""
+
+
+def test_a_pipeline_stage_must_name_an_environment(tmp_path: Path) -> None:
+    files = {**environments("prod", "test"), "pipelines/release/manifest.yml": PIPELINE}
+    [finding] = checked(tmp_path, files, "pipelines/release/manifest.yml", "X-pipeline-environment")
+    assert finding.severity is Severity.WARNING
+    assert finding.message.startswith(
+        "stage 'prd' names no environment of this workspace (copilot/environments/ has"
+    )
+    assert finding.message.endswith("did you mean 'prod'?")
+    assert finding.span.start.line == line_of(PIPELINE, "- name: prd") and finding.path == (
+        "stages",
+        1,
+        "name",
+    )
+
+
+# --- X-name-folder ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "expected"),
+    [
+        ("api/manifest.yml", service("apii"), 'name of the manifest "apii" and directory "api" do not match'),
+        (
+            "environments/prod/manifest.yml",
+            "name: production\ntype: Environment\n",
+            'name of the manifest "production"',
+        ),
+        ("api/manifest.yml", service("api"), None),
+        ("api/manifest.yml", service("${NAME}"), None),
+    ],
+    ids=["service", "environment", "same", "interpolated"],
+)
+def test_name_against_folder(tmp_path: Path, rel: str, text: str, expected: str | None) -> None:
+    found = checked(tmp_path, {rel: text}, rel, "X-name-folder")
+    if expected is None:
+        assert found == []
+        return
+    [finding] = found
+    assert finding.severity is Severity.ERROR and finding.message.startswith(expected)
+    assert finding.fixes[0].edits[0].new_text == rel.split("/")[-2]
+
+
+# --- X-unknown-topic ----------------------------------------------------------------------------
+
+WORKER = """\
+name: orders-worker
+type: Worker Service
+image:
+  location: worker
+subscribe:
+  topics:
+    - name: {topic}
+      service: {service}
+"""
+PUBLISHER = service("api", "publish:\n  topics:\n    - name: orders\n")
+
+
+@pytest.mark.parametrize(
+    ("topic", "service_name", "expected"),
+    [
+        ("orders", "api", None),
+        (
+            "order",
+            "api",
+            "service 'api' publishes no topic 'order' (its publish.topics: orders); the subscription",
+        ),
+        ("orders", "apii", "no service 'apii' in this workspace (services: api, orders-worker)"),
+    ],
+    ids=["published", "unknown topic", "unknown service"],
+)
+def test_subscriptions_against_published_topics(
+    tmp_path: Path, topic: str, service_name: str, expected: str | None
+) -> None:
+    files = {
+        "api/manifest.yml": PUBLISHER,
+        "orders-worker/manifest.yml": WORKER.format(topic=topic, service=service_name),
+    }
+    found = checked(tmp_path, files, "orders-worker/manifest.yml", "X-unknown-topic")
+    if expected is None:
+        assert found == []
+        return
+    [finding] = found
+    assert finding.severity is Severity.WARNING and finding.message.startswith(expected)
+    assert "did you mean" in finding.message and finding.fixes
+
+
+# --- template overrides -------------------------------------------------------------------------
+
+MISSING_VOLUME = service(
+    "api",
+    """
+    sidecars:
+      nginx:
+        image: nginx
+        mount_points:
+          - source_volume: cache
+            path: /cache
+    """,
+)
+
+
+def test_a_template_finding_becomes_a_warning_when_overrides_may_patch_it(tmp_path: Path) -> None:
+    plain = checked(
+        tmp_path / "a", {"api/manifest.yml": MISSING_VOLUME}, "api/manifest.yml", "X-source-volume"
+    )
+    assert [f.severity for f in plain] == [Severity.ERROR]
+    files = {"api/manifest.yml": MISSING_VOLUME, "api/overrides/cfn.patches.yml": "- op: add\n"}
+    [patched] = checked(tmp_path / "b", files, "api/manifest.yml", "X-source-volume")
+    assert patched.severity is Severity.WARNING
+    assert patched.message.endswith(
+        "(copilot/api/overrides/ changes the generated template: if it adds what is missing, ignore this)"
+    )
+
+
+def test_copilot_checks_stay_errors_with_overrides(tmp_path: Path) -> None:
+    files = {"api/manifest.yml": "name: api\ntype: Backend Service\n", "api/overrides/cdk.json": "{}"}
+    assert [f.severity for f in checked(tmp_path, files, "api/manifest.yml", "I1")] == [Severity.ERROR]
+
+
+# --- the model: where it is, what it reads, what a change re-checks -------------------------------
+
+
+def test_the_workspace_is_found_from_a_document_path(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, {"api/manifest.yml": service("api")})
+    assert find_root(root / "api" / "manifest.yml") == root
+    assert find_root(tmp_path / "elsewhere" / "copilot" / "api" / "manifest.yml") is None
+
+
+def test_nothing_outside_the_workspace_is_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "manifest.yml").write_text(service("evil"))
+    root = write_workspace(tmp_path / "app", {"api/manifest.yml": service("api")})
+    os.symlink(outside, root / "evil")
+    os.symlink(outside / "manifest.yml", root / "api2")
+    workspace = scan(root)
+    assert sorted(workspace.files) == ["api/manifest.yml"]
+    assert workspace.rel(outside / "manifest.yml") is None
+
+
+def test_an_unsaved_edit_counts(tmp_path: Path) -> None:
+    workspace = scan(write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": PRD_OVERRIDE}))
+    assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment")
+    changed = workspace.set_text(
+        "environments/prd/manifest.yml", "name: prd\ntype: Environment\n", unsaved=True
+    )
+    assert changed
+    assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment") == []
+
+
+def test_editing_one_manifest_rechecks_only_what_depends_on_it(tmp_path: Path) -> None:
+    files = {
+        **environments("prod", "test"),
+        "api/manifest.yml": PUBLISHER,
+        "web/manifest.yml": service("web"),
+        "orders-worker/manifest.yml": WORKER.format(topic="orders", service="api"),
+        "pipelines/release/manifest.yml": PIPELINE,
+    }
+    workspace = scan(write_workspace(tmp_path, files))
+
+    def check_all() -> int:
+        before = workspace.checks
+        for rel in sorted(workspace.files):
+            cross_file_findings(workspace, rel)
+        return workspace.checks - before
+
+    assert check_all() == len(files) == 6
+    assert check_all() == 0  # nothing changed: nothing is re-checked
+    workspace.set_text("web/manifest.yml", service("web", "cpu: 512\n"))
+    assert workspace.dependents("web/manifest.yml") == ["orders-worker/manifest.yml"]
+    assert check_all() == 1  # web itself: its facts did not change what the worker reads
+    workspace.set_text("api/manifest.yml", PUBLISHER.replace("orders", "payments"))
+    assert check_all() == 2  # api, and the worker that subscribes to its topics
+    workspace.set_text("environments/staging/manifest.yml", "name: staging\ntype: Environment\n")
+    assert check_all() == 5  # the new environment, every workload and the pipeline; not the other envs
+    assert "environments/staging/manifest.yml" in workspace.files
+
+
+def test_a_file_deleted_on_disk_is_forgotten_on_reload(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": service("api")})
+    workspace = scan(root)
+    (root / "environments" / "prod" / "manifest.yml").unlink()
+    assert workspace.reload("environments/prod/manifest.yml")
+    assert workspace.environments() == []
+
+
+def test_the_application_name_comes_from_the_summary_file(tmp_path: Path) -> None:
+    assert scan(write_workspace(tmp_path, {}, app="shop")).app == "shop"
+
+
+def test_lone_file_analysis_is_unchanged_by_the_workspace_code() -> None:
+    text = PRD_OVERRIDE
+    assert [f.code for f in analyze(text, Options()).findings if f.code.startswith("X-unknown")] == []

@@ -1,0 +1,52 @@
+"""Small Copilot workspaces written under a test's tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.model import Finding
+from sidecar_lsp.core.workspace import Workspace, scan
+from sidecar_lsp.core.workspace_rules import findings_in_workspace
+
+ENV = "name: {name}\ntype: Environment\n"
+SERVICE = """\
+name: {name}
+type: Backend Service
+image:
+  location: nginx
+  port: 80
+"""
+
+
+def write_workspace(base: Path, files: dict[str, str], app: str = "shop") -> Path:
+    """``copilot/.workspace`` plus ``files`` (paths under ``copilot/``); returns the copilot folder."""
+    root = base / "copilot"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / ".workspace").write_text(f"application: {app}\n")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def environments(*names: str) -> dict[str, str]:
+    return {f"environments/{name}/manifest.yml": ENV.format(name=name) for name in names}
+
+
+def service(name: str, extra: str = "") -> str:
+    return SERVICE.format(name=name) + textwrap.dedent(extra).lstrip("\n")
+
+
+def findings_for(workspace: Workspace, rel: str, code: str | None = None) -> list[Finding]:
+    document = workspace.document(rel)
+    assert document is not None, rel
+    own = analyze(document.text, Options(assume_manifest=True)).findings
+    found = findings_in_workspace(workspace, rel, own)
+    return [f for f in found if code is None or f.code == code]
+
+
+def checked(base: Path, files: dict[str, str], rel: str, code: str | None = None) -> list[Finding]:
+    return findings_for(scan(write_workspace(base, files)), rel, code)
