@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from sidecar_lsp.core.rules import RULES, SCHEMA_RULES
+from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 HEADING = re.compile(r"^### (\S+) — (.+)$", re.MULTILINE)
@@ -22,12 +23,12 @@ def sections() -> dict[str, str]:
 
 
 def test_every_rule_and_schema_rule_has_a_section_and_nothing_else() -> None:
-    assert sorted(sections()) == sorted([*RULES, *SCHEMA_RULES])
+    assert sorted(sections()) == sorted([*RULES, *SCHEMA_RULES, *WORKSPACE_RULES])
 
 
 def test_sections_state_the_registry_severity_and_title() -> None:
     documented = sections()
-    for code, rule in RULES.items():
+    for code, rule in [*RULES.items(), *WORKSPACE_RULES.items()]:
         section = documented[code]
         assert section.startswith(f"### {code} — {rule.title}\n"), code
         assert f"- **Severity:** {rule.severity.value}\n" in section, code
@@ -42,4 +43,4 @@ def test_schema_rules_say_so() -> None:
 
 
 def test_codes_are_copilot_ids_or_x_prefixed() -> None:
-    assert all(re.fullmatch(r"[SLDTPHIWRVO]\d+|X-[a-z-]+", code) for code in [*RULES, *SCHEMA_RULES])
+    assert all(re.fullmatch(r"[SLDTPHIWRVO]\d+|X-[a-z-]+", code) for code in [*RULES, *SCHEMA_RULES, *WORKSPACE_RULES])
