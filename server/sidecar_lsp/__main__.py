@@ -14,7 +14,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sidecar-lsp",
         description="Language server for AWS Copilot manifests (copilot/**/manifest.yml). "
-        "Run `sidecar-lsp check [PATH...]` to check manifests from the command line.",
+        "Run `sidecar-lsp check [PATH...]` to check manifests from the command line, "
+        "`sidecar-lsp render --env NAME FILE` to print one as an environment deploys it.",
     )
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         from .cli_check import main_check
 
         return main_check(args_list[1:])
+    if args_list[:1] == ["render"]:
+        from .cli_render import main_render
+
+        return main_render(args_list[1:])
     args = _parser().parse_args(args_list)
     level = logging.WARNING if args.verbose == 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
     handler: logging.Handler = (

@@ -13,6 +13,8 @@ from typing import TextIO
 
 from .core.analyze import Options, analyze
 from .core.model import Finding, Pos, Severity, Span
+from .core.workspace import Workspaces
+from .core.workspace_rules import check_in_workspaces
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
@@ -65,6 +67,7 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
         print("usage: sidecar-lsp check [--format text|json] [--no-unknown-keys] [PATH ...]", file=err)
         return EXIT_USAGE
     options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
+    workspaces = Workspaces()  # manifests in a copilot/ workspace are also checked against each other
     status = EXIT_OK
     results: list[FileResult] = []
     for path, problem in _targets(args.paths):
@@ -72,7 +75,7 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
             print(f"sidecar-lsp check: {problem}", file=err)
             status = EXIT_USAGE
             continue
-        result = _check_file(path, options)
+        result = _check_file(path, options, workspaces)
         if result is None:
             print(f"sidecar-lsp check: cannot read {path}", file=err)
             status = EXIT_USAGE
@@ -116,13 +119,13 @@ def _manifests_under(folder: Path) -> Iterator[Path]:
                 yield Path(current) / name
 
 
-def _check_file(path: str, options: Options) -> FileResult | None:
+def _check_file(path: str, options: Options, workspaces: Workspaces) -> FileResult | None:
     try:
         data = Path(path).read_bytes()
     except OSError:
         return None
     text, encoding_problem = _decode(data)
-    findings = analyze(text, options).findings
+    findings = check_in_workspaces(workspaces, path, text, analyze(text, options).findings)
     if encoding_problem is not None:
         findings = [encoding_problem, *findings]
     return FileResult(path, findings)

@@ -215,7 +215,7 @@ def describe_task(view: Mapping, kind: str | None) -> str:
     diagram = ["```text"]
     for number, wave in enumerate(waves, 1):
         arrow = "" if number == 1 else "  ← after " + ", ".join(waves[number - 2])
-        diagram.append(f"{number}. {'  '.join(wave)}{arrow}")
+        diagram.append(f"{number}. {', '.join(wave)}{arrow}")
     if cycle:
         diagram.append(f"never: {', '.join(cycle)} wait for each other (a cycle; Copilot rejects it)")
     diagram.append("```")

@@ -375,3 +375,23 @@ def _has_template_overrides(folder: Path) -> bool:
         )
     except OSError:
         return False
+
+
+@dataclass
+class Workspaces:
+    """The workspaces met so far, each scanned once (``sidecar-lsp check DIR``, the language server)."""
+
+    by_root: dict[Path, Workspace] = field(default_factory=dict)
+
+    def for_path(self, path: str | os.PathLike[str]) -> tuple[Workspace, str] | None:
+        """The workspace of ``path`` and its path inside it, or None for a lone file."""
+        root = find_root(path)
+        if root is None:
+            return None
+        workspace = self.by_root.get(root)
+        if workspace is None:
+            workspace = self.by_root[root] = scan(root)
+        rel = workspace.rel(path)
+        if rel is None or role_of(rel) is None:
+            return None
+        return workspace, rel

@@ -16,12 +16,13 @@ Without a workspace (a lone file) none of this runs.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .model import Finding, Fix, Severity, Span, TextEdit
 from .rules import RULES, UNLISTED_PREFIX
-from .workspace import ENVIRONMENT_ROLE, PIPELINE_ROLE, WORKLOAD, Facts, Workspace
+from .workspace import ENVIRONMENT_ROLE, PIPELINE_ROLE, WORKLOAD, Facts, Workspace, Workspaces
 
 TEMPLATE_CHECKS = frozenset({"X-source-volume"})
 """Checks of the task definition Copilot generates (Copilot's own validation passes): a template
@@ -246,3 +247,15 @@ def findings_in_workspace(workspace: Workspace, rel: str, findings: Iterable[Fin
     """What to report for ``rel``: its own findings judged in the workspace, then the cross-file ones."""
     judged = judge_in_workspace(workspace, rel, findings)
     return sorted([*judged, *cross_file_findings(workspace, rel)], key=lambda f: (f.span.start, f.span.end, f.code))
+
+
+def check_in_workspaces(
+    workspaces: Workspaces, path: str | os.PathLike[str], text: str, findings: list[Finding]
+) -> list[Finding]:
+    """``findings`` of the file at ``path`` with ``text``, judged in its workspace (unchanged for a lone file)."""
+    found = workspaces.for_path(path)
+    if found is None:
+        return findings
+    workspace, rel = found
+    workspace.set_text(rel, text)
+    return findings_in_workspace(workspace, rel, findings)

@@ -1,0 +1,89 @@
+"""``sidecar-lsp render`` and ``sidecar-lsp check DIR`` on a workspace written under tmp_path."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from workspace_support import environments, service, write_workspace
+
+from sidecar_lsp.cli_check import main_check
+from sidecar_lsp.cli_render import main_render
+
+API = service(
+    "api",
+    """
+    variables:
+      BUCKET: ${COPILOT_APPLICATION_NAME}-${COPILOT_ENVIRONMENT_NAME}
+    logging:
+      retention: 30
+    sidecars:
+      proxy:
+        image: envoy
+        port: 9901
+        depends_on:
+          api: start
+    environments:
+      prod:
+        logging:
+          image: fluent
+      prd:
+        cpu: 512
+    """,
+)
+
+
+def run(main: object, argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    assert callable(main)
+    status = main(argv, out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_render_uses_the_workspace_application_name(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": API}, app="shop")
+    status, out, err = run(main_render, ["--env", "prod", str(root / "api" / "manifest.yml")])
+    assert (status, err) == (0, "")
+    assert '  BUCKET: "shop-prod"\n' in out
+    assert "  image: fluent  # environments.prod, line 19\n" in out
+    assert "\nenvironments:" not in out and "prd" not in out
+
+
+def test_render_containers_lists_each_environment_of_the_workspace(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, {**environments("prod", "test"), "api/manifest.yml": API})
+    status, out, _err = run(main_render, ["--containers", str(root / "api" / "manifest.yml")])
+    assert status == 0
+    sections = out.split("## ")[1:]
+    assert [s.split("\n")[0] for s in sections] == [
+        "environment 'prod'",
+        "environment 'test' (no override: the base)",
+        "environment 'prd'",
+    ]
+    assert "firelens_log_router" in sections[0] and "firelens_log_router" not in sections[1]
+    assert "2. proxy  ← after api" in sections[1]
+
+
+def test_render_explains_usage_and_unreadable_files(tmp_path: Path) -> None:
+    assert run(main_render, [str(tmp_path / "x.yml")])[0] == 2
+    status, _out, err = run(main_render, ["--env", "prod", str(tmp_path / "missing.yml")])
+    assert status == 2 and "cannot read" in err
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: [\n")
+    status, _out, err = run(main_render, ["--env", "prod", str(broken)])
+    assert status == 1 and "cannot be read as a manifest" in err
+
+
+def test_check_dir_runs_the_cross_file_rules(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": API})
+    status, out, _err = run(main_check, ["--format", "json", str(tmp_path)])
+    codes = {(Path(item["file"]).relative_to(root).as_posix(), item["code"]) for item in json.loads(out)}
+    assert ("api/manifest.yml", "X-unknown-environment") in codes
+    assert status == 0  # a warning only
+
+
+def test_check_of_a_lone_file_has_no_cross_file_rules(tmp_path: Path) -> None:
+    lone = tmp_path / "manifest.yml"
+    lone.write_text(API)
+    _status, out, _err = run(main_check, ["--format", "json", str(lone)])
+    assert not [item for item in json.loads(out) if item["code"] == "X-unknown-environment"]
