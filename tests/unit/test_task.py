@@ -157,3 +157,23 @@ def test_description_has_a_row_per_container_and_the_order() -> None:
 def test_workloads_without_a_task_have_no_containers() -> None:
     view = _view("name: site\ntype: Static Site\n", None)
     assert task_containers(view, "Static Site") == []
+
+
+def test_hover_on_sidecars_shows_the_containers_in_each_environment(index: SchemaIndex) -> None:
+    document = parse(TASK)
+    line = TASK.split("\n").index("sidecars:")
+    shown = hover(document, Pos(line, 2), index, environments=["prod", "staging"])
+    assert shown is not None
+    text = shown.markdown
+    prod = text.index("*In environment `prod`:*")
+    staging = text.index("*In environment `staging` (no override: the base):*")
+    assert "firelens_log_router" in text[prod:staging] and "firelens_log_router" not in text[staging:]
+    assert "| `proxy` | envoy | 9901 | no | data → /mnt | init: success |" in text[staging:]
+
+
+def test_hover_on_sidecars_of_a_lone_file_shows_the_base_and_each_override(index: SchemaIndex) -> None:
+    line = TASK.split("\n").index("sidecars:")
+    shown = hover(parse(TASK), Pos(line, 2), index)
+    assert shown is not None
+    assert "*In every environment without an override:*" in shown.markdown
+    assert "*In environment `prod`:*" in shown.markdown

@@ -5,14 +5,23 @@ Pure: a parsed document and a code-point position in, :class:`HoverInfo` (markdo
 
 from __future__ import annotations
 
+from collections import abc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .kinds import manifest_kind
+from .merge import environment_names
 from .model import Pos, Span, dotted
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
-from .task import FIRELENS_CONTAINER, OTEL_CONTAINER, environment_view, firelens_enabled, xray_enabled
+from .task import (
+    FIRELENS_CONTAINER,
+    OTEL_CONTAINER,
+    describe_task,
+    environment_view,
+    firelens_enabled,
+    xray_enabled,
+)
 from .yaml_map import Entry, Node, ParsedDocument, Scalar, Sequence, find, node_at
 from .yaml_map import Mapping as YamlMapping
 
@@ -94,8 +103,17 @@ def field_markdown(info: FieldInfo, path: tuple[PathPart, ...], kind: str | None
     return "\n".join(lines)
 
 
-def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str, Any]) -> HoverInfo | None:
-    """What to show at ``pos``; None between nodes or where nothing is known."""
+def hover(
+    document: ParsedDocument,
+    pos: Pos,
+    schema: SchemaIndex | Mapping[str, Any],
+    environments: abc.Sequence[str] = (),
+) -> HoverInfo | None:
+    """What to show at ``pos``; None between nodes or where nothing is known.
+
+    ``environments`` are the workspace's (empty for a lone file): hover on ``sidecars`` shows the
+    task's containers in each of them.
+    """
     index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
     root = document.root
     if root is None:
@@ -117,7 +135,10 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
         info = index.field_at(path, instance)
         if not info.known:
             return None
-        return HoverInfo(field_markdown(info, path, kind), span)
+        markdown = field_markdown(info, path, kind)
+        if key == "sidecars" and len(path) in (1, 3) and isinstance(root, YamlMapping):
+            markdown += "\n\n" + containers_markdown(root, kind, environments)
+        return HoverInfo(markdown, span)
     node = location.node
     if not isinstance(node, Scalar):
         return None
@@ -143,6 +164,22 @@ def hover(document: ParsedDocument, pos: Pos, schema: SchemaIndex | Mapping[str,
     if doc:
         return HoverInfo(f"**`{node.text}`** ({dotted(path)})\n\n{doc}", span)
     return HoverInfo(field_markdown(info, path, kind), span)
+
+
+def containers_markdown(root: YamlMapping, kind: str | None, environments: abc.Sequence[str] = ()) -> str:
+    """The task's containers in each environment: the workspace's, then those only overrides name."""
+    overridden = environment_names(root)
+    names = list(dict.fromkeys([*environments, *overridden]))
+    sections: list[tuple[str, str | None]] = []
+    if not environments:
+        sections.append(("every environment without an override", None))
+    for env in names:
+        suffix = "" if env in overridden else " (no override: the base)"
+        sections.append((f"environment `{env}`{suffix}", env))
+    parts = ["**The task's containers**"]
+    for title, env in sections:
+        parts += ["", f"*In {title}:*", "", describe_task(environment_view(root, env), kind)]
+    return "\n".join(parts)
 
 
 def plain_of(document: ParsedDocument) -> Any:
