@@ -177,8 +177,8 @@ def containers_markdown(root: YamlMapping, kind: str | None, environments: abc.S
         suffix = "" if env in overridden else " (no override: the base)"
         sections.append((f"environment `{env}`{suffix}", env))
     parts = ["**The task's containers**"]
-    for title, env in sections:
-        parts += ["", f"*In {title}:*", "", describe_task(environment_view(root, env), kind)]
+    for title, name in sections:
+        parts += ["", f"*In {title}:*", "", describe_task(environment_view(root, name), kind)]
     return "\n".join(parts)
 
 
