@@ -140,7 +140,8 @@ def register(server: SidecarLanguageServer) -> None:
         )
         lines = lsp_convert.lines_of(doc)
         actions = []
-        for finding, fix in fixes.code_actions(analysis.document, analysis.findings, span):
+        shown = ls.findings_for(params.text_document.uri, doc, analysis)  # with the cross-file findings
+        for finding, fix in fixes.code_actions(analysis.document, shown, span):
             actions.append(
                 types.CodeAction(
                     title=fix.title,

@@ -16,7 +16,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -31,6 +31,10 @@ from .core.schema_index import SchemaIndex
 from .core.schema_store import load_schema
 from .core.yaml_map import ParsedDocument, parse
 from .settings import SECTION, Settings
+
+if TYPE_CHECKING:
+    from .core.model import Finding
+    from .workspace_features import WorkspaceFeatures
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +102,8 @@ class SidecarLanguageServer(LanguageServer):
         self._last_change: dict[str, float] = {}
         self._parsed: dict[str, tuple[str, ParsedDocument]] = {}
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
+        self.workspace_features: WorkspaceFeatures | None = None
+        """The Copilot workspaces of the open documents (``workspace_features``), when installed."""
 
     # --- documents and analyses
 
@@ -248,12 +254,21 @@ class SidecarLanguageServer(LanguageServer):
         diagnostics: list[types.Diagnostic] = []
         if cached.served and self.settings.diagnostics_enable:
             lines = lsp_convert.lines_of(doc)
-            diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in cached.analysis.findings]
+            findings = self.findings_for(uri, doc, cached.analysis)
+            diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
         )
 
+    def findings_for(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
+        """What to show for a served document: its findings, judged in its Copilot workspace if any."""
+        if self.workspace_features is None:
+            return analysis.findings
+        return self.workspace_features.findings(uri, doc, analysis)
+
     def forget(self, uri: str) -> None:
+        if self.workspace_features is not None:
+            self.workspace_features.closed(uri)
         task = self._tasks.pop(uri, None)
         if task is not None:
             task.cancel()
@@ -382,7 +397,8 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
             return None
         from .core.hover import hover  # loaded on first use, not at start-up
 
-        info = hover(parsed[0], lsp_convert.from_lsp_position(doc, params.position), ls.schema)
+        environments = ls.workspace_features.environments(uri) if ls.workspace_features else []
+        info = hover(parsed[0], lsp_convert.from_lsp_position(doc, params.position), ls.schema, environments)
         return lsp_convert.to_hover(doc, info) if info else None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -401,6 +417,7 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         return [lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(parsed[0])]
 
     _register_navigation(server)
+    _register_navigation(server, "workspace_features")  # after navigation: it extends definition
     return server
 
 
@@ -411,9 +428,9 @@ def _warm_up() -> None:
         importlib.import_module(f"{__package__}.core.{feature}")
 
 
-def _register_navigation(server: SidecarLanguageServer) -> None:
-    """Add the navigation and code-action handlers (issue 4) when that module is installed."""
-    name = f"{__package__}.navigation_features"
+def _register_navigation(server: SidecarLanguageServer, module_name: str = "navigation_features") -> None:
+    """Add the navigation and code-action handlers (issue 4), or another feature module, when installed."""
+    name = f"{__package__}.{module_name}"
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
