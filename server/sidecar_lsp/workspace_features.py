@@ -51,9 +51,9 @@ WATCHED = ["**/copilot/**/manifest.yml", "**/copilot/.workspace", "**/copilot/*/
 
 
 def merged_uri(source_uri: str, env: str) -> str:
-    """``sidecar-lsp-merged:/path/to/copilot/api/manifest.yml?env=prod``."""
+    """``sidecar-lsp-merged:///path/to/copilot/api/manifest.yml?env=prod`` (a URL to every editor)."""
     path = uris.to_fs_path(source_uri) or urlsplit(source_uri).path
-    return f"{MERGED_SCHEME}:{quote(path)}?env={quote(env, safe='')}"
+    return f"{MERGED_SCHEME}://{quote(path)}?env={quote(env, safe='')}"
 
 
 def parse_merged_uri(uri: str) -> tuple[str, str] | None:

@@ -1,0 +1,90 @@
+-- Headless Neovim 0.11: the "show merged" code lens of sidecar-lsp, driven by
+-- tests/clients/test_neovim_merged.py. The server's window/showDocument opens a
+-- sidecar-lsp-merged: buffer, which the BufReadCmd below fills with the sidecarLsp/merged
+-- request (the setup docs/editors/neovim.md gives).
+--
+-- Environment: OUT_FILE (JSON result), SERVER_CMD (JSON array: the sidecar-lsp command).
+local out_file = assert(os.getenv('OUT_FILE'), 'OUT_FILE not set')
+
+local function finish(result)
+  local f = assert(io.open(out_file, 'w'))
+  f:write(vim.json.encode(result))
+  f:close()
+  vim.cmd('qall!')
+end
+
+vim.lsp.config('sidecar_lsp', {
+  cmd = vim.json.decode((assert(os.getenv('SERVER_CMD'), 'SERVER_CMD not set'))),
+  filetypes = { 'yaml' },
+  root_markers = { 'copilot', '.git' },
+})
+vim.lsp.enable('sidecar_lsp')
+
+-- Renderings are read-only documents the server computes.
+vim.api.nvim_create_autocmd('BufReadCmd', {
+  pattern = 'sidecar-lsp-merged://*',
+  callback = function(args)
+    local client = vim.lsp.get_clients({ name = 'sidecar_lsp' })[1]
+    if not client then return end
+    vim.bo[args.buf].buftype = 'nofile'
+    -- Asynchronous: this can run inside the handler of the server's window/showDocument.
+    local uri = vim.api.nvim_buf_get_name(args.buf)
+    client:request('sidecarLsp/merged', { uri = uri }, function(_, result)
+      local text = result and result.text or ''
+      vim.bo[args.buf].modifiable = true
+      vim.api.nvim_buf_set_lines(args.buf, 0, -1, false, vim.split(text, '\n', { trimempty = true }))
+      vim.bo[args.buf].filetype = 'yaml'
+      vim.bo[args.buf].modifiable = false
+    end, args.buf)
+  end,
+})
+
+-- nested: the BufReadCmd above must run for the buffer this callback makes the server open.
+vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
+  local ok, err = pcall(function()
+    local buf = vim.api.nvim_get_current_buf()
+    local res = {}
+    res.attached = vim.wait(20000, function() return #vim.lsp.get_clients({ bufnr = buf }) >= 1 end, 20)
+    res.got_diagnostics = vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 20)
+    res.diagnostics = vim.tbl_map(function(d) return { code = d.code, lnum = d.lnum, message = d.message } end,
+      vim.diagnostic.get(buf))
+    local client = vim.lsp.get_clients({ bufnr = buf })[1]
+    local uri = vim.uri_from_bufnr(buf)
+    local lenses = client:request_sync('textDocument/codeLens', { textDocument = { uri = uri } }, 10000, buf)
+    res.lenses = {}
+    for _, lens in ipairs(lenses and lenses.result or {}) do
+      res.lenses[#res.lenses + 1] = { line = lens.range.start.line, title = lens.command and lens.command.title }
+    end
+    local first = lenses.result[1].command
+    -- What clicking the lens does: run the command on the server.
+    local done = false
+    client:exec_cmd(first, { bufnr = buf }, function(e, result)
+      res.command_error = e and e.message or vim.NIL
+      res.command_uri = result and result.uri or vim.NIL
+      done = true
+    end)
+    vim.wait(10000, function() return done end, 20)
+    -- The server asked Neovim to show the rendering: it is the current buffer now.
+    res.shown = vim.wait(10000, function()
+      return vim.api.nvim_buf_get_name(0):match('^sidecar%-lsp%-merged:') ~= nil
+    end, 20)
+    local merged = vim.api.nvim_get_current_buf()
+    vim.wait(10000, function() return vim.api.nvim_buf_get_lines(merged, 0, 1, false)[1] ~= '' end, 20)
+    res.merged_name = vim.api.nvim_buf_get_name(merged)
+    res.merged_lines = vim.api.nvim_buf_get_lines(merged, 0, -1, false)
+    res.merged_modifiable = vim.bo[merged].modifiable
+    -- Go to definition from the rendering's "count:" line.
+    local count_line
+    for i, line in ipairs(res.merged_lines) do
+      if line:match('^count:') then count_line = i - 1 end
+    end
+    local def = client:request_sync('textDocument/definition', {
+      textDocument = { uri = res.merged_name }, position = { line = count_line, character = 2 },
+    }, 10000, buf)
+    local location = def and def.result and def.result[1]
+    res.definition = location and { uri = location.uri, line = location.range.start.line } or vim.NIL
+    res.source_uri = uri
+    finish(res)
+  end)
+  if not ok then finish({ error = tostring(err) }) end
+end })
