@@ -61,7 +61,7 @@ def parse_merged_uri(uri: str) -> tuple[str, str] | None:
     parts = urlsplit(uri)
     if parts.scheme != MERGED_SCHEME:
         return None
-    env = parse_qs(parts.query).get("env", [""])[0]
+    env = parse_qs(unquote(parts.query)).get("env", [""])[0]  # VS Code may send "env%3Dprod"
     source = uris.from_fs_path(unquote(parts.path))
     return (source, env) if source and env else None
 

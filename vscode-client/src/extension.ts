@@ -26,6 +26,7 @@ import {
   startFailureMessage,
 } from "./serverCommand";
 import { YAML_EXTENSION_ID, type YamlExtensionState, serverSettings } from "./settings";
+import { registerMergedDocuments } from "./mergedDocuments";
 
 const SECTION = "sidecarLsp";
 const MANIFEST_GLOBS = ["**/copilot/**/manifest.yml", "**/copilot/**/manifest.yaml"];
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.extensions.onDidChange(() => pushSettings()),
+    ...registerMergedDocuments(() => client),
     { dispose: () => void stopClient() },
   );
 
