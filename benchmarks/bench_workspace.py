@@ -112,7 +112,10 @@ def in_process(root: Path, repeats: int) -> None:
         cross_file_findings(workspace, rel)
     print(f"cross-file checks of all {manifests} files:   {(time.perf_counter() - started) * 1000:7.1f} ms")
     edits = {
-        "editing a service's cpu (nothing else reads it)": ("svc1/manifest.yml", SERVICE.format(i=1) + "cpu: 512\n"),
+        "editing a service's cpu (nothing else reads it)": (
+            "svc1/manifest.yml",
+            SERVICE.format(i=1) + "cpu: 512\n",
+        ),
         "renaming a publisher's topic (its subscriber reads it)": (
             "svc2/manifest.yml",
             SERVICE.format(i=2).replace("name: events2", "name: renamed"),

@@ -46,8 +46,9 @@ API = service(
 
 @pytest.fixture(scope="module")
 def merged_session(
-    code_server_running: CodeServer, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:  # noqa: F811
+    code_server_running: CodeServer,  # noqa: F811  (the fixture of test_vscode.py, imported above)
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("merged-workspace")
     write_workspace(folder, {**environments("prod", "test"), "api/manifest.yml": API}, app="shop")
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -246,7 +246,9 @@ def _with(finding: Finding, severity: Severity, message: str) -> Finding:
 def findings_in_workspace(workspace: Workspace, rel: str, findings: Iterable[Finding]) -> list[Finding]:
     """What to report for ``rel``: its own findings judged in the workspace, then the cross-file ones."""
     judged = judge_in_workspace(workspace, rel, findings)
-    return sorted([*judged, *cross_file_findings(workspace, rel)], key=lambda f: (f.span.start, f.span.end, f.code))
+    return sorted(
+        [*judged, *cross_file_findings(workspace, rel)], key=lambda f: (f.span.start, f.span.end, f.code)
+    )
 
 
 def check_in_workspaces(
