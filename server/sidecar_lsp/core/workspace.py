@@ -155,9 +155,10 @@ def _subscriptions(layer: Mapping) -> Iterable[Subscription]:
         if not isinstance(item, Mapping):
             continue
         name, service = item.get("name"), item.get("service")
-        readable = isinstance(name, Scalar) and isinstance(service, Scalar)
-        if readable and name.value is not None and service.value is not None:  # type: ignore[union-attr]
-            yield Subscription(name.text, service.text, name.span, service.span)  # type: ignore[union-attr]
+        if not isinstance(name, Scalar) or not isinstance(service, Scalar):
+            continue
+        if name.value is not None and service.value is not None:
+            yield Subscription(name.text, service.text, name.span, service.span)
 
 
 @dataclass
