@@ -177,3 +177,18 @@ def test_hover_on_sidecars_of_a_lone_file_shows_the_base_and_each_override(index
     assert shown is not None
     assert "*In every environment without an override:*" in shown.markdown
     assert "*In environment `prod`:*" in shown.markdown
+
+
+def test_hover_in_an_override_describes_the_container_as_that_environment_deploys_it(
+    index: SchemaIndex,
+) -> None:
+    text = (
+        "name: api\ntype: Backend Service\nimage:\n  location: app\nsidecars:\n  proxy:\n    image: envoy:v1\n"
+        "environments:\n  prod:\n    image:\n      depends_on:\n        proxy: start\n"
+        "    sidecars:\n      proxy:\n        image: envoy:v2\n"
+    )
+    line = text.split("\n").index("        proxy: start")
+    shown = hover(parse(text), Pos(line, 9), index)
+    assert shown is not None
+    assert "- image: `envoy:v2`" in shown.markdown
+    assert "(line 6)" in shown.markdown  # where the sidecar is defined

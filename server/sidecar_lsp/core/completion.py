@@ -390,15 +390,8 @@ class _Names:
         )
 
     def _layers(self) -> list[YamlMapping]:
-        layers: list[YamlMapping] = []
-        for root in self.roots:
-            layers.append(root)
-            if self.env is not None:
-                envs = root.get("environments")
-                env = envs.get(self.env) if isinstance(envs, YamlMapping) else None
-                if isinstance(env, YamlMapping):
-                    layers.append(env)
-        return layers
+        """The manifest as the cursor's environment deploys it (the base outside ``environments``)."""
+        return [environment_view(root, self.env) for root in self.roots]
 
     def volumes(self) -> list[str]:
         out: list[str] = []
@@ -419,7 +412,8 @@ class _Names:
             if isinstance(sidecars, YamlMapping):
                 out.extend(sidecars.keys())
         if any(
-            firelens_enabled(environment_view(root, self.env), manifest_kind(root)) for root in self.roots
+            firelens_enabled(view, manifest_kind(root))
+            for root, view in zip(self.roots, self._layers(), strict=True)
         ):
             out.append(FIRELENS_CONTAINER)
         return list(dict.fromkeys(out))

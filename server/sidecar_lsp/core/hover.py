@@ -231,15 +231,11 @@ class _Containers:
     """Containers and volumes of the manifest as seen from one environment (or the base)."""
 
     def __init__(self, root: Node, path: tuple[PathPart, ...]) -> None:
-        self.layers: list[YamlMapping] = [root] if isinstance(root, YamlMapping) else []
         env_name = str(path[1]) if len(path) > 1 and path[0] == "environments" else None
-        if env_name is not None and isinstance(root, YamlMapping):
-            envs = root.get("environments")
-            env = envs.get(env_name) if isinstance(envs, YamlMapping) else None
-            if isinstance(env, YamlMapping):
-                self.layers.append(env)
         self.kind = manifest_kind(root)
         self.view = environment_view(root, env_name) if isinstance(root, YamlMapping) else None
+        """The manifest as that environment deploys it (``merge``): the one layer hover reads."""
+        self.layers: list[YamlMapping] = [self.view] if self.view is not None else []
 
     def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
         found = None
