@@ -123,6 +123,21 @@ async def test_an_unsaved_edit_of_one_manifest_changes_another_s_diagnostics(
     assert "X-unknown-topic" not in codes(back)
 
 
+async def test_closing_an_edited_manifest_brings_back_the_disk_s_text(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    root = write_workspace(tmp_path, {"api/manifest.yml": PUBLISHER, "orders-worker/manifest.yml": WORKER})
+    api, worker = uri_of(root / "api" / "manifest.yml"), uri_of(root / "orders-worker" / "manifest.yml")
+    await open_doc(client, worker, WORKER)
+    await open_doc(client, api, PUBLISHER)
+    renamed = PUBLISHER.replace("name: orders", "name: payments")
+    edited = await publish_after(client, worker, lambda: change(client, api, 2, full(renamed)))
+    assert "X-unknown-topic" in codes(edited)
+    close = types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=api))
+    closed = await publish_after(client, worker, lambda: client.text_document_did_close(close))
+    assert "X-unknown-topic" not in codes(closed)  # the unsaved rename was dropped with the editor
+
+
 async def test_editing_an_override_key_fixes_it_and_offers_the_rename(
     client: RecordingClient, tmp_path: Path
 ) -> None:
