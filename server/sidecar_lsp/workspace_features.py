@@ -51,9 +51,10 @@ WATCHED = ["**/copilot/**/manifest.yml", "**/copilot/.workspace", "**/copilot/*/
 
 
 def merged_uri(source_uri: str, env: str) -> str:
-    """``sidecar-lsp-merged:///path/to/copilot/api/manifest.yml?env=prod`` (a URL to every editor)."""
+    """``sidecar-lsp-merged:///path/to/copilot/api/manifest.yml%20(prod)?env=prod`` (a URL to every editor)."""
     path = uris.to_fs_path(source_uri) or urlsplit(source_uri).path
-    return f"{MERGED_SCHEME}://{quote(path)}?env={quote(env, safe='')}"
+    # The " (prod)" suffix names the editor tab "manifest.yml (prod)"; the query says the same for parsing.
+    return f"{MERGED_SCHEME}://{quote(f'{path} ({env})')}?env={quote(env, safe='')}"
 
 
 def parse_merged_uri(uri: str) -> tuple[str, str] | None:
@@ -62,7 +63,8 @@ def parse_merged_uri(uri: str) -> tuple[str, str] | None:
     if parts.scheme != MERGED_SCHEME:
         return None
     env = parse_qs(unquote(parts.query)).get("env", [""])[0]  # VS Code may send "env%3Dprod"
-    source = uris.from_fs_path(unquote(parts.path))
+    path = unquote(parts.path).removesuffix(f" ({env})")
+    source = uris.from_fs_path(path)
     return (source, env) if source and env else None
 
 

@@ -9,7 +9,7 @@ SOURCE = "file:///work/my%20app/copilot/api/manifest.yml"
 
 def test_a_merged_uri_names_the_source_and_the_environment() -> None:
     uri = merged_uri(SOURCE, "prod")
-    assert uri == "sidecar-lsp-merged:///work/my%20app/copilot/api/manifest.yml?env=prod"
+    assert uri == "sidecar-lsp-merged:///work/my%20app/copilot/api/manifest.yml%20%28prod%29?env=prod"
     assert parse_merged_uri(uri) == (SOURCE, "prod")
 
 

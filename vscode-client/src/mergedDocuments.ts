@@ -11,9 +11,9 @@ import type { LanguageClient } from "vscode-languageclient/node";
 
 export const MERGED_SCHEME = "sidecar-lsp-merged";
 
-/** The source manifest's file path of a merged URI (its path), for refreshing on edits. */
+/** The source manifest's file path of a merged URI (its path without the " (env)" suffix), for refreshing on edits. */
 function sourcePath(uri: vscode.Uri): string {
-  return uri.path;
+  return uri.path.replace(/ \([^)]*\)$/, "");
 }
 
 export function registerMergedDocuments(getClient: () => LanguageClient | undefined): vscode.Disposable[] {
