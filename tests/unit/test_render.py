@@ -205,3 +205,11 @@ def test_rendering_twice_changes_nothing(env: str) -> None:
     twice = render(once.text, env, "shop")
     without_notes = [re.sub(r"  # environments\.prod, line \d+$", "", line) for line in once.text.split("\n")]
     assert twice.text.split("\n")[1:] == without_notes[1:]
+
+
+def test_render_never_raises_on_half_typed_text() -> None:
+    for cut in range(0, len(SERVICE), 7):
+        rendering = render(SERVICE[:cut], "prod")
+        assert rendering.problem is not None or rendering.text.startswith(
+            "# manifest.yml as environment 'prod'"
+        )

@@ -301,3 +301,20 @@ def test_the_application_name_comes_from_the_summary_file(tmp_path: Path) -> Non
 def test_lone_file_analysis_is_unchanged_by_the_workspace_code() -> None:
     text = PRD_OVERRIDE
     assert [f.code for f in analyze(text, Options()).findings if f.code.startswith("X-unknown")] == []
+
+
+def test_a_file_too_large_to_be_a_manifest_is_not_read(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, {"api/manifest.yml": service("api")})
+    (root / "big").mkdir()
+    (root / "big" / "manifest.yml").write_text("# x\n" * 1_100_000)
+    assert sorted(scan(root).files) == ["api/manifest.yml"]
+
+
+def test_half_typed_manifests_never_break_the_index(tmp_path: Path) -> None:
+    workspace = scan(
+        write_workspace(tmp_path, {**environments("prod"), "orders-worker/manifest.yml": WORKER})
+    )
+    text = WORKER.format(topic="orders", service="api") + "environments:\n  prd:\n    count: 2\n"
+    for cut in range(0, len(text), 5):
+        workspace.set_text("orders-worker/manifest.yml", text[:cut], unsaved=True)
+        cross_file_findings(workspace, "orders-worker/manifest.yml")
