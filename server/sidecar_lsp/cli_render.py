@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .core.kinds import manifest_kind
+from .core.kinds import WORKLOAD_TYPES, manifest_kind
 from .core.merge import environment_names
 from .core.render import render
 from .core.task import describe_task, environment_view
@@ -74,7 +74,7 @@ def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return EXIT_OK
     root = parse(text).root
     kind = manifest_kind(root)
-    if not isinstance(root, Mapping) or kind is None:
+    if not isinstance(root, Mapping) or kind not in WORKLOAD_TYPES:
         print(f"sidecar-lsp render: {args.file} is not a Copilot workload manifest", file=err)
         return EXIT_PROBLEM
     workspace_envs = found[0].environments() if found else []

@@ -87,3 +87,9 @@ def test_check_of_a_lone_file_has_no_cross_file_rules(tmp_path: Path) -> None:
     lone.write_text(API)
     _status, out, _err = run(main_check, ["--format", "json", str(lone)])
     assert not [item for item in json.loads(out) if item["code"] == "X-unknown-environment"]
+
+
+def test_render_containers_of_an_environment_manifest_says_it_has_none(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path, environments("prod"))
+    status, _out, err = run(main_render, ["--containers", str(root / "environments" / "prod" / "manifest.yml")])
+    assert status == 1 and "is not a Copilot workload manifest" in err
