@@ -93,3 +93,19 @@ def test_render_containers_of_an_environment_manifest_says_it_has_none(tmp_path:
     root = write_workspace(tmp_path, environments("prod"))
     status, _out, err = run(main_render, ["--containers", str(root / "environments" / "prod" / "manifest.yml")])
     assert status == 1 and "is not a Copilot workload manifest" in err
+
+
+def test_the_console_command_dispatches_render(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": API}, app="shop")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sidecar_lsp", "render", "--env", "prod", str(root / "api" / "manifest.yml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert '  BUCKET: "shop-prod"' in proc.stdout
