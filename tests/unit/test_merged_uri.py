@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from sidecar_lsp.workspace_features import merged_uri, parse_merged_uri
 
-SOURCE = "file:///work/my%20app/copilot/api/manifest.yml"
+SOURCE = "file:///home/dev/my%20app/copilot/api/manifest.yml"
 
 
 def test_a_merged_uri_names_the_source_and_the_environment() -> None:
     uri = merged_uri(SOURCE, "prod")
-    assert uri == "sidecar-lsp-merged:///work/my%20app/copilot/api/manifest.yml%20%28prod%29?env=prod"
+    assert uri == "sidecar-lsp-merged:///home/dev/my%20app/copilot/api/manifest.yml%20%28prod%29?env=prod"
     assert parse_merged_uri(uri) == (SOURCE, "prod")
 
 
 def test_vs_code_s_encoded_query_reads_the_same() -> None:
-    assert parse_merged_uri("sidecar-lsp-merged:///work/my%20app/copilot/api/manifest.yml?env%3Dprod") == (
+    assert parse_merged_uri("sidecar-lsp-merged:///home/dev/my%20app/copilot/api/manifest.yml?env%3Dprod") == (
         SOURCE,
         "prod",
     )
