@@ -86,3 +86,17 @@ export function nestDefaults(properties: Record<string, { default?: unknown }>, 
   }
   return out;
 }
+
+/** Who reports JSON Schema problems, for the language status item: a short text and why. */
+export function schemaReporter(mode: unknown, yaml: YamlExtensionState): { text: string; detail: string } {
+  const setting = `sidecarLsp.schemaDiagnostics: ${mode === "on" || mode === "off" ? mode : "auto"}`;
+  const redHat = yaml.present && yaml.validate;
+  if (resolveSchemaDiagnostics(mode, yaml)) {
+    const why = mode === "on" ? setting : `the Red Hat YAML extension is ${yaml.present ? "not validating" : "not active"}; ${setting}`;
+    return { text: "Schema problems: sidecar-lsp", detail: why };
+  }
+  if (redHat) {
+    return { text: "Schema problems: Red Hat YAML", detail: `yaml.validate is on; ${setting}` };
+  }
+  return { text: "Schema problems: not reported", detail: `${setting}, and the Red Hat YAML extension is not validating` };
+}
