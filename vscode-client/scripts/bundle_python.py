@@ -7,7 +7,7 @@ Usage (from ``vscode-client/``, with a Python that has pip)::
 What it does, using only pip and the project's own ``pyproject.toml``:
 
 1. builds the sidecar-lsp wheel from the checkout (``pip wheel --no-deps ..``);
-2. installs it with its dependencies for CPython 3.10 on the target's platform
+2. installs it with its dependencies for CPython 3.10 (3.11 on win32-arm64) on the target's platform
    (``pip install --target … --platform … --python-version 3.10 --only-binary=:all:``), so every pure
    Python package is a release that supports the oldest Python we cover;
 3. adds the compiled modules of the same releases (rpds-py, needed by jsonschema's ``referencing``;
@@ -39,18 +39,20 @@ LIBS = CLIENT / "bundled" / "libs"
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 """CPython versions covered: 3.10 is the project's minimum; 3.14 is the newest with rpds-py wheels."""
 
-# pip --platform tags per VS Code target (`vsce package --target`). The oldest glibc/macOS tag is
-# enough: pip also accepts wheels tagged for older ones.
+# pip --platform tags per VS Code target (`vsce package --target`); pip also accepts wheels tagged
+# for an older glibc or macOS. macOS 11 is the oldest VS Code supports (some wheels need 10.13+).
 PLATFORMS: dict[str, list[str]] = {
     "linux-x64": ["manylinux_2_17_x86_64", "manylinux2014_x86_64"],
     "linux-arm64": ["manylinux_2_17_aarch64", "manylinux2014_aarch64"],
     "alpine-x64": ["musllinux_1_2_x86_64"],
     "alpine-arm64": ["musllinux_1_2_aarch64"],
-    "darwin-x64": ["macosx_10_12_x86_64"],
+    "darwin-x64": ["macosx_11_0_x86_64"],
     "darwin-arm64": ["macosx_11_0_arm64"],
     "win32-x64": ["win_amd64"],
     "win32-arm64": ["win_arm64"],
 }
+OLDEST_PYTHON = {"win32-arm64": "3.11"}
+"""Targets where CPython 3.10 does not exist (python.org's Windows ARM64 builds start at 3.11)."""
 OPTIONAL = {"ruamel-yaml-clib"}
 """Compiled packages the server works without (missing wheels are reported, not fatal)."""
 NEVER_IMPORTED = ("tests", "benchmarks")
@@ -80,6 +82,12 @@ def canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
+def pythons_for(target: str) -> tuple[str, ...]:
+    """The covered CPython versions for a target, oldest first."""
+    oldest = OLDEST_PYTHON.get(target, PYTHONS[0])
+    return PYTHONS[PYTHONS.index(oldest) :]
+
+
 def pip_platform_args(target: str, python: str) -> list[str]:
     args = ["--only-binary=:all:", "--implementation", "cp", "--python-version", python]
     for tag in PLATFORMS[target]:
@@ -94,13 +102,19 @@ def build_wheel(pip: list[str], work: Path) -> Path:
     return wheel
 
 
-def install_base(pip: list[str], target: str, wheel: Path, libs: Path, work: Path) -> dict[str, dict[str, str]]:
-    """Install for the oldest Python; returns {name: {version, tag}} from pip's report."""
-    report = work / "report.json"
-    run(
-        *pip, "install", "--quiet", "--no-compile", "--target", str(libs), "--report", str(report),
-        *pip_platform_args(target, PYTHONS[0]), str(wheel),
+def pip_install(
+    pip: list[str], target: str, specs: list[str], libs: Path, report: Path, *, no_deps: bool = False
+) -> dict[str, dict[str, str]] | None:
+    """Install ``specs`` for the target's oldest Python; {name: {name, version, tag}}, None on failure."""
+    result = subprocess.run(
+        [*pip, "install", "--quiet", "--no-compile", "--target", str(libs), "--report", str(report),
+         *(["--no-deps"] if no_deps else []), *pip_platform_args(target, pythons_for(target)[0]), *specs],
+        capture_output=True, text=True, check=False,
     )
+    print("+ pip install", " ".join(specs), f"-> {result.returncode}", flush=True)
+    if result.returncode != 0:
+        print(result.stderr[-2000:], flush=True)
+        return None
     installed: dict[str, dict[str, str]] = {}
     for item in json.loads(report.read_text())["install"]:
         meta = item["metadata"]
@@ -110,14 +124,45 @@ def install_base(pip: list[str], target: str, wheel: Path, libs: Path, work: Pat
     return installed
 
 
+def install_base(pip: list[str], target: str, wheel: Path, libs: Path, work: Path) -> dict[str, dict[str, str]]:
+    """The server wheel, its required dependencies (resolved together) and the optional ones that exist.
+
+    An optional dependency (ruamel.yaml.clib) without a wheel for the target is left out, instead
+    of failing the whole resolution.
+    """
+    from pip._vendor.packaging.requirements import Requirement
+
+    installed = pip_install(pip, target, [str(wheel)], libs, work / "report-wheel.json", no_deps=True)
+    if installed is None:
+        raise SystemExit("error: could not install the sidecar-lsp wheel")
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        lines = archive.read(metadata).decode("utf-8").splitlines()
+    requirements = [Requirement(line.split(":", 1)[1].strip()) for line in lines if line.startswith("Requires-Dist:")]
+    runtime = [r for r in requirements if r.marker is None or "extra" not in str(r.marker)]
+    required = [f"{r.name}{r.specifier}" for r in runtime if canonical(r.name) not in OPTIONAL]
+    optional = [f"{r.name}{r.specifier}" for r in runtime if canonical(r.name) in OPTIONAL]
+    resolved = pip_install(pip, target, required, libs, work / "report-deps.json")
+    if resolved is None:
+        raise SystemExit(f"error: the required dependencies have no wheels for {target}")
+    installed.update(resolved)
+    for spec in optional:
+        extra = pip_install(pip, target, [spec], libs, work / "report-optional.json", no_deps=True)
+        if extra is None:
+            print(f"note: {spec}: no wheel for {target} (optional: the server runs without it)", flush=True)
+        else:
+            installed.update(extra)
+    return installed
+
+
 def compiled(installed: dict[str, dict[str, str]]) -> list[str]:
     return sorted(name for name, info in installed.items() if not info["tag"].endswith("-none-any"))
 
 
 def add_compiled(pip: list[str], target: str, name: str, version: str, libs: Path, work: Path) -> list[str]:
     """Add the extension modules of ``name==version`` for the other Pythons; returns the versions covered."""
-    covered = [PYTHONS[0]]
-    for python in PYTHONS[1:]:
+    covered = [pythons_for(target)[0]]
+    for python in pythons_for(target)[1:]:
         dest = work / "dl" / f"{name}-{python}"
         result = subprocess.run(
             [*pip, "download", "--quiet", "--no-deps", "--dest", str(dest),
@@ -170,9 +215,9 @@ def missing_requirements(libs: Path, target: str) -> dict[str, str]:
                 continue
             requirement = Requirement(line.split(":", 1)[1].strip())
             name = canonical(requirement.name)
-            if name in present or requirement.marker is None:
+            if name in present or name in OPTIONAL or requirement.marker is None:
                 continue
-            if any(requirement.marker.evaluate(marker_environment(target, p)) for p in PYTHONS):
+            if any(requirement.marker.evaluate(marker_environment(target, p)) for p in pythons_for(target)):
                 needed[name] = str(requirement.specifier)
     return needed
 
@@ -185,7 +230,7 @@ def add_missing(pip: list[str], target: str, libs: Path, installed: dict[str, di
             return
         for name, specifier in needed.items():
             run(*pip, "install", "--quiet", "--no-compile", "--no-deps", "--target", str(libs),
-                *pip_platform_args(target, PYTHONS[0]), f"{name}{specifier}")
+                *pip_platform_args(target, pythons_for(target)[0]), f"{name}{specifier}")
             (dist,) = [d for d in libs.glob("*.dist-info") if canonical(d.name.split("-")[0]) == name]
             version = dist.name[: -len(".dist-info")].split("-", 1)[1]
             installed[name] = {"name": dist.name.split("-")[0], "version": version, "tag": "py3-none-any"}
@@ -222,7 +267,7 @@ def main() -> int:
         }
     prune(libs)
     required = [name for name in coverage if canonical(name) not in OPTIONAL]
-    pythons = [p for p in PYTHONS if all(p in coverage[name] for name in required)]
+    pythons = [p for p in pythons_for(args.target) if all(p in coverage[name] for name in required)]
     manifest = {
         "target": args.target,
         "pythons": pythons,

@@ -74,7 +74,7 @@ describe("schemaReporter", () => {
     it(`${String(mode)} with ${JSON.stringify(yaml)} -> ${text}`, () => {
       const report = schemaReporter(mode, yaml);
       assert.equal(report.text, text);
-      assert.match(report.detail, new RegExp(`sidecarLsp\\.schemaDiagnostics: ${String(mode)}`));
+      assert.match(report.detail, new RegExp(`^schemaDiagnostics: ${String(mode)}`));
     });
   }
 });
