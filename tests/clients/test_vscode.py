@@ -50,6 +50,7 @@ from clientlib import (
     need_program,
     node24,
     source_volume_spot,
+    vsix,
 )
 
 pytestmark = [pytest.mark.clients, pytest.mark.slow]
@@ -63,7 +64,7 @@ SCREENSHOT = SHOTS / "vscode.png"
 HOVER_SCREENSHOT = SHOTS / "vscode-hover.png"
 STATUS_SCREENSHOT = SHOTS / "vscode-status.png"
 CHROMIUM = Path("/usr/bin/chromium")
-VSIX = REPO / "vscode-client" / "sidecar-lsp-linux-x64.vsix"
+VSIX = vsix()
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
 """The clean profile's PATH (plus node 24's folder): system folders only, no venv."""
@@ -72,6 +73,10 @@ SERVED_FILE = "services/worker.yml"
 """Outside copilot/, but its top-level ``type`` names a Copilot kind: the server serves it."""
 SERVED_TEXT = "name: worker\ntype: Backend Service\nimage:\n  build: Dockerfile\ncpu: lots\nmemory: 512\n"
 SERVED_EXPECT = "expected a whole number"
+LATER_FILE = "services/later.yml"
+"""Plain YAML until the test types its ``type:`` line: then it is sent (opened on the server)."""
+LATER_LINES = ["type: Backend Service", "cpu: plenty"]
+LATER_EXPECT = "got 'plenty'"
 IGNORED_FILE = ".github/workflows/ci.yml"
 """Any other YAML: never sent to the server."""
 IGNORED_TEXT = (
@@ -167,7 +172,11 @@ def make_workspace(root: Path) -> Path:
     folder = root / "workspace"
     (folder / "copilot" / "api").mkdir(parents=True)
     shutil.copy(MANIFEST, folder / "copilot" / "api" / "manifest.yml")
-    for name, text in ((SERVED_FILE, SERVED_TEXT), (IGNORED_FILE, IGNORED_TEXT)):
+    for name, text in (
+        (SERVED_FILE, SERVED_TEXT),
+        (IGNORED_FILE, IGNORED_TEXT),
+        (LATER_FILE, "name: later\n"),
+    ):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     return folder
@@ -271,6 +280,9 @@ def workbench(code_server_running: CodeServer) -> dict[str, Any]:
         "servedFile": SERVED_FILE,
         "servedExpect": SERVED_EXPECT,
         "ignoredFile": IGNORED_FILE,
+        "laterFile": LATER_FILE,
+        "laterLines": LATER_LINES,
+        "laterExpect": LATER_EXPECT,
         "failureScreenshot": str(code_server_running.root / "failure.png"),
         "chromium": str(CHROMIUM),
     }
@@ -379,18 +391,33 @@ def test_vscode_serves_yaml_with_a_copilot_type_outside_copilot(workbench: dict[
     assert any(SERVED_EXPECT in row and "sidecar-lsp" in row for row in rows), rows
 
 
+def test_vscode_sends_a_file_once_its_type_line_is_typed(workbench: dict[str, Any]) -> None:
+    rows = workbench["laterProblems"]
+    assert rows is not None, "no problem after typing `type: Backend Service` and `cpu: plenty`"
+    assert any(LATER_EXPECT in row and "sidecar-lsp" in row for row in rows), rows
+
+
 def test_vscode_sends_nothing_else(workbench: dict[str, Any]) -> None:
-    """A workflow file gets no problem, and the trace shows the server was never told about it."""
+    """A workflow file gets no problem, and the trace shows the server was never told about it.
+
+    ``services/later.yml`` is opened on the server only once it has its ``type:`` line (the test
+    before this one); it was plain YAML when the editor opened it.
+    """
     assert not any("ci.yml" in row for row in workbench["problemsAfterIgnored"]), workbench[
         "problemsAfterIgnored"
     ]
     log = workbench["extension_log"]
     sent = re.findall(
-        r"Sending notification 'textDocument/didOpen'.*?\"uri\":\s*\"([^\"]+)\"", log, re.DOTALL
+        r"Sending notification 'textDocument/didOpen'.*?\"uri\":\s*\"([^\"]+)\".*?\"version\":\s*(\d+)",
+        log,
+        re.DOTALL,
     )
     assert sent, log[-2000:]
-    opened = sorted({uri.rsplit("/workspace/", 1)[-1] for uri in sent})
-    assert opened == sorted(["copilot/api/manifest.yml", SERVED_FILE]), opened
+    versions = {uri.rsplit("/workspace/", 1)[-1]: int(version) for uri, version in sent}
+    opened = sorted(versions)
+    # Opened on the server after the typing (a later version), not when the editor opened it.
+    assert versions.get(LATER_FILE, 0) > 1, versions
+    assert opened == sorted(["copilot/api/manifest.yml", SERVED_FILE, LATER_FILE]), opened
 
 
 def test_vscode_screenshots_saved(workbench: dict[str, Any]) -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clientlib import MANIFEST, REPO, need_file
+from clientlib import MANIFEST, REPO, need_file, vsix
 
 pytestmark = pytest.mark.clients
 
-VSIX = REPO / "vscode-client" / "sidecar-lsp-linux-x64.vsix"
+VSIX = vsix()
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 COVERED = ["3.10", "3.11", "3.12", "3.13", "3.14"]
 

@@ -168,6 +168,21 @@ async function userSession(page) {
         result.servedProblems = await problemsWith(page, opts.servedExpect, 30000);
         mark("servedFile");
       }
+      if (opts.laterFile) {
+        // A YAML file that becomes a manifest while the user types its `type:` line.
+        await openFile(page, opts.laterFile);
+        await page.locator(".editor-instance .view-lines").first().click();
+        await page.keyboard.press("Control+End");
+        for (const line of opts.laterLines) {
+          await page.keyboard.type(line, { delay: 10 });
+          await page.keyboard.press("Escape");
+          await page.keyboard.press("Enter");
+          await page.keyboard.press("Shift+Tab").catch(() => {});
+        }
+        await page.keyboard.press("Control+Shift+M");
+        result.laterProblems = await problemsWith(page, opts.laterExpect, 30000);
+        mark("laterFile");
+      }
       if (opts.ignoredFile) {
         // Any other YAML is not sent; give a server that got it time to answer before looking.
         await openFile(page, opts.ignoredFile);
