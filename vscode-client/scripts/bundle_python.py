@@ -21,6 +21,7 @@ What it does, using only pip and the project's own ``pyproject.toml``:
 The licences of the bundled packages stay in their ``*.dist-info`` folders.
 """
 
+# ruff: noqa: T201  (a build script: it reports its progress on stdout)
 from __future__ import annotations
 
 import argparse
@@ -66,10 +67,14 @@ MARKER_PLATFORM = {
     "win32": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
 }
 MARKER_MACHINE = {
-    ("linux", "x64"): "x86_64", ("linux", "arm64"): "aarch64",
-    ("alpine", "x64"): "x86_64", ("alpine", "arm64"): "aarch64",
-    ("darwin", "x64"): "x86_64", ("darwin", "arm64"): "arm64",
-    ("win32", "x64"): "AMD64", ("win32", "arm64"): "ARM64",
+    ("linux", "x64"): "x86_64",
+    ("linux", "arm64"): "aarch64",
+    ("alpine", "x64"): "x86_64",
+    ("alpine", "arm64"): "aarch64",
+    ("darwin", "x64"): "x86_64",
+    ("darwin", "arm64"): "arm64",
+    ("win32", "x64"): "AMD64",
+    ("win32", "arm64"): "ARM64",
 }
 
 
@@ -107,9 +112,22 @@ def pip_install(
 ) -> dict[str, dict[str, str]] | None:
     """Install ``specs`` for the target's oldest Python; {name: {name, version, tag}}, None on failure."""
     result = subprocess.run(
-        [*pip, "install", "--quiet", "--no-compile", "--target", str(libs), "--report", str(report),
-         *(["--no-deps"] if no_deps else []), *pip_platform_args(target, pythons_for(target)[0]), *specs],
-        capture_output=True, text=True, check=False,
+        [
+            *pip,
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--target",
+            str(libs),
+            "--report",
+            str(report),
+            *(["--no-deps"] if no_deps else []),
+            *pip_platform_args(target, pythons_for(target)[0]),
+            *specs,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     print("+ pip install", " ".join(specs), f"-> {result.returncode}", flush=True)
     if result.returncode != 0:
@@ -124,7 +142,9 @@ def pip_install(
     return installed
 
 
-def install_base(pip: list[str], target: str, wheel: Path, libs: Path, work: Path) -> dict[str, dict[str, str]]:
+def install_base(
+    pip: list[str], target: str, wheel: Path, libs: Path, work: Path
+) -> dict[str, dict[str, str]]:
     """The server wheel, its required dependencies (resolved together) and the optional ones that exist.
 
     An optional dependency (ruamel.yaml.clib) without a wheel for the target is left out, instead
@@ -138,7 +158,9 @@ def install_base(pip: list[str], target: str, wheel: Path, libs: Path, work: Pat
     with zipfile.ZipFile(wheel) as archive:
         (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         lines = archive.read(metadata).decode("utf-8").splitlines()
-    requirements = [Requirement(line.split(":", 1)[1].strip()) for line in lines if line.startswith("Requires-Dist:")]
+    requirements = [
+        Requirement(line.split(":", 1)[1].strip()) for line in lines if line.startswith("Requires-Dist:")
+    ]
     runtime = [r for r in requirements if r.marker is None or "extra" not in str(r.marker)]
     required = [f"{r.name}{r.specifier}" for r in runtime if canonical(r.name) not in OPTIONAL]
     optional = [f"{r.name}{r.specifier}" for r in runtime if canonical(r.name) in OPTIONAL]
@@ -165,9 +187,19 @@ def add_compiled(pip: list[str], target: str, name: str, version: str, libs: Pat
     for python in pythons_for(target)[1:]:
         dest = work / "dl" / f"{name}-{python}"
         result = subprocess.run(
-            [*pip, "download", "--quiet", "--no-deps", "--dest", str(dest),
-             *pip_platform_args(target, python), f"{name}=={version}"],
-            capture_output=True, text=True, check=False,
+            [
+                *pip,
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--dest",
+                str(dest),
+                *pip_platform_args(target, python),
+                f"{name}=={version}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             message = f"{name}=={version}: no wheel for CPython {python} on {target}"
@@ -229,8 +261,17 @@ def add_missing(pip: list[str], target: str, libs: Path, installed: dict[str, di
         if not needed:
             return
         for name, specifier in needed.items():
-            run(*pip, "install", "--quiet", "--no-compile", "--no-deps", "--target", str(libs),
-                *pip_platform_args(target, pythons_for(target)[0]), f"{name}{specifier}")
+            run(
+                *pip,
+                "install",
+                "--quiet",
+                "--no-compile",
+                "--no-deps",
+                "--target",
+                str(libs),
+                *pip_platform_args(target, pythons_for(target)[0]),
+                f"{name}{specifier}",
+            )
             (dist,) = [d for d in libs.glob("*.dist-info") if canonical(d.name.split("-")[0]) == name]
             version = dist.name[: -len(".dist-info")].split("-", 1)[1]
             installed[name] = {"name": dist.name.split("-")[0], "version": version, "tag": "py3-none-any"}
@@ -250,7 +291,9 @@ def prune(libs: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--target", required=True, choices=sorted(PLATFORMS), help="VS Code target platform")
-    parser.add_argument("--out", type=Path, default=LIBS, help=f"libs folder (default {LIBS.relative_to(REPO)})")
+    parser.add_argument(
+        "--out", type=Path, default=LIBS, help=f"libs folder (default {LIBS.relative_to(REPO)})"
+    )
     args = parser.parse_args()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     libs: Path = args.out
@@ -262,7 +305,9 @@ def main() -> int:
         installed = install_base(pip, args.target, wheel, libs, work)
         add_missing(pip, args.target, libs, installed)
         coverage = {
-            installed[name]["name"]: add_compiled(pip, args.target, name, installed[name]["version"], libs, work)
+            installed[name]["name"]: add_compiled(
+                pip, args.target, name, installed[name]["version"], libs, work
+            )
             for name in compiled(installed)
         }
     prune(libs)
@@ -272,11 +317,16 @@ def main() -> int:
         "target": args.target,
         "pythons": pythons,
         "compiled": coverage,
-        "packages": {info["name"]: info["version"] for info in sorted(installed.values(), key=lambda i: i["name"].lower())},
+        "packages": {
+            info["name"]: info["version"]
+            for info in sorted(installed.values(), key=lambda i: i["name"].lower())
+        },
     }
     (libs / "sidecar-bundle.json").write_text(json.dumps(manifest, indent=2) + "\n")
     size = sum(f.stat().st_size for f in libs.rglob("*") if f.is_file())
-    print(f"bundled {len(installed)} packages for {args.target}, CPython {', '.join(pythons)}: {size / 1e6:.1f} MB")
+    print(
+        f"bundled {len(installed)} packages for {args.target}, CPython {', '.join(pythons)}: {size / 1e6:.1f} MB"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ installed. An interpreter the package does not cover gets one line on stderr tha
 code 3, instead of a traceback.
 """
 
+# ruff: noqa: UP031, UP036  (written for any Python 3, so that an old one gets the message, not a SyntaxError)
 import json
 import os
 import sys
@@ -27,12 +28,17 @@ def _covered():
 def _refuse(reason):
     target, pythons = _covered()
     running = "%s %d.%d (%s)" % (
-        sys.implementation.name, sys.version_info[0], sys.version_info[1], sys.executable)
+        sys.implementation.name,
+        sys.version_info[0],
+        sys.version_info[1],
+        sys.executable,
+    )
     covered = ", ".join(pythons) or "none"
     sys.stderr.write(
         "sidecar-lsp bundled: unsupported Python: %s; %s. This package (%s) covers CPython %s. "
         "Point sidecarLsp.server.pythonPath at one of those, or install sidecar-lsp into that Python.\n"
-        % (running, reason, target, covered))
+        % (running, reason, target, covered)
+    )
     sys.exit(UNSUPPORTED)
 
 
