@@ -516,10 +516,19 @@ def with_python_extension(work_dir: Path) -> Iterator[tuple[CodeServer, dict[str
         stdin=subprocess.DEVNULL,
     )
     assert packed.returncode == 0, packed.stdout + packed.stderr
-    settings = {**USER_SETTINGS, "fakePython.interpreter": str(selected_python())}
+    settings = {
+        **USER_SETTINGS,
+        "fakePython.interpreter": str(selected_python()),
+        "fakePython.nextInterpreter": str(SYSTEM_PYTHON),
+    }
     with launch_code_server(root, [linux_x64_package(), fake], settings) as server:
         options = {
             "mode": "status",
+            # Then the user selects another interpreter in the Python extension.
+            "command": {
+                "title": "Fake Python: Select Next Interpreter",
+                "expectStatus": f"({SYSTEM_PYTHON}, the Python extension's interpreter)",
+            },
             "base": server.url,
             "folder": str(server.workspace),
             "file": "copilot/api/manifest.yml",
@@ -533,13 +542,25 @@ def with_python_extension(work_dir: Path) -> Iterator[tuple[CodeServer, dict[str
 def test_vscode_uses_the_python_extensions_interpreter(
     with_python_extension: tuple[CodeServer, dict[str, Any]],
 ) -> None:
-    server, result = with_python_extension
+    _, result = with_python_extension
     python = selected_python()
     started = [line for line in result["extension_log"].splitlines() if "Starting " in line]
-    assert started and f"{python} -I " in started[-1], started
-    assert "(from python-extension, bundled)" in started[-1], started
-    status = " | ".join(result["languageStatus"])
-    assert f"({python}, the Python extension's interpreter)" in status, status
+    assert started and f"{python} -I " in started[0], started
+    assert "(from python-extension, bundled)" in started[0], started
+    assert f"({python}, the Python extension's interpreter)" in " | ".join(result["languageStatusBefore"]), (
+        result
+    )
+
+
+def test_vscode_restarts_when_the_python_extensions_interpreter_changes(
+    with_python_extension: tuple[CodeServer, dict[str, Any]],
+) -> None:
+    _, result = with_python_extension
+    status = " | ".join(result["languageStatusAfter"])
+    assert f"({SYSTEM_PYTHON}, the Python extension's interpreter)" in status, status
+    assert "The Python extension's interpreter changed: restarting the server." in result["extension_log"]
+    started = [line for line in result["extension_log"].splitlines() if "Starting " in line]
+    assert len(started) == 2 and f"{SYSTEM_PYTHON} -I " in started[-1], started
 
 
 # --- an untrusted workspace: its program-choosing settings are ignored -----------------------------

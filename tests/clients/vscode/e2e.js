@@ -158,6 +158,26 @@ async function userSession(page) {
       await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 60000 });
       mark("squiggle");
       await languageStatus(page);
+      if (opts.command) {
+        // Run a command from the palette, then wait until the language status shows what follows.
+        result.languageStatusBefore = result.languageStatus;
+        await page.keyboard.press("Control+Shift+P");
+        const input = page.locator(".quick-input-widget input");
+        await input.waitFor({ state: "visible", timeout: 10000 });
+        await input.fill(`>${opts.command.title}`);
+        await page.locator(".quick-input-list .monaco-list-row", { hasText: opts.command.title }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press("Enter");
+        const deadline = Date.now() + 40000;
+        let last = [];
+        for (;;) {
+          await page.waitForTimeout(1000);
+          await languageStatus(page).catch(() => {});
+          last = result.languageStatus || [];
+          if (last.join(" | ").includes(opts.command.expectStatus) || Date.now() > deadline) break;
+        }
+        result.languageStatusAfter = last;
+        mark("command");
+      }
     } else {
       await userSession(page);
       if (opts.statusScreenshot) await languageStatus(page);

@@ -5,18 +5,19 @@ const vscode = require("vscode");
 
 function activate(context) {
   const changed = new vscode.EventEmitter();
-  const interpreter = () => vscode.workspace.getConfiguration("fakePython").get("interpreter", "");
+  const setting = (name) => vscode.workspace.getConfiguration("fakePython").get(name, "");
+  let current = setting("interpreter");
   context.subscriptions.push(
     changed,
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("fakePython.interpreter")) {
-        changed.fire({ id: interpreter(), path: interpreter() });
-      }
+    // What a user does with "Python: Select Interpreter"; here the choice comes from a setting.
+    vscode.commands.registerCommand("fakePython.selectNextInterpreter", () => {
+      current = setting("nextInterpreter");
+      changed.fire({ id: current, path: current });
     }),
   );
   return {
     environments: {
-      getActiveEnvironmentPath: () => ({ id: interpreter(), path: interpreter() }),
+      getActiveEnvironmentPath: () => ({ id: current, path: current }),
       resolveEnvironment: async (environment) => {
         const path = typeof environment === "string" ? environment : environment.path;
         return path ? { executable: { uri: vscode.Uri.file(path) } } : undefined;
