@@ -7,7 +7,7 @@
  * in it by asking the server, which lands on the line of the manifest that set the value.
  */
 import * as vscode from "vscode";
-import type { LanguageClient } from "vscode-languageclient/node";
+import type { ServerController } from "./serverController";
 
 export const MERGED_SCHEME = "sidecar-lsp-merged";
 
@@ -16,7 +16,9 @@ function sourcePath(uri: vscode.Uri): string {
   return uri.path.replace(/ \([^)]*\)$/, "");
 }
 
-export function registerMergedDocuments(getClient: () => LanguageClient | undefined): vscode.Disposable[] {
+/** A feature module (see FEATURES in extension.ts). */
+export function registerMergedDocuments(context: vscode.ExtensionContext, controller: ServerController): void {
+  const getClient = () => controller.languageClient;
   const changed = new vscode.EventEmitter<vscode.Uri>();
   const provider: vscode.TextDocumentContentProvider = {
     onDidChange: changed.event,
@@ -43,7 +45,7 @@ export function registerMergedDocuments(getClient: () => LanguageClient | undefi
       return client.protocol2CodeConverter.asDefinitionResult(result as never, token);
     },
   };
-  return [
+  context.subscriptions.push(
     changed,
     vscode.workspace.registerTextDocumentContentProvider(MERGED_SCHEME, provider),
     vscode.languages.registerDefinitionProvider({ scheme: MERGED_SCHEME }, definitions),
@@ -62,5 +64,5 @@ export function registerMergedDocuments(getClient: () => LanguageClient | undefi
         }
       }
     }),
-  ];
+  );
 }
