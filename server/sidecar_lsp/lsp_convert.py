@@ -49,6 +49,7 @@ _SYMBOL_KIND = {
     "environment": types.SymbolKind.Namespace,
 }
 
+
 def lines_of(doc: TextDocument) -> list[str]:
     """The document's lines exactly as the core splits them; the document caches them per text."""
     table = getattr(doc, "line_table", None)

@@ -137,8 +137,9 @@ def int_of(node: Node | None) -> int | None:
         return None
     if isinstance(node.value, int):
         return node.value
-    if isinstance(node.value, str) and node.value.strip().isdigit():
-        return int(node.value.strip())
+    digits = node.value.strip() if isinstance(node.value, str) else ""
+    if digits.isdigit() and len(digits) <= 20:  # longer is no 64-bit number (nor a valid int())
+        return int(digits)
     return None
 
 
