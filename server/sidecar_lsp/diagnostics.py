@@ -133,7 +133,17 @@ class Diagnostics:
         """Collect garbage once closing documents has paused (the thresholds are high, see __main__)."""
         if self._collect is not None:
             self._collect.cancel()
-        self._collect = asyncio.get_running_loop().call_later(1.0, _collect_garbage)
+        self._collect = asyncio.get_running_loop().call_later(1.0, self._collect_garbage)
+
+    def _collect_garbage(self) -> None:
+        if not self.server.workspace.text_documents:
+            # Nothing open: the schema memo only holds pieces of closed documents. It is the
+            # worker's; clearing it there keeps it single-threaded.
+            from .core.validate import clear_memo
+
+            self.executor.submit(clear_memo).add_done_callback(lambda _: _collect_garbage())
+            return
+        _collect_garbage()
 
 
 def _collect_garbage() -> None:

@@ -84,6 +84,11 @@ class SidecarProtocol(LanguageServerProtocol):
             elif method is not None:
                 return  # notifications before initialize are dropped (LSP 3.17)
         super().handle_message(message)
+        if not is_request and self._request_futures:
+            # pygls files the futures of generator handlers (its didOpen, didChange, didClose)
+            # under a random id and never removes those of notifications: one per keystroke.
+            for key in [key for key, future in self._request_futures.items() if future.done()]:
+                del self._request_futures[key]
 
     def _send_response(
         self, msg_id: Any, result: Any | None = None, error: types.ResponseError | None = None

@@ -15,8 +15,10 @@ Everything on :class:`SidecarLanguageServer` is touched by the event loop only.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -56,6 +58,43 @@ class SidecarLanguageServer(LanguageServer):
         self.caches = DocumentCaches()
         self.diagnostics = Diagnostics(self)
         self._reported_settings: set[str] = set()
+
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[Any], Any]:
+        """pygls' decorator; a ``textDocument/*`` handler that raises is logged and answers null.
+
+        An empty answer is valid for every such request, and an editor shows nothing for it,
+        where an error reply (-32603) pops up or blanks a feature; the log has the traceback.
+        """
+        register = super().feature(feature_name, options)
+        if not feature_name.startswith("textDocument/"):
+            return register
+
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            if asyncio.iscoroutinefunction(handler):
+
+                @functools.wraps(handler)
+                async def guarded_async(*args: Any) -> Any:
+                    try:
+                        return await handler(*args)
+                    except Exception:
+                        logger.exception("%s failed", feature_name)
+                        return None
+
+                register(guarded_async)
+            else:
+
+                @functools.wraps(handler)
+                def guarded(*args: Any) -> Any:
+                    try:
+                        return handler(*args)
+                    except Exception:
+                        logger.exception("%s failed", feature_name)
+                        return None
+
+                register(guarded)
+            return handler
+
+        return decorator
 
     @property
     def exit_code(self) -> int:

@@ -176,6 +176,12 @@ def _child_schema(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
     return extra if isinstance(extra, dict) else None
 
 
+def clear_memo() -> None:
+    """Forget every remembered piece (the server calls it once no document is open)."""
+    _memo.clear()
+    _memo_size[0] = 0
+
+
 def _memoized(value: Any, schema: dict[str, Any]) -> list[ValidationError]:
     # Every schema passed here lives as long as the process (the loaded schema or a cached
     # shell), so its id names it reliably.
