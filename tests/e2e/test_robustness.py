@@ -425,6 +425,8 @@ BROKEN_RULE_SERVER = [
     "def broken(workload):\n"
     "    raise KeyError('boom')\n"
     "RULES['D1'] = dataclasses.replace(RULES['D1'], check=broken)\n"
+    "import sidecar_lsp.core.hover as hover\n"
+    "hover.hover = broken\n"
     "from sidecar_lsp.__main__ import main\n"
     "sys.exit(main(['--stdio']))\n",
 ]
@@ -449,6 +451,11 @@ def test_a_rule_that_raises_in_the_server_still_publishes_the_rest_and_code_acti
             },
         )
         assert actions and "credentialsParameter" in actions[0]["title"]
+        # a feature that raises answers null (logged), not -32603
+        reply = proc.response(
+            proc.send("textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 1}})
+        )
+        assert "error" not in reply and reply["result"] is None
     finally:
         proc.close()
 
