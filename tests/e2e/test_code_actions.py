@@ -11,7 +11,7 @@ from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-URI = "file:///work/copilot/web/manifest.yml"
+URI = "file:///ws/copilot/web/manifest.yml"
 MANIFEST = """name: web
 type: Load Balanced Web Service
 image:

@@ -21,14 +21,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from lsp_client import LspError, LspProcess  # noqa: E402
 
 SERVER = [sys.executable, "-m", "sidecar_lsp", "--stdio"]
-CORPUS = Path("/work/shared/corpus/copilot-cli")
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "copilot-cli"
 FILES = sorted(CORPUS.glob("*.yml")) + sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
 CAPS = {
     "general": {"positionEncodings": ["utf-16"]},
     "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}, "hover": {}},
     "workspace": {"configuration": True},
 }
-URI = "file:///work/copilot/fuzz/manifest.yml"
+URI = "file:///ws/copilot/fuzz/manifest.yml"
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_random_edits_never_break_the_server(
 ) -> None:
     text, steps = case
     _version[0] += 1
-    uri = f"file:///work/copilot/fuzz{_version[0]}/manifest.yml"
+    uri = f"file:///ws/copilot/fuzz{_version[0]}/manifest.yml"
     version = 1
     server.notify(
         "textDocument/didOpen",
