@@ -51,15 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     root.handlers[:] = [handler]
     root.setLevel(level)
 
+    from .protocol import start_io, start_tcp
     from .server import make_server
 
     server = make_server()
     _tune_garbage_collector()
     if args.tcp:
-        server.start_tcp(args.host, args.port)
+        start_tcp(server, args.host, args.port)
     else:
-        server.start_io()
-    return 0
+        start_io(server)
+    return server.exit_code
 
 
 def _tune_garbage_collector() -> None:
@@ -67,7 +68,9 @@ def _tune_garbage_collector() -> None:
 
     With the default thresholds one check of a 1,500-line manifest triggers dozens of collections,
     each also walking the long-lived protocol classes and the schema; frozen, those are skipped.
-    The trees hold no reference cycles, so reference counting frees them on its own.
+    Most of a tree is freed by reference counting; what sits in cycles (jsonschema's errors, the
+    rules' per-workload caches) waits for a collection, which the server also runs once closing
+    documents pauses (``diagnostics.Diagnostics.forget``).
     """
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)

@@ -1,10 +1,21 @@
-"""``sidecar-lsp check``: the language server's diagnostics for CI, as text or JSON."""
+"""``sidecar-lsp check``: the language server's diagnostics for CI, as text or JSON.
+
+It runs on checkouts it does not trust (a pull request's): it reads regular files only, with a
+bounded read that cannot block on a FIFO or a device; inside a directory it refuses a
+``manifest.yml`` that resolves outside that directory (a symlink to ``~/.ssh``) unless the file is
+named on the command line; messages never quote a file it could not read as a manifest; and text
+output escapes control characters, so no key or file name can forge a CI annotation line or send
+terminal escapes.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import re
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,11 +23,16 @@ from pathlib import Path
 from typing import TextIO
 
 from .core.analyze import Options, analyze
-from .core.model import Finding, Pos, Severity, Span
+from .core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from .core.workspace import Workspaces
 from .core.workspace_rules import check_in_workspaces
+from .core.yaml_map import MAX_TEXT_CHARS
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_MAX_BYTES = 4 * MAX_TEXT_CHARS
+"""The most bytes read from one file: enough for the longest text the reader accepts."""
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
 _MANIFEST_NAMES = ("manifest.yml", "manifest.yaml")
 
@@ -57,7 +73,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the checker; returns the exit status (0 clean, 1 errors found, 2 usage or read error)."""
+    """Run the checker; returns the exit status.
+
+    0 clean, 1 errors found, 2 usage or read error, 3 internal error (a bug of ours; every
+    other file is still checked and reported).
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
@@ -69,17 +89,27 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
     options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
     workspaces = Workspaces()  # manifests in a copilot/ workspace are also checked against each other
     status = EXIT_OK
+    internal = False
     results: list[FileResult] = []
     for path, problem in _targets(args.paths):
         if problem:
-            print(f"sidecar-lsp check: {problem}", file=err)
+            print(f"sidecar-lsp check: {escape(problem)}", file=err)
             status = EXIT_USAGE
             continue
-        result = _check_file(path, options, workspaces)
-        if result is None:
-            print(f"sidecar-lsp check: cannot read {path}", file=err)
+        try:
+            result = _check_file(path, options, workspaces)
+        except Exception as error:  # a bug of ours: say so, and go on with the other files
+            logger.debug("checking %s failed", path, exc_info=True)
+            print(
+                f"sidecar-lsp check: internal error checking {escape(path)}: {type(error).__name__}", file=err
+            )
+            internal = True
+            continue
+        if isinstance(result, str):
+            print(f"sidecar-lsp check: {escape(result)}", file=err)
             status = EXIT_USAGE
             continue
+        internal = internal or any(f.code == INTERNAL_ERROR for f in result.findings)
         results.append(result)
     if args.format == "json":
         json.dump(
@@ -90,7 +120,7 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
         _print_text(results, out)
     if status == EXIT_OK and any(f.severity is Severity.ERROR for r in results for f in r.findings):
         status = EXIT_ERRORS
-    return status
+    return EXIT_INTERNAL if internal else status
 
 
 def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
@@ -101,12 +131,20 @@ def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
             found = sorted(_manifests_under(path))
             if not found:
                 yield raw, f"no Copilot manifests (copilot/**/manifest.yml) under {raw}"
+            root = os.path.realpath(path)
             for file in found:
-                yield str(file), None
+                if _inside(os.path.realpath(file), root):
+                    yield str(file), None
+                else:  # a symlink out of the checkout: only read what the user names
+                    yield str(file), f"{file}: skipped, it resolves outside {raw} (name it to check it)"
         elif path.exists():
             yield raw, None
         else:
             yield raw, f"{raw}: no such file or directory"
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _manifests_under(folder: Path) -> Iterator[Path]:
@@ -119,16 +157,54 @@ def _manifests_under(folder: Path) -> Iterator[Path]:
                 yield Path(current) / name
 
 
-def _check_file(path: str, options: Options, workspaces: Workspaces) -> FileResult | None:
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
+def _check_file(path: str, options: Options, workspaces: Workspaces) -> FileResult | str:
+    """The file's findings, or why it was not read."""
+    data = _read_regular_file(path)
+    if isinstance(data, str):
+        return data
+    if len(data) > _MAX_BYTES:
+        end = Pos(0, 0)
+        too_large = Finding(
+            "file-too-large",
+            Severity.ERROR,
+            f"file is more than {_MAX_BYTES:,} bytes long; sidecar-lsp reads manifests of up to "
+            f"{MAX_TEXT_CHARS:,} characters (Copilot manifests are a few KB)",
+            Span(end, end),
+        )
+        return FileResult(path, [too_large])
     text, encoding_problem = _decode(data)
     findings = check_in_workspaces(workspaces, path, text, analyze(text, options).findings)
     if encoding_problem is not None:
         findings = [encoding_problem, *findings]
     return FileResult(path, findings)
+
+
+def _read_regular_file(path: str) -> bytes | str:
+    """At most ``_MAX_BYTES + 1`` bytes of a regular file, or why it cannot be read.
+
+    Opened non-blocking so that a FIFO or a device never hangs the check, and checked to be a
+    regular file after opening, so that it cannot be swapped for one in between.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror or error}"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return f"cannot read {path}: not a regular file"
+        chunks: list[bytes] = []
+        left = _MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror or error}"
+    finally:
+        os.close(fd)
 
 
 def _decode(data: bytes) -> tuple[str, Finding | None]:
@@ -169,8 +245,8 @@ def _print_text(results: list[FileResult], out: TextIO) -> None:
             counts[finding.severity] += 1
             start = finding.span.start
             out.write(
-                f"{result.path}:{start.line + 1}:{start.col + 1}: {finding.severity.value} "
-                f"[{finding.code}] {finding.message}\n"
+                f"{escape(result.path)}:{start.line + 1}:{start.col + 1}: {finding.severity.value} "
+                f"[{escape(finding.code)}] {escape(finding.message)}\n"
             )
     files = len(results)
     summary = f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}"
@@ -182,3 +258,20 @@ def _print_text(results: list[FileResult], out: TextIO) -> None:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape(text: str) -> str:
+    """``text`` on one line with no terminal escapes: control characters as ``\\n``, ``\\x1b``, ..."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

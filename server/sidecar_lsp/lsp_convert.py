@@ -1,8 +1,9 @@
 """Core results to lsprotocol types and back: the only place positions change units.
 
-The core counts columns in code points on lines split at ``\\n``; LSP clients count in the
-negotiated position encoding (UTF-16 unless the client offered UTF-8/32). Every position that
-crosses the edge goes through :func:`to_lsp_position` or :func:`from_lsp_position`.
+The core counts columns in code points on the client's lines (split at ``\\n``, ``\\r\\n`` and
+``\\r``, see :mod:`.core.lines`); LSP clients count in the negotiated position encoding (UTF-16
+unless the client offered UTF-8/32). Every position that crosses the edge goes through
+:func:`to_lsp_position` or :func:`from_lsp_position`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition
 
+from .core.lines import split_lines
 from .core.model import Finding, Pos, Severity, Span
 
 if TYPE_CHECKING:  # annotations only: the features load on first use (server start-up time)
@@ -47,20 +49,14 @@ _SYMBOL_KIND = {
     "environment": types.SymbolKind.Namespace,
 }
 
-_cache: dict[int, tuple[str, list[str]]] = {}
-
 
 def lines_of(doc: TextDocument) -> list[str]:
-    """The document's lines exactly as the core splits them (at ``\\n``), cached per text."""
-    source = doc.source
-    hit = _cache.get(id(doc))
-    if hit is not None and hit[0] is source:
-        return hit[1]
-    lines = source.split("\n")
-    if len(_cache) > 64:
-        _cache.clear()
-    _cache[id(doc)] = (source, lines)
-    return lines
+    """The document's lines exactly as the core splits them; the document caches them per text."""
+    table = getattr(doc, "line_table", None)
+    if table is not None:
+        lines: list[str] = table()[0]
+        return lines
+    return split_lines(doc.source)
 
 
 def to_lsp_position(doc: TextDocument, pos: Pos, lines: Sequence[str] | None = None) -> types.Position:
@@ -100,7 +96,8 @@ def from_lsp_position(doc: TextDocument, position: types.Position) -> Pos:
 def to_diagnostic(
     doc: TextDocument, finding: Finding, lines: Sequence[str] | None = None
 ) -> types.Diagnostic:
-    """A finding as an LSP diagnostic; ``data`` carries the manifest path and the quick fixes."""
+    """A finding as an LSP diagnostic; ``data`` carries the manifest path (code actions take the
+    fixes from the analysis, never from what a client sends back)."""
     lines = lines if lines is not None else lines_of(doc)
     related = [
         types.DiagnosticRelatedInformation(
@@ -110,18 +107,6 @@ def to_diagnostic(
         for item in finding.related
     ]
     data: dict[str, Any] = {"path": list(finding.path)}
-    if finding.fixes:
-        data["fixes"] = [
-            {
-                "title": fix.title,
-                "preferred": fix.preferred,
-                "edits": [
-                    {"range": _range_json(to_lsp_range(doc, edit.span, lines)), "newText": edit.new_text}
-                    for edit in fix.edits
-                ],
-            }
-            for fix in finding.fixes
-        ]
     return types.Diagnostic(
         range=to_lsp_range(doc, finding.span, lines),
         message=finding.message,
@@ -131,13 +116,6 @@ def to_diagnostic(
         related_information=related or None,
         data=data,
     )
-
-
-def _range_json(value: types.Range) -> dict[str, Any]:
-    return {
-        "start": {"line": value.start.line, "character": value.start.character},
-        "end": {"line": value.end.line, "character": value.end.character},
-    }
 
 
 def to_completion_item(

@@ -1,7 +1,9 @@
 """LSP handlers for definition, references, highlights, rename and quick fixes.
 
-Navigation handlers take the document's tree (they need no checks), code actions its cached
-analysis; each asks the pure core (``core.navigation``, ``core.fixes``) and converts the answer; positions are converted to and from client units at this edge.
+Navigation handlers take the document's tree (they need no checks), code actions its analysis;
+each asks the pure core (``core.navigation``, ``core.fixes``) and converts the answer; positions
+are converted to and from client units at this edge. Edits name the document version they were
+computed for (``documentChanges``), so a client never applies them to newer text.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ if TYPE_CHECKING:
 
 
 async def _served(ls: SidecarLanguageServer, uri: str) -> tuple[Analysis, TextDocument] | None:
-    """The analysis and open document for ``uri`` when it is a manifest the server serves."""
+    """The analysis and open document for ``uri`` when it is a served manifest whose text has not
+    changed while the analysis ran (its positions would point into older text)."""
     cached = await ls.cached_async(uri)
     doc = ls.open_document(uri)
-    if cached is None or doc is None or not cached.served:
+    if cached is None or doc is None or not cached.served or not ls.is_current(cached.snapshot):
         return None
     return cached.analysis, doc
 
@@ -117,6 +120,7 @@ def register(server: SidecarLanguageServer) -> None:
         edits = navigation.rename(tree, pos, params.new_name)
         if edits is None:
             return None
+        # computed from the current text without an await in between: no version to guard
         return types.WorkspaceEdit(changes={doc.uri: _text_edits(doc, edits)})
 
     @server.feature(
@@ -148,10 +152,27 @@ def register(server: SidecarLanguageServer) -> None:
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[lsp_convert.to_diagnostic(doc, finding, lines)],
                     is_preferred=fix.preferred or None,
-                    edit=types.WorkspaceEdit(changes={doc.uri: _text_edits(doc, list(fix.edits))}),
+                    edit=_workspace_edit(ls, doc, list(fix.edits)),
                 )
             )
         return actions or None
+
+
+def _workspace_edit(
+    ls: SidecarLanguageServer, doc: TextDocument, edits: list[TextEdit]
+) -> types.WorkspaceEdit:
+    """The edits for the document's current version: versioned ``documentChanges`` when the
+    client supports them (a client rejects them for any other version), else plain ``changes``."""
+    caps = ls.client_capabilities.workspace
+    versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+    if versioned and doc.version is not None:
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(text_document=identifier, edits=list(_text_edits(doc, edits)))
+            ]
+        )
+    return types.WorkspaceEdit(changes={doc.uri: _text_edits(doc, edits)})
 
 
 def _text_edits(doc: TextDocument, edits: list[TextEdit]) -> list[types.TextEdit]:

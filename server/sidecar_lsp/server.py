@@ -1,90 +1,55 @@
-"""The pygls 2 shell: converts and routes only; every answer comes from the pure core.
+"""The pygls 2 server: its state, the lifecycle handlers, and where feature modules plug in.
 
-State lives on :class:`SidecarLanguageServer`: settings, the schema index, and one cached
-:class:`~sidecar_lsp.core.analyze.Analysis` per open document and version, so a document is
-parsed and checked once per version whichever of diagnostics, completion, hover or outline
-asks first.
+The shell, by responsibility:
+
+* :mod:`.protocol` -- JSON-RPC and lifecycle rules, the stdio and TCP transports;
+* :mod:`.documents` -- the client's text (lines as clients count them), snapshots, bounded caches;
+* :mod:`.diagnostics` -- debounce, the worker thread, publishing;
+* :mod:`.features`, :mod:`.navigation_features` -- request handlers, a few lines each; a feature
+  module has a ``register(server)`` function and reads documents through the methods below;
+* :mod:`.lsp_convert` -- core results to LSP types, the only place positions change units.
+
+Everything on :class:`SidecarLanguageServer` is touched by the event loop only.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import dataclasses
+import functools
 import importlib
 import logging
-import re
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 from pygls.workspace import TextDocument
 
-from . import __version__, lsp_convert
+from . import __version__
 from .core import kinds
-from .core.analyze import Analysis, analyze_document
+from .core.analyze import safe_parse
 from .core.schema_index import SchemaIndex
 from .core.schema_store import load_schema
 from .core.yaml_map import ParsedDocument, parse
+from .diagnostics import Diagnostics
+from .documents import Checked, DocumentCaches, Snapshot
+from .protocol import SidecarProtocol
 from .settings import SECTION, Settings
 
 if TYPE_CHECKING:
+    from .core.analyze import Analysis
     from .core.model import Finding
     from .workspace_features import WorkspaceFeatures
 
 logger = logging.getLogger(__name__)
 
-TRIGGER_CHARACTERS = [":", " ", "-"]
-_TYPE_LINE = re.compile(
-    r"^type[ \t]*:[ \t]*[\"']?("
-    + "|".join(re.escape(k) for k in (*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT))
-    + r")\b",
-    re.MULTILINE,
-)
-
-
-@dataclass
-class _Cached:
-    version: int | None
-    source: str
-    settings: Settings
-    analysis: Analysis
-    served: bool
-
-
-@dataclass(frozen=True)
-class _Rejected:
-    """A request whose params could not be read; answered with an error instead of dropped."""
-
-    id: int | str
-    error: JsonRpcException
-    jsonrpc: str = "2.0"
-
-
-class SidecarProtocol(LanguageServerProtocol):
-    """pygls' protocol, except that a request with malformed params gets an error reply."""
-
-    def structure_message(self, data: dict[str, Any]) -> Any:
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as error:
-            if isinstance(data, dict) and "id" in data and "method" in data:
-                return _Rejected(data["id"], error)
-            raise
-
-    def handle_message(self, message: Any) -> None:
-        if isinstance(message, _Rejected):
-            self._send_response(message.id, error=message.error.to_response_error())
-            return
-        super().handle_message(message)
+FEATURE_MODULES = ("features", "navigation_features", "workspace_features")
+"""Modules whose ``register(server)`` adds request handlers; one that is not installed is skipped."""
 
 
 class SidecarLanguageServer(LanguageServer):
-    """Holds settings, the schema and the per-document analysis cache."""
+    """Settings, the schema, the open documents' caches and the diagnostics worker."""
 
     def __init__(self, schema: SchemaIndex, settings: Settings | None = None) -> None:
         super().__init__(
@@ -95,53 +60,82 @@ class SidecarLanguageServer(LanguageServer):
         )
         self.schema = schema
         self.settings = settings or Settings()
-        self._cache: dict[str, _Cached] = {}
-        self._pending: dict[str, tuple[int | None, str, Settings, asyncio.Future[_Cached]]] = {}
-        self._last_complete: dict[str, ParsedDocument] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._last_change: dict[str, float] = {}
-        self._parsed: dict[str, tuple[str, ParsedDocument]] = {}
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
+        self.caches = DocumentCaches()
+        self.diagnostics = Diagnostics(self)
+        self._reported_settings: set[str] = set()
         self.workspace_features: WorkspaceFeatures | None = None
         """The Copilot workspaces of the open documents (``workspace_features``), when installed."""
 
-    # --- documents and analyses
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[Any], Any]:
+        """pygls' decorator; a ``textDocument/*`` handler that raises is logged and answers null.
+
+        An empty answer is valid for every such request, and an editor shows nothing for it,
+        where an error reply (-32603) pops up or blanks a feature; the log has the traceback.
+        """
+        register = super().feature(feature_name, options)
+        if not feature_name.startswith("textDocument/"):
+            return register
+
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            if asyncio.iscoroutinefunction(handler):
+
+                @functools.wraps(handler)
+                async def guarded_async(*args: Any) -> Any:
+                    try:
+                        return await handler(*args)
+                    except Exception:
+                        logger.exception("%s failed", feature_name)
+                        return None
+
+                register(guarded_async)
+            else:
+
+                @functools.wraps(handler)
+                def guarded(*args: Any) -> Any:
+                    try:
+                        return handler(*args)
+                    except Exception:
+                        logger.exception("%s failed", feature_name)
+                        return None
+
+                register(guarded)
+            return handler
+
+        return decorator
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the client sent ``shutdown`` before ``exit`` (or never sent ``exit``), else 1."""
+        protocol = self.protocol
+        return protocol.exit_code if isinstance(protocol, SidecarProtocol) else 0
+
+    # --- documents (read by every feature module)
 
     def open_document(self, uri: str) -> TextDocument | None:
         """The open document, or None (requests for unopened documents get empty answers)."""
-        document: TextDocument | None = self.workspace.text_documents.get(uri)
+        try:
+            documents = self.workspace.text_documents
+        except RuntimeError:  # before initialize
+            return None
+        document: TextDocument | None = documents.get(unquote(uri))
         return document
 
-    def _fresh(self, uri: str, doc: TextDocument) -> _Cached | None:
-        cached = self._cache.get(uri)
-        if (
-            cached is not None
-            and cached.version == doc.version
-            and cached.source is doc.source
-            and cached.settings == self.settings
-        ):
-            return cached
-        return None
+    def snapshot(self, uri: str) -> Snapshot | None:
+        """The open document's current version and text with the current settings."""
+        doc = self.open_document(uri)
+        if doc is None:
+            return None
+        return Snapshot(uri, doc.version, doc.source, self.settings, kinds.is_manifest_path(doc.path or uri))
 
-    def _compute(self, uri: str, doc: TextDocument, source: str, settings: Settings) -> _Cached:
-        served_path = kinds.is_manifest_path(doc.path or uri)
-        if not served_path and not _TYPE_LINE.search(source):
-            # most YAML (workflows, Kubernetes) is ruled out without parsing it
-            empty = analyze_document(parse(""), settings.to_options())
-            return _Cached(doc.version, source, settings, empty, False)
-        options = dataclasses.replace(settings.to_options(), assume_manifest=served_path)
-        analysis = analyze_document(self._parse(uri, source), options)
-        served = served_path or kinds.declares_copilot_type(analysis.document.root)
-        return _Cached(doc.version, source, settings, analysis, served)
-
-    def _parse(self, uri: str, source: str) -> ParsedDocument:
-        """The parse of exactly ``source``, shared by completion (now) and diagnostics (on the worker)."""
-        known = self._parsed.get(uri)
-        if known is not None and known[0] is source:
-            return known[1]
-        document = parse(source)
-        self._parsed[uri] = (source, document)
-        return document
+    def is_current(self, snapshot: Snapshot) -> bool:
+        """Whether the document is still open with exactly this version, text and settings."""
+        doc = self.open_document(snapshot.uri)
+        return (
+            doc is not None
+            and doc.version == snapshot.version
+            and doc.source is snapshot.text
+            and self.settings == snapshot.settings
+        )
 
     def parsed_for(self, uri: str) -> tuple[ParsedDocument, bool] | None:
         """The current text's tree and whether the document is served, without waiting for checks.
@@ -149,116 +143,33 @@ class SidecarLanguageServer(LanguageServer):
         Completion, hover and the outline need only the tree; the schema and rule checks of a
         large manifest take longer than a keystroke and run on the worker meanwhile.
         """
-        doc = self.open_document(uri)
-        if doc is None:
+        snapshot = self.snapshot(uri)
+        if snapshot is None:
             return None
-        cached = self._fresh(uri, doc)
-        if cached is not None:
-            return cached.analysis.document, cached.served
-        source = doc.source
-        served_path = kinds.is_manifest_path(doc.path or uri)
-        if not served_path and not _TYPE_LINE.search(source):
+        checked = self.caches.checked(snapshot)
+        if checked is not None:
+            return checked.analysis.document, checked.served
+        if not snapshot.may_be_manifest():
             return parse(""), False
-        document = self._parse(uri, source)
-        served = served_path or kinds.declares_copilot_type(document.root)
-        if served and document.complete:
-            self._last_complete[uri] = document
+        document = self.caches.parsed(uri, snapshot.text)
+        if document is None:
+            document = safe_parse(snapshot.text)
+        served = snapshot.served_path or kinds.declares_copilot_type(document.root)
+        self.caches.store_parsed(uri, snapshot.text, document, served)
         return document, served
 
-    def _store(self, uri: str, cached: _Cached) -> None:
-        doc = self.open_document(uri)
-        if doc is None or doc.source is not cached.source:
-            return
-        self._cache[uri] = cached
-        if cached.served and cached.analysis.document.complete:
-            self._last_complete[uri] = cached.analysis.document
+    async def cached_async(self, uri: str) -> Checked | None:
+        """The checked current version of ``uri`` (computed on the worker when needed).
 
-    def cached_for(self, uri: str) -> _Cached | None:
-        """The current version's analysis, computed now (on this thread) when not cached."""
-        doc = self.open_document(uri)
-        if doc is None:
-            return None
-        cached = self._fresh(uri, doc)
-        if cached is None:
-            cached = self._compute(uri, doc, doc.source, self.settings)
-            self._store(uri, cached)
-        return cached
-
-    def analysis_for(self, uri: str) -> Analysis | None:
-        """The cached analysis of the open document's current version; None when not served."""
-        cached = self.cached_for(uri)
-        return cached.analysis if cached is not None and cached.served else None
-
-    async def cached_async(self, uri: str) -> _Cached | None:
-        """Like :meth:`cached_for`, but runs the analysis on the worker thread and shares it."""
-        doc = self.open_document(uri)
-        if doc is None:
-            return None
-        cached = self._fresh(uri, doc)
-        if cached is not None:
-            return cached
-        source, version, settings = doc.source, doc.version, self.settings
-        pending = self._pending.get(uri)
-        if pending is None or pending[0] != version or pending[1] is not source or pending[2] != settings:
-            loop = asyncio.get_running_loop()
-            future = asyncio.ensure_future(
-                loop.run_in_executor(self._executor, self._compute, uri, doc, source, settings)
-            )
-            pending = (version, source, settings, future)
-            self._pending[uri] = pending
-        result = await asyncio.shield(pending[3])
-        if self._pending.get(uri) is pending:
-            del self._pending[uri]
-        if result.settings == self.settings:
-            self._store(uri, result)
-        return result
-
-    def warm_up(self) -> None:
-        """Load the checks (jsonschema, the rules) on the worker now, not on the first didOpen.
-
-        They are left out of start-up so that ``initialize`` is answered sooner; the worker runs
-        one job at a time, so a document opened meanwhile is checked right after this.
+        After the await the document may have changed: compare ``result.version`` (or call
+        :meth:`is_current` with ``result.snapshot``) before answering with positions.
         """
-        self._executor.submit(_warm_up)
+        snapshot = self.snapshot(uri)
+        return None if snapshot is None else await self.diagnostics.checked(snapshot)
 
     def previous_complete(self, uri: str) -> ParsedDocument | None:
-        return self._last_complete.get(uri)
-
-    # --- diagnostics
-
-    def schedule_diagnostics(self, uri: str, *, debounce: bool) -> None:
-        """(Re)start the publishing task of ``uri``; rapid changes are coalesced."""
-        task = self._tasks.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        now = time.monotonic()
-        delay = self.settings.debounce_ms / 1000
-        recent = now - self._last_change.get(uri, -1e9) < delay
-        self._last_change[uri] = now
-        wait = delay if debounce and recent else 0.0
-        self._tasks[uri] = asyncio.get_running_loop().create_task(self._publish_later(uri, wait))
-
-    async def _publish_later(self, uri: str, wait: float) -> None:
-        if wait:
-            await asyncio.sleep(wait)
-        doc = self.open_document(uri)
-        if doc is None:
-            return
-        version = doc.version
-        cached = await self.cached_async(uri)
-        doc = self.open_document(uri)
-        if cached is None or doc is None or doc.version != version or cached.version != version:
-            return  # a newer version is on its way; never publish an older result over it
-        if cached.settings != self.settings:
-            return  # settings changed meanwhile; the check they scheduled publishes instead
-        diagnostics: list[types.Diagnostic] = []
-        if cached.served and self.settings.diagnostics_enable:
-            lines = lsp_convert.lines_of(doc)
-            findings = self.findings_for(uri, doc, cached.analysis)
-            diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
-        )
+        """The newest tree of ``uri`` without a syntax error (names for completion while typing)."""
+        return self.caches.last_complete(uri)
 
     def findings_for(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
         """What to show for a served document: its findings, judged in its Copilot workspace if any."""
@@ -269,21 +180,28 @@ class SidecarLanguageServer(LanguageServer):
     def forget(self, uri: str) -> None:
         if self.workspace_features is not None:
             self.workspace_features.closed(uri)
-        task = self._tasks.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        for table in (self._cache, self._pending, self._last_complete, self._last_change, self._parsed):
-            table.pop(uri, None)
+        self.diagnostics.forget(uri)
+        self.caches.forget(uri)
 
     # --- settings
 
     def apply_settings(self, value: Any) -> None:
-        settings = Settings.from_wire(value, self.settings)
+        settings, problems = Settings.read(value, self.settings)
+        self._report_settings(problems)
         if settings != self.settings:
             logger.info("settings: %s", settings)
             self.settings = settings
             for uri in list(self.workspace.text_documents):
-                self.schedule_diagnostics(uri, debounce=False)
+                self.diagnostics.schedule(uri, debounce=False)
+
+    def _report_settings(self, problems: list[str]) -> None:
+        """Tell the user about each invalid setting once (the log has every occurrence)."""
+        for problem in problems:
+            if problem not in self._reported_settings:
+                self._reported_settings.add(problem)
+                self.window_show_message(
+                    types.ShowMessageParams(type=types.MessageType.Warning, message=problem)
+                )
 
     async def pull_settings(self) -> None:
         """Ask the client for the ``sidecarLsp`` section (``workspace/configuration``)."""
@@ -305,18 +223,19 @@ class SidecarLanguageServer(LanguageServer):
 
 
 def make_server(schema: SchemaIndex | None = None, settings: Settings | None = None) -> SidecarLanguageServer:
-    """Build the server with its handlers (and the navigation ones, when installed)."""
+    """Build the server with its lifecycle handlers and the installed feature modules."""
     server = SidecarLanguageServer(schema or SchemaIndex(load_schema()), settings)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: SidecarLanguageServer, params: types.InitializeParams) -> None:
         """initialize: settings from ``initializationOptions``."""
-        ls.settings = Settings.from_wire(params.initialization_options, ls.settings)
+        ls.settings, problems = Settings.read(params.initialization_options, ls.settings)
+        ls._report_settings(problems)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SidecarLanguageServer, params: types.InitializedParams) -> None:
         """initialized: warm the checker up, register for configuration changes, pull the settings."""
-        ls.warm_up()
+        ls.diagnostics.warm_up()
         caps = ls.client_capabilities.workspace
         dynamic = caps.did_change_configuration if caps else None
         if dynamic is not None and dynamic.dynamic_registration:
@@ -347,13 +266,14 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SidecarLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        """textDocument/didOpen: check now."""
-        ls.schedule_diagnostics(params.text_document.uri, debounce=False)
+        """textDocument/didOpen: check now (a reopened document starts from nothing)."""
+        ls.caches.forget(params.text_document.uri)
+        ls.diagnostics.schedule(params.text_document.uri, debounce=False)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SidecarLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
         """textDocument/didChange: check after a short pause in typing."""
-        ls.schedule_diagnostics(params.text_document.uri, debounce=True)
+        ls.diagnostics.schedule(params.text_document.uri, debounce=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SidecarLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -363,74 +283,12 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
 
-    @server.feature(
-        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS)
-    )
-    async def completion(
-        ls: SidecarLanguageServer, params: types.CompletionParams
-    ) -> types.CompletionList | None:
-        """textDocument/completion: keys, values and names at the cursor."""
-        uri = params.text_document.uri
-        parsed = ls.parsed_for(uri)
-        doc = ls.open_document(uri)
-        if parsed is None or doc is None or not parsed[1] or not ls.settings.completion_enable:
-            return None
-        from .core.completion import complete  # loaded on first use, not at start-up
-
-        pos = lsp_convert.from_lsp_position(doc, params.position)
-        candidates = complete(parsed[0].text, pos, ls.schema, parsed[0], ls.previous_complete(uri))
-        snippets = ls.settings.completion_snippets and _snippet_support(ls)
-        lines = lsp_convert.lines_of(doc)
-        items = [
-            lsp_convert.to_completion_item(doc, c, snippets=snippets, index=i, lines=lines)
-            for i, c in enumerate(candidates)
-        ]
-        return types.CompletionList(is_incomplete=False, items=items)
-
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    async def hover_(ls: SidecarLanguageServer, params: types.HoverParams) -> types.Hover | None:
-        """textDocument/hover: the field's documentation, or what a reference points to."""
-        uri = params.text_document.uri
-        parsed = ls.parsed_for(uri)
-        doc = ls.open_document(uri)
-        if parsed is None or doc is None or not parsed[1] or not ls.settings.hover_enable:
-            return None
-        from .core.hover import hover  # loaded on first use, not at start-up
-
-        environments = ls.workspace_features.environments(uri) if ls.workspace_features else []
-        info = hover(parsed[0], lsp_convert.from_lsp_position(doc, params.position), ls.schema, environments)
-        return lsp_convert.to_hover(doc, info) if info else None
-
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    async def document_symbol(
-        ls: SidecarLanguageServer, params: types.DocumentSymbolParams
-    ) -> list[types.DocumentSymbol] | None:
-        """textDocument/documentSymbol: the service, sidecars, volumes and environments."""
-        uri = params.text_document.uri
-        parsed = ls.parsed_for(uri)
-        doc = ls.open_document(uri)
-        if parsed is None or doc is None or not parsed[1]:
-            return None
-        from .core.symbols import document_symbols  # loaded on first use, not at start-up
-
-        lines = lsp_convert.lines_of(doc)
-        return [lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(parsed[0])]
-
-    _register_navigation(server)
-    _register_navigation(server, "workspace_features")  # after navigation: it extends definition
+    for name in FEATURE_MODULES:
+        _register(server, f"{__package__}.{name}")
     return server
 
 
-def _warm_up() -> None:
-    """Load the checks and the feature modules (see :meth:`SidecarLanguageServer.warm_up`)."""
-    analyze_document(parse("name: warm-up\ntype: Backend Service\n"))
-    for feature in ("completion", "hover", "symbols"):
-        importlib.import_module(f"{__package__}.core.{feature}")
-
-
-def _register_navigation(server: SidecarLanguageServer, module_name: str = "navigation_features") -> None:
-    """Add the navigation and code-action handlers (issue 4), or another feature module, when installed."""
-    name = f"{__package__}.{module_name}"
+def _register(server: SidecarLanguageServer, name: str) -> None:
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -438,9 +296,3 @@ def _register_navigation(server: SidecarLanguageServer, module_name: str = "navi
             raise
         return
     module.register(server)
-
-
-def _snippet_support(ls: SidecarLanguageServer) -> bool:
-    text = ls.client_capabilities.text_document
-    item = text.completion.completion_item if text and text.completion else None
-    return bool(item and item.snippet_support)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -89,12 +90,18 @@ class Settings:
     def from_wire(cls, value: Any, base: Settings | None = None) -> Settings:
         """Read settings from a client's JSON (nested or dotted keys, with or without the section).
 
-        Unknown keys and values of the wrong type are ignored (logged), never fatal: the
-        corresponding setting keeps its previous value.
+        Values of the wrong type are ignored (logged), never fatal: the corresponding setting
+        keeps its previous value.
         """
+        return cls.read(value, base)[0]
+
+    @classmethod
+    def read(cls, value: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
+        """Like :meth:`from_wire`, and the problems found, one sentence each, for the user."""
         base = base or cls()
+        problems: list[str] = []
         if not isinstance(value, Mapping):
-            return base
+            return base, problems
         if isinstance(value.get(SECTION), Mapping):
             value = value[SECTION]
         changes: dict[str, Any] = {}
@@ -108,15 +115,24 @@ class Settings:
                 if isinstance(raw, bool):
                     changes[field.name] = raw
                     continue
-            elif isinstance(default, int) and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            elif (
+                isinstance(default, int)
+                and isinstance(raw, (int, float))
+                and not isinstance(raw, bool)
+                and math.isfinite(raw)
+            ):
                 low = field.metadata.get("min", raw)
                 high = field.metadata.get("max", raw)
                 changes[field.name] = int(min(max(raw, low), high))
                 continue
-            logger.warning(
-                "setting %s.%s: ignoring %r (expected %s)", SECTION, wire, raw, type(default).__name__
+            shown = repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
+            expected = "true or false" if isinstance(default, bool) else "a number"
+            problem = (
+                f"setting {SECTION}.{wire}: {shown} is not {expected}; using {getattr(base, field.name)!r}"
             )
-        return dataclasses.replace(base, **changes)
+            logger.warning("%s", problem)
+            problems.append(problem)
+        return dataclasses.replace(base, **changes), problems
 
 
 def _lookup(value: Mapping[str, Any], wire: str) -> tuple[bool, Any]:

@@ -127,7 +127,7 @@ class WorkspaceFeatures:
         for dependent in workspace.dependents(rel):
             dependent_uri = uris.from_fs_path(str(workspace.root / dependent))
             if dependent_uri and dependent_uri != origin and self.server.open_document(dependent_uri):
-                self.server.schedule_diagnostics(dependent_uri, debounce=False)
+                self.server.diagnostics.schedule(dependent_uri, debounce=False)
 
     def _watch(self) -> None:
         if self.watching:

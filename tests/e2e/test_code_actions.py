@@ -11,7 +11,7 @@ from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-URI = "file:///work/copilot/web/manifest.yml"
+URI = "file:///ws/copilot/web/manifest.yml"
 MANIFEST = """name: web
 type: Load Balanced Web Service
 image:
@@ -56,8 +56,13 @@ async def actions_at(client: RecordingClient, line: int, character: int) -> list
 
 
 def only_edit(action: types.CodeAction) -> list[types.TextEdit]:
-    assert action.edit is not None and action.edit.changes is not None
-    return list(action.edit.changes[URI])
+    """The edits of the fix, which VS Code (documentChanges support) gets for version 1 only."""
+    assert action.edit is not None and action.edit.document_changes is not None
+    assert action.edit.changes is None
+    (change,) = action.edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit)
+    assert (change.text_document.uri, change.text_document.version) == (URI, 1)
+    return [edit for edit in change.edits if isinstance(edit, types.TextEdit)]
 
 
 async def test_camel_case_target_container_is_renamed(client: RecordingClient) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
+import re
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +21,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from lsp_client import LspError, LspProcess  # noqa: E402
 
 SERVER = [sys.executable, "-m", "sidecar_lsp", "--stdio"]
-CORPUS = Path("/work/shared/corpus/copilot-cli")
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "copilot-cli"
 FILES = sorted(CORPUS.glob("*.yml")) + sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
 CAPS = {
     "general": {"positionEncodings": ["utf-16"]},
     "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}, "hover": {}},
     "workspace": {"configuration": True},
 }
-URI = "file:///work/copilot/fuzz/manifest.yml"
+URI = "file:///ws/copilot/fuzz/manifest.yml"
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +142,7 @@ def test_random_edits_never_break_the_server(
 ) -> None:
     text, steps = case
     _version[0] += 1
-    uri = f"file:///work/copilot/fuzz{_version[0]}/manifest.yml"
+    uri = f"file:///ws/copilot/fuzz{_version[0]}/manifest.yml"
     version = 1
     server.notify(
         "textDocument/didOpen",
@@ -200,3 +205,282 @@ def test_random_edits_never_break_the_server(
             assert_range_inside(lines, related["location"]["range"])
     server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     assert server.proc.poll() is None
+
+
+# --- issue 9: the protocol's rules, the transports, threads and line breaks over the wire
+
+BASE_TEXT = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n"
+
+
+def fresh(caps: dict[str, Any] | None = None, *, init: bool = True, **extra: Any) -> LspProcess:
+    proc = LspProcess(SERVER)
+    if init:
+        proc.initialize(caps if caps is not None else CAPS, **extra)
+    return proc
+
+
+def open_text(proc: LspProcess, uri: str, text: str, version: int = 1) -> dict[str, Any]:
+    proc.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "yaml", "version": version, "text": text}},
+    )
+    _, _, published = proc.wait_notification(
+        "textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p.get("version") == version
+    )
+    return published
+
+
+def test_requests_before_initialize_get_server_not_initialized_and_after_shutdown_invalid_request() -> None:
+    proc = fresh(init=False)
+    try:
+        early = proc.response(
+            proc.send(
+                "textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}
+            )
+        )
+        assert early["error"]["code"] == -32002
+        proc.initialize(CAPS)
+        assert proc.request("shutdown", None) is None
+        late = proc.response(proc.send("textDocument/documentSymbol", {"textDocument": {"uri": URI}}), 10)
+        assert late["error"]["code"] == -32600
+        proc.notify("exit", None)
+        assert proc.proc.wait(10) == 0
+    finally:
+        proc.close()
+
+
+def test_exit_without_shutdown_exits_with_1() -> None:
+    proc = fresh()
+    proc.notify("exit", None)
+    assert proc.proc.wait(10) == 1
+
+
+def test_a_body_that_is_not_json_gets_a_parse_error_and_errors_carry_no_traceback() -> None:
+    proc = fresh()
+    try:
+        proc.send_raw(b"{ not json")
+        proc.send_raw(b"\xff\xfe garbage")
+        bad = proc.response(proc.send("textDocument/hover", {"textDocument": 42}), 10)
+        assert "error" in bad and "data" not in bad["error"]
+        deadline = 10.0
+        with proc._cond:
+            proc._cond.wait_for(lambda: None in proc._responses, deadline)
+            parse_error = proc._responses.pop(None)
+        assert parse_error["error"]["code"] == -32700
+        assert proc.request("textDocument/documentSymbol", {"textDocument": {"uri": URI}}) is None
+    finally:
+        proc.close()
+
+
+def test_a_lone_surrogate_in_the_text_is_a_diagnostic_and_requests_still_answer() -> None:
+    proc = fresh()
+    try:
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {
+                        "uri": URI,
+                        "languageId": "yaml",
+                        "version": 1,
+                        "text": "name: a\ud800\ntype: Backend Service\n",
+                    }
+                },
+            }
+        ).encode()
+        proc.send_raw(body)
+        _, _, published = proc.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == URI)
+        assert [d["code"] for d in published["diagnostics"]] == ["yaml-syntax"]
+        proc.request(
+            "textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": 0, "character": 7}}
+        )
+    finally:
+        proc.close()
+
+
+def test_an_invalid_setting_is_shown_once_and_the_default_is_used() -> None:
+    proc = fresh(CAPS, initializationOptions={"diagnostics": {"debounceMs": math.nan, "enable": "yes"}})
+    try:
+        published = open_text(proc, URI, BASE_TEXT + "  bogus: 1\n")
+        assert [d["code"] for d in published["diagnostics"]] == ["schema-unknown-key"]
+        messages = [p["message"] for _, name, p in proc.notifications if name == "window/showMessage"]
+        assert (
+            len(messages) == 2
+            and any("debounceMs" in m for m in messages)
+            and any("enable" in m for m in messages)
+        )
+    finally:
+        proc.close()
+
+
+def test_tcp_serves_the_first_client_and_refuses_a_second() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "sidecar_lsp", "--tcp", "--port", str(port)])
+    try:
+        first = _connect(port)
+        first.settimeout(10)
+        first.sendall(
+            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        )
+        _read_until(first, b'"id": 1')
+        second = _connect(port)
+        second.settimeout(10)
+        second.sendall(
+            _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        )
+        # closed without a word (a reset, when it closes before the request is read, is a refusal too)
+        with contextlib.suppress(ConnectionResetError):
+            assert second.recv(65536) == b""
+        first.sendall(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        _read_until(first, b'"id": 2')
+        first.sendall(_frame({"jsonrpc": "2.0", "method": "exit"}))
+        assert server.wait(10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def _read_until(sock: socket.socket, marker: bytes) -> None:
+    received = b""
+    while marker not in received:
+        chunk = sock.recv(65536)
+        assert chunk, "the first client lost its session"
+        received += chunk
+
+
+def _connect(port: int) -> socket.socket:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=10)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def client_offset(text: str, line: int, col: int) -> int:
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    return starts[line] + col
+
+
+def test_incremental_edits_around_every_line_break_never_drift() -> None:
+    """The server's text stays the client's: its diagnostics equal those of a fresh didOpen."""
+    proc = fresh()
+    try:
+        text = "name: api\u2028type: Backend Service\x85image:\r  location: nginx\r\n  port: 80\u2029"
+        uri = "file:///w/copilot/drift/manifest.yml"
+        open_text(proc, uri, text)
+        edits = [
+            (0, 9, 0, 9, "\u2028x: 1"),
+            (1, 0, 1, 0, "  bogus: 2\r"),
+            (3, 2, 3, 6, "typo"),
+            (0, 0, 0, 0, "\x0c"),
+        ]
+        version = 1
+        for line, col, end_line, end_col, new in edits:
+            version += 1
+            lines = re.split(r"\r\n|\r|\n", text)
+            proc.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": line, "character": units(lines[line][:col])},
+                                "end": {"line": end_line, "character": units(lines[end_line][:end_col])},
+                            },
+                            "text": new,
+                        }
+                    ],
+                },
+            )
+            start, end = client_offset(text, line, col), client_offset(text, end_line, end_col)
+            text = text[:start] + new + text[end:]
+            _, _, edited = proc.wait_notification(
+                "textDocument/publishDiagnostics",
+                lambda p, v=version: p["uri"] == uri and p.get("version") == v,
+            )
+            reference = open_text(proc, f"file:///w/copilot/ref{version}/manifest.yml", text)
+            assert edited["diagnostics"] == reference["diagnostics"], (version, repr(text))
+    finally:
+        proc.close()
+
+
+BROKEN_RULE_SERVER = [
+    sys.executable,
+    "-c",
+    "import dataclasses, sys\n"
+    "from sidecar_lsp.core.rules.base import RULES\n"
+    "def broken(workload):\n"
+    "    raise KeyError('boom')\n"
+    "RULES['D1'] = dataclasses.replace(RULES['D1'], check=broken)\n"
+    "import sidecar_lsp.core.hover as hover\n"
+    "hover.hover = broken\n"
+    "from sidecar_lsp.__main__ import main\n"
+    "sys.exit(main(['--stdio']))\n",
+]
+
+
+def test_a_rule_that_raises_in_the_server_still_publishes_the_rest_and_code_actions_answer() -> None:
+    proc = LspProcess(BROKEN_RULE_SERVER)
+    try:
+        proc.initialize(CAPS)
+        text = BASE_TEXT + "sidecars:\n  nginx:\n    image: nginx\n    credentails: arn\n"
+        published = open_text(proc, URI, text)
+        found = [d["code"] for d in published["diagnostics"]]
+        assert "internal-error" in found and "schema-unknown-key" in found
+        internal = next(d for d in published["diagnostics"] if d["code"] == "internal-error")
+        assert "rule D1" in internal["message"]
+        actions = proc.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": URI},
+                "range": {"start": {"line": 7, "character": 6}, "end": {"line": 7, "character": 6}},
+                "context": {"diagnostics": []},
+            },
+        )
+        assert actions and "credentialsParameter" in actions[0]["title"]
+        # a feature that raises answers null (logged), not -32603
+        reply = proc.response(
+            proc.send("textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 1}})
+        )
+        assert "error" not in reply and reply["result"] is None
+    finally:
+        proc.close()
+
+
+def test_a_document_closed_while_it_is_checked_stays_closed() -> None:
+    proc = fresh()
+    try:
+        big = (
+            BASE_TEXT
+            + "sidecars:\n"
+            + "".join(f"  s{i}:\n    image: x\n    port: {i + 1}\n" for i in range(400))
+        )
+        uri = "file:///w/copilot/closing/manifest.yml"
+        proc.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": big}},
+        )
+        proc.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        assert proc.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}) is None
+        time.sleep(2)
+        published = [
+            p
+            for _, name, p in proc.notifications
+            if name == "textDocument/publishDiagnostics" and p["uri"] == uri
+        ]
+        assert published and published[-1]["diagnostics"] == []
+    finally:
+        proc.close()

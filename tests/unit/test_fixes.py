@@ -7,7 +7,7 @@ import textwrap
 from test_rules_support import span_of
 
 from sidecar_lsp.core.analyze import analyze
-from sidecar_lsp.core.fixes import code_actions, fixes_for, suggested_key
+from sidecar_lsp.core.fixes import code_actions, fixes_for
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span, TextEdit
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse
@@ -52,7 +52,7 @@ def test_camel_case_alone_is_renamed() -> None:
     assert "  target_container: api    # old spelling\n" in fixed
 
 
-def test_unknown_key_suggestion_from_the_message() -> None:
+def test_a_finding_without_fixes_gets_none_whatever_its_message_says() -> None:
     finding = Finding(
         "schema-unknown-key",
         Severity.WARNING,
@@ -60,10 +60,7 @@ def test_unknown_key_suggestion_from_the_message() -> None:
         Span(Pos(3, 4), Pos(3, 15)),
         ("sidecars", "nginx", "credentials"),
     )
-    assert suggested_key(finding.message) == "credentialsParameter"
-    (fix,) = fixes_for(parse("a: 1\n"), finding)
-    assert fix.edits == (TextEdit(finding.span, "credentialsParameter"),)
-    assert fix.preferred
+    assert fixes_for(parse("a: 1\n"), finding) == []
 
 
 def test_unknown_key_fix_from_analysis_keeps_the_comment() -> None:
@@ -74,16 +71,11 @@ def test_unknown_key_fix_from_analysis_keeps_the_comment() -> None:
     assert "    credentialsParameter: arn  # secret\n" in apply(text, fix.edits)
 
 
-def test_enum_nearest_values_rebuilt_from_the_message() -> None:
+def test_enum_nearest_values_come_with_the_finding() -> None:
     text = "name: a\ntype: Backend Service\ndeployment:\n  rolling: recreat\n"
-    document = parse(text)
-    finding = Finding(
-        "schema-enum",
-        Severity.ERROR,
-        "deployment.rolling: 'recreat' is not one of: default, recreate; did you mean 'recreate'?",
-        span_of(text, "recreat"),
-    )
-    fixes = fixes_for(document, finding)
+    analysis = analyze(text)
+    (finding,) = [f for f in analysis.findings if f.fixes]
+    fixes = fixes_for(analysis.document, finding)
     assert [f.title for f in fixes][0] == "Change to 'recreate'"
     assert apply(text, fixes[0].edits).endswith("rolling: recreate\n")
 

@@ -1,12 +1,23 @@
-"""One entry point for everything wrong with a manifest: YAML, schema and cross-field rules."""
+"""One entry point for everything wrong with a manifest: YAML, schema and cross-field rules.
+
+The contract: :func:`analyze` and :func:`analyze_document` never raise. Each stage (the parse,
+the schema checks, each cross-field rule) runs isolated; one that raises is logged with its
+traceback and replaced by a single ``internal-error`` finding naming it, and the findings of
+every other stage are still returned.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .kinds import manifest_kind
-from .model import EXCLUSIVE, UNKNOWN_KEY, Finding
+from .lines import split_lines
+from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, internal_error
 from .yaml_map import ParsedDocument, parse
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,25 +43,60 @@ class Analysis:
 
 def analyze(text: str, options: Options = Options()) -> Analysis:
     """Parse and check ``text``; never raises."""
-    return analyze_document(parse(text), options)
+    return analyze_document(safe_parse(text), options)
+
+
+def safe_parse(text: str) -> ParsedDocument:
+    """:func:`~.yaml_map.parse`, except that a failure of the parser becomes an empty tree with
+    an ``internal-error`` finding instead of an exception."""
+    try:
+        return parse(text)
+    except Exception as error:
+        logger.exception("the YAML reader raised")
+        lines = split_lines(text)
+        return ParsedDocument(text, None, [internal_error("yaml", error, lines[0])], lines, complete=False)
 
 
 def analyze_document(document: ParsedDocument, options: Options = Options()) -> Analysis:
-    """Check a document parsed already (the server parses once for completion and diagnostics)."""
-    # Imported here, not at the top: jsonschema and the rules cost a language server's start-up
-    # a few hundred milliseconds, and the server answers `initialize` before it needs them.
-    from .rules import run_rules
-    from .validate import schema_findings
+    """Check a document parsed already (the server parses once for completion and diagnostics).
 
-    kind = manifest_kind(document.root)
+    Never raises (see the module's docstring).
+    """
     findings = list(document.findings)
+    first_line = document.lines[0] if document.lines else ""
+    try:
+        # Imported here, not at the top: jsonschema and the rules cost a language server's
+        # start-up a few hundred milliseconds, and the server answers `initialize` before it
+        # needs them.
+        from .rules import run_rules
+        from .validate import schema_findings
+
+        kind = manifest_kind(document.root)
+    except Exception as error:
+        logger.exception("loading the checks failed")
+        return Analysis(document, None, [*findings, internal_error("setup", error, first_line)])
+
+    def isolated(name: str, check: Callable[[], list[Finding]]) -> list[Finding]:
+        try:
+            return check()
+        except Exception as error:
+            logger.exception("check %s raised", name)
+            return [internal_error(name, error, first_line)]
+
     # A tree cut short by a syntax error lacks everything after it: checking it would report
     # "missing" keys that are only unreadable, so the syntax error stands alone until it is fixed.
     if document.complete and (kind is not None or options.assume_manifest):
-        findings.extend(schema_findings(document, unknown_keys=options.unknown_keys))
+        findings.extend(
+            isolated("schema", lambda: schema_findings(document, unknown_keys=options.unknown_keys))
+        )
         if options.cross_field and kind is not None:
-            findings.extend(run_rules(document))
-    return Analysis(document, kind, _merge(findings, options))
+            findings.extend(isolated("rules", lambda: run_rules(document)))
+    try:
+        merged = _merge(findings, options)
+    except Exception as error:
+        logger.exception("merging the findings failed")
+        merged = [*findings, internal_error("merge", error, first_line)]
+    return Analysis(document, kind, merged)
 
 
 def _merge(findings: list[Finding], options: Options) -> list[Finding]:

@@ -18,6 +18,10 @@ EXCLUSIVE = "schema-exclusive"
 """The code of the schema's "not both" checks, which the cross-field rules I1 and V4 say in Copilot's words."""
 
 
+INTERNAL_ERROR = "internal-error"
+"""The code of the finding that stands for a check that failed (a bug of ours, never the user's)."""
+
+
 class Severity(enum.Enum):
     """How bad a finding is; the values are the names ``check --format json`` prints."""
 
@@ -104,3 +108,18 @@ def dotted(path: tuple[str | int, ...] | list[str | int]) -> str:
         else:
             out += ("." if out else "") + part
     return out
+
+
+def internal_error(check: str, error: BaseException, first_line: str = "") -> Finding:
+    """The one finding that replaces the findings of ``check`` when it raised ``error``.
+
+    It sits on the first line (the check had no place to point at) and names the check and the
+    exception, so that a user can report it; every other check still runs.
+    """
+    return Finding(
+        INTERNAL_ERROR,
+        Severity.WARNING,
+        f"internal error in sidecar-lsp's check {check} ({type(error).__name__}): its findings are "
+        "missing; the other checks ran. Please report this with the file.",
+        Span(Pos(0, 0), Pos(0, len(first_line))),
+    )

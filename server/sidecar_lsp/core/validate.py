@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
 from .schema_store import load_schema
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, to_plain
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find
 
 _MAX_LISTED = 6
 
@@ -52,12 +52,14 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
         return []
     if not isinstance(root, Mapping):
         # The per-type schemas only apply to maps; one sentence says more than an error per type.
+        # The text is not quoted: a file that is no map may be anything (a key, a `.env`), and
+        # `sidecar-lsp check` prints messages into CI logs.
+        what = "a list" if isinstance(root, Sequence) else "a single text value"
         return [
             Finding(
                 "schema-type",
                 Severity.ERROR,
-                "a Copilot manifest is a map of keys such as 'name' "
-                f"and 'type', not {_describe_value(to_plain(root))}",
+                f"a Copilot manifest is a map of keys such as 'name' and 'type', not {what}",
                 _first_line(document),
             )
         ]
@@ -80,7 +82,11 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
 
 _SPLIT_DEPTH = 2
 _MEMO_LIMIT = 4096
+_MEMO_BYTES = 4_000_000
+"""Bound on the memo's keys in characters; its errors hold the values they were found in, about
+as large again. An entry cap alone let one large document's versions pile up to ~70 MB."""
 _memo: dict[tuple[int, str], list[ValidationError]] = {}
+_memo_size = [0]
 _ANNOTATIONS = {
     "$comment", "title", "description", "markdownDescription", "default", "examples", "defaultSnippets",
     "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest", "patternErrorMessage",
@@ -170,6 +176,12 @@ def _child_schema(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
     return extra if isinstance(extra, dict) else None
 
 
+def clear_memo() -> None:
+    """Forget every remembered piece (the server calls it once no document is open)."""
+    _memo.clear()
+    _memo_size[0] = 0
+
+
 def _memoized(value: Any, schema: dict[str, Any]) -> list[ValidationError]:
     # Every schema passed here lives as long as the process (the loaded schema or a cached
     # shell), so its id names it reliably.
@@ -177,9 +189,11 @@ def _memoized(value: Any, schema: dict[str, Any]) -> list[ValidationError]:
     errors = _memo.get(key)
     if errors is None:
         errors = list(_validator().evolve(schema=schema).iter_errors(value))
-        if len(_memo) >= _MEMO_LIMIT:
+        if len(_memo) >= _MEMO_LIMIT or _memo_size[0] + len(key[1]) > _MEMO_BYTES:
             _memo.clear()
+            _memo_size[0] = 0
         _memo[key] = errors
+        _memo_size[0] += len(key[1])
     return errors
 
 

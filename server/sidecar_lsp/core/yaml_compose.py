@@ -17,6 +17,7 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from .lines import OffsetIndex, has_unusual_breaks
 from .model import Finding, Pos, Related, Severity, Span
 from .yaml_map import (
     _CORE_TAG,
@@ -97,13 +98,17 @@ class _Composer:
         self.root: Node | None = None
         self.skip_depth = 0
         self.documents = 0
+        self.recursive = False
+        # The parser counts NEL, U+2028, U+2029 and a lone CR as line breaks, clients only CR, LF
+        # and CRLF: when the text holds any of them, positions come from the marks' offsets.
+        self.offsets = OffsetIndex(text) if has_unusual_breaks(text) else None
 
     # --- driving the parser
 
     def run(self) -> ParsedDocument:
         complete = True
         try:
-            for event in _event_parser(self.pure).parse(self.text):
+            for event in _event_parser(self.pure).parse(_for_parser(self.text, self.pure)):
                 if not self.handle(event):
                     break
         except MarkedYAMLError as error:
@@ -116,7 +121,9 @@ class _Composer:
             complete = False
             self.findings.append(self.finding("yaml-syntax", str(error), Span(Pos(0, 0), Pos(0, 0))))
         self.close_all()
-        return ParsedDocument(self.text, self.root, self.findings, self.lines, complete)
+        return ParsedDocument(
+            self.text, self.root, self.findings, self.lines, complete and not self.recursive
+        )
 
     def handle(self, event: Any) -> bool:  # Any: `type(x) is C` does not narrow for mypy
         # Dispatch on the exact class, most frequent first: this runs once per event.
@@ -163,7 +170,7 @@ class _Composer:
 
     def scalar(self, event: ev.ScalarEvent) -> Scalar:
         start, end = event.start_mark, event.end_mark
-        if start.line == end.line:
+        if start.line == end.line and self.offsets is None:
             span = Span(Pos(start.line, start.column), Pos(end.line, end.column))
         else:
             span = self.span(start, end)
@@ -192,6 +199,20 @@ class _Composer:
         target = self.anchors.get(event.anchor)
         if target is None:
             self.findings.append(self.finding("yaml-unknown-alias", f"unknown anchor '{event.anchor}'", span))
+            return Scalar(span, None, None, None, "", None)
+        if any(frame.node is target for frame in self.stack):
+            # `&x {depends_on: *x}`: the value would contain itself. yaml.v3 rejects the file
+            # with these words; the alias is read as empty so that the tree stays a tree, and the
+            # tree counts as cut short (like a syntax error) since Copilot reads nothing of it.
+            self.recursive = True
+            self.findings.append(
+                self.finding(
+                    "yaml-recursive-alias",
+                    f"anchor '{event.anchor}' value contains itself: an alias cannot point into "
+                    "the collection its anchor is still defining",
+                    span,
+                )
+            )
             return Scalar(span, None, None, None, "", None)
         weight = self.weights.get(id(target), 1)
         if self.expanded + weight > MAX_EXPANDED_NODES:
@@ -329,10 +350,12 @@ class _Composer:
     # --- positions
 
     def pos(self, mark: Any) -> Pos:
-        return Pos(mark.line, mark.column)
+        if self.offsets is None:
+            return Pos(mark.line, mark.column)
+        return Pos(*self.offsets.position(mark.index))
 
     def span(self, start_mark: Any, end_mark: Any) -> Span:
-        start, end = Pos(start_mark.line, start_mark.column), Pos(end_mark.line, end_mark.column)
+        start, end = self.pos(start_mark), self.pos(end_mark)
         if end.line == start.line:
             return Span(start, end)
         # Block scalars and block collections end at the start of the next token, often lines
@@ -368,8 +391,7 @@ class _Composer:
 
     def syntax_finding(self, error: MarkedYAMLError) -> Finding:
         mark = error.problem_mark or error.context_mark
-        line = mark.line if mark is not None else 0
-        col = mark.column if mark is not None else 0
+        line, col = self.pos(mark) if mark is not None else (0, 0)
         line = min(line, len(self.lines) - 1)
         text = self.lines[line]
         problem = error.problem or "invalid YAML"
@@ -389,17 +411,15 @@ class _Composer:
             col = max(len(text) - 1, 0)
         related: tuple[Related, ...] = ()
         context = error.context_mark
-        if error.context and context is not None and (context.line, context.column) != (line, col):
-            start = Pos(context.line, context.column)
+        if error.context and context is not None and self.pos(context) != (line, col):
+            start = self.pos(context)
             related = (Related(Span(start, Pos(start.line, start.col + 1)), f"{error.context} started here"),)
         span = Span(Pos(line, col), Pos(line, max(end_col, col)))
         return Finding("yaml-syntax", Severity.ERROR, message, span, related=related)
 
     def reader_finding(self, error: ReaderError) -> Finding:
         offset = getattr(error, "position", 0) or 0
-        before = self.text[:offset]
-        line = before.count("\n")
-        col = offset - (before.rfind("\n") + 1)
+        line, col = OffsetIndex(self.text).position(offset)
         char = getattr(error, "character", "")
         code = ord(char) if isinstance(char, str) and char else char
         return Finding(
@@ -408,6 +428,18 @@ class _Composer:
             f"character #x{code:04x} is not allowed in YAML" if isinstance(code, int) else str(error),
             Span(Pos(line, col), Pos(line, col + 1)),
         )
+
+
+_YAML_ONLY_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def _for_parser(text: str, pure: bool) -> str:
+    """The text as the parser should read it: yaml.v3 and libyaml end lines at NEL, U+2028 and
+    U+2029, ruamel's pure-Python parser (YAML 1.2) does not; replacing them by ``\\n`` keeps every
+    offset, so the marks still point into the original text."""
+    if pure and has_unusual_breaks(text):
+        return text.translate(_YAML_ONLY_BREAKS)
+    return text
 
 
 def _event_parser(pure: bool) -> YAML:

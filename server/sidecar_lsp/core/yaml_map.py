@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .lines import OffsetIndex, split_lines
 from .model import Finding, Pos, Severity, Span
 
 MAX_TEXT_CHARS = 1_000_000
@@ -139,7 +140,7 @@ def parse(text: str) -> ParsedDocument:
     # server answers `initialize` sooner and parses on its worker thread right after.
     from .yaml_compose import compose as _compose
 
-    lines = text.split("\n")
+    lines = split_lines(text)
     if len(text) > MAX_TEXT_CHARS:
         end = Pos(len(lines) - 1, len(lines[-1]))
         return ParsedDocument(
@@ -157,14 +158,34 @@ def parse(text: str) -> ParsedDocument:
             lines,
             complete=False,
         )
+    surrogate = _LONE_SURROGATE.search(text)
+    if surrogate is not None:
+        # Text from an editor may hold half of a UTF-16 pair; no YAML reader (nor Copilot, which
+        # reads UTF-8) accepts it, and libyaml cannot even be handed it.
+        line, col = OffsetIndex(text).position(surrogate.start())
+        return ParsedDocument(
+            text,
+            None,
+            [
+                Finding(
+                    "yaml-syntax",
+                    Severity.ERROR,
+                    f"character #x{ord(surrogate.group()):04x} (half of a UTF-16 surrogate pair) is not "
+                    "allowed in YAML; delete it",
+                    Span(Pos(line, col), Pos(line, col + 1)),
+                )
+            ],
+            lines,
+            complete=False,
+        )
     cut = _too_deep_offset(text)
     if cut is None:
         return _compose(text, lines)
     # ruamel.yaml's scanner slows down sharply with nesting depth, so text past the limit is
     # never handed to it: the document is read up to the line where the nesting goes too deep.
-    line = text.count("\n", 0, cut)
-    col = cut - (text.rfind("\n", 0, cut) + 1)
-    line_start = cut - col
+    offsets = OffsetIndex(text)
+    line, col = offsets.position(cut)
+    line_start = offsets.starts[line]
     document = _compose(text[:line_start], lines[:line] + [""])
     document.text, document.lines, document.complete = text, lines, False
     document.findings.append(
@@ -178,6 +199,7 @@ def parse(text: str) -> ParsedDocument:
     return document
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|[ \t])#[^\n]*""", re.MULTILINE)
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}\S", re.MULTILINE)
 _COMPACT_DASHES = re.compile(rf"^[ \t]*(?:-[ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
@@ -200,8 +222,8 @@ def _too_deep_offset(text: str) -> int | None:
     if not _DEEP_INDENT.search(text):
         return None  # nesting past MAX_DEPTH needs at least MAX_DEPTH columns of indentation
     indents: list[int] = [-1]
-    offset = 0
-    for line in text.split("\n"):
+    starts = OffsetIndex(text).starts
+    for line, offset in zip(split_lines(text), starts, strict=True):
         stripped = line.lstrip(" ")
         if stripped and not stripped.startswith("#"):
             indent = len(line) - len(stripped)
@@ -211,7 +233,6 @@ def _too_deep_offset(text: str) -> int | None:
                 indents.append(indent)
                 if len(indents) > MAX_DEPTH + 1:
                     return offset + indent
-        offset += len(line) + 1
     return None
 
 
@@ -379,22 +400,40 @@ def resolve_plain(raw: str) -> Any:
     if raw[:1] not in _NUMBER_STARTS:
         return raw  # most scalars are words: no number starts with a letter
     if _INT.match(raw):
-        digits = raw.replace("_", "")
-        sign = -1 if digits.startswith("-") else 1
-        body = digits.lstrip("+-")
-        try:
-            if body.startswith(("0b", "0o", "0x")):
-                return sign * int(body, 0)
-            if len(body) > 1 and body.startswith("0"):
-                return sign * int(body, 8)
-            return sign * int(body)
-        except ValueError:
-            return raw
+        number = _int_of(raw)
+        if number is not None:
+            return number
+        # Too large for 64 bits: yaml.v3 then tries a float, and keeps the text if that fails too.
     if _FLOAT.match(raw):
         try:
-            return float(raw.replace("_", ""))
+            number_f = float(raw.replace("_", ""))
         except ValueError:
             return raw
+        return raw if math.isinf(number_f) else number_f
     if raw in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[raw]
     return raw
+
+
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+_MAX_DIGITS = 70
+"""No 64-bit number needs more digits (in binary); longer literals are not converted at all."""
+
+
+def _int_of(raw: str) -> int | None:
+    """The value of an integer literal when it fits yaml.v3's int64 or uint64, else None."""
+    digits = raw.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    body = digits.lstrip("+-")
+    if len(body) > _MAX_DIGITS:
+        return None
+    try:
+        if body.startswith(("0b", "0o", "0x")):
+            number = sign * int(body, 0)
+        elif len(body) > 1 and body.startswith("0"):
+            number = sign * int(body, 8)
+        else:
+            number = sign * int(body)
+    except ValueError:
+        return None
+    return number if _INT64_MIN <= number <= _UINT64_MAX else None

@@ -15,9 +15,11 @@ Findings are the same problem when code, span and message agree.
 
 from __future__ import annotations
 
+import logging
+
 from ..kinds import WORKLOAD_TYPES, manifest_kind
 from ..merge import base_without_environments, merge_all
-from ..model import Finding, Severity
+from ..model import Finding, Severity, internal_error
 from ..yaml_map import Mapping, ParsedDocument
 from . import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
@@ -32,16 +34,30 @@ from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 
 __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload"]
 
+logger = logging.getLogger(__name__)
+
 UNLISTED_PREFIX = "for environments without an override (every environment under 'environments' fixes this): "
 
 
 def check_workload(workload: Workload, *, per_environment: bool = True) -> list[Finding]:
-    """Run every rule that applies to the workload's type."""
+    """Run every rule that applies to the workload's type, each isolated from the others.
+
+    A rule that raises (a bug) loses its own findings only: they become one ``internal-error``
+    finding naming the rule, and the exception goes to the log with its traceback.
+    """
     findings: list[Finding] = []
     for rule in RULES.values():
         if workload.kind in rule.kinds and rule_scope(rule) == per_environment:
-            findings.extend(rule.check(workload))
+            try:
+                findings.extend(rule.check(workload))
+            except Exception as error:
+                logger.exception("rule %s raised on %s", rule.code, workload.env or "the base")
+                findings.append(internal_error(f"rule {rule.code}", error, _first(workload.lines)))
     return findings
+
+
+def _first(lines: list[str]) -> str:
+    return lines[0] if lines else ""
 
 
 def rule_scope(rule: Rule) -> bool:

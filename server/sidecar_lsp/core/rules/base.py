@@ -9,6 +9,7 @@ platform, ...) and turns nodes into findings with the right severity and manifes
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -35,6 +36,9 @@ from ..yaml_map import (
     own_entries,
     sequence_items,
 )
+
+MAX_RELATED = 10
+"""Related places kept per finding: one finding never grows with the size of the manifest."""
 
 LBWS = "Load Balanced Web Service"
 BACKEND = "Backend Service"
@@ -134,8 +138,9 @@ def int_of(node: Node | None) -> int | None:
         return None
     if isinstance(node.value, int):
         return node.value
-    if isinstance(node.value, str) and node.value.strip().isdigit():
-        return int(node.value.strip())
+    digits = node.value.strip() if isinstance(node.value, str) else ""
+    if digits.isdigit() and len(digits) <= 20:  # longer is no 64-bit number (nor a valid int())
+        return int(digits)
     return None
 
 
@@ -290,7 +295,8 @@ class Workload:
         """A finding of rule ``code`` at a node (or span), with the path where that node is written."""
         span = at if isinstance(at, Span) else at.span
         where = path if isinstance(at, Span) else self.paths.of(at, path)
-        return Finding(code, RULES[code].severity, message, span, where, tuple(related), tuple(fixes))
+        bounded = tuple(itertools.islice(related, MAX_RELATED))
+        return Finding(code, RULES[code].severity, message, span, where, bounded, tuple(fixes))
 
     def related(self, node: Node | None, message: str) -> tuple[Related, ...]:
         return (Related(node.span, message),) if node is not None else ()

@@ -3,12 +3,24 @@ LSP-only check of ``healthy`` dependencies on containers without a health check.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 
 from ..model import Finding, Related, Severity
 from ..task import TaskContainer as Container
 from ..yaml_map import Entry
-from .base import FIRELENS_CONTAINER, Workload, per_workload, rule, text_of
+from .base import FIRELENS_CONTAINER, MAX_RELATED, Workload, per_workload, rule, text_of
+
+_MAX_NAMES = 20
+"""Container names listed in one message; a task of a thousand sidecars gets "and N more"."""
+
+
+def _listed(names: Iterable[str], separator: str) -> str:
+    names = list(names)
+    if len(names) <= _MAX_NAMES:
+        return separator.join(names)
+    return separator.join(names[:_MAX_NAMES]) + f"{separator}... ({len(names) - _MAX_NAMES} more)"
+
 
 _VALID_STATUSES = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 _ESSENTIAL_STATUSES = ("START", "HEALTHY")
@@ -40,7 +52,15 @@ def _defined_here(workload: Workload, container: Container | None) -> tuple[Rela
 @rule("D1", Severity.ERROR, "Dependency on a container that does not exist")
 def dependency_exists(workload: Workload) -> Iterator[Finding]:
     containers = workload.containers()
-    names = ", ".join(sorted(containers)) or "none"
+    names = _listed(sorted(containers), ", ") or "none"
+    # The same few definitions for every finding, built once (a manifest with a thousand broken
+    # dependencies must not build a million related places).
+    defined = tuple(
+        itertools.islice(
+            (related for other in containers.values() for related in _defined_here(workload, other)),
+            MAX_RELATED,
+        )
+    )
     for _container, entry, _status in _dependencies(workload):
         if entry.name not in containers:
             hint = ""
@@ -50,9 +70,7 @@ def dependency_exists(workload: Workload) -> Iterator[Finding]:
                 "D1",
                 f"container {entry.name} does not exist; depend on one of the task's containers: {names}{hint}",
                 entry.key,
-                related=tuple(
-                    related for other in containers.values() for related in _defined_here(workload, other)
-                ),
+                related=defined,
             )
 
 
@@ -99,7 +117,7 @@ def dependency_cycle(workload: Workload) -> Iterator[Finding]:
         members = sorted(component)
         cycle_edges = [entry for name in members for entry in edges.get(name, []) if entry.name in component]
         message = (
-            f"circular container dependency chain includes the following containers: [{' '.join(members)}]; "
+            f"circular container dependency chain includes the following containers: [{_listed(members, ' ')}]; "
             "remove one of these depends_on entries"
         )
         for entry in cycle_edges:
@@ -107,9 +125,9 @@ def dependency_cycle(workload: Workload) -> Iterator[Finding]:
                 "D4",
                 message,
                 entry.key,
-                related=tuple(
+                related=(
                     Related(other.key.span, "part of the same dependency cycle")
-                    for other in cycle_edges
+                    for other in itertools.islice(cycle_edges, MAX_RELATED + 1)
                     if other is not entry
                 ),
             )
