@@ -2209,8 +2209,49 @@ def build() -> dict[str, Any]:
     }
 
 
+MANIFEST_DEFINITIONS = frozenset(
+    {*(def_name for def_name, _ in TYPES.values()), "environmentManifest", "pipelineManifest"}
+)
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "definitions")
+_SUBSCHEMA_ONE = ("additionalProperties", "items", "if", "then", "else", "not")
+
+
+def allow_null(schema: Any, *, top: bool = False) -> None:
+    """Let every value be YAML null, in place: yaml.v3 decodes null into the zero value of any field
+    (``secrets:`` with only comments below it is not set), so Copilot never rejects it while decoding.
+
+    A manifest as a whole (the root and each per-kind definition's top level) stays a map. Fields that
+    Copilot requires after decoding are checked by the rules, which read null as "not set".
+    """
+    if not isinstance(schema, dict):
+        return
+    if not top:
+        kinds = schema.get("type")
+        if isinstance(kinds, str) and kinds != "null":
+            schema["type"] = [kinds, "null"]
+        elif isinstance(kinds, list) and "null" not in kinds:
+            kinds.append("null")
+        elif kinds is None and "enum" in schema and None not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], None]
+    for key in _SUBSCHEMA_MAPS:
+        for name, sub in (schema.get(key) or {}).items():
+            allow_null(sub, top=key == "definitions" and name in MANIFEST_DEFINITIONS)
+    for key in _SUBSCHEMA_ONE:
+        if key in ("if", "not"):
+            continue  # conditions select branches; they must not start matching null
+        allow_null(schema.get(key))
+    for branch in schema.get("allOf", []):
+        if isinstance(branch, dict):
+            allow_null(branch.get("then"))
+            allow_null(branch.get("else"))
+
+
 def render() -> str:
-    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+    schema = build()
+    allow_null(schema, top=True)
+    # Copilot reads the pipeline's version before anything else and refuses 0, which null decodes to.
+    schema["definitions"]["pipelineManifest"]["properties"]["version"]["enum"] = [1]
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str]) -> int:

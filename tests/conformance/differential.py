@@ -100,6 +100,8 @@ class Tally:
     by_stage: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(oracle stage, outcome) per environment."""
     false_error_codes: Counter[str] = field(default_factory=Counter)
+    miss_messages: Counter[str] = field(default_factory=Counter)
+    """Copilot's message (line numbers and values masked) -> environments the tool passes."""
     samples: dict[tuple[str, str, str], list[Disagreement]] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
@@ -108,6 +110,7 @@ class Tally:
         self.by_category.update(other.by_category)
         self.by_stage.update(other.by_stage)
         self.false_error_codes.update(other.false_error_codes)
+        self.miss_messages.update(other.miss_messages)
         for key, items in other.samples.items():
             bucket = self.samples.setdefault(key, [])
             bucket.extend(items[: max(0, _SAMPLES_PER_KEY - len(bucket))])
@@ -218,10 +221,18 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
         for d in found:
             if d.kind == "false error":
                 tally.false_error_codes.update({t.split(" ", 1)[0] for t in d.tool})
+            elif d.kind == "miss":
+                tally.miss_messages[f"{d.stage}: {_mask(d.oracle)}"] += 1
             bucket = tally.samples.setdefault(d.key(), [])
             if len(bucket) < _SAMPLES_PER_KEY:
                 bucket.append(d)
     return tally
+
+
+def _mask(message: str) -> str:
+    message = _LINE.sub("line N", message.split("\n")[0] if "unmarshal errors" not in message else message.replace("\n", " "))
+    message = re.sub(r"`[^`]*`", "`…`", message)
+    return re.sub(r"\d+", "N", message)[:150]
 
 
 def _fixed() -> Any:
@@ -276,4 +287,7 @@ def report(tally: Tally, *, seed: int, count: int) -> str:
         lines.append(f"{stage:<14}" + "".join(f"{tally.by_stage[stage, o]:>19}" for o in OUTCOMES[:3]))
     if tally.false_error_codes:
         lines += ["", "false errors by sidecar-lsp code: " + ", ".join(f"{c} {n}" for c, n in tally.false_error_codes.most_common())]
+    if tally.miss_messages:
+        lines += ["", "misses (environments) by Copilot's message:"]
+        lines += [f"{n:>7}  {m}" for m, n in tally.miss_messages.most_common(40)]
     return "\n".join(lines)

@@ -467,6 +467,10 @@ def _describe(schema: Any, depth: int = 0) -> str:
         return "one of " + ", ".join(values[:_MAX_LISTED]) + (", …" if len(values) > _MAX_LISTED else "")
     types = schema.get("type")
     if isinstance(types, list):
+        # Null is accepted everywhere (it means "not set"), so it is never what a value should have been.
+        types = [t for t in types if t != "null"] or types
+        if len(types) == 1:
+            return _type_words(types[0], schema)
         if set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}:
             return "a single value (text or number)"
         return " or ".join(_type_words(t, schema) for t in types)
