@@ -2246,9 +2246,145 @@ def allow_null(schema: Any, *, top: bool = False) -> None:
             allow_null(branch.get("else"))
 
 
+# Copilot's scalar-or-map fields (a custom UnmarshalYAML) and its message when a map decodes to nothing.
+# Keys are the place in the schema: a definition, then properties (``items`` for list items).
+UNION_MESSAGES = {
+    "variableValue": "cannot unmarshal field to a string or into a map",
+    "secretValue": 'cannot marshal "secret" field to a string or "secretsmanager" object',
+    "imageBuild": "unable to unmarshal build field into string or compose-style map",
+    "sidecar/image": "the image is neither a string nor a map with build or location",
+    "volume/efs": 'cannot unmarshal "efs" field into bool or map',
+    "volume/efs/id": "cannot unmarshal field to a string or into a map",
+    "platform": "unable to unmarshal platform field into string or compose-style map",
+    "alias/items": 'unable to unmarshal "alias" into advanced alias map, string, or slice of strings',
+    "httpHealthcheck": "the health check is neither a path nor a map of health check settings",
+    "loadBalancedWebServiceHttp": 'cannot marshal "http" field into bool or map',
+    "requestDrivenWebServiceHttp/private": "private is neither a boolean nor a map with endpoint",
+    "serviceCount": 'unable to unmarshal "count" field to an integer or autoscaling configuration',
+    "workerCount": 'unable to unmarshal "count" field to an integer or autoscaling configuration',
+    "serviceCount/range": 'unable to unmarshal "range" field',
+    "workerCount/range": 'unable to unmarshal "range" field',
+    "network/vpc/placement": "unable to unmarshal placement field into string or compose-style map",
+    "requestDrivenWebServiceNetwork/vpc/placement": "unable to unmarshal placement field into string or compose-style map",
+    "network/vpc/placement/subnets": "unable to unmarshal subnets field into string slice or compose-style map",
+    "requestDrivenWebServiceNetwork/vpc/placement/subnets": "unable to unmarshal subnets field into string slice or compose-style map",
+    "network/vpc/security_groups": 'unable to unmarshal "security_groups" field into slice of strings or compose-style map',
+    "network/connect": 'unable to unmarshal "connect" field into boolean or compose-style map',
+    "publish/topics/items/fifo": 'unable to unmarshal "fifo" field into boolean or compose-style map',
+    "subscribe/topics/items/queue": 'cannot unmarshal "queue" field into bool or map',
+    "subscribe/topics/items/queue/fifo": 'unable to unmarshal "fifo" field into boolean or compose-style map',
+    "subscribe/queue/fifo": 'unable to unmarshal "fifo" field into boolean or compose-style map',
+    "exec": 'unable to unmarshal "exec" field into boolean or exec configuration',
+    "deployment/rollback_alarms": "rollback_alarms is neither a list of alarm names nor a map of alarm thresholds",
+    "workerDeployment/rollback_alarms": "rollback_alarms is neither a list of alarm names nor a map of alarm thresholds",
+    "environmentManifest/network/vpc/flow_logs": "flow_logs is neither a boolean nor a map with retention",
+    "environmentManifest/http/public/access_logs": "unable to unmarshal access_logs field into bool or ELB Access logs config",
+    "environmentManifest/cdn": "unable to unmarshal cdn field into bool or composite-style map",
+}
+for _name in ("serviceCount", "workerCount"):
+    for _key in ("cpu_percentage", "memory_percentage", "requests", "response_time", "queue_delay"):
+        UNION_MESSAGES[f"{_name}/{_key}"] = "unable to unmarshal into int or composite-style map"
+STRICT_UNIONS = frozenset(
+    {
+        "sidecar/image", "alias/items", "httpHealthcheck", "requestDrivenWebServiceHttp/private",
+        "deployment/rollback_alarms", "workerDeployment/rollback_alarms", "environmentManifest/network/vpc/flow_logs",
+    }
+)  # fmt: skip
+"""Copilot's generic ``Union`` type: a map with any key of the wrong type is rejected, not half decoded."""
+DECODE_ESCAPE = "decode-escape: Copilot drops a value of the wrong type when another key of the map is set"
+_DECODE_ONLY = ("booleanLike", "duration", "stringLike", "uint16")
+"""Definitions whose every failure is a decoding error (yaml.v3 TypeError), never a Validate() check."""
+
+
+def _schema_types(schema: dict[str, Any], definitions: dict[str, Any]) -> list[str]:
+    target = _resolve(schema, definitions)
+    kinds = target.get("type", [])
+    return [k for k in ([kinds] if isinstance(kinds, str) else kinds) if k != "null"]
+
+
+def _resolve(schema: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    for _ in range(20):
+        if not isinstance(schema, dict) or "$ref" not in schema:
+            break
+        schema = definitions[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema if isinstance(schema, dict) else {}
+
+
+def _is_union(schema: dict[str, Any], definitions: dict[str, Any]) -> bool:
+    kinds = set(_schema_types(schema, definitions))
+    return "object" in kinds and bool(kinds - {"object"}) and bool(_resolve(schema, definitions).get("properties"))
+
+
+def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """When ``key`` makes the map "set" for Copilot: a pointer field whenever it is not null (yaml.v3
+    allocates the pointer before it fails to decode a wrong value), a list or map only when it has items."""
+    kinds = set(_schema_types(schema, definitions))
+    if _is_union(schema, definitions):
+        condition: dict[str, Any] = {"allOf": [schema, {"not": {"type": ["null", "object"], "maxProperties": 0}}]}
+    elif kinds == {"array"}:
+        condition = {"type": "array", "minItems": 1}
+    elif kinds == {"object"}:
+        condition = {"type": "object", "minProperties": 1}
+    else:
+        condition = {"not": {"type": "null"}}
+    return {"required": [key], "properties": {key: condition}}
+
+
+def _lenient(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """``schema``, or any value yaml.v3 fails to decode (a type error the union map swallows)."""
+    name = schema.get("$ref", "").rsplit("/", 1)[-1]
+    target = _resolve(schema, definitions)
+    kinds = _schema_types(schema, definitions)
+    if _is_union(schema, definitions) or not kinds:
+        return schema  # a nested union's error is not a type error: Copilot fails on it
+    if name in _DECODE_ONLY or kinds == ["integer"] or (
+        set(kinds) <= {"array"} and set(_schema_types(target.get("items", {}), definitions)) != {"object"}
+    ):
+        escape: dict[str, Any] = {}
+    else:
+        # Words and patterns are Validate() checks on a value that decoded: only another JSON type escapes.
+        escape = {"not": {"type": [*kinds, "null"]}}
+    return {"anyOf": [schema, {"$comment": DECODE_ESCAPE, **escape}]}
+
+
+def scalar_or_map_unions(schema: dict[str, Any]) -> None:
+    """Give every scalar-or-map field Copilot's decoding, in place.
+
+    Copilot decodes the map form first; when at least one key is set the map wins and a value of the
+    wrong type in another key is silently dropped (a yaml.v3 TypeError, swallowed); when no key is set
+    it decodes the scalar form, which fails for a map. So: ``if`` a key is set, the map's values only need
+    to decode as far as Copilot checks them; ``else`` a map is an error, in Copilot's words.
+    """
+    definitions = schema["definitions"]
+
+    def visit(node: Any, place: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if place in UNION_MESSAGES and _is_union(node, definitions):
+            properties = node["properties"]
+            node["if"] = {
+                "type": "object",
+                "anyOf": [_counts(key, sub, definitions) for key, sub in properties.items()],
+            }
+            node["else"] = {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]}
+            if place not in STRICT_UNIONS:
+                node["properties"] = {key: _lenient(sub, definitions) for key, sub in properties.items()}
+        for key in ("properties", "patternProperties"):
+            for name, sub in list((node.get(key) or {}).items()):
+                if key == "properties" and isinstance(sub, dict) and "anyOf" in sub:
+                    sub = sub["anyOf"][0]
+                visit(sub, f"{place}/{name}")
+        if isinstance(node.get("items"), dict):
+            visit(node["items"], f"{place}/items")
+
+    for name, definition in definitions.items():
+        visit(definition, name)
+
+
 def render() -> str:
     schema = build()
     allow_null(schema, top=True)
+    scalar_or_map_unions(schema)
     # Copilot reads the pipeline's version before anything else and refuses 0, which null decodes to.
     schema["definitions"]["pipelineManifest"]["properties"]["version"]["enum"] = [1]
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

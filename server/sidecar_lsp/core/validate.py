@@ -65,6 +65,7 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
     findings: list[Finding] = []
     for prefix, error in _errors(instance):
         findings.extend(_explain(error, root, prefix))
+    findings.extend(_dropped_values(instance, root))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
     return _unique(findings)
@@ -204,6 +205,15 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
 def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[Finding]:
     path = prefix + tuple(error.absolute_path)
     node = find(root, path)
+    if error.validator == "anyOf" and _escape_of(_schema_of(error)) is not None:
+        # A value of a scalar-or-map field's map that decodes but fails Copilot's check: the check's words.
+        for sub in error.context or ():
+            if sub.relative_schema_path and sub.relative_schema_path[0] == 0:
+                yield from _explain(sub, root, prefix)
+        return
+    if error.validator == "not" and isinstance(_schema_of(error).get("errorMessage"), str):
+        yield _at_value(root, path, node, "schema-type", _undecodable_map(error, path))
+        return
     if error.validator in ("anyOf", "oneOf"):
         inner = _best_branch_errors(error)
         if inner is not None:
@@ -259,6 +269,92 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
         yield _at_value(root, path, node, "schema-empty-value", f"{_where(path)}must not be {what}")
         return
     yield _at_value(root, path, node, "schema-invalid", f"{_where(path)}{error.message}")
+
+
+# --- scalar-or-map fields ---------------------------------------------------------------------------
+#
+# Copilot decodes such a field's map first. When one of its keys is set, the map wins and a value of
+# the wrong type in another key is dropped without a word (the schema lets it pass: an ``anyOf`` whose
+# second branch is marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
+
+DECODE_ESCAPE_MARK = "decode-escape:"
+
+
+def _escape_of(schema: Any) -> dict[str, Any] | None:
+    """The strict schema of a value that Copilot drops when it does not decode, or None."""
+    if not isinstance(schema, dict):
+        return None
+    branches = schema.get("anyOf")
+    if (
+        isinstance(branches, list)
+        and len(branches) == 2
+        and isinstance(branches[1], dict)
+        and str(branches[1].get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
+        and isinstance(branches[0], dict)
+    ):
+        return branches[0]
+    return None
+
+
+def _undecodable_map(error: ValidationError, path: Path) -> str:
+    return (
+        f"{_where(path)}{_schema_of(error)['errorMessage']}: Copilot reads this map only when one of its "
+        "keys is set to a value it can decode, and here none is (unknown keys and empty values do not "
+        "count); set one of its keys, or write the field's single-value form"
+    )
+
+
+def _dropped_values(instance: Any, root: Node) -> list[Finding]:
+    """Warnings for values Copilot silently drops inside a scalar-or-map field's map."""
+    definition = _type_definition(instance)
+    if definition is None:
+        return []
+    out: list[Finding] = []
+    stack: list[tuple[Any, dict[str, Any], Path]] = [(instance, definition, ())]
+    while stack:
+        value, schema, path = stack.pop()
+        schema = _deref(schema)
+        if isinstance(value, list):
+            items = schema.get("items")
+            if isinstance(items, dict):
+                stack.extend((item, items, path + (i,)) for i, item in enumerate(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        decoded_as_map = "if" in schema and _validator().evolve(schema=schema["if"]).is_valid(value)
+        for key, item in value.items():
+            child = _child_schema(schema, key)
+            if child is None:
+                continue
+            strict = _escape_of(child)
+            if strict is not None:
+                if decoded_as_map:
+                    out.extend(_dropped(item, strict, root, path + (key,), value))
+                child = strict
+            stack.append((item, child, path + (key,)))
+    return out
+
+
+def _dropped(
+    value: Any, strict: dict[str, Any], root: Node, path: Path, siblings: dict[str, Any]
+) -> Iterator[Finding]:
+    errors = list(_validator().evolve(schema=strict).iter_errors(value))
+    if not errors:
+        return
+    holder = path[-2] if len(path) >= 2 else "the map"
+    others = [k for k, v in siblings.items() if k != path[-1] and v is not None]
+    because = f" because '{others[0]}' is set" if others else ""
+    for error in errors[:1]:
+        for finding in _explain(error, root, path):
+            yield Finding(
+                "schema-dropped-value",
+                Severity.WARNING,
+                f"{finding.message}; Copilot reads '{holder}' as a map{because} and silently drops this "
+                "value (the field keeps its zero value or default): fix it or remove it",
+                finding.span,
+                finding.path,
+                fixes=finding.fixes,
+            )
 
 
 def _exclusive_words(error: ValidationError, path: Path) -> str:
