@@ -212,7 +212,6 @@ def primitives() -> dict[str, Any]:
                 "properties": {
                     "from_cfn": s_like("Name of a CloudFormation stack export to import.", L_VARS),
                 },
-                "minProperties": 1,
                 "additionalProperties": False,
             },
         ),
@@ -240,7 +239,6 @@ def primitives() -> dict[str, Any]:
                         L_SECRETS,
                     ),
                 },
-                "minProperties": 1,
                 "additionalProperties": False,
             },
         ),
@@ -665,7 +663,6 @@ def storage_defs() -> dict[str, Any]:
                     {
                         "type": ["string", "number", "boolean", "object"],
                         "properties": {"from_cfn": s_like("Name of a CloudFormation stack export.", ml)},
-                        "minProperties": 1,
                         "additionalProperties": False,
                     },
                 ),
@@ -1328,7 +1325,6 @@ def network_defs() -> dict[str, Any]:
     sg_item = {
         "type": ["string", "number", "boolean", "object"],
         "properties": {"from_cfn": s_like("Name of a CloudFormation export with a security group ID.", link)},
-        "minProperties": 1,
         "additionalProperties": False,
     }
     security_groups = doc(
@@ -1626,11 +1622,13 @@ def workload_props(type_name: str) -> dict[str, Any]:
                 }
             ),
         )
-        p["retries"] = integer(
-            "Number of times to retry the job before failing.", f"{L_JOB}#retries", minimum=0
-        )
-        p["timeout"] = dur(
-            "Time after which to stop the job if it is still running.", f"{L_JOB}#timeout", examples=["1h30m"]
+        p["retries"] = integer("Number of times to retry the job before failing.", f"{L_JOB}#retries")
+        p["timeout"] = s_like(
+            "Time after which to stop the job if it is still running, a Go duration such as `1h30m`. Copilot "
+            "reads it as a string and parses it only when it renders the template at deploy time (where `3600` "
+            "fails: the checker's X-job-timeout).",
+            f"{L_JOB}#timeout",
+            examples=["1h30m"],
         )
     if type_name == "Load Balanced Web Service":
         p["http"] = ref("loadBalancedWebServiceHttp")
@@ -2045,7 +2043,6 @@ def pipeline_def() -> dict[str, Any]:
                 {"type": "object", "additionalProperties": action},
             ),
         },
-        required=["name"],
     )
     providers = ["GitHub", "GitHubV1", "CodeCommit", "Bitbucket"]
     return doc(
@@ -2062,16 +2059,12 @@ def pipeline_def() -> dict[str, Any]:
                     f"{pl}#source",
                     obj(
                         {
-                            "provider": doc(
-                                "Source provider.",
+                            "provider": s_like(
+                                "Source provider: `GitHub` (through a CodeStar connection), `GitHubV1` (a "
+                                "personal access token, legacy), `CodeCommit` or `Bitbucket`. Copilot checks the "
+                                "word only when it deploys the pipeline (the checker's X-pipeline-provider).",
                                 f"{pl}#source-provider",
-                                {"type": "string", "enum": providers},
-                                enumDescriptions=[
-                                    "GitHub through a CodeStar connection.",
-                                    "GitHub with a personal access token (legacy).",
-                                    "AWS CodeCommit.",
-                                    "Bitbucket through a CodeStar connection.",
-                                ],
+                                examples=providers,
                             ),
                             "properties": doc(
                                 "Provider properties such as `repository`, `branch`, `connection_name`, "
@@ -2080,10 +2073,8 @@ def pipeline_def() -> dict[str, Any]:
                                 {
                                     "type": "object",
                                     "properties": {
-                                        "repository": s_like(
-                                            "URL or name of the repository.", f"{pl}#source"
-                                        ),
-                                        "branch": s_like("Branch to track.", f"{pl}#source"),
+                                        "repository": doc("URL or name of the repository.", f"{pl}#source"),
+                                        "branch": doc("Branch to track.", f"{pl}#source"),
                                     },
                                 },
                             ),
@@ -2119,7 +2110,7 @@ def pipeline_def() -> dict[str, Any]:
                     {"type": "array", "items": stage},
                 ),
             },
-            required=["name", "version"],
+            required=["version"],
         ),
     )
 
@@ -2268,6 +2259,8 @@ UNION_MESSAGES = {
     "requestDrivenWebServiceNetwork/vpc/placement": "unable to unmarshal placement field into string or compose-style map",
     "network/vpc/placement/subnets": "unable to unmarshal subnets field into string slice or compose-style map",
     "requestDrivenWebServiceNetwork/vpc/placement/subnets": "unable to unmarshal subnets field into string slice or compose-style map",
+    "network/vpc/security_groups/items": "cannot unmarshal field to a string or into a map",
+    "network/vpc/security_groups/groups/items": "cannot unmarshal field to a string or into a map",
     "network/vpc/security_groups": 'unable to unmarshal "security_groups" field into slice of strings or compose-style map',
     "network/connect": 'unable to unmarshal "connect" field into boolean or compose-style map',
     "publish/topics/items/fifo": 'unable to unmarshal "fifo" field into boolean or compose-style map',
@@ -2320,7 +2313,8 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
     allocates the pointer before it fails to decode a wrong value), a list or map only when it has items."""
     kinds = set(_schema_types(schema, definitions))
     if _is_union(schema, definitions):
-        condition: dict[str, Any] = {"allOf": [schema, {"not": {"type": ["null", "object"], "maxProperties": 0}}]}
+        # Set unless null or an empty map; a nested map that decodes to nothing fails on its own.
+        condition: dict[str, Any] = {"not": {"type": ["null", "object"], "maxProperties": 0}}
     elif kinds == {"array"}:
         condition = {"type": "array", "minItems": 1}
     elif kinds == {"object"}:
@@ -2331,20 +2325,24 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
 
 
 def _lenient(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
-    """``schema``, or any value yaml.v3 fails to decode (a type error the union map swallows)."""
+    """``schema`` for the values yaml.v3 decodes; any other value passes (a type error that the union map
+    swallows). Written as if/then so that an error keeps its exact place (no anyOf)."""
     name = schema.get("$ref", "").rsplit("/", 1)[-1]
     target = _resolve(schema, definitions)
     kinds = _schema_types(schema, definitions)
     if _is_union(schema, definitions) or not kinds:
         return schema  # a nested union's error is not a type error: Copilot fails on it
-    if name in _DECODE_ONLY or kinds == ["integer"] or (
+    if name in _DECODE_ONLY or set(kinds) <= {"integer", "number", "boolean"} or (
         set(kinds) <= {"array"} and set(_schema_types(target.get("items", {}), definitions)) != {"object"}
     ):
-        escape: dict[str, Any] = {}
+        decodes: dict[str, Any] = {"not": {}}  # every failure is a decoding error: nothing is checked
+    elif "string" in kinds:
+        decodes = {"type": ["string", "number", "boolean"]}  # yaml.v3 reads any scalar into a string
     else:
-        # Words and patterns are Validate() checks on a value that decoded: only another JSON type escapes.
-        escape = {"not": {"type": [*kinds, "null"]}}
-    return {"anyOf": [schema, {"$comment": DECODE_ESCAPE, **escape}]}
+        decodes = {"type": kinds}
+    annotations = {k: target[k] for k in ("description", "markdownDescription") if k in target}
+    annotations.update({k: schema[k] for k in ("description", "markdownDescription") if k in schema})
+    return {"$comment": DECODE_ESCAPE, **annotations, "if": decodes, "then": schema}
 
 
 def scalar_or_map_unions(schema: dict[str, Any]) -> None:
@@ -2362,17 +2360,22 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
             return
         if place in UNION_MESSAGES and _is_union(node, definitions):
             properties = node["properties"]
-            node["if"] = {
-                "type": "object",
-                "anyOf": [_counts(key, sub, definitions) for key, sub in properties.items()],
-            }
-            node["else"] = {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]}
+            # In allOf: the field may have an if/then of its own (EFS: uid/gid against id).
+            node.setdefault("allOf", []).append(
+                {
+                    "if": {
+                        "type": "object",
+                        "anyOf": [_counts(key, sub, definitions) for key, sub in properties.items()],
+                    },
+                    "else": {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]},
+                }
+            )
             if place not in STRICT_UNIONS:
                 node["properties"] = {key: _lenient(sub, definitions) for key, sub in properties.items()}
         for key in ("properties", "patternProperties"):
             for name, sub in list((node.get(key) or {}).items()):
-                if key == "properties" and isinstance(sub, dict) and "anyOf" in sub:
-                    sub = sub["anyOf"][0]
+                if key == "properties" and isinstance(sub, dict) and sub.get("$comment") == DECODE_ESCAPE:
+                    sub = sub["then"]
                 visit(sub, f"{place}/{name}")
         if isinstance(node.get("items"), dict):
             visit(node["items"], f"{place}/items")
@@ -2381,8 +2384,24 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
         visit(definition, name)
 
 
+def yaml_numbers(schema: Any) -> None:
+    """Let integer fields take any number, in place: yaml.v3 decodes ``3.5`` into an int field as 3."""
+    if isinstance(schema, dict):
+        kinds = schema.get("type")
+        if kinds == "integer":
+            schema["type"] = "number"
+        elif isinstance(kinds, list) and "integer" in kinds:
+            schema["type"] = ["number" if k == "integer" else k for k in kinds if k != "number" or "integer" not in kinds]
+        for value in schema.values():
+            yaml_numbers(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yaml_numbers(value)
+
+
 def render() -> str:
     schema = build()
+    yaml_numbers(schema)
     allow_null(schema, top=True)
     scalar_or_map_unions(schema)
     # Copilot reads the pipeline's version before anything else and refuses 0, which null decodes to.

@@ -178,10 +178,10 @@ async def test_corpus_manifest_has_no_diagnostic(yls: Session, path: Path) -> No
 # --- invalid documents ---------------------------------------------------------------------------
 
 
-def expected_pointer(path: Path) -> str:
-    match = re.match(r"#\s*expect:\s*(\S*)", path.read_text().splitlines()[0])
-    assert match, f"{path.name}: first line must be '# expect: <json pointer>'"
-    return match.group(1)
+def expected_pointers(path: Path) -> list[str]:
+    match = re.match(r"#\s*expect:\s*(\S*(?: \S+)*)", path.read_text().splitlines()[0])
+    assert match, f"{path.name}: first line must be '# expect: <json pointer>...'"
+    return match.group(1).split(" ")
 
 
 def pointer_lines(path: Path, pointer: str) -> set[int]:
@@ -220,16 +220,19 @@ def _start_line(node: Any) -> int:
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.name for p in INVALID])
 async def test_invalid_fixture_has_diagnostic_on_the_expected_line(yls: Session, path: Path) -> None:
-    pointer = expected_pointer(path)
+    pointers = expected_pointers(path)
     diagnostics = final(yls, path)
-    assert diagnostics, f"{path.name}: no diagnostic for {pointer}"
-    lines = pointer_lines(path, pointer)
-    assert len(diagnostics) == 1, f"{path.name}: one problem, one diagnostic; got {describe(diagnostics)}"
-    on_line = [d for d in diagnostics if d.range.start.line in lines]
-    assert on_line, (
-        f"{path.name}: expected a diagnostic for {pointer} on line(s) {sorted(n + 1 for n in lines)}, "
-        f"got {describe(diagnostics)}"
+    assert diagnostics, f"{path.name}: no diagnostic for {pointers}"
+    assert len(diagnostics) == len(pointers), (
+        f"{path.name}: one diagnostic per problem ({pointers}); got {describe(diagnostics)}"
     )
+    for pointer in pointers:
+        lines = pointer_lines(path, pointer)
+        on_line = [d for d in diagnostics if d.range.start.line in lines]
+        assert on_line, (
+            f"{path.name}: expected a diagnostic for {pointer} on line(s) {sorted(n + 1 for n in lines)}, "
+            f"got {describe(diagnostics)}"
+        )
 
 
 # --- completion, hover, modeline -----------------------------------------------------------------

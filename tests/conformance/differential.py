@@ -50,10 +50,27 @@ def tool_errors(findings: Iterable[Finding], envs: Sequence[str]) -> dict[str, l
         if finding.severity is not Severity.ERROR:
             continue
         match = _IN_ENVS.match(finding.message)
-        targets = re.findall(r"'([^']*)'", match.group(1)) if match else list(envs)
+        if match:
+            targets = re.findall(r"'([^']*)'", match.group(1))
+        elif _checks_override_only(finding):
+            targets = [str(finding.path[1])]
+        else:
+            targets = list(envs)
         for env in targets:
             out.setdefault(env, []).append(finding)
     return out
+
+
+def _checks_override_only(finding: Finding) -> bool:
+    """A schema check of a value under ``environments.<env>`` that Copilot makes after decoding (a word, a
+    pattern, a range, a required key) breaks that environment only; a value that does not decode breaks
+    every deployment, as Copilot decodes the whole file first."""
+    return (
+        len(finding.path) >= 2
+        and finding.path[0] == "environments"
+        and finding.code.startswith("schema-")
+        and finding.code != "schema-type"
+    )
 
 
 def oracle_envs(verdict: dict[str, Any]) -> dict[str, tuple[str, str]]:

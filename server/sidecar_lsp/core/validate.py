@@ -205,12 +205,6 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
 def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[Finding]:
     path = prefix + tuple(error.absolute_path)
     node = find(root, path)
-    if error.validator == "anyOf" and _escape_of(_schema_of(error)) is not None:
-        # A value of a scalar-or-map field's map that decodes but fails Copilot's check: the check's words.
-        for sub in error.context or ():
-            if sub.relative_schema_path and sub.relative_schema_path[0] == 0:
-                yield from _explain(sub, root, prefix)
-        return
     if error.validator == "not" and isinstance(_schema_of(error).get("errorMessage"), str):
         yield _at_value(root, path, node, "schema-type", _undecodable_map(error, path))
         return
@@ -274,25 +268,20 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
 # --- scalar-or-map fields ---------------------------------------------------------------------------
 #
 # Copilot decodes such a field's map first. When one of its keys is set, the map wins and a value of
-# the wrong type in another key is dropped without a word (the schema lets it pass: an ``anyOf`` whose
-# second branch is marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
+# the wrong type in another key is dropped without a word (the schema checks the value only ``if`` it
+# decodes, marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
 
 DECODE_ESCAPE_MARK = "decode-escape:"
 
 
 def _escape_of(schema: Any) -> dict[str, Any] | None:
     """The strict schema of a value that Copilot drops when it does not decode, or None."""
-    if not isinstance(schema, dict):
-        return None
-    branches = schema.get("anyOf")
     if (
-        isinstance(branches, list)
-        and len(branches) == 2
-        and isinstance(branches[1], dict)
-        and str(branches[1].get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
-        and isinstance(branches[0], dict)
+        isinstance(schema, dict)
+        and str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
+        and isinstance(schema.get("then"), dict)
     ):
-        return branches[0]
+        return dict(schema["then"])
     return None
 
 
@@ -321,14 +310,18 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
             continue
         if not isinstance(value, dict):
             continue
-        decoded_as_map = "if" in schema and _validator().evolve(schema=schema["if"]).is_valid(value)
+        decoded_as_map = any(
+            _validator().evolve(schema=branch["if"]).is_valid(value)
+            for branch in schema.get("allOf", ())
+            if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
+        )
         for key, item in value.items():
             child = _child_schema(schema, key)
             if child is None:
                 continue
             strict = _escape_of(child)
             if strict is not None:
-                if decoded_as_map:
+                if decoded_as_map and _validator().evolve(schema=child).is_valid(item):
                     out.extend(_dropped(item, strict, root, path + (key,), value))
                 child = strict
             stack.append((item, child, path + (key,)))
