@@ -1984,7 +1984,7 @@ def environment_def() -> dict[str, Any]:
                 "http": http,
                 "cdn": cdn,
             },
-            required=["name", "type"],
+            required=["type"],
         ),
     )
 
@@ -2324,13 +2324,24 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
     return {"required": [key], "properties": {key: condition}}
 
 
-def _lenient(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+CUSTOM_DECODERS = frozenset(
+    {
+        "alias", "entrypoint", "command", "variables", "secrets", "healthcheck", "placement", "subnets",
+        "security_groups", "connect", "exec", "platform", "count", "range", "efs", "build", "image", "fifo",
+        "queue", "cdn", "access_logs", "flow_logs", "private", "rollback_alarms", "cpu_percentage",
+        "memory_percentage", "requests", "response_time", "queue_delay", "id",
+    }
+)  # fmt: skip
+"""Keys whose Go type decodes itself: its failure is Copilot's own error, which no map swallows."""
+
+
+def _lenient(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
     """``schema`` for the values yaml.v3 decodes; any other value passes (a type error that the union map
     swallows). Written as if/then so that an error keeps its exact place (no anyOf)."""
     name = schema.get("$ref", "").rsplit("/", 1)[-1]
     target = _resolve(schema, definitions)
     kinds = _schema_types(schema, definitions)
-    if _is_union(schema, definitions) or not kinds:
+    if key in CUSTOM_DECODERS or _is_union(schema, definitions) or not kinds:
         return schema  # a nested union's error is not a type error: Copilot fails on it
     if name in _DECODE_ONLY or set(kinds) <= {"integer", "number", "boolean"} or (
         set(kinds) <= {"array"} and set(_schema_types(target.get("items", {}), definitions)) != {"object"}
@@ -2371,7 +2382,7 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
                 }
             )
             if place not in STRICT_UNIONS:
-                node["properties"] = {key: _lenient(sub, definitions) for key, sub in properties.items()}
+                node["properties"] = {key: _lenient(key, sub, definitions) for key, sub in properties.items()}
         for key in ("properties", "patternProperties"):
             for name, sub in list((node.get(key) or {}).items()):
                 if key == "properties" and isinstance(sub, dict) and sub.get("$comment") == DECODE_ESCAPE:

@@ -233,7 +233,7 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
             root,
             path,
             node,
-            "schema-type",
+            _type_code(error),
             f"{_where(path)}expected {_describe(_schema_of(error))}, got {_describe_value(error.instance)}",
         )
         return
@@ -243,7 +243,9 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
     if error.validator == "pattern":
         close = _close_examples(error)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        finding = _at_value(root, path, node, "schema-format", _pattern_message(error, path) + hint)
+        # A duration or a yes/no word that does not parse is a decoding error in Copilot (yaml.v3), like a type.
+        code = "schema-type" if _decodes_words(_schema_of(error)) else "schema-format"
+        finding = _at_value(root, path, node, code, _pattern_message(error, path) + hint)
         yield _with_fixes(finding, _replacement_fixes(node, close))
         return
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -348,6 +350,38 @@ def _dropped(
                 finding.path,
                 fixes=finding.fixes,
             )
+
+
+_DECODED_WORDS = frozenset({"booleanLike", "duration"})
+"""Definitions whose pattern is what yaml.v3 can decode (a Go bool or time.Duration), not a Validate() check."""
+
+
+@functools.lru_cache(maxsize=1)
+def _decoded_patterns() -> frozenset[str]:
+    definitions = load_schema().get("definitions", {})
+    return frozenset(str(definitions.get(name, {}).get("pattern")) for name in _DECODED_WORDS)
+
+
+def _decodes_words(schema: dict[str, Any]) -> bool:
+    return schema.get("pattern") in _decoded_patterns()
+
+
+def _type_code(error: ValidationError) -> str:
+    """``schema-type`` for a value Copilot cannot decode; ``schema-format`` for a number or boolean in a
+    string field with a fixed form (``env_file: 5``): Copilot decodes it as text, then its check refuses it."""
+    schema = _schema_of(error)
+    declared = schema.get("type")
+    kinds = {declared} if isinstance(declared, str) else set(declared or ())
+    is_text_field = "string" in kinds and not kinds & {"number", "integer", "boolean", "object", "array"}
+    if (
+        error.validator == "type"
+        and is_text_field
+        and ("pattern" in schema or "enum" in schema)
+        and not _decodes_words(schema)
+        and isinstance(error.instance, (int, float, bool))
+    ):
+        return "schema-format"
+    return "schema-type"
 
 
 def _exclusive_words(error: ValidationError, path: Path) -> str:
@@ -560,6 +594,9 @@ def _describe(schema: Any, depth: int = 0) -> str:
         types = [t for t in types if t != "null"] or types
         if len(types) == 1:
             return _type_words(types[0], schema)
+        if "boolean" in types and _decodes_words(schema):
+            words = "true or false (yes/no and on/off too)"
+            return f"{words}, or {_type_words('object', schema)}" if "object" in types else words
         if set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}:
             return "a single value (text or number)"
         return " or ".join(_type_words(t, schema) for t in types)
