@@ -1267,7 +1267,7 @@ def count_defs() -> dict[str, Any]:
             }
         ),
     )
-    int_count = {"type": ["integer", "object"], "minimum": 0, "additionalProperties": False}
+    int_count = {"type": ["integer", "object"], "additionalProperties": False}
     return {
         "scalingCooldown": cooldown,
         "serviceCount": doc(
@@ -1533,7 +1533,6 @@ def misc_defs() -> dict[str, Any]:
                         ),
                         "value": doc("Value to set (any YAML value).", tl, {}),
                     },
-                    required=["path"],
                 ),
             },
         ),
@@ -2318,7 +2317,13 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
     elif kinds == {"array"}:
         condition = {"type": "array", "minItems": 1}
     elif kinds == {"object"}:
-        condition = {"type": "object", "minProperties": 1}
+        # A struct is set when one of its own keys is (unknown keys and nulls leave it empty).
+        inner = _resolve(schema, definitions).get("properties") or {}
+        condition = (
+            {"type": "object", "anyOf": [{"required": [k], "properties": {k: {"not": {"type": "null"}}}} for k in inner]}
+            if inner
+            else {"type": "object", "minProperties": 1}
+        )
     else:
         condition = {"not": {"type": "null"}}
     return {"required": [key], "properties": {key: condition}}
@@ -2343,8 +2348,14 @@ def _lenient(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> d
     kinds = _schema_types(schema, definitions)
     if key in CUSTOM_DECODERS or _is_union(schema, definitions) or not kinds:
         return schema  # a nested union's error is not a type error: Copilot fails on it
+    extra = target.get("additionalProperties")
     if name in _DECODE_ONLY or set(kinds) <= {"integer", "number", "boolean"} or (
         set(kinds) <= {"array"} and set(_schema_types(target.get("items", {}), definitions)) != {"object"}
+    ) or (
+        kinds == ["object"]
+        and not target.get("properties")
+        and isinstance(extra, dict)
+        and extra.get("$ref", "").rsplit("/", 1)[-1] in _DECODE_ONLY
     ):
         decodes: dict[str, Any] = {"not": {}}  # every failure is a decoding error: nothing is checked
     elif "string" in kinds:
@@ -2353,7 +2364,23 @@ def _lenient(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> d
         decodes = {"type": kinds}
     annotations = {k: target[k] for k in ("description", "markdownDescription") if k in target}
     annotations.update({k: schema[k] for k in ("description", "markdownDescription") if k in schema})
-    return {"$comment": DECODE_ESCAPE, **annotations, "if": decodes, "then": schema}
+    return {"$comment": DECODE_ESCAPE, **annotations, "if": decodes, "then": _lenient_inside(schema, definitions)}
+
+
+def _lenient_inside(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A plain struct (or a list of them) inside a union map: its own type errors are swallowed too, as
+    yaml.v3 collects them into the one TypeError the union ignores."""
+    target = _resolve(schema, definitions)
+    kinds = _schema_types(schema, definitions)
+    if kinds == ["array"] and isinstance(target.get("items"), dict):
+        items = _resolve(target["items"], definitions)
+        if _schema_types(items, definitions) == ["object"] and items.get("properties"):
+            return {**target, "items": _lenient_inside(items, definitions)}
+        return schema
+    if kinds == ["object"] and target.get("properties") and not _is_union(target, definitions):
+        properties = {k: _lenient(k, sub, definitions) for k, sub in target["properties"].items()}
+        return {**target, "properties": properties}
+    return schema
 
 
 def scalar_or_map_unions(schema: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ from oracle import Oracle
 
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
-from sidecar_lsp.core.rules import UNLISTED_PREFIX
+from sidecar_lsp.core.rules import BASE_AND_PREFIX, UNLISTED_PREFIX
 from sidecar_lsp.core.schema_store import load_schema
 
 OPTIONS = Options(assume_manifest=True)
@@ -50,7 +50,10 @@ def tool_errors(findings: Iterable[Finding], envs: Sequence[str]) -> dict[str, l
         if finding.severity is not Severity.ERROR:
             continue
         match = _IN_ENVS.match(finding.message)
-        if match:
+        if finding.message.startswith(BASE_AND_PREFIX):
+            listed = finding.message[len(BASE_AND_PREFIX) :].split(": ", 1)[0]
+            targets = ["", *re.findall(r"'([^']*)'", listed)]
+        elif match:
             targets = re.findall(r"'([^']*)'", match.group(1))
         elif _checks_override_only(finding):
             targets = [str(finding.path[1])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .kinds import manifest_kind
-from .model import EXCLUSIVE, UNKNOWN_KEY, Finding
+from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Pos, Severity
 from .yaml_map import ParsedDocument, parse
 
 
@@ -50,7 +50,37 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
         findings.extend(schema_findings(document, unknown_keys=options.unknown_keys))
         if options.cross_field and kind is not None:
             findings.extend(run_rules(document))
-    return Analysis(document, kind, _merge(findings, options))
+    return Analysis(document, kind, _merge(_ignored_merges(findings, document), options))
+
+
+def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
+    """A bad ``<<`` inside a key Copilot ignores is never decoded, so it fails nothing: a warning there."""
+    if not any(f.code == "yaml-bad-merge" for f in findings):
+        return findings
+    from .yaml_map import Mapping, find
+
+    ignored: list[tuple[Pos, Pos]] = []
+    for f in findings:
+        parent = find(document.root, f.path[:-1]) if f.code == UNKNOWN_KEY and f.path else None
+        if not isinstance(parent, Mapping):
+            continue
+        keys = [entry.key.span.start for entry in parent.entries if not entry.merged]
+        start = next((k for k in keys if k == f.span.start), None)
+        if start is not None:
+            later = [k for k in keys if k > start]
+            ignored.append((start, min(later) if later else Pos(len(document.lines) + 1, 0)))
+    out = []
+    for f in findings:
+        if f.code == "yaml-bad-merge" and any(a <= f.span.start < b for a, b in ignored):
+            f = Finding(
+                f.code,
+                Severity.WARNING,
+                f.message + "; it sits inside a key Copilot ignores, so Copilot never reads it",
+                f.span,
+                f.path,
+            )
+        out.append(f)
+    return out
 
 
 def _merge(findings: list[Finding], options: Options) -> list[Finding]:

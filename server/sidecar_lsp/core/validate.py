@@ -228,6 +228,8 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
     if error.validator == "required":
         yield _missing(error, root, path)
         return
+    if error.validator == "type" and _text_matches_pattern(error, node):
+        return  # a number in a string field: Copilot reads its text, and the text has the right form
     if error.validator in ("type", "const"):
         yield _at_value(
             root,
@@ -301,18 +303,19 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
     if definition is None:
         return []
     out: list[Finding] = []
-    stack: list[tuple[Any, dict[str, Any], Path]] = [(instance, definition, ())]
+    # (value, schema, path, inside a union map that decoded as a map)
+    stack: list[tuple[Any, dict[str, Any], Path, bool]] = [(instance, definition, (), False)]
     while stack:
-        value, schema, path = stack.pop()
+        value, schema, path, inside = stack.pop()
         schema = _deref(schema)
         if isinstance(value, list):
             items = schema.get("items")
             if isinstance(items, dict):
-                stack.extend((item, items, path + (i,)) for i, item in enumerate(value))
+                stack.extend((item, items, path + (i,), inside) for i, item in enumerate(value))
             continue
         if not isinstance(value, dict):
             continue
-        decoded_as_map = any(
+        decoded_as_map = inside or any(
             _validator().evolve(schema=branch["if"]).is_valid(value)
             for branch in schema.get("allOf", ())
             if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
@@ -326,7 +329,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
                 if decoded_as_map and _validator().evolve(schema=child).is_valid(item):
                     out.extend(_dropped(item, strict, root, path + (key,), value))
                 child = strict
-            stack.append((item, child, path + (key,)))
+            stack.append((item, child, path + (key,), decoded_as_map and strict is not None))
     return out
 
 
@@ -354,6 +357,18 @@ def _dropped(
 
 _DECODED_WORDS = frozenset({"booleanLike", "duration"})
 """Definitions whose pattern is what yaml.v3 can decode (a Go bool or time.Duration), not a Validate() check."""
+
+
+def _text_matches_pattern(error: ValidationError, node: Node | None) -> bool:
+    schema = _schema_of(error)
+    pattern = schema.get("pattern")
+    return (
+        _type_code(error) == "schema-format"
+        and isinstance(pattern, str)
+        and "enum" not in schema
+        and isinstance(node, Scalar)
+        and re.search(pattern, node.raw) is not None
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -147,8 +147,8 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
             continue
         if not becomes_list(node.value):
             continue
-        if any(isinstance(part, str) and part in LIST_KEYS for part in path):
-            continue
+        if isinstance(path[-1], str) and path[-1] in LIST_KEYS:
+            continue  # a list field: the conversion gives the list the user meant
         yield workload.finding(
             "X-json-array",
             f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives a "
