@@ -201,7 +201,8 @@ def primitives() -> dict[str, Any]:
         "stringOrStringList": doc(
             "A string (split with shell rules) or a list of strings.",
             L_OVERVIEW,
-            {"type": ["string", "number", "boolean", "array"], "items": ref("stringLike")},
+            # Copilot keeps the list when some items decode and drops the others (a swallowed type error).
+            {"type": ["string", "number", "boolean", "array"]},
         ),
         "variableValue": doc(
             "Value of an environment variable: any scalar, or `{from_cfn: <export name>}` to import a "
@@ -2334,7 +2335,7 @@ CUSTOM_DECODERS = frozenset(
         "alias", "entrypoint", "command", "variables", "secrets", "healthcheck", "placement", "subnets",
         "security_groups", "connect", "exec", "platform", "count", "range", "efs", "build", "image", "fifo",
         "queue", "cdn", "access_logs", "flow_logs", "private", "rollback_alarms", "cpu_percentage",
-        "memory_percentage", "requests", "response_time", "queue_delay", "id",
+        "memory_percentage", "requests", "response_time", "id",
     }
 )  # fmt: skip
 """Keys whose Go type decodes itself: its failure is Copilot's own error, which no map swallows."""
@@ -2379,7 +2380,10 @@ def _lenient_inside(schema: dict[str, Any], definitions: dict[str, Any]) -> dict
         return schema
     if kinds == ["object"] and target.get("properties") and not _is_union(target, definitions):
         properties = {k: _lenient(k, sub, definitions) for k, sub in target["properties"].items()}
-        return {**target, "properties": properties}
+        copy = {**target, "properties": properties}
+        if "$ref" in schema:
+            copy["$comment"] = schema["$ref"]  # the definition this is a copy of, with its type errors let through
+        return copy
     return schema
 
 

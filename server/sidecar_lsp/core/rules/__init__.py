@@ -17,7 +17,7 @@ Findings are the same problem when code, span and message agree.
 
 from __future__ import annotations
 
-from ..kinds import PIPELINE, WORKLOAD_TYPES, manifest_kind
+from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
 from ..merge import base_without_environments, merge_all
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, ParsedDocument
@@ -56,12 +56,13 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
     """Every cross-field finding for the document (base and each merged environment)."""
     root = document_.root
     kind = manifest_kind(root)
-    if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind != PIPELINE):
+    if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind not in (PIPELINE, ENVIRONMENT)):
         return []
     paths = NodePaths(root)
-    if kind == PIPELINE:
-        # A pipeline has no environments to merge: its few deploy-time checks read it once.
-        return check_workload(Workload(root, kind, None, paths, document_.lines))
+    if kind in (PIPELINE, ENVIRONMENT):
+        # Nothing to merge: the few checks for these kinds read the document once.
+        whole = Workload(root, kind, None, paths, document_.lines)
+        return check_workload(whole, per_environment=False) + check_workload(whole)
     findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
     base_findings = check_workload(
         Workload(base_without_environments(root), kind, None, paths, document_.lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..interpolation import becomes_list, variables_in
+from ..kinds import ENVIRONMENT
 from ..merge import ENVIRONMENTS_KEY, layers
 from ..model import Finding, Severity
 from ..yaml_map import Scalar, iter_nodes, own_entries
@@ -138,7 +139,7 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
     "X-json-array",
     Severity.ERROR,
     "String that Copilot turns into a list",
-    kinds=ALL_WORKLOADS,
+    kinds=ALL_WORKLOADS | {ENVIRONMENT},
     copilot=False,
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
@@ -147,8 +148,8 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
             continue
         if not becomes_list(node.value):
             continue
-        if isinstance(path[-1], str) and path[-1] in LIST_KEYS:
-            continue  # a list field: the conversion gives the list the user meant
+        if isinstance(path[-1], str) and path[-1] in LIST_KEYS and (path[-1], workload.kind) != ("alias", STATIC_SITE):
+            continue  # a list field: the conversion gives the list the user meant (a Static Site alias is one string)
         yield workload.finding(
             "X-json-array",
             f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives a "
