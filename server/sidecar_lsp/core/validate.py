@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
 from .schema_store import load_schema
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, to_plain
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, iter_nodes, to_plain
 
 _MAX_LISTED = 6
 
@@ -66,6 +66,7 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
     for prefix, error in _errors(instance):
         findings.extend(_explain(error, root, prefix))
     findings.extend(_dropped_values(instance, root))
+    findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
     return _unique(findings)
@@ -303,8 +304,8 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
     if definition is None:
         return []
     out: list[Finding] = []
-    # (value, schema, path, inside a union map that decoded as a map)
-    stack: list[tuple[Any, dict[str, Any], Path, bool]] = [(instance, definition, (), False)]
+    # (value, schema, path, the path of the union map that decoded as a map around it, if any)
+    stack: list[tuple[Any, dict[str, Any], Path, Path | None]] = [(instance, definition, (), None)]
     while stack:
         value, schema, path, inside = stack.pop()
         schema = _deref(schema)
@@ -315,31 +316,33 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
             continue
         if not isinstance(value, dict):
             continue
-        decoded_as_map = inside or any(
+        union = inside
+        if union is None and any(
             _validator().evolve(schema=branch["if"]).is_valid(value)
             for branch in schema.get("allOf", ())
             if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
-        )
+        ):
+            union = path
         for key, item in value.items():
             child = _child_schema(schema, key)
             if child is None:
                 continue
             strict = _escape_of(child)
             if strict is not None:
-                if decoded_as_map and _validator().evolve(schema=child).is_valid(item):
-                    out.extend(_dropped(item, strict, root, path + (key,), value))
+                if union is not None and _validator().evolve(schema=child).is_valid(item):
+                    out.extend(_dropped(item, strict, root, path + (key,), union, value if union == path else {}))
                 child = strict
-            stack.append((item, child, path + (key,), decoded_as_map and strict is not None))
+            stack.append((item, child, path + (key,), union if strict is not None else None))
     return out
 
 
 def _dropped(
-    value: Any, strict: dict[str, Any], root: Node, path: Path, siblings: dict[str, Any]
+    value: Any, strict: dict[str, Any], root: Node, path: Path, union: Path, siblings: dict[str, Any]
 ) -> Iterator[Finding]:
     errors = list(_validator().evolve(schema=strict).iter_errors(value))
     if not errors:
         return
-    holder = path[-2] if len(path) >= 2 else "the map"
+    holder = dotted(union) if union else "the map"
     others = [k for k, v in siblings.items() if k != path[-1] and v is not None]
     because = f" because '{others[0]}' is set" if others else ""
     for error in errors[:1]:
@@ -397,6 +400,32 @@ def _type_code(error: ValidationError) -> str:
     ):
         return "schema-format"
     return "schema-type"
+
+
+def _empty_maps_before_unknown_keys(root: Node, findings: list[Finding]) -> Iterator[Finding]:
+    """``secrets:`` left empty with its entries at its own indentation: the entries become unknown keys of
+    the map around it and ``secrets`` is null, which Copilot reads as not set. Say so at ``secrets``."""
+    unknown = {f.span.start for f in findings if f.code == UNKNOWN_KEY}
+    if not unknown:
+        return
+    for _, node in iter_nodes(root):
+        if not isinstance(node, Mapping):
+            continue
+        entries = [e for e in node.entries if not e.merged]
+        for entry, after in zip(entries, entries[1:]):
+            value = entry.value
+            if not (isinstance(value, Scalar) and value.value is None and value.raw == "" and value.style is None):
+                continue
+            if after.key.span.start not in unknown or after.key.span.start.col != entry.key.span.start.col:
+                continue
+            yield Finding(
+                "schema-null-value",
+                Severity.WARNING,
+                f"'{entry.name}' is empty, so Copilot reads it as not set; '{after.name}' below it is at the "
+                f"same indentation, outside it: indent the entries that belong to '{entry.name}'",
+                entry.key.span,
+                fixes=(),
+            )
 
 
 def _exclusive_words(error: ValidationError, path: Path) -> str:
