@@ -2305,7 +2305,11 @@ def _resolve(schema: Any, definitions: dict[str, Any]) -> dict[str, Any]:
 
 def _is_union(schema: dict[str, Any], definitions: dict[str, Any]) -> bool:
     kinds = set(_schema_types(schema, definitions))
-    return "object" in kinds and bool(kinds - {"object"}) and bool(_resolve(schema, definitions).get("properties"))
+    return (
+        "object" in kinds
+        and bool(kinds - {"object"})
+        and bool(_resolve(schema, definitions).get("properties"))
+    )
 
 
 def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
@@ -2321,7 +2325,10 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
         # A struct is set when one of its own keys is (unknown keys and nulls leave it empty).
         inner = _resolve(schema, definitions).get("properties") or {}
         condition = (
-            {"type": "object", "anyOf": [{"required": [k], "properties": {k: {"not": {"type": "null"}}}} for k in inner]}
+            {
+                "type": "object",
+                "anyOf": [{"required": [k], "properties": {k: {"not": {"type": "null"}}}} for k in inner],
+            }
             if inner
             else {"type": "object", "minProperties": 1}
         )
@@ -2350,13 +2357,18 @@ def _lenient(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> d
     if key in CUSTOM_DECODERS or _is_union(schema, definitions) or not kinds:
         return schema  # a nested union's error is not a type error: Copilot fails on it
     extra = target.get("additionalProperties")
-    if name in _DECODE_ONLY or set(kinds) <= {"integer", "number", "boolean"} or (
-        set(kinds) <= {"array"} and set(_schema_types(target.get("items", {}), definitions)) != {"object"}
-    ) or (
-        kinds == ["object"]
-        and not target.get("properties")
-        and isinstance(extra, dict)
-        and extra.get("$ref", "").rsplit("/", 1)[-1] in _DECODE_ONLY
+    if (
+        name in _DECODE_ONLY
+        or set(kinds) <= {"integer", "number", "boolean"}
+        or (
+            set(kinds) <= {"array"} and set(_schema_types(target.get("items", {}), definitions)) != {"object"}
+        )
+        or (
+            kinds == ["object"]
+            and not target.get("properties")
+            and isinstance(extra, dict)
+            and extra.get("$ref", "").rsplit("/", 1)[-1] in _DECODE_ONLY
+        )
     ):
         decodes: dict[str, Any] = {"not": {}}  # every failure is a decoding error: nothing is checked
     elif "string" in kinds:
@@ -2365,7 +2377,12 @@ def _lenient(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> d
         decodes = {"type": kinds}
     annotations = {k: target[k] for k in ("description", "markdownDescription") if k in target}
     annotations.update({k: schema[k] for k in ("description", "markdownDescription") if k in schema})
-    return {"$comment": DECODE_ESCAPE, **annotations, "if": decodes, "then": _lenient_inside(schema, definitions)}
+    return {
+        "$comment": DECODE_ESCAPE,
+        **annotations,
+        "if": decodes,
+        "then": _lenient_inside(schema, definitions),
+    }
 
 
 def _lenient_inside(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
@@ -2382,7 +2399,9 @@ def _lenient_inside(schema: dict[str, Any], definitions: dict[str, Any]) -> dict
         properties = {k: _lenient(k, sub, definitions) for k, sub in target["properties"].items()}
         copy = {**target, "properties": properties}
         if "$ref" in schema:
-            copy["$comment"] = schema["$ref"]  # the definition this is a copy of, with its type errors let through
+            copy["$comment"] = schema[
+                "$ref"
+            ]  # the definition this is a copy of, with its type errors let through
         return copy
     return schema
 
@@ -2433,7 +2452,9 @@ def yaml_numbers(schema: Any) -> None:
         if kinds == "integer":
             schema["type"] = "number"
         elif isinstance(kinds, list) and "integer" in kinds:
-            schema["type"] = ["number" if k == "integer" else k for k in kinds if k != "number" or "integer" not in kinds]
+            schema["type"] = [
+                "number" if k == "integer" else k for k in kinds if k != "number" or "integer" not in kinds
+            ]
         for value in schema.values():
             yaml_numbers(value)
     elif isinstance(schema, list):

@@ -82,7 +82,10 @@ def oracle_envs(verdict: dict[str, Any]) -> dict[str, tuple[str, str]]:
     stages: dict[str, str] = verdict.get("per_env_stage") or {}
     if not per_env:
         return {"": (verdict["stage"], verdict.get("error", ""))}
-    return {env: (stages.get(env, "ok" if message == "ok" else verdict["stage"]), message) for env, message in per_env.items()}
+    return {
+        env: (stages.get(env, "ok" if message == "ok" else verdict["stage"]), message)
+        for env, message in per_env.items()
+    }
 
 
 @dataclass
@@ -153,7 +156,17 @@ def compare(case: Case, verdict: dict[str, Any]) -> list[Disagreement]:
         plain = [f for f in mine if not f.code.startswith("X-")]
         described = [f"{f.code} {f.span.start.line + 1}:{f.span.start.col + 1} {f.message}" for f in mine]
         if stage == "ok" and plain:
-            out.append(Disagreement("false error", case.category, env, stage, message, [d for d, f in zip(described, mine) if f in plain], case))
+            out.append(
+                Disagreement(
+                    "false error",
+                    case.category,
+                    env,
+                    stage,
+                    message,
+                    [d for d, f in zip(described, mine, strict=False) if f in plain],
+                    case,
+                )
+            )
         elif stage != "ok" and not mine:
             out.append(Disagreement("miss", case.category, env, stage, message, [], case))
     return out
@@ -173,9 +186,13 @@ def without(tree: Any, paths: Iterable[tuple[str | int, ...]]) -> Any:
     for path in paths:
         holder = tree
         for part in path[:-1]:
-            if isinstance(holder, dict) and part in holder:
-                holder = holder[part]
-            elif isinstance(holder, list) and isinstance(part, int) and 0 <= part < len(holder):
+            if (
+                isinstance(holder, dict)
+                and part in holder
+                or isinstance(holder, list)
+                and isinstance(part, int)
+                and 0 <= part < len(holder)
+            ):
                 holder = holder[part]
             else:
                 holder = None
@@ -205,15 +222,17 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
     verdicts = oracle.verdicts({"text": case.text} for case in batch)
     claims: list[tuple[Case, dict[str, Any], list[tuple[str | int, ...]]]] = []
     results: list[tuple[Case, dict[str, Any], list[Disagreement]]] = []
-    for case, verdict in zip(batch, verdicts):
+    for case, verdict in zip(batch, verdicts, strict=False):
         found = compare(case, verdict)
         results.append((case, verdict, found))
         paths = unknown_key_claims(case)
         if paths:
             claims.append((case, verdict, paths))
-    rewritten = oracle.verdicts({"text": render(without(case.tree, paths), RandomChooser(_fixed()))} for case, _, paths in claims)
+    rewritten = oracle.verdicts(
+        {"text": render(without(case.tree, paths), RandomChooser(_fixed()))} for case, _, paths in claims
+    )
     claim_failures: dict[int, Disagreement] = {}
-    for (case, verdict, paths), after in zip(claims, rewritten):
+    for (case, verdict, paths), after in zip(claims, rewritten, strict=False):
         before_envs, after_envs = _normal(verdict), _normal(after)
         if before_envs != after_envs:
             env = next((e for e in before_envs if before_envs[e] != after_envs.get(e)), "")
@@ -236,7 +255,13 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
         claim = claim_failures.get(case.index)
         if claim is not None:
             found = [*found, claim]
-        outcome = "false error" if any(d.kind == "false error" for d in found) else found[0].kind if found else "agree"
+        outcome = (
+            "false error"
+            if any(d.kind == "false error" for d in found)
+            else found[0].kind
+            if found
+            else "agree"
+        )
         tally.by_category[case.category, outcome] += 1
         for d in found:
             if d.kind == "false error":
@@ -250,7 +275,9 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
 
 
 def _mask(message: str) -> str:
-    message = _LINE.sub("line N", message.split("\n")[0] if "unmarshal errors" not in message else message.replace("\n", " "))
+    message = _LINE.sub(
+        "line N", message.split("\n")[0] if "unmarshal errors" not in message else message.replace("\n", " ")
+    )
     message = re.sub(r"`[^`]*`", "`…`", message)
     return re.sub(r"\d+", "N", message)[:150]
 
@@ -271,7 +298,9 @@ def make_generator(extra: Sequence[Path] = ()) -> Generator:
     return Generator(load_schema(), realistic_sources(extra))
 
 
-def run_range(oracle_path: Path, seed: int, start: int, stop: int, extra: Sequence[Path] = (), batch: int = 500) -> Tally:
+def run_range(
+    oracle_path: Path, seed: int, start: int, stop: int, extra: Sequence[Path] = (), batch: int = 500
+) -> Tally:
     """Generate and compare cases ``start``..``stop-1`` of ``seed`` with one oracle process."""
     generator = make_generator(extra)
     tally = Tally()
@@ -301,12 +330,23 @@ def report(tally: Tally, *, seed: int, count: int) -> str:
     categories = sorted({c for c, _ in tally.by_category})
     for category in categories:
         lines.append(f"{category:<14}" + "".join(f"{tally.by_category[category, o]:>19}" for o in OUTCOMES))
-    lines.append(f"{'total':<14}" + "".join(f"{sum(n for (_, oo), n in tally.by_category.items() if oo == o):>19}" for o in OUTCOMES))
-    lines += ["", "per environment, by Copilot's stage:", f"{'stage':<14}" + "".join(f"{o:>19}" for o in OUTCOMES[:3])]
+    lines.append(
+        f"{'total':<14}"
+        + "".join(f"{sum(n for (_, oo), n in tally.by_category.items() if oo == o):>19}" for o in OUTCOMES)
+    )
+    lines += [
+        "",
+        "per environment, by Copilot's stage:",
+        f"{'stage':<14}" + "".join(f"{o:>19}" for o in OUTCOMES[:3]),
+    ]
     for stage in sorted({s for s, _ in tally.by_stage}):
         lines.append(f"{stage:<14}" + "".join(f"{tally.by_stage[stage, o]:>19}" for o in OUTCOMES[:3]))
     if tally.false_error_codes:
-        lines += ["", "false errors by sidecar-lsp code: " + ", ".join(f"{c} {n}" for c, n in tally.false_error_codes.most_common())]
+        lines += [
+            "",
+            "false errors by sidecar-lsp code: "
+            + ", ".join(f"{c} {n}" for c, n in tally.false_error_codes.most_common()),
+        ]
     if tally.miss_messages:
         lines += ["", "misses (environments) by Copilot's message:"]
         lines += [f"{n:>7}  {m}" for m, n in tally.miss_messages.most_common(40)]

@@ -42,9 +42,8 @@ def load(path: Path) -> Fixture:
         if match := _COPILOT.match(line):
             accepted = match.group(1) == "accepts"
             message = match.group(2) or ""
-        elif match := _EXPECT.match(line):
-            if match.group(1) != "none":
-                expected.add((match.group(2), match.group(3), int(match.group(4)), int(match.group(5))))
+        elif (match := _EXPECT.match(line)) and match.group(1) != "none":
+            expected.add((match.group(2), match.group(3), int(match.group(4)), int(match.group(5))))
     assert accepted is not None, f"{path.name}: no '# copilot: accepts|rejects' line"
     return Fixture(path, text, accepted, message, frozenset(expected))
 

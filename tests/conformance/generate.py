@@ -244,18 +244,28 @@ class Generator:
         return out
 
     def draw_scalar(self, c: Chooser, schema: dict[str, Any], kind: str, key: str) -> Any:
-        seen = [v for v in self.pool.get(key, []) if _json_kind(v) == kind or (kind == "number" and _json_kind(v) == "integer")]
+        seen = [
+            v
+            for v in self.pool.get(key, [])
+            if _json_kind(v) == kind or (kind == "number" and _json_kind(v) == "integer")
+        ]
         if kind == "string":
             seen = [v for v in seen if self.matches(schema, v)]
             examples = [e for e in schema.get("examples", []) if isinstance(e, str)]
-            choices = seen + examples + ([schema["default"]] if isinstance(schema.get("default"), str) else [])
+            choices = (
+                seen + examples + ([schema["default"]] if isinstance(schema.get("default"), str) else [])
+            )
             if choices and c.chance(0.9):
                 return c.pick(choices)
             word = c.pick(WORDS)
             return word if self.matches(schema, word) else c.pick(choices) if choices else word
         if kind in ("integer", "number"):
-            examples = [e for e in schema.get("examples", []) if isinstance(e, int) and not isinstance(e, bool)]
-            choices = seen + examples + ([schema["default"]] if isinstance(schema.get("default"), int) else [])
+            examples = [
+                e for e in schema.get("examples", []) if isinstance(e, int) and not isinstance(e, bool)
+            ]
+            choices = (
+                seen + examples + ([schema["default"]] if isinstance(schema.get("default"), int) else [])
+            )
             if choices and c.chance(0.8):
                 return c.pick(choices)
             low = schema.get("minimum", 0)
@@ -280,7 +290,11 @@ class Generator:
                 tree["type"] = kind
             tree.setdefault("name", "api")
             source = f"schema:{kind}"
-        category = c.pick(CATEGORIES[2:]) if c.chance(0.85) else ("schema" if source.startswith("schema:") else "realistic")
+        category = (
+            c.pick(CATEGORIES[2:])
+            if c.chance(0.85)
+            else ("schema" if source.startswith("schema:") else "realistic")
+        )
         mutate = getattr(self, "mutate_" + category.replace("-", "_"), None)
         if mutate is not None:
             tree = mutate(c, tree)
@@ -327,7 +341,11 @@ class Generator:
         types = schema.get("type", [])
         types = [types] if isinstance(types, str) else list(types)
         if isinstance(value, dict):
-            scalar_kinds = [t for t in types if t not in ("object", "array")] or ["string", "integer", "boolean"]
+            scalar_kinds = [t for t in types if t not in ("object", "array")] or [
+                "string",
+                "integer",
+                "boolean",
+            ]
             new: Any = self.draw_scalar(c, schema, c.pick(scalar_kinds), str(path[-1]))
         elif "object" in types and schema.get("properties"):
             names = list(schema["properties"])
@@ -412,7 +430,14 @@ class Generator:
         path = c.pick(paths)
         name = c.pick(VAR_NAMES)
         value = c.pick(
-            (f"${{{name}}}", f"prefix-${{{name}}}", f"${{{name}}}s", f"\\${{{name}}}", '["a", "b"]', f'["${{{name}}}"]')
+            (
+                f"${{{name}}}",
+                f"prefix-${{{name}}}",
+                f"${{{name}}}s",
+                f"\\${{{name}}}",
+                '["a", "b"]',
+                f'["${{{name}}}"]',
+            )
         )
         _set(tree, path, value)
         return tree
@@ -478,9 +503,13 @@ def _get(tree: Any, path: Sequence[str | int]) -> Any:
     for part in path:
         if isinstance(tree, Anchored):
             tree = tree.value
-        if isinstance(tree, dict) and part in tree:
-            tree = tree[part]
-        elif isinstance(tree, list) and isinstance(part, int) and 0 <= part < len(tree):
+        if (
+            isinstance(tree, dict)
+            and part in tree
+            or isinstance(tree, list)
+            and isinstance(part, int)
+            and 0 <= part < len(tree)
+        ):
             tree = tree[part]
         else:
             return None
@@ -535,7 +564,13 @@ def scalar_text(value: Any, c: Chooser | None = None, *, flow: bool = False) -> 
         return f"*{value.name}"
     text = str(value)
     plain = _FLOW_PLAIN if flow else _PLAIN
-    if plain.match(text) and resolve_plain(text) == text and not text.endswith((" ", ":")) and ": " not in text and " #" not in text:
+    if (
+        plain.match(text)
+        and resolve_plain(text) == text
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and " #" not in text
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -551,7 +586,11 @@ def _is_flat(value: Any) -> bool:
 
 def _flow(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key_text(k)}: {scalar_text(v, flow=True) or '~'}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{_key_text(k)}: {scalar_text(v, flow=True) or '~'}" for k, v in value.items())
+            + "}"
+        )
     return "[" + ", ".join(scalar_text(v, flow=True) or "~" for v in value) + "]"
 
 

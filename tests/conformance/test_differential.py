@@ -9,12 +9,12 @@ from typing import Any
 import jsonschema
 import pytest
 from differential import Tally, make_generator, oracle_envs, run
-from fixtures import all_fixtures
 from generate import Case, Generator, cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
 
+from fixtures import all_fixtures
 from sidecar_lsp.core.schema_store import load_schema
 from sidecar_lsp.core.yaml_map import parse
 
@@ -87,13 +87,15 @@ def test_hypothesis_manifests_agree(oracle: Oracle, generator: Generator, data: 
     assert not found, found[0].describe()
 
 
-def test_schema_alone_flags_only_unknown_keys_in_what_copilot_accepts(oracle: Oracle, generator: Generator) -> None:
+def test_schema_alone_flags_only_unknown_keys_in_what_copilot_accepts(
+    oracle: Oracle, generator: Generator
+) -> None:
     """What an editor with only the schema (yaml-language-server) would show on manifests Copilot accepts."""
     validator = jsonschema.Draft7Validator(load_schema())
     batch = list(cases(generator, SEED + 1, 0, COUNT))
     verdicts = oracle.verdicts({"text": case.text} for case in batch)
     checked, problems = 0, []
-    for case, verdict in zip(batch, verdicts):
+    for case, verdict in zip(batch, verdicts, strict=False):
         if any(stage != "ok" for stage, _ in oracle_envs(verdict).values()):
             continue
         document = parse(case.text)
@@ -102,7 +104,9 @@ def test_schema_alone_flags_only_unknown_keys_in_what_copilot_accepts(oracle: Or
         checked += 1
         for error in validator.iter_errors(document.to_plain()):
             if error.validator != "additionalProperties":
-                problems.append(f"case {case.index}: {list(error.absolute_path)}: {error.message[:200]}\n{case.text}")
+                problems.append(
+                    f"case {case.index}: {list(error.absolute_path)}: {error.message[:200]}\n{case.text}"
+                )
     assert checked >= COUNT // 4
     assert not problems, "\n\n".join(problems[:3])
 

@@ -330,7 +330,9 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
             strict = _escape_of(child)
             if strict is not None:
                 if union is not None and _validator().evolve(schema=child).is_valid(item):
-                    out.extend(_dropped(item, strict, root, path + (key,), union, value if union == path else {}))
+                    out.extend(
+                        _dropped(item, strict, root, path + (key,), union, value if union == path else {})
+                    )
                 child = strict
             stack.append((item, child, path + (key,), union if strict is not None else None))
     return out
@@ -412,9 +414,11 @@ def _empty_maps_before_unknown_keys(root: Node, findings: list[Finding]) -> Iter
         if not isinstance(node, Mapping):
             continue
         entries = [e for e in node.entries if not e.merged]
-        for entry, after in zip(entries, entries[1:]):
+        for entry, after in zip(entries, entries[1:], strict=False):
             value = entry.value
-            if not (isinstance(value, Scalar) and value.value is None and value.raw == "" and value.style is None):
+            if not (
+                isinstance(value, Scalar) and value.value is None and value.raw == "" and value.style is None
+            ):
                 continue
             if after.key.span.start not in unknown or after.key.span.start.col != entry.key.span.start.col:
                 continue

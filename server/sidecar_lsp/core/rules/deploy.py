@@ -18,8 +18,13 @@ PROVIDERS = ("GitHub", "GitHubV1", "CodeCommit", "Bitbucket")
 _GO_DURATION = re.compile(r"^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^[-+]?0$")
 
 
-@rule("X-job-timeout", Severity.ERROR,
-      "Scheduled Job timeout is not a Go duration", kinds=frozenset({JOB}), copilot=False)
+@rule(
+    "X-job-timeout",
+    Severity.ERROR,
+    "Scheduled Job timeout is not a Go duration",
+    kinds=frozenset({JOB}),
+    copilot=False,
+)
 def job_timeout(workload: Workload) -> Iterator[Finding]:
     node = workload.get("timeout")
     if not isinstance(node, Scalar) or node.value is None or "${" in node.text:
@@ -34,8 +39,13 @@ def job_timeout(workload: Workload) -> Iterator[Finding]:
         )
 
 
-@rule("X-pipeline-provider", Severity.ERROR, "Pipeline source provider Copilot cannot deploy",
-      kinds=frozenset({PIPELINE}), copilot=False)
+@rule(
+    "X-pipeline-provider",
+    Severity.ERROR,
+    "Pipeline source provider Copilot cannot deploy",
+    kinds=frozenset({PIPELINE}),
+    copilot=False,
+)
 def pipeline_provider(workload: Workload) -> Iterator[Finding]:
     source = mapping(workload.root.get("source"))
     node = source.get("provider") if source else None

@@ -148,7 +148,11 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
             continue
         if not becomes_list(node.value):
             continue
-        if isinstance(path[-1], str) and path[-1] in LIST_KEYS and (path[-1], workload.kind) != ("alias", STATIC_SITE):
+        if (
+            isinstance(path[-1], str)
+            and path[-1] in LIST_KEYS
+            and (path[-1], workload.kind) != ("alias", STATIC_SITE)
+        ):
             continue  # a list field: the conversion gives the list the user meant (a Static Site alias is one string)
         yield workload.finding(
             "X-json-array",
