@@ -2224,6 +2224,10 @@ def allow_null(schema: Any, *, top: bool = False) -> None:
             kinds.append("null")
         elif kinds is None and "enum" in schema and None not in schema["enum"]:
             schema["enum"] = [*schema["enum"], None]
+    negated = schema.get("not")
+    if isinstance(negated, dict) and "required" in negated and "type" not in negated:
+        # "not both keys": a null (or any non-map) value has neither, so it must pass.
+        negated["type"] = "object"
     for key in _SUBSCHEMA_MAPS:
         for name, sub in (schema.get(key) or {}).items():
             allow_null(sub, top=key == "definitions" and name in MANIFEST_DEFINITIONS)

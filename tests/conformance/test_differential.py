@@ -127,3 +127,21 @@ def test_random_chooser_is_reproducible(generator: Generator) -> None:
     first = generator.case(RandomChooser(random.Random("3:7")), 7)
     again = generator.case(RandomChooser(random.Random("3:7")), 7)
     assert first.text == again.text
+
+
+def _schema_fixtures(kind: str) -> list[Any]:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "schema" / kind
+    return sorted(folder.glob("*.yml"))
+
+
+@pytest.mark.parametrize("path", _schema_fixtures("invalid"), ids=lambda p: p.name)
+def test_invalid_schema_fixture_copilot_accepts_breaks_only_unknown_keys(oracle: Oracle, path: Any) -> None:
+    """An "invalid" schema fixture is one the schema flags; when Copilot accepts it, only for unknown keys."""
+    text = path.read_text(encoding="utf-8")
+    if any(stage != "ok" for stage, _ in oracle_envs(oracle.verdict(text)).values()):
+        return
+    validator = jsonschema.Draft7Validator(load_schema())
+    kinds = {error.validator for error in validator.iter_errors(parse(text).to_plain())}
+    assert kinds <= {"additionalProperties"}, kinds
