@@ -145,11 +145,12 @@ class Tally:
         return sum(n for (_, outcome), n in self.by_category.items() if outcome != "agree")
 
 
-def compare(case: Case, verdict: dict[str, Any]) -> list[Disagreement]:
+def compare(case: Case, verdict: dict[str, Any], findings: list[Finding] | None = None) -> list[Disagreement]:
     """Where the tool and Copilot disagree on one manifest."""
     envs = oracle_envs(verdict)
-    analysis = analyze(case.text, OPTIONS)
-    errors = tool_errors(analysis.findings, list(envs))
+    if findings is None:
+        findings = analyze(case.text, OPTIONS).findings
+    errors = tool_errors(findings, list(envs))
     out: list[Disagreement] = []
     for env, (stage, message) in envs.items():
         mine = errors.get(env, [])
@@ -172,11 +173,11 @@ def compare(case: Case, verdict: dict[str, Any]) -> list[Disagreement]:
     return out
 
 
-def unknown_key_claims(case: Case) -> list[tuple[str | int, ...]]:
+def unknown_key_claims(case: Case, findings: list[Finding]) -> list[tuple[str | int, ...]]:
     """Paths the tool says Copilot ignores, when the case can be rewritten without them."""
     if _has_references(case.tree):
         return []
-    return [f.path for f in analyze(case.text, OPTIONS).findings if f.code == UNKNOWN_KEY and f.path]
+    return [f.path for f in findings if f.code == UNKNOWN_KEY and f.path]
 
 
 def without(tree: Any, paths: Iterable[tuple[str | int, ...]]) -> Any:
@@ -223,9 +224,10 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
     claims: list[tuple[Case, dict[str, Any], list[tuple[str | int, ...]]]] = []
     results: list[tuple[Case, dict[str, Any], list[Disagreement]]] = []
     for case, verdict in zip(batch, verdicts, strict=False):
-        found = compare(case, verdict)
+        findings = analyze(case.text, OPTIONS).findings
+        found = compare(case, verdict, findings)
         results.append((case, verdict, found))
-        paths = unknown_key_claims(case)
+        paths = unknown_key_claims(case, findings)
         if paths:
             claims.append((case, verdict, paths))
     rewritten = oracle.verdicts(

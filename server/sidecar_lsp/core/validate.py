@@ -286,7 +286,8 @@ def _escape_of(schema: Any) -> dict[str, Any] | None:
         and str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
         and isinstance(schema.get("then"), dict)
     ):
-        return dict(schema["then"])
+        strict: dict[str, Any] = schema["then"]
+        return strict
     return None
 
 
@@ -296,6 +297,18 @@ def _undecodable_map(error: ValidationError, path: Path) -> str:
         "keys is set to a value it can decode, and here none is (unknown keys and empty values do not "
         "count); set one of its keys, or write the field's single-value form"
     )
+
+
+_checkers: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _checker(schema: dict[str, Any]) -> Any:
+    """A validator for a piece of the loaded schema (kept alive here, so its id names it)."""
+    known = _checkers.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = (schema, _validator().evolve(schema=schema))
+        _checkers[id(schema)] = known
+    return known[1]
 
 
 def _dropped_values(instance: Any, root: Node) -> list[Finding]:
@@ -318,7 +331,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
             continue
         union = inside
         if union is None and any(
-            _validator().evolve(schema=branch["if"]).is_valid(value)
+            _checker(branch["if"]).is_valid(value)
             for branch in schema.get("allOf", ())
             if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
         ):
@@ -329,7 +342,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
                 continue
             strict = _escape_of(child)
             if strict is not None:
-                if union is not None and _validator().evolve(schema=child).is_valid(item):
+                if union is not None and _checker(child).is_valid(item):
                     out.extend(
                         _dropped(item, strict, root, path + (key,), union, value if union == path else {})
                     )
@@ -341,7 +354,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
 def _dropped(
     value: Any, strict: dict[str, Any], root: Node, path: Path, union: Path, siblings: dict[str, Any]
 ) -> Iterator[Finding]:
-    errors = list(_validator().evolve(schema=strict).iter_errors(value))
+    errors = list(_checker(strict).iter_errors(value))
     if not errors:
         return
     holder = dotted(union) if union else "the map"
