@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "conformance"))
 
-from differential import Tally, run_range  # noqa: E402
+from differential import Tally, report, run_range  # noqa: E402
 from oracle import find_oracle  # noqa: E402
 
 
@@ -45,6 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     oracle = find_oracle()
     if oracle is None:
+        print("copilot-oracle not found: set SIDECAR_ORACLE or put it at ../shared/tools/copilot-oracle/")
         return 2
     corpus = [str(Path(p).resolve()) for p in args.corpus]
     shared = HERE.parent.parent / "shared" / "corpus"
@@ -64,7 +65,9 @@ def main() -> int:
     else:
         for chunk in chunks:
             total.add(_job(chunk))
-    time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    print(report(total, seed=args.seed, count=args.count))
+    print(f"\n{elapsed:.0f} s, {total.manifests / elapsed:.0f} manifests/s with {args.jobs} jobs")
     shown = sorted(total.disagreements(), key=lambda d: (d.kind, d.category, d.case.index))
     by_key: dict[tuple[str, str, str], int] = {}
     for d in shown:
@@ -72,6 +75,7 @@ def main() -> int:
         by_key[key] = by_key.get(key, 0) + 1
         if by_key[key] > args.show:
             continue
+        print("\n" + d.describe())
         if args.dump:
             args.dump.mkdir(parents=True, exist_ok=True)
             name = f"{d.kind.replace(' ', '-')}-{d.category}-{d.case.index}.yml"
