@@ -46,7 +46,8 @@ L_ENV = f"{DOCS}/manifest/environment/"
 L_PIPELINE = f"{DOCS}/manifest/pipeline/"
 
 # ${VAR} as recognised by Copilot's interpolation (internal/pkg/manifest/interpolate.go:26).
-VAR = r"\$\{[_a-zA-Z][_a-zA-Z0-9]*\}"
+# Not after a backslash: Copilot leaves an escaped \${X} as the text ${X}.
+VAR = r"(^|[^\\])\$\{[_a-zA-Z][_a-zA-Z0-9]*\}"
 # Go time.ParseDuration syntax (reference §1.4); written without (?i) or \_ so that Ajv's unicode
 # regexps and Python's re agree.
 _DUR_UNIT = "(ns|us|µs|μs|ms|s|m|h)"
@@ -353,7 +354,6 @@ def container_healthcheck() -> dict[str, Any]:
                     "Number of times to retry before container is deemed unhealthy. Default is 2.",
                     link,
                     default=2,
-                    minimum=0,
                 ),
                 "timeout": dur(
                     "How long to wait before considering the health check failed, in seconds. Default is 5s.",
@@ -1244,11 +1244,11 @@ def count_defs() -> dict[str, Any]:
         "memory_percentage": metric(
             "Scale to keep the average memory utilization at this percentage.", pct, ["integer"]
         ),
-        "spot": integer("Number of tasks to run on Fargate Spot (no autoscaling).", link, minimum=0),
+        "spot": integer("Number of tasks to run on Fargate Spot (no autoscaling).", link),
     }
     service = dict(common)
     service["requests"] = metric(
-        "Scale to keep this many requests per task.", {"type": "integer", "minimum": 0}, ["integer"]
+        "Scale to keep this many requests per task.", {"type": "integer"}, ["integer"]
     )
     service["response_time"] = metric(
         "Scale to keep this average response time.",
@@ -1544,10 +1544,10 @@ def misc_defs() -> dict[str, Any]:
             f"{L_LBWS}#observability",
             obj(
                 {
-                    "tracing": patterned(
-                        "Tracing vendor: `awsxray` (any case). Adds the `aws-otel-collector` sidecar.",
+                    "tracing": s_like(
+                        "Tracing vendor: `awsxray`. Adds the `aws-otel-collector` sidecar. (Copilot does not "
+                        "check the word: another value turns tracing off.)",
                         f"{L_LBWS}#observability",
-                        "^" + ci("awsxray") + "$",
                         examples=["awsxray"],
                     )
                 }
@@ -2094,9 +2094,9 @@ def pipeline_def() -> dict[str, Any]:
                                 obj(
                                     {
                                         "PolicyDocument": doc(
-                                            "An IAM policy document.",
+                                            "An IAM policy document (any YAML value: Copilot passes it on).",
                                             f"{pl}#build-additional-policy",
-                                            {"type": "object"},
+                                            {},
                                         )
                                     }
                                 ),

@@ -95,7 +95,12 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
     specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
-    rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    # A rule about one environment does not stand for a schema error that breaks every deployment.
+    rule_findings = [
+        f
+        for f in findings
+        if not f.code.startswith(("schema-", "yaml-")) and not f.message.startswith("in environment")
+    ]
     ruled = {(f.span, f.severity) for f in rule_findings}
     ruled_paths = {(f.path, f.severity) for f in rule_findings if f.path}
     seen: set[tuple[str, object, str]] = set()

@@ -61,7 +61,7 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
                 _first_line(document),
             )
         ]
-    instance = document.to_plain()
+    instance = _as_copilot_reads(root)
     findings: list[Finding] = []
     for prefix, error in _errors(instance):
         findings.extend(_explain(error, root, prefix))
@@ -70,6 +70,31 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
     return _unique(findings)
+
+
+def _as_copilot_reads(root: Node) -> Any:
+    """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
+    of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
+    refuses (X-json-array says why at the value)."""
+    from .interpolation import becomes_list
+
+    def convert(node: Node, depth: int) -> Any:
+        if isinstance(node, Mapping):
+            return {entry.name: convert(entry.value, depth + 1) for entry in node.entries}
+        if isinstance(node, Sequence):
+            return [convert(item, depth + 1) for item in node.items]
+        assert isinstance(node, Scalar)
+        value = node.value
+        if isinstance(value, str) and node.style != "|" and node.tag is None and becomes_list(value):
+            return json.loads(value.strip())
+        return value
+
+    if not any(
+        isinstance(node, Scalar) and isinstance(node.value, str) and node.value.lstrip().startswith("[")
+        for _, node in iter_nodes(root)
+    ):
+        return to_plain(root)  # the common case: shares the document's cached conversion
+    return convert(root, 0)
 
 
 # --- validating piece by piece --------------------------------------------------------------------
@@ -405,7 +430,8 @@ def _type_code(error: ValidationError) -> str:
     schema = _schema_of(error)
     declared = schema.get("type")
     kinds = {declared} if isinstance(declared, str) else set(declared or ())
-    is_text_field = "string" in kinds and not kinds & {"number", "integer", "boolean", "object", "array"}
+    # A field whose scalar form is text (alone or beside a map or list form): yaml.v3 reads any scalar as text.
+    is_text_field = "string" in kinds and not kinds & {"number", "integer", "boolean"}
     if (
         error.validator == "type"
         and is_text_field

@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterator
 
 from ..kinds import PIPELINE
+from ..merge import ENVIRONMENTS_KEY
 from ..model import Finding, Severity
-from ..yaml_map import Scalar, mapping
-from .base import JOB, Workload, rule
+from ..yaml_map import Scalar, is_null, mapping, own_entries
+from .base import JOB, RDWS, Workload, rule
 
 PROVIDERS = ("GitHub", "GitHubV1", "CodeCommit", "Bitbucket")
 """internal/pkg/manifest/pipeline.go: the provider names Copilot's pipeline conversion knows."""
@@ -59,3 +60,23 @@ def pipeline_provider(workload: Workload) -> Iterator[Finding]:
         f"the pipeline, not reported before); {hint}",
         node,
     )
+
+
+@rule(
+    "X-null-override",
+    Severity.ERROR,
+    "Empty environment override of a Scheduled Job or Request-Driven Web Service",
+    kinds=frozenset({JOB, RDWS}),
+    copilot=False,
+)
+def null_override(workload: Workload) -> Iterator[Finding]:
+    environments = mapping(workload.root.get(ENVIRONMENTS_KEY))
+    for entry in own_entries(environments):
+        if is_null(entry.value):
+            yield workload.finding(
+                "X-null-override",
+                f"in environment '{entry.name}': an empty override makes Copilot crash while it validates "
+                f"this {workload.kind} for '{entry.name}' (a nil pointer, not reported as an error); give the "
+                "override a key or remove it",
+                entry.key,
+            )

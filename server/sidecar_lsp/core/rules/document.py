@@ -13,7 +13,7 @@ from ..model import Finding, Severity
 from ..yaml_map import Scalar, iter_nodes, own_entries
 from .base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, rule
 
-DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array"})
+DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
 
 RDWS_IGNORED: tuple[str, ...] = (
     "sidecars", "logging", "storage", "entrypoint", "exec", "taskdef_overrides", "nlb", "deployment", "env_file",
@@ -148,12 +148,13 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
             continue
         if not becomes_list(node.value):
             continue
+        one_string = {("alias", STATIC_SITE), ("command", RDWS)}
         if (
             isinstance(path[-1], str)
             and path[-1] in LIST_KEYS
-            and (path[-1], workload.kind) != ("alias", STATIC_SITE)
+            and (path[-1], workload.kind) not in one_string
         ):
-            continue  # a list field: the conversion gives the list the user meant (a Static Site alias is one string)
+            continue  # a list field: the conversion gives the list the user meant (these two are one string)
         yield workload.finding(
             "X-json-array",
             f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives a "
