@@ -168,9 +168,17 @@ def compare(case: Case, verdict: dict[str, Any], findings: list[Finding] | None 
                     case,
                 )
             )
-        elif stage != "ok" and not mine:
+        elif stage != "ok" and not mine and not _depends_on_assumed_values(verdict, message):
             out.append(Disagreement("miss", case.category, env, stage, message, [], case))
     return out
+
+
+def _depends_on_assumed_values(verdict: dict[str, Any], message: str) -> bool:
+    """Copilot refused a value the oracle made up for an undefined ``${VAR}`` (its README: it tries a few
+    values and keeps the one that gets furthest): a real shell could give one it accepts, so this is no
+    miss. A failure to decode stays one (``${PORT}`` in a number field can never decode)."""
+    assumed = [str(v) for v in (verdict.get("assumed_values") or {}).values() if str(v)]
+    return "unmarshal" not in message and any(value in message for value in assumed)
 
 
 def unknown_key_claims(case: Case, findings: list[Finding]) -> list[tuple[str | int, ...]]:
