@@ -73,7 +73,8 @@ BOOL_WORDS = [
 ]
 BOOL_WORDS_RE = "^(" + "|".join(BOOL_WORDS) + ")$"
 UINT16 = r"0*(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
-PATH_RE = r"^[a-zA-Z0-9._/-]+$"  # Copilot's ^[a-zA-Z0-9\-\.\_/]+$ written portably
+# Copilot's ^[a-zA-Z0-9\-\.\_/]+$ written portably; Copilot checks it only on a path that is set, so "" passes.
+PATH_RE = r"^[a-zA-Z0-9._/-]*$"
 
 
 def ci(word: str) -> str:
@@ -572,7 +573,6 @@ def logging_def() -> dict[str, Any]:
                     "`retention` does not enable FireLens. (Not in the original sidecar spec.)",
                     link,
                     default=30,
-                    minimum=1,
                     examples=[7, 30, 365],
                 ),
                 "image": s_like(
@@ -2251,7 +2251,6 @@ UNION_MESSAGES = {
     "volume/efs": 'cannot unmarshal "efs" field into bool or map',
     "volume/efs/id": "cannot unmarshal field to a string or into a map",
     "platform": "unable to unmarshal platform field into string or compose-style map",
-    "alias/items": 'unable to unmarshal "alias" into advanced alias map, string, or slice of strings',
     "httpHealthcheck": "the health check is neither a path nor a map of health check settings",
     "loadBalancedWebServiceHttp": 'cannot marshal "http" field into bool or map',
     "requestDrivenWebServiceHttp/private": "private is neither a boolean nor a map with endpoint",
@@ -2283,7 +2282,7 @@ for _name in ("serviceCount", "workerCount"):
         UNION_MESSAGES[f"{_name}/{_key}"] = "unable to unmarshal into int or composite-style map"
 STRICT_UNIONS = frozenset(
     {
-        "sidecar/image", "alias/items", "httpHealthcheck", "requestDrivenWebServiceHttp/private",
+        "sidecar/image", "httpHealthcheck", "requestDrivenWebServiceHttp/private",
         "deployment/rollback_alarms", "workerDeployment/rollback_alarms", "environmentManifest/network/vpc/flow_logs",
     }
 )  # fmt: skip
@@ -2352,13 +2351,25 @@ CUSTOM_DECODERS = frozenset(
 """Keys whose Go type decodes itself: its failure is Copilot's own error, which no map swallows."""
 
 
-def _lenient(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+PLAIN_HERE = {"network/connect": ("alias",)}
+"""Keys named like a self-decoding field that are plain strings in this union (connect.alias)."""
+
+
+def _lenient(
+    key: str, schema: dict[str, Any], definitions: dict[str, Any], place: str = ""
+) -> dict[str, Any]:
     """``schema`` for the values yaml.v3 decodes; any other value passes (a type error that the union map
     swallows). Written as if/then so that an error keeps its exact place (no anyOf)."""
     name = schema.get("$ref", "").rsplit("/", 1)[-1]
     target = _resolve(schema, definitions)
     kinds = _schema_types(schema, definitions)
-    if key in CUSTOM_DECODERS or _is_union(schema, definitions) or not kinds:
+    if target.get("pattern") in (with_var(DURATION_RE), BOOL_WORDS_RE):
+        name = "duration"  # written inline, still a time.Duration or a bool for yaml.v3
+    if (
+        (key in CUSTOM_DECODERS and key not in PLAIN_HERE.get(place, ()))
+        or _is_union(schema, definitions)
+        or not kinds
+    ):
         return schema  # a nested union's error is not a type error: Copilot fails on it
     extra = target.get("additionalProperties")
     if (
@@ -2436,7 +2447,9 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
                 }
             )
             if place not in STRICT_UNIONS:
-                node["properties"] = {key: _lenient(key, sub, definitions) for key, sub in properties.items()}
+                node["properties"] = {
+                    key: _lenient(key, sub, definitions, place) for key, sub in properties.items()
+                }
         for key in ("properties", "patternProperties"):
             for name, sub in list((node.get(key) or {}).items()):
                 if key == "properties" and isinstance(sub, dict) and sub.get("$comment") == DECODE_ESCAPE:
@@ -2447,6 +2460,14 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
 
     for name, definition in definitions.items():
         visit(definition, name)
+    # http.alias: Copilot keeps the list when some of it decodes (its own decoder swallows type errors).
+    alias_items = definitions["alias"]["items"]
+    alias_items["type"] = (
+        [*alias_items["type"], "array"] if "array" not in alias_items["type"] else alias_items["type"]
+    )
+    alias_items["properties"] = {
+        key: _lenient(key, sub, definitions) for key, sub in alias_items["properties"].items()
+    }
 
 
 def yaml_numbers(schema: Any) -> None:

@@ -222,7 +222,8 @@ def _has_references(tree: Any) -> bool:
 
 
 def _normal(verdict: dict[str, Any]) -> dict[str, str]:
-    return {env: _LINE.sub("line N", message) for env, (_, message) in oracle_envs(verdict).items()}
+    """Per environment: accepted or not (which error Copilot reports first may change with the keys)."""
+    return {env: "ok" if stage == "ok" else "rejected" for env, (stage, _) in oracle_envs(verdict).items()}
 
 
 def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
@@ -251,7 +252,8 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
                 case.category,
                 env,
                 oracle_envs(verdict).get(env, ("ok", ""))[0],
-                f"with the keys: {before_envs.get(env)!s}; without {', '.join(map(_dotted, paths))}: {after_envs.get(env)!s}",
+                f"with the keys: {oracle_envs(verdict).get(env, ('', ''))[1]}; without "
+                f"{', '.join(map(_dotted, paths))}: {oracle_envs(after).get(env, ('', ''))[1]}",
                 [f"{UNKNOWN_KEY} {_dotted(p)}" for p in paths],
                 case,
             )

@@ -61,7 +61,8 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
                 _first_line(document),
             )
         ]
-    instance = _as_copilot_reads(root)
+    # Pipelines are read as written: no ${VAR} substitution, so no JSON-array conversion either.
+    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root)
     findings: list[Finding] = []
     for prefix, error in _errors(instance):
         findings.extend(_explain(error, root, prefix))
@@ -70,6 +71,12 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
     return _unique(findings)
+
+
+def _is_pipeline(root: Node) -> bool:
+    from .kinds import PIPELINE, manifest_kind
+
+    return manifest_kind(root) == PIPELINE
 
 
 def _as_copilot_reads(root: Node) -> Any:
@@ -432,6 +439,8 @@ def _type_code(error: ValidationError) -> str:
     kinds = {declared} if isinstance(declared, str) else set(declared or ())
     # A field whose scalar form is text (alone or beside a map or list form): yaml.v3 reads any scalar as text.
     is_text_field = "string" in kinds and not kinds & {"number", "integer", "boolean"}
+    if "string" in kinds and "boolean" not in kinds and isinstance(error.instance, bool):
+        is_text_field = True  # true into a number-or-text field (a sidecar port): read as the text "true"
     if (
         error.validator == "type"
         and is_text_field
