@@ -1118,7 +1118,10 @@ def nlb_defs() -> dict[str, Any]:
         obj(
             {
                 "port": doc(
-                    "Port of the health check requests (default: the traffic port).", link, ref("uint16")
+                    "Port of the health check requests (default: the traffic port). A Go int: Copilot does "
+                    "not check its range.",
+                    link,
+                    {"type": "integer"},
                 ),
                 "healthy_threshold": integer(
                     "Consecutive successes before a target is healthy (default 3).", link, default=3
@@ -1160,7 +1163,10 @@ def nlb_defs() -> dict[str, Any]:
                 link,
             ),
             "target_port": doc(
-                "Container port that receives the traffic (default: the listener port).", link, ref("uint16")
+                "Container port that receives the traffic (default: the listener port). A Go int: Copilot "
+                "does not check its range.",
+                link,
+                {"type": "integer"},
             ),
             "ssl_policy": s_like("Security policy of a TLS listener.", link),
             "stickiness": b_like("Whether client IP stickiness is enabled.", link),
@@ -2408,7 +2414,9 @@ def _lenient_inside(schema: dict[str, Any], definitions: dict[str, Any]) -> dict
     if kinds == ["array"] and isinstance(target.get("items"), dict):
         items = _resolve(target["items"], definitions)
         if _schema_types(items, definitions) == ["object"] and items.get("properties"):
-            return {**target, "items": _lenient_inside(items, definitions)}
+            # An item that is no map is dropped too (one more swallowed type error).
+            inside = {"if": {"type": "object"}, "then": _lenient_inside(items, definitions)}
+            return {**target, "items": inside}
         return schema
     if kinds == ["object"] and target.get("properties") and not _is_union(target, definitions):
         properties = {k: _lenient(k, sub, definitions) for k, sub in target["properties"].items()}

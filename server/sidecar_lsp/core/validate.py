@@ -354,6 +354,8 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
     while stack:
         value, schema, path, inside = stack.pop()
         schema = _deref(schema)
+        if "then" in schema and "properties" not in schema and isinstance(schema["then"], dict):
+            schema = _deref(schema["then"])  # an item checked only if it is a map (inside a union map)
         if isinstance(value, list):
             items = schema.get("items")
             if isinstance(items, dict):
