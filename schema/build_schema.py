@@ -1545,14 +1545,29 @@ def misc_defs() -> dict[str, Any]:
         ),
         "deployment": deployment(False),
         "workerDeployment": deployment(True),
+        "requestDrivenWebServiceObservability": doc(
+            "Observability configuration. A Request-Driven Web Service checks the vendor word.",
+            f"{L_RDWS}#observability",
+            obj(
+                {
+                    "tracing": patterned(
+                        "Tracing vendor: `awsxray` (any case).",
+                        f"{L_RDWS}#observability",
+                        "^" + ci("awsxray") + "$",
+                        examples=["awsxray"],
+                        patternErrorMessage="invalid tracing vendor: the valid vendor is awsxray",
+                    )
+                }
+            ),
+        ),
         "observability": doc(
             "Observability configuration.",
             f"{L_LBWS}#observability",
             obj(
                 {
                     "tracing": s_like(
-                        "Tracing vendor: `awsxray`. Adds the `aws-otel-collector` sidecar. (Copilot does not "
-                        "check the word: another value turns tracing off.)",
+                        "Tracing vendor: `awsxray`. Adds the `aws-otel-collector` sidecar. (Copilot checks the "
+                        "word only for a Request-Driven Web Service: another value turns tracing off.)",
                         f"{L_LBWS}#observability",
                         examples=["awsxray"],
                     )
@@ -1701,9 +1716,10 @@ def workload_props(type_name: str) -> dict[str, Any]:
         "Load Balanced Web Service",
         "Backend Service",
         "Worker Service",
-        "Request-Driven Web Service",
     ):
         p["observability"] = ref("observability")
+    if type_name == "Request-Driven Web Service":
+        p["observability"] = ref("requestDrivenWebServiceObservability")
     if type_name == "Request-Driven Web Service":
         p["tags"] = doc(
             "AWS resource tags for the App Runner service.",
@@ -2230,6 +2246,12 @@ def allow_null(schema: Any, *, top: bool = False) -> None:
             kinds.append("null")
         elif kinds is None and "enum" in schema and None not in schema["enum"]:
             schema["enum"] = [*schema["enum"], None]
+    required = [k for k in schema.get("required", []) if k in (schema.get("properties") or {})]
+    if not top and required and "not null" not in str(schema.get("allOf", "")):
+        # Copilot's "must be specified" reads a null value as missing: a required key must not be null.
+        schema.setdefault("allOf", []).append(
+            {"$comment": "not null", "properties": {k: {"not": {"type": "null"}} for k in required}}
+        )
     negated = schema.get("not")
     if isinstance(negated, dict) and "required" in negated and "type" not in negated:
         # "not both keys": a null (or any non-map) value has neither, so it must pass.
@@ -2502,6 +2524,8 @@ def render() -> str:
     scalar_or_map_unions(schema)
     # Copilot reads the pipeline's version before anything else and refuses 0, which null decodes to.
     schema["definitions"]["pipelineManifest"]["properties"]["version"]["enum"] = [1]
+    # A null depends_on condition is the empty word, which Copilot's check refuses.
+    schema["definitions"]["dependsOnStatus"]["type"] = "string"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

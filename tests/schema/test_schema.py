@@ -229,8 +229,12 @@ def test_every_property_is_documented() -> None:
     for path, node in walk(SCHEMA):
         if not (isinstance(node, dict) and isinstance(node.get("properties"), dict)):
             continue
-        if "/if" in path or path.endswith(("/then", "/not", "/properties")):
-            continue  # discriminators and constraints, not user-facing properties
+        if (
+            "/if" in path
+            or path.endswith(("/then", "/not", "/properties"))
+            or node.get("$comment") == "not null"
+        ):
+            continue  # discriminators and constraints (required keys must not be null), not user-facing properties
         for key, prop in node["properties"].items():
             if prop is True:
                 continue

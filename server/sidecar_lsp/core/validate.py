@@ -292,6 +292,15 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
         )
         yield _at_value(root, path, node, "schema-range", f"{_where(path)}{error.instance} must be {bounds}")
         return
+    if error.validator == "not" and _schema_of(error).get("not") == {"type": "null"}:
+        yield Finding(
+            "schema-required",
+            Severity.ERROR,
+            f"missing required key '{path[-1]}' {_context(path[:-1])}: an empty value is not set",
+            _key_span(root, path),
+            path,
+        )
+        return
     if error.validator == "not":
         yield _at_value(root, path, node, EXCLUSIVE, f"{_where(path)}{_exclusive_words(error, path)}")
         return
