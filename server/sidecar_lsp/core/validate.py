@@ -445,6 +445,8 @@ def _decodes_words(schema: dict[str, Any]) -> bool:
 def _type_code(error: ValidationError) -> str:
     """``schema-type`` for a value Copilot cannot decode; ``schema-format`` for a number or boolean in a
     string field with a fixed form (``env_file: 5``): Copilot decodes it as text, then its check refuses it."""
+    if error.instance is None:
+        return "schema-format"  # null always decodes (to the zero value): only a later check refuses it
     schema = _schema_of(error)
     declared = schema.get("type")
     kinds = {declared} if isinstance(declared, str) else set(declared or ())
