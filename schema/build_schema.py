@@ -1640,7 +1640,8 @@ def workload_props(type_name: str) -> dict[str, Any]:
                         f"{L_JOB}#on-schedule",
                         examples=["@daily", "@every 5h", "0 */2 * * *"],
                     )
-                }
+                },
+                required=["schedule"],
             ),
         )
         p["retries"] = integer("Number of times to retry the job before failing.", f"{L_JOB}#retries")
