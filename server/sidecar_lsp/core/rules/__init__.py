@@ -15,7 +15,7 @@ Findings are the same problem when code, span and message agree.
 
 from __future__ import annotations
 
-from ..kinds import WORKLOAD_TYPES, manifest_kind
+from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
 from ..merge import base_without_environments, merge_all
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, ParsedDocument
@@ -23,6 +23,7 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
     dependencies,
     document,
+    environment,
     platform,
     ports,
     storage,
@@ -53,9 +54,15 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
     """Every cross-field finding for the document (base and each merged environment)."""
     root = document_.root
     kind = manifest_kind(root)
-    if not isinstance(root, Mapping) or kind not in WORKLOAD_TYPES:
+    if not isinstance(root, Mapping) or kind is None:
         return []
     paths = NodePaths(root)
+    if kind in (ENVIRONMENT, PIPELINE):
+        # Neither has environments.<env> overrides: Copilot validates the file as written, once.
+        whole = Workload(root, kind, None, paths, document_.lines)
+        return _unique([f for rule in RULES.values() if kind in rule.kinds for f in rule.check(whole)])
+    if kind not in WORKLOAD_TYPES:
+        return []
     findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
     base_findings = check_workload(
         Workload(base_without_environments(root), kind, None, paths, document_.lines)
