@@ -24,10 +24,15 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     dependencies,
     document,
     environment,
+    http,
+    messaging,
+    pipeline,
     platform,
     ports,
+    scaling,
     storage,
     targets,
+    workloads,
 )
 from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 

@@ -444,15 +444,15 @@ def internal_alb_subnets(workload: Workload) -> Iterator[Finding]:
         return
     matched = {text for _, text in placements if text in imported}
     if len(matched) != len(placements):
-        unknown = [item for item, text in placements if text not in imported]
-        duplicate = len(unknown) == 0
+        unknown = [(item, text) for item, text in placements if text not in imported]
+        if not unknown:
+            fix = "list each subnet once"
+        elif len(unknown[0][1].split()) > 1 and all(part in imported for part in unknown[0][1].split()):
+            fix = f"'{unknown[0][1]}' is one string: separate the subnet ids with commas"
+        else:
+            fix = "name only subnets listed under network.vpc.subnets"
         yield workload.finding(
             "E15",
-            "subnet(s) specified for internal ALB placement not imported; "
-            + (
-                "list each subnet once"
-                if duplicate
-                else "name only subnets listed under network.vpc.subnets"
-            ),
-            unknown[0] if unknown else entry.key,
+            f"subnet(s) specified for internal ALB placement not imported; {fix}",
+            unknown[0][0] if unknown else entry.key,
         )

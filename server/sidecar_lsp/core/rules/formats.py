@@ -65,3 +65,30 @@ def is_valid_service_name(name: str) -> bool:
 
 def is_valid_topic_name(name: str) -> bool:
     return _TOPIC_NAME.fullmatch(name) is not None
+
+
+_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9}
+_UNIT_NS["h"] = 3600 * 10**9
+
+
+def duration_ns(text: str) -> float | None:
+    """Go's ``time.ParseDuration`` in nanoseconds, or None when Go rejects the text."""
+    body = text
+    sign = 1
+    if body[:1] in ("-", "+"):
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    if body == "0":
+        return 0.0
+    if not body:
+        return None
+    total = 0.0
+    position = 0
+    while position < len(body):
+        match = _DURATION_PART.match(body, position)
+        if match is None or match.group(1) in ("", "."):
+            return None
+        total += float(match.group(1)) * _UNIT_NS[match.group(2)]
+        position = match.end()
+    return sign * total
