@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..interpolation import variables_in
 from ..kinds import ENVIRONMENT
 from ..model import Finding, Severity, Span
 from ..yaml_map import Mapping, Node, Sequence, mapping, sequence_items
 from .base import Workload, bool_of, is_set, rule, text_of
-from ..interpolation import variables_in
 from .formats import arn_error, arn_region, cidr_error, literal_text
 
 ENV = frozenset({ENVIRONMENT})

@@ -206,7 +206,8 @@ def _nameless_aliases(alias: Node | None) -> Iterator[Mapping]:
 @rule("A7", Severity.ERROR, "An alias map needs a name", kinds=frozenset({LBWS, BACKEND}))
 def alias_needs_name(workload: Workload) -> Iterator[Finding]:
     places: list[tuple[str, Node | None]] = [
-        (f'{prefix}validate "alias": ', rule_map.get("alias")) for prefix, rule_map in _routing_rules(workload)
+        (f'{prefix}validate "alias": ', rule_map.get("alias"))
+        for prefix, rule_map in _routing_rules(workload)
     ]
     nlb = mapping(workload.root.get("nlb"))
     if workload.kind == LBWS and nlb_set(nlb):

@@ -77,7 +77,9 @@ def _set(fifo: Mapping, key: str) -> Node | None:
     return entry.key if entry is not None and is_set(entry.value) else None
 
 
-@rule("Q3", Severity.ERROR, "FIFO queue: high_throughput and the throughput settings", kinds=frozenset({WORKER}))
+@rule(
+    "Q3", Severity.ERROR, "FIFO queue: high_throughput and the throughput settings", kinds=frozenset({WORKER})
+)
 def fifo_throughput(workload: Workload) -> Iterator[Finding]:
     for prefix, fifo in _fifo_places(workload):
         high = _set(fifo, "high_throughput")
@@ -103,5 +105,3 @@ def fifo_throughput(workload: Workload) -> Iterator[Finding]:
                 '"queue"; set throughput_limit: perQueue, or deduplication_scope: messageGroup',
                 limit,
             )
-
-

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..model import Finding, Severity
 from ..yaml_map import Entry, Mapping, Node, Scalar, mapping
-from .base import BACKEND, LBWS, WORKER, Workload, int_of, is_set, rule, text_of
+from .base import BACKEND, LBWS, WORKER, Workload, int_of, is_set, rule
 from .formats import duration_ns, literal_text
 from .http import http_disabled, http_set
 
@@ -201,7 +201,9 @@ def _duration(node: Node | None) -> float | None:
     return duration_ns(text) if text is not None else None
 
 
-@rule("C6", Severity.ERROR, "queue_delay: acceptable_latency and msg_processing_time", kinds=frozenset({WORKER}))
+@rule(
+    "C6", Severity.ERROR, "queue_delay: acceptable_latency and msg_processing_time", kinds=frozenset({WORKER})
+)
 def queue_delay(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)
     entry = count.entry("queue_delay") if count else None
@@ -214,7 +216,9 @@ def queue_delay(workload: Workload) -> Iterator[Finding]:
     processing_set = processing is not None and is_set(processing.value)
     if latency_set != processing_set:
         missing, given = (
-            ("acceptable_latency", "msg_processing_time") if processing_set else ("msg_processing_time", "acceptable_latency")
+            ("acceptable_latency", "msg_processing_time")
+            if processing_set
+            else ("msg_processing_time", "acceptable_latency")
         )
         yield workload.finding(
             "C6",
@@ -228,11 +232,14 @@ def queue_delay(workload: Workload) -> Iterator[Finding]:
     latency_ns, processing_ns = _duration(latency.value), _duration(processing.value)
     if latency_ns == 0:
         yield workload.finding(
-            "C6", f'{prefix}"acceptable_latency" cannot be 0; give the longest time a message may wait', latency.value
+            "C6",
+            f'{prefix}"acceptable_latency" cannot be 0; give the longest time a message may wait',
+            latency.value,
         )
     elif processing_ns == 0:
         yield workload.finding(
-            "C6", f'{prefix}"msg_processing_time" cannot be 0; give the average time to process one message',
+            "C6",
+            f'{prefix}"msg_processing_time" cannot be 0; give the average time to process one message',
             processing.value,
         )
     elif latency_ns is not None and processing_ns is not None and processing_ns > latency_ns:
@@ -242,5 +249,3 @@ def queue_delay(workload: Workload) -> Iterator[Finding]:
             "or lower msg_processing_time",
             processing.value,
         )
-
-

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, mapping, sequence_items
-from .base import SIDECAR_KINDS, JOB, STATIC_SITE, Workload, is_set, rule, text_of
+from .base import JOB, SIDECAR_KINDS, STATIC_SITE, Workload, is_set, rule, text_of
 from .formats import arn_error, arn_region, literal_text
 
 PROTECTED_OVERRIDES = (r"Family", r"ContainerDefinitions\[\d+\].Name")
