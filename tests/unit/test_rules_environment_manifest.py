@@ -152,6 +152,23 @@ REPORTS = [
         "cidr",
     ),
     (
+        "ports-range-reversed",
+        ENV
+        + "network:\n  vpc:\n    security_group:\n      egress:\n        - {cidr: 0.0.0.0/0, ip_protocol: tcp, ports: 3-1}\n",
+        "E5",
+        'validate "security_group": validate egress[0]: min value 3 cannot be greater than max value 1',
+        "3-1",
+    ),
+    (
+        "null-subnet-items-are-dropped",
+        ENV + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n      public:\n        - id: s1\n        -\n"
+        "      private:\n        - id: s3\n        - id: s4\n",
+        "E3",
+        'validate "network": validate "vpc": validate "subnets" for an imported VPC: validate "public": at least '
+        "two public subnets must be imported to enable Load Balancing",
+        "public",
+    ),
+    (
         "public-certificate-not-arn",
         ENV + "http:\n  public:\n    certificates: [mock-cert]\n",
         "E6",
@@ -317,6 +334,15 @@ QUIET = [
         "imported-private-only",
         ENV + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n" + subnets("private", "id: s1", "id: s2"),
         "E3",
+    ),
+    (
+        "adjusted-null-subnet-item",
+        ENV
+        + ADJUSTED
+        + subnets("public", "cidr: 10.0.0.0/24")
+        + "        -\n"
+        + subnets("private", "cidr: 10.0.1.0/24"),
+        "E4",
     ),
     (
         "adjusted-without-zones",

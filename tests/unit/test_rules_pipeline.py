@@ -4,7 +4,7 @@ v1.33's own."""
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings
+from test_rules_support import assert_copilot, assert_quiet, findings, span_of
 
 SOURCE = (
     "version: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: https://github.com/org/repo\n"
@@ -91,3 +91,11 @@ def test_quiet(text: str, code: str) -> None:
 def test_pipeline_rules_do_not_run_on_workloads() -> None:
     text = "name: api\ntype: Backend Service\nimage:\n  location: nginx\nstages:\n  - name: test\n    test_commands: [x]\n    post_deployments: {}\n"
     assert [f for f in findings(text) if f.code.startswith("PL")] == []
+
+
+def test_a_null_post_deployment_is_reported_because_copilot_crashes_on_it() -> None:
+    # copilot-oracle: stage "panic" (runtime error: invalid memory address or nil pointer dereference).
+    text = PIPE + "    post_deployments:\n      check:\n"
+    [finding] = findings(text, "PL3")
+    assert finding.message.startswith("post-deployment 'check' has no configuration: Copilot v1.33 ")
+    assert finding.span == span_of(text, "check")

@@ -3,16 +3,18 @@ group rules, certificates, ingress, the CDN and the internal load balancer's sub
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..interpolation import variables_in
 from ..kinds import ENVIRONMENT
 from ..model import Finding, Severity, Span
-from ..yaml_map import Mapping, Node, Sequence, mapping, sequence_items
+from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
 from .base import Workload, bool_of, is_set, rule, text_of
-from .formats import arn_error, arn_region, cidr_error, literal_text
+from .formats import arn_error, arn_region, cidr_error, decoded_items, literal_text
 
 ENV = frozenset({ENVIRONMENT})
+_PORT_RANGE = re.compile(r"^(\d+)-(\d+)$")
 CLOUDFRONT_REGION = "us-east-1"
 
 
@@ -28,7 +30,7 @@ def _filled(node: Node | None) -> bool:
 def _subnets(workload: Workload, side: str) -> list[tuple[int, Mapping | None, Node]]:
     vpc = _vpc(workload)
     subnets = mapping(vpc.get("subnets")) if vpc else None
-    items = sequence_items(subnets.get(side)) if subnets else []
+    items = decoded_items(subnets.get(side)) if subnets else []
     return [(index, mapping(item), item) for index, item in enumerate(items)]
 
 
@@ -182,7 +184,7 @@ def security_group_rules(workload: Workload) -> Iterator[Finding]:
     if group is None:
         return
     for direction in ("ingress", "egress"):
-        for index, item in enumerate(sequence_items(group.get(direction))):
+        for index, item in enumerate(decoded_items(group.get(direction))):
             rule_map = mapping(item)
             for field in ("cidr", "ip_protocol", "ports"):
                 value = rule_map.get(field) if rule_map else None
@@ -195,10 +197,20 @@ def security_group_rules(workload: Workload) -> Iterator[Finding]:
                         _first_key(item),
                     )
                     break
+            ports = rule_map.get("ports") if rule_map else None
+            bounds = _PORT_RANGE.match(literal_text(ports) or "") if isinstance(ports, Scalar) else None
+            if ports is not None and bounds and int(bounds.group(1)) > int(bounds.group(2)):
+                low, high = int(bounds.group(1)), int(bounds.group(2))
+                yield workload.finding(
+                    "E5",
+                    f'validate "security_group": validate {direction}[{index}]: min value {low} cannot be greater '
+                    f"than max value {high}; write the range from the lower port: {high}-{low}",
+                    ports,
+                )
 
 
 def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:
-    for index, item in enumerate(sequence_items(workload.get("http", side, "certificates"))):
+    for index, item in enumerate(decoded_items(workload.get("http", side, "certificates"))):
         text = literal_text(item)
         if text is not None:
             yield index, item, text
@@ -295,7 +307,7 @@ def source_ip_cidrs(workload: Workload) -> Iterator[Finding]:
         workload.get("http", "public", "security_groups", "ingress", "restrict_to", "source_ips"),
     ]
     for place in places:
-        for item in sequence_items(place):
+        for item in decoded_items(place):
             text = literal_text(item)
             error = cidr_error(text) if text is not None else None
             if error:
@@ -439,7 +451,7 @@ def internal_alb_subnets(workload: Workload) -> Iterator[Finding]:
         for side in ("public", "private")
         for _, subnet, _ in _subnets(workload, side)
     }
-    placements = [(item, text_of(item) or "") for item in sequence_items(entry.value)]
+    placements = [(item, text_of(item) or "") for item in decoded_items(entry.value)]
     if any(variables_in(text) for _, text in placements):
         return
     matched = {text for _, text in placements if text in imported}

@@ -10,7 +10,7 @@ import ipaddress
 import re
 
 from ..interpolation import variables_in
-from ..yaml_map import Node
+from ..yaml_map import Node, is_null, sequence_items
 from .base import text_of
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -92,3 +92,9 @@ def duration_ns(text: str) -> float | None:
         total += float(match.group(1)) * _UNIT_NS[match.group(2)]
         position = match.end()
     return sign * total
+
+
+def decoded_items(node: Node | None) -> list[Node]:
+    """The items of a list as yaml.v3 decodes them into a Go slice of structs or strings: a null item is
+    dropped (and does not count for the indexes in Copilot's messages)."""
+    return [item for item in sequence_items(node) if not is_null(item)]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping, sequence_items
+from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
-from .formats import cidr_error, literal_text
+from .formats import cidr_error, decoded_items, literal_text
 
 ALB_KINDS = frozenset({LBWS, BACKEND})
 
@@ -52,7 +52,7 @@ def http_set(http: Mapping) -> bool:
     return (
         rule_set(http)
         or is_set(http.get("targetContainer"))
-        or bool(sequence_items(http.get("additional_rules")))
+        or bool(decoded_items(http.get("additional_rules")))
     )
 
 
@@ -67,7 +67,7 @@ def nlb_set(nlb: Mapping | None) -> bool:
     return (
         alias_set(nlb.get("alias"))
         or any(is_set(nlb.get(f)) for f in _LISTENER_FIELDS)
-        or bool(sequence_items(nlb.get("additional_listeners")))
+        or bool(decoded_items(nlb.get("additional_listeners")))
     )
 
 
@@ -77,7 +77,7 @@ def _routing_rules(workload: Workload) -> Iterator[tuple[str, Mapping]]:
     if http is None or workload.kind not in ALB_KINDS or not http_set(http):
         return
     yield 'validate "http": ', http
-    for index, item in enumerate(sequence_items(http.get("additional_rules"))):
+    for index, item in enumerate(decoded_items(http.get("additional_rules"))):
         if isinstance(item, Mapping):
             yield f'validate "http": validate "additional_rules[{index}]": ', item
 
@@ -149,7 +149,7 @@ def hosted_zone_needs_alias(workload: Workload) -> Iterator[Finding]:
 @rule("A5", Severity.ERROR, "allowed_source_ips must be CIDR blocks", kinds=ALB_KINDS)
 def allowed_source_ips(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
-        for index, item in enumerate(sequence_items(rule_map.get("allowed_source_ips"))):
+        for index, item in enumerate(decoded_items(rule_map.get("allowed_source_ips"))):
             text = literal_text(item)
             error = cidr_error(text) if text is not None else None
             if error:
@@ -183,7 +183,7 @@ def _word_series(words: list[str]) -> str:
 def conditions_per_rule(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         aliases = alias_names(rule_map.get("alias"))
-        ips = [text_of(item) or "" for item in sequence_items(rule_map.get("allowed_source_ips"))]
+        ips = [text_of(item) or "" for item in decoded_items(rule_map.get("allowed_source_ips"))]
         if len(aliases) + len(ips) < 5:
             continue
         entry = rule_map.entry("alias") or rule_map.entry("allowed_source_ips")
@@ -198,7 +198,7 @@ def conditions_per_rule(workload: Workload) -> Iterator[Finding]:
 
 
 def _nameless_aliases(alias: Node | None) -> Iterator[Mapping]:
-    for item in sequence_items(alias):
+    for item in decoded_items(alias):
         if isinstance(item, Mapping) and not is_set(item.get("name")):
             yield item
 
@@ -245,7 +245,7 @@ def nlb_alias_hosted_zone(workload: Workload) -> Iterator[Finding]:
         return
     assert nlb is not None
     alias = nlb.get("alias")
-    advanced = [item for item in sequence_items(alias) if isinstance(item, Mapping)]
+    advanced = [item for item in decoded_items(alias) if isinstance(item, Mapping)]
     for item in advanced:
         zone: Entry | None = item.entry("hosted_zone")
         if zone is not None and is_set(zone.value):

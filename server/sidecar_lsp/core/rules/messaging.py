@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, mapping, sequence_items
+from ..yaml_map import Mapping, Node, mapping
 from .base import ALL_WORKLOADS, STATIC_SITE, WORKER, Workload, is_set, rule, text_of
-from .formats import is_valid_service_name, literal_text
+from .formats import decoded_items, is_valid_service_name, literal_text
 
 PUBLISHERS = ALL_WORKLOADS - {STATIC_SITE}
 
 
 def _topics(workload: Workload, section: str) -> Iterator[tuple[int, Mapping]]:
-    for index, item in enumerate(sequence_items(workload.get(section, "topics"))):
+    for index, item in enumerate(decoded_items(workload.get(section, "topics"))):
         if isinstance(item, Mapping):
             yield index, item
 

@@ -7,15 +7,16 @@ from collections.abc import Iterator
 
 from ..kinds import PIPELINE
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Sequence, mapping, sequence_items
+from ..yaml_map import Mapping, Sequence, is_null, mapping
 from .base import Workload, is_set, rule, text_of
+from .formats import decoded_items
 
 PIPELINES = frozenset({PIPELINE})
 MAX_NAME = 100
 
 
 def _stages(workload: Workload) -> Iterator[tuple[str, Mapping]]:
-    for item in sequence_items(workload.root.get("stages")):
+    for item in decoded_items(workload.root.get("stages")):
         if isinstance(item, Mapping):
             yield text_of(item.get("name")) or "", item
 
@@ -61,9 +62,14 @@ def deployment_buildspec(workload: Workload) -> Iterator[Finding]:
             actions = mapping(stage.get(section))
             for entry in actions.entries if actions else []:
                 action = mapping(entry.value)
-                if action is None:
-                    continue  # a null action makes Copilot crash rather than report
-                if not text_of(action.get("buildspec")):
+                if action is None and is_null(entry.value):
+                    yield workload.finding(
+                        "PL3",
+                        f"{section.split('_')[0]}-deployment '{entry.name}' has no configuration: Copilot v1.33 "
+                        "reads it as a nil pointer and crashes while validating the pipeline; give it a buildspec",
+                        entry.key,
+                    )
+                elif action is not None and not text_of(action.get("buildspec")):
                     yield workload.finding(
                         "PL3",
                         f'{_prefix(workload, name)}"buildspec" must be specified; give the path of the buildspec '
@@ -82,7 +88,7 @@ def deployment_dependencies(workload: Workload) -> Iterator[Finding]:
         for entry in deployments.entries:
             deployment = mapping(entry.value)
             depends_on = deployment.get("depends_on") if deployment else None
-            for item in sequence_items(depends_on):
+            for item in decoded_items(depends_on):
                 dependency = text_of(item)
                 if dependency is not None and dependency not in known:
                     yield workload.finding(

@@ -28,14 +28,32 @@ def _cooldown_set(node: Node | None) -> bool:
 
 
 def _scaling_set(node: Node | None) -> bool:
-    """``!ScalingConfigOrT.IsEmpty()`` (and ``!QueueScaling.IsEmpty()`` for ``queue_delay``)."""
+    """``!ScalingConfigOrT.IsEmpty()``. A scalar either decodes as the value or fails the whole manifest."""
     if isinstance(node, Scalar):
         return node.value is not None
     value = mapping(node)
-    if value is None:
-        return False
-    fields = ("value", "acceptable_latency", "msg_processing_time")
-    return any(is_set(value.get(f)) for f in fields) or _cooldown_set(value.get("cooldown"))
+    return value is not None and (is_set(value.get("value")) or _cooldown_set(value.get("cooldown")))
+
+
+def _queue_set(node: Node | None) -> bool:
+    """``!QueueScaling.IsEmpty()``: a plain struct, so only a map decodes (a scalar is swallowed by the
+    count map); its fields are pointers, set by any non-null value."""
+    queue = mapping(node)
+    return queue is not None and (
+        is_set(queue.get("acceptable_latency"))
+        or is_set(queue.get("msg_processing_time"))
+        or _cooldown_set(queue.get("cooldown"))
+    )
+
+
+def _spot_set(node: Node | None) -> bool:
+    """``spot`` is a ``*int``: yaml.v3 allocates the pointer before decoding, so any non-null value sets it
+    (a value that does not decode is swallowed by the count map and leaves 0)."""
+    return is_set(node)
+
+
+def _field_set(name: str, node: Node | None) -> bool:
+    return _queue_set(node) if name == "queue_delay" else _scaling_set(node)
 
 
 def _range_set(node: Node | None) -> bool:
@@ -54,15 +72,17 @@ def _count(workload: Workload) -> Mapping | None:
     if (
         _range_set(count.get("range"))
         or _cooldown_set(count.get("cooldown"))
-        or is_set(count.get("spot"))
-        or any(_scaling_set(count.get(f)) for f in fields)
+        or _spot_set(count.get("spot"))
+        or any(_field_set(f, count.get(f)) for f in fields)
     ):
         return count
     return None
 
 
 def _set_entries(count: Mapping, names: tuple[str, ...]) -> list[Entry]:
-    return [entry for name in names if (entry := count.entry(name)) is not None and _scaling_set(entry.value)]
+    return [
+        entry for name in names if (entry := count.entry(name)) is not None and _field_set(name, entry.value)
+    ]
 
 
 def _quoted_series(words: tuple[str, ...] | list[str], conjunction: str) -> str:
@@ -122,7 +142,7 @@ def invalid_scaling_fields(workload: Workload) -> Iterator[Finding]:
 def spot_or_autoscaling(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)
     spot = count.entry("spot") if count else None
-    if count is None or spot is None or not is_set(spot.value):
+    if count is None or spot is None or not _spot_set(spot.value):
         return
     valid = VALID_FIELDS[workload.kind]
     if _range_set(count.get("range")) or _set_entries(count, valid):
@@ -208,7 +228,7 @@ def queue_delay(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)
     entry = count.entry("queue_delay") if count else None
     queue = mapping(entry.value) if entry else None
-    if entry is None or queue is None or not _scaling_set(queue):
+    if entry is None or queue is None or not _queue_set(queue):
         return
     prefix = 'validate "count": validate "queue_delay": '
     latency, processing = queue.entry("acceptable_latency"), queue.entry("msg_processing_time")

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, mapping, sequence_items
+from ..yaml_map import Mapping, mapping
 from .base import JOB, SIDECAR_KINDS, STATIC_SITE, Workload, is_set, rule, text_of
-from .formats import arn_error, arn_region, literal_text
+from .formats import arn_error, arn_region, decoded_items, literal_text
 
 PROTECTED_OVERRIDES = (r"Family", r"ContainerDefinitions\[\d+\].Name")
 """``invalidTaskDefOverridePathRegexp``, matched as ``^...$`` (the ``.`` matches any character)."""
@@ -17,7 +17,7 @@ PROTECTED_OVERRIDES = (r"Family", r"ContainerDefinitions\[\d+\].Name")
 
 @rule("O5", Severity.ERROR, "taskdef_overrides cannot change Family or container names", kinds=SIDECAR_KINDS)
 def protected_overrides(workload: Workload) -> Iterator[Finding]:
-    for index, item in enumerate(sequence_items(workload.root.get("taskdef_overrides"))):
+    for index, item in enumerate(decoded_items(workload.root.get("taskdef_overrides"))):
         override = mapping(item)
         path = override.get("path") if override else None
         text = text_of(path)
