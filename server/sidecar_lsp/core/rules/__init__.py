@@ -59,15 +59,13 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
     """Every cross-field finding for the document (base and each merged environment)."""
     root = document_.root
     kind = manifest_kind(root)
-    if not isinstance(root, Mapping) or kind is None:
+    if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind not in (PIPELINE, ENVIRONMENT)):
         return []
     paths = NodePaths(root)
-    if kind in (ENVIRONMENT, PIPELINE):
-        # Neither has environments.<env> overrides: Copilot validates the file as written, once.
+    if kind in (PIPELINE, ENVIRONMENT):
+        # Nothing to merge: the few checks for these kinds read the document once.
         whole = Workload(root, kind, None, paths, document_.lines)
-        return _unique([f for rule in RULES.values() if kind in rule.kinds for f in rule.check(whole)])
-    if kind not in WORKLOAD_TYPES:
-        return []
+        return check_workload(whole, per_environment=False) + check_workload(whole)
     findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
     base_findings = check_workload(
         Workload(base_without_environments(root), kind, None, paths, document_.lines)

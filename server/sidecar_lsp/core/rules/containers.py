@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Entry, Mapping, Node, Scalar, is_null, mapping, sequence_items
+from ..yaml_map import Entry, Mapping, Node, Scalar, mapping, sequence_items
 from .base import (
     ALL_WORKLOADS,
     FIRELENS_CONTAINER,
@@ -249,8 +249,8 @@ def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
 @rule("O3", Severity.ERROR, "name is required", kinds=ALL_WORKLOADS)
 def name_required(workload: Workload) -> Iterator[Finding]:
     entry = workload.root.entry("name")
-    # Copilot checks only that the name is set (a nil *string): name: "" passes its validation.
-    if entry is None or is_null(entry.value):
+    # An empty string is set: Copilot only refuses a name that is absent or null.
+    if entry is None or text_of(entry.value) is None:
         yield workload.finding(
             "O3",
             '"name" must be specified; add name: <service name> (it is also the main container\'s name)',
