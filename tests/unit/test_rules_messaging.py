@@ -106,6 +106,7 @@ REPORTS = [
     ),
     ("on-without-schedule", JOB + "on: {}\n", "J1", 'validate "on": "schedule" must be specified', ("on", 2)),
     ("on-null", JOB + "on:\n", "J1", 'validate "on": "schedule" must be specified', ("on", 2)),
+    ("on-missing", JOB, "J1", 'validate "on": "schedule" must be specified', "Scheduled Job"),
     (
         "certificate-without-alias",
         SITE + f"http:\n  certificate: {US_EAST_1}\n",

@@ -37,19 +37,20 @@ def protected_overrides(workload: Workload) -> Iterator[Finding]:
 
 @rule("J1", Severity.ERROR, "on.schedule is required", kinds=frozenset({JOB}))
 def schedule_required(workload: Workload) -> Iterator[Finding]:
-    entry = workload.root.entry("on")
+    entry = workload.root.entry("on") or workload.root.entry("type")
     if entry is None:
-        return  # a missing "on" is the schema's (required key)
-    on = mapping(entry.value)
-    if on is not None and is_set(on.get("schedule")):
         return
-    if on is None and is_set(entry.value):
-        return  # not a map: the schema says so
+    if entry.name == "on":
+        on = mapping(entry.value)
+        if on is not None and is_set(on.get("schedule")):
+            return
+        if on is None and is_set(entry.value):
+            return  # not a map: the schema says so
     yield workload.finding(
         "J1",
         'validate "on": "schedule" must be specified; add on.schedule, for example schedule: "@daily" or '
         '"cron(0 9 * * ? *)"',
-        entry.key,
+        entry.key if entry.name == "on" else entry.value,
     )
 
 
