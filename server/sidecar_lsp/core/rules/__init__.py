@@ -28,10 +28,16 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     dependencies,
     deploy,
     document,
+    environment,
+    http,
+    messaging,
+    pipeline,
     platform,
     ports,
+    scaling,
     storage,
     targets,
+    workloads,
 )
 from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 
