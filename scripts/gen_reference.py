@@ -72,7 +72,7 @@ def _type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
         return NAMED_TYPES[name]
     target = _resolve(schema, defs)
     types = target.get("type", [])
-    types = [types] if isinstance(types, str) else list(types)
+    types = [t for t in ([types] if isinstance(types, str) else list(types)) if t != "null"]
     if set(types) >= {"string", "number", "boolean"}:
         types = ["string", *[t for t in types if t not in ("string", "number", "boolean")]]
     words = []

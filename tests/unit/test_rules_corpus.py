@@ -1,4 +1,10 @@
-"""The cross-field rules on the 46 real Copilot manifests: no error, and every other finding explained."""
+"""The cross-field rules on the 46 real Copilot manifests: exactly the problems Copilot reports.
+
+Copilot v1.33 itself rejects six of them (its own validator, run over the corpus): three environment
+manifests whose test certificates are not ARNs, two Worker Services that subscribe to a service named
+in camelCase, and one Worker Service whose image is given only in ``environments.test``. The rules
+must report each of those, and nothing else anywhere.
+"""
 
 from __future__ import annotations
 
@@ -13,22 +19,31 @@ from sidecar_lsp.core.yaml_map import parse
 CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/copilot-cli"
 FILES = sorted(CORPUS.glob("*.y*ml")) if CORPUS.is_dir() else []
 
-EXPECTED_NON_ERRORS = {
+E, H = Severity.ERROR, Severity.HINT
+EXPECTED = {
+    # http.private.certificates: [mock-cert-1, mock-cert-2] are no ARNs ("arn: invalid prefix"), and
+    # http.private.subnets: [mock-subnet-id-3 mock-subnet-id-4] is one string, not two imported subnets.
+    "manifest-testdata--environment-adjust-vpc-private-subnets.yml": [("E6", E), ("E6", E), ("E15", E)],
+    "manifest-testdata--environment-adjust-vpc.yml": [("E6", E), ("E6", E)],
+    "manifest-testdata--environment-import-vpc.yml": [("E6", E), ("E6", E)],
+    # subscribe.topics[].service: service4TestTopic is not a valid service name.
+    "manifest-testdata--worker-svc-subscribe.yml": [("Q1", E), ("Q1", E)],
+    "manifest-testdata--worker-svc-with-default-fifo-queue.yml": [("Q1", E)],
     # Trap 1: the image is given only in environments.test; a deployment to an environment without an
     # override would fail, which is worth a hint and nothing more.
-    "stack-testdata--workloads--worker-manifest.yml": [("I1", Severity.HINT)],
+    "stack-testdata--workloads--worker-manifest.yml": [("I1", H)],
 }
 
 
 @pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
-def test_corpus_manifest_has_no_rule_error(path: Path) -> None:
+def test_corpus_manifest_gets_exactly_copilots_findings(path: Path) -> None:
     result = run_rules(parse(path.read_text()))
-    assert [f for f in result if f.severity is Severity.ERROR] == []
-    assert [(f.code, f.severity) for f in result] == EXPECTED_NON_ERRORS.get(path.name, [])
+    assert [(f.code, f.severity) for f in result] == EXPECTED.get(path.name, [])
 
 
 def test_corpus_is_complete() -> None:
     if not FILES:
         pytest.skip(f"corpus not found at {CORPUS}")
     assert len(FILES) == 46
+    assert set(EXPECTED) <= {path.name for path in FILES}

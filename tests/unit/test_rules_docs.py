@@ -44,6 +44,6 @@ def test_schema_rules_say_so() -> None:
 
 def test_codes_are_copilot_ids_or_x_prefixed() -> None:
     assert all(
-        re.fullmatch(r"[SLDTPHIWRVO]\d+|X-[a-z-]+", code)
+        re.fullmatch(r"(?:[SLDTPHIWRVOANCQJFE]|PL)\d+|X-[a-z-]+", code)
         for code in [*RULES, *SCHEMA_RULES, *WORKSPACE_RULES]
     )

@@ -171,6 +171,8 @@ PASSING = [
         "X-reserved-name",
     ),  # fmt: skip
     ("O1 from_cfn set", LBWS + "variables:\n  DB:\n    from_cfn: export\n", "O1"),
+    # Copilot's Workload.validate checks only that the name is present (copilot-oracle: ok).
+    ("O3 empty name string", "name: ''\ntype: Backend Service\nimage:\n  location: nginx\n", "O3"),
     (
         "sidecars ignored in RDWS",
         "name: a\ntype: Request-Driven Web Service\nimage:\n  location: x\n  port: 80\nsidecars:\n  proxy:\n",

@@ -36,6 +36,15 @@ def assert_reports(text: str, code: str, severity: Severity, message: str, where
     assert [(f.severity, f.message, f.span) for f in found] == [(severity, message, span_of(text, *where))]
 
 
+def assert_copilot(text: str, code: str, copilot: str, where: tuple[str, int] | str) -> None:
+    """Exactly one error of ``code`` on the ``where`` needle, saying Copilot's message then a fix."""
+    needle = (where, 1) if isinstance(where, str) else where
+    found = findings(text, code)
+    assert [(f.severity, f.span) for f in found] == [(Severity.ERROR, span_of(text, *needle))], found
+    message = found[0].message
+    assert message.startswith(copilot + "; ") and len(message) > len(copilot) + 2, message
+
+
 def assert_quiet(text: str, code: str) -> None:
     assert findings(text, code) == []
 

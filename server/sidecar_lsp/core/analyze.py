@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .kinds import manifest_kind
 from .lines import split_lines
-from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, internal_error
+from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Pos, Severity, internal_error
 from .yaml_map import ParsedDocument, parse
 
 logger = logging.getLogger(__name__)
@@ -92,11 +92,41 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
         if options.cross_field and kind is not None:
             findings.extend(isolated("rules", lambda: run_rules(document)))
     try:
-        merged = _merge(findings, options)
+        merged = _merge(_ignored_merges(findings, document), options)
     except Exception as error:
         logger.exception("merging the findings failed")
         merged = [*findings, internal_error("merge", error, first_line)]
     return Analysis(document, kind, merged)
+
+
+def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
+    """A bad ``<<`` inside a key Copilot ignores is never decoded, so it fails nothing: a warning there."""
+    if not any(f.code == "yaml-bad-merge" for f in findings):
+        return findings
+    from .yaml_map import Mapping, find
+
+    ignored: list[tuple[Pos, Pos]] = []
+    for f in findings:
+        parent = find(document.root, f.path[:-1]) if f.code == UNKNOWN_KEY and f.path else None
+        if not isinstance(parent, Mapping):
+            continue
+        keys = [entry.key.span.start for entry in parent.entries if not entry.merged]
+        start = next((k for k in keys if k == f.span.start), None)
+        if start is not None:
+            later = [k for k in keys if k > start]
+            ignored.append((start, min(later) if later else Pos(len(document.lines) + 1, 0)))
+    out = []
+    for f in findings:
+        if f.code == "yaml-bad-merge" and any(a <= f.span.start < b for a, b in ignored):
+            f = Finding(
+                f.code,
+                Severity.WARNING,
+                f.message + "; it sits inside a key Copilot ignores, so Copilot never reads it",
+                f.span,
+                f.path,
+            )
+        out.append(f)
+    return out
 
 
 def _merge(findings: list[Finding], options: Options) -> list[Finding]:
@@ -111,7 +141,12 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
     specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
-    rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    # A rule about one environment does not stand for a schema error that breaks every deployment.
+    rule_findings = [
+        f
+        for f in findings
+        if not f.code.startswith(("schema-", "yaml-")) and not f.message.startswith("in environment")
+    ]
     ruled = {(f.span, f.severity) for f in rule_findings}
     ruled_paths = {(f.path, f.severity) for f in rule_findings if f.path}
     seen: set[tuple[str, object, str]] = set()

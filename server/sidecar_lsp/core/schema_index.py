@@ -279,7 +279,8 @@ class SchemaIndex:
                 default = s["default"]
             kinds = s.get("type")
             for kind in [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []:
-                if isinstance(kind, str) and kind not in types:
+                # Every field accepts null ("not set"); it is no type to offer or show.
+                if isinstance(kind, str) and kind != "null" and kind not in types:
                     types.append(kind)
             if "const" in s and not _has_key(s, "properties"):
                 _add_value(
@@ -289,6 +290,8 @@ class SchemaIndex:
             if isinstance(values, list):
                 docs = s.get("markdownEnumDescriptions") or s.get("enumDescriptions") or []
                 for index, value in enumerate(values):
+                    if value is None:
+                        continue  # null is accepted everywhere; it is no value to offer
                     doc = docs[index] if isinstance(docs, list) and index < len(docs) else ""
                     _add_value(enum, enum_docs, value, _text(doc))
             if isinstance(s.get("examples"), list):

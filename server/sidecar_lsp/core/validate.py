@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
 from .schema_store import load_schema
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, iter_nodes, to_plain
 
 _MAX_LISTED = 6
 
@@ -63,13 +63,47 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
                 _first_line(document),
             )
         ]
-    instance = document.to_plain()
+    # Pipelines are read as written: no ${VAR} substitution, so no JSON-array conversion either.
+    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root)
     findings: list[Finding] = []
     for prefix, error in _errors(instance):
         findings.extend(_explain(error, root, prefix))
+    findings.extend(_dropped_values(instance, root))
+    findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
     return _unique(findings)
+
+
+def _is_pipeline(root: Node) -> bool:
+    from .kinds import PIPELINE, manifest_kind
+
+    return manifest_kind(root) == PIPELINE
+
+
+def _as_copilot_reads(root: Node) -> Any:
+    """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
+    of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
+    refuses (X-json-array says why at the value)."""
+    from .interpolation import becomes_list
+
+    def convert(node: Node, depth: int) -> Any:
+        if isinstance(node, Mapping):
+            return {entry.name: convert(entry.value, depth + 1) for entry in node.entries}
+        if isinstance(node, Sequence):
+            return [convert(item, depth + 1) for item in node.items]
+        assert isinstance(node, Scalar)
+        value = node.value
+        if isinstance(value, str) and node.style != "|" and node.tag is None and becomes_list(value):
+            return json.loads(value.strip())
+        return value
+
+    if not any(
+        isinstance(node, Scalar) and isinstance(node.value, str) and node.value.lstrip().startswith("[")
+        for _, node in iter_nodes(root)
+    ):
+        return to_plain(root)  # the common case: shares the document's cached conversion
+    return convert(root, 0)
 
 
 # --- validating piece by piece --------------------------------------------------------------------
@@ -218,6 +252,9 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
 def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[Finding]:
     path = prefix + tuple(error.absolute_path)
     node = find(root, path)
+    if error.validator == "not" and isinstance(_schema_of(error).get("errorMessage"), str):
+        yield _at_value(root, path, node, "schema-type", _undecodable_map(error, path))
+        return
     if error.validator in ("anyOf", "oneOf"):
         inner = _best_branch_errors(error)
         if inner is not None:
@@ -238,12 +275,14 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
     if error.validator == "required":
         yield _missing(error, root, path)
         return
+    if error.validator == "type" and _text_matches_pattern(error, node):
+        return  # a number in a string field: Copilot reads its text, and the text has the right form
     if error.validator in ("type", "const"):
         yield _at_value(
             root,
             path,
             node,
-            "schema-type",
+            _type_code(error),
             f"{_where(path)}expected {_describe(_schema_of(error))}, got {_describe_value(error.instance)}",
         )
         return
@@ -253,7 +292,9 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
     if error.validator == "pattern":
         close = _close_examples(error)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        finding = _at_value(root, path, node, "schema-format", _pattern_message(error, path) + hint)
+        # A duration or a yes/no word that does not parse is a decoding error in Copilot (yaml.v3), like a type.
+        code = "schema-type" if _decodes_words(_schema_of(error)) else "schema-format"
+        finding = _at_value(root, path, node, code, _pattern_message(error, path) + hint)
         yield _with_fixes(finding, _replacement_fixes(node, close))
         return
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -265,6 +306,15 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
         )
         yield _at_value(root, path, node, "schema-range", f"{_where(path)}{error.instance} must be {bounds}")
         return
+    if error.validator == "not" and _schema_of(error).get("not") == {"type": "null"}:
+        yield Finding(
+            "schema-required",
+            Severity.ERROR,
+            f"missing required key '{path[-1]}' {_context(path[:-1])}: an empty value is not set",
+            _key_span(root, path),
+            path,
+        )
+        return
     if error.validator == "not":
         yield _at_value(root, path, node, EXCLUSIVE, f"{_where(path)}{_exclusive_words(error, path)}")
         return
@@ -273,6 +323,188 @@ def _explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[
         yield _at_value(root, path, node, "schema-empty-value", f"{_where(path)}must not be {what}")
         return
     yield _at_value(root, path, node, "schema-invalid", f"{_where(path)}{error.message}")
+
+
+# --- scalar-or-map fields ---------------------------------------------------------------------------
+#
+# Copilot decodes such a field's map first. When one of its keys is set, the map wins and a value of
+# the wrong type in another key is dropped without a word (the schema checks the value only ``if`` it
+# decodes, marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
+
+DECODE_ESCAPE_MARK = "decode-escape:"
+
+
+def _escape_of(schema: Any) -> dict[str, Any] | None:
+    """The strict schema of a value that Copilot drops when it does not decode, or None."""
+    if (
+        isinstance(schema, dict)
+        and str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
+        and isinstance(schema.get("then"), dict)
+    ):
+        strict: dict[str, Any] = schema["then"]
+        return strict
+    return None
+
+
+def _undecodable_map(error: ValidationError, path: Path) -> str:
+    return (
+        f"{_where(path)}{_schema_of(error)['errorMessage']}: Copilot reads this map only when one of its "
+        "keys is set to a value it can decode, and here none is (unknown keys and empty values do not "
+        "count); set one of its keys, or write the field's single-value form"
+    )
+
+
+_checkers: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _checker(schema: dict[str, Any]) -> Any:
+    """A validator for a piece of the loaded schema (kept alive here, so its id names it)."""
+    known = _checkers.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = (schema, _validator().evolve(schema=schema))
+        _checkers[id(schema)] = known
+    return known[1]
+
+
+def _dropped_values(instance: Any, root: Node) -> list[Finding]:
+    """Warnings for values Copilot silently drops inside a scalar-or-map field's map."""
+    definition = _type_definition(instance)
+    if definition is None:
+        return []
+    out: list[Finding] = []
+    # (value, schema, path, the path of the union map that decoded as a map around it, if any)
+    stack: list[tuple[Any, dict[str, Any], Path, Path | None]] = [(instance, definition, (), None)]
+    while stack:
+        value, schema, path, inside = stack.pop()
+        schema = _deref(schema)
+        if "then" in schema and "properties" not in schema and isinstance(schema["then"], dict):
+            schema = _deref(schema["then"])  # an item checked only if it is a map (inside a union map)
+        if isinstance(value, list):
+            items = schema.get("items")
+            if isinstance(items, dict):
+                stack.extend((item, items, path + (i,), inside) for i, item in enumerate(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        union = inside
+        if union is None and any(
+            _checker(branch["if"]).is_valid(value)
+            for branch in schema.get("allOf", ())
+            if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
+        ):
+            union = path
+        for key, item in value.items():
+            child = _child_schema(schema, key)
+            if child is None:
+                continue
+            strict = _escape_of(child)
+            if strict is not None:
+                if union is not None and _checker(child).is_valid(item):
+                    out.extend(
+                        _dropped(item, strict, root, path + (key,), union, value if union == path else {})
+                    )
+                child = strict
+            stack.append((item, child, path + (key,), union if strict is not None else None))
+    return out
+
+
+def _dropped(
+    value: Any, strict: dict[str, Any], root: Node, path: Path, union: Path, siblings: dict[str, Any]
+) -> Iterator[Finding]:
+    errors = list(_checker(strict).iter_errors(value))
+    if not errors:
+        return
+    holder = dotted(union) if union else "the map"
+    others = [k for k, v in siblings.items() if k != path[-1] and v is not None]
+    because = f" because '{others[0]}' is set" if others else ""
+    for error in errors[:1]:
+        for finding in _explain(error, root, path):
+            yield Finding(
+                "schema-dropped-value",
+                Severity.WARNING,
+                f"{finding.message}; Copilot reads '{holder}' as a map{because} and silently drops this "
+                "value (the field keeps its zero value or default): fix it or remove it",
+                finding.span,
+                finding.path,
+                fixes=finding.fixes,
+            )
+
+
+_DECODED_WORDS = frozenset({"booleanLike", "duration"})
+"""Definitions whose pattern is what yaml.v3 can decode (a Go bool or time.Duration), not a Validate() check."""
+
+
+def _text_matches_pattern(error: ValidationError, node: Node | None) -> bool:
+    schema = _schema_of(error)
+    pattern = schema.get("pattern")
+    return (
+        _type_code(error) == "schema-format"
+        and isinstance(pattern, str)
+        and "enum" not in schema
+        and isinstance(node, Scalar)
+        and re.search(pattern, node.raw) is not None
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _decoded_patterns() -> frozenset[str]:
+    definitions = load_schema().get("definitions", {})
+    return frozenset(str(definitions.get(name, {}).get("pattern")) for name in _DECODED_WORDS)
+
+
+def _decodes_words(schema: dict[str, Any]) -> bool:
+    return schema.get("pattern") in _decoded_patterns()
+
+
+def _type_code(error: ValidationError) -> str:
+    """``schema-type`` for a value Copilot cannot decode; ``schema-format`` for a number or boolean in a
+    string field with a fixed form (``env_file: 5``): Copilot decodes it as text, then its check refuses it."""
+    if error.instance is None:
+        return "schema-format"  # null always decodes (to the zero value): only a later check refuses it
+    schema = _schema_of(error)
+    declared = schema.get("type")
+    kinds = {declared} if isinstance(declared, str) else set(declared or ())
+    # A field whose scalar form is text (alone or beside a map or list form): yaml.v3 reads any scalar as text.
+    is_text_field = "string" in kinds and not kinds & {"number", "integer", "boolean"}
+    if "string" in kinds and "boolean" not in kinds and isinstance(error.instance, bool):
+        is_text_field = True  # true into a number-or-text field (a sidecar port): read as the text "true"
+    if (
+        error.validator == "type"
+        and is_text_field
+        and ("pattern" in schema or "enum" in schema)
+        and not _decodes_words(schema)
+        and isinstance(error.instance, (int, float, bool))
+    ):
+        return "schema-format"
+    return "schema-type"
+
+
+def _empty_maps_before_unknown_keys(root: Node, findings: list[Finding]) -> Iterator[Finding]:
+    """``secrets:`` left empty with its entries at its own indentation: the entries become unknown keys of
+    the map around it and ``secrets`` is null, which Copilot reads as not set. Say so at ``secrets``."""
+    unknown = {f.span.start for f in findings if f.code == UNKNOWN_KEY}
+    if not unknown:
+        return
+    for _, node in iter_nodes(root):
+        if not isinstance(node, Mapping):
+            continue
+        entries = [e for e in node.entries if not e.merged]
+        for entry, after in zip(entries, entries[1:], strict=False):
+            value = entry.value
+            if not (
+                isinstance(value, Scalar) and value.value is None and value.raw == "" and value.style is None
+            ):
+                continue
+            if after.key.span.start not in unknown or after.key.span.start.col != entry.key.span.start.col:
+                continue
+            yield Finding(
+                "schema-null-value",
+                Severity.WARNING,
+                f"'{entry.name}' is empty, so Copilot reads it as not set; '{after.name}' below it is at the "
+                f"same indentation, outside it: indent the entries that belong to '{entry.name}'",
+                entry.key.span,
+                fixes=(),
+            )
 
 
 def _exclusive_words(error: ValidationError, path: Path) -> str:
@@ -481,6 +713,13 @@ def _describe(schema: Any, depth: int = 0) -> str:
         return "one of " + ", ".join(values[:_MAX_LISTED]) + (", …" if len(values) > _MAX_LISTED else "")
     types = schema.get("type")
     if isinstance(types, list):
+        # Null is accepted everywhere (it means "not set"), so it is never what a value should have been.
+        types = [t for t in types if t != "null"] or types
+        if len(types) == 1:
+            return _type_words(types[0], schema)
+        if "boolean" in types and _decodes_words(schema):
+            words = "true or false (yes/no and on/off too)"
+            return f"{words}, or {_type_words('object', schema)}" if "object" in types else words
         if set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}:
             return "a single value (text or number)"
         return " or ".join(_type_words(t, schema) for t in types)

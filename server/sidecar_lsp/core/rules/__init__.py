@@ -6,6 +6,8 @@ each merged environment, then reports every problem once:
 
 * a problem found in the base is reported as is (it breaks every environment that does not fix it);
 * a problem found only in some environments is prefixed ``in environment 'prod': ``;
+* a problem of the base that some listed environments fix is prefixed
+  ``in environments without an override and 'staging': `` (the environments where it still breaks);
 * a problem of the base that *every* listed environment fixes (corpus trap 1: the image is given only
   in ``environments.test``) only breaks a deployment to an environment without an override, so it is
   demoted to a hint that says so.
@@ -17,18 +19,25 @@ from __future__ import annotations
 
 import logging
 
-from ..kinds import WORKLOAD_TYPES, manifest_kind
+from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
 from ..merge import base_without_environments, merge_all
 from ..model import Finding, Severity, internal_error
 from ..yaml_map import Mapping, ParsedDocument
 from . import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
     dependencies,
+    deploy,
     document,
+    environment,
+    http,
+    messaging,
+    pipeline,
     platform,
     ports,
+    scaling,
     storage,
     targets,
+    workloads,
 )
 from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 
@@ -69,9 +78,13 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
     """Every cross-field finding for the document (base and each merged environment)."""
     root = document_.root
     kind = manifest_kind(root)
-    if not isinstance(root, Mapping) or kind not in WORKLOAD_TYPES:
+    if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind not in (PIPELINE, ENVIRONMENT)):
         return []
     paths = NodePaths(root)
+    if kind in (PIPELINE, ENVIRONMENT):
+        # Nothing to merge: the few checks for these kinds read the document once.
+        whole = Workload(root, kind, None, paths, document_.lines)
+        return check_workload(whole, per_environment=False) + check_workload(whole)
     findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
     base_findings = check_workload(
         Workload(base_without_environments(root), kind, None, paths, document_.lines)
@@ -106,6 +119,9 @@ def combine(base: list[Finding], per_env: list[tuple[str, list[Finding]]]) -> li
         base_keys.add(key)
         if per_env and key not in envs_with:
             result.append(_demoted(finding))
+        elif per_env and len(envs_with[key]) < len(per_env):
+            # Some overrides fix it: say where it still breaks a deployment.
+            result.append(_in_base_and(finding, envs_with[key]))
         else:
             result.append(finding)
     for key, finding in first.items():
@@ -119,6 +135,23 @@ def _demoted(finding: Finding) -> Finding:
         finding.code,
         Severity.HINT,
         UNLISTED_PREFIX + finding.message,
+        finding.span,
+        finding.path,
+        finding.related,
+        finding.fixes,
+    )
+
+
+BASE_AND_PREFIX = "in environments without an override and "
+
+
+def _in_base_and(finding: Finding, envs: list[str]) -> Finding:
+    quoted = [f"'{env}'" for env in envs]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return Finding(
+        finding.code,
+        finding.severity,
+        f"{BASE_AND_PREFIX}{listed}: {finding.message}",
         finding.span,
         finding.path,
         finding.related,

@@ -249,7 +249,8 @@ def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
 @rule("O3", Severity.ERROR, "name is required", kinds=ALL_WORKLOADS)
 def name_required(workload: Workload) -> Iterator[Finding]:
     entry = workload.root.entry("name")
-    if entry is None or not text_of(entry.value):
+    # An empty string is set: Copilot only refuses a name that is absent or null.
+    if entry is None or text_of(entry.value) is None:
         yield workload.finding(
             "O3",
             '"name" must be specified; add name: <service name> (it is also the main container\'s name)',

@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..interpolation import becomes_list, variables_in
+from ..kinds import ENVIRONMENT
 from ..merge import ENVIRONMENTS_KEY, layers
 from ..model import Finding, Severity
 from ..yaml_map import Scalar, iter_nodes, own_entries
 from .base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, rule
 
-DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array"})
+DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
 
 RDWS_IGNORED: tuple[str, ...] = (
     "sidecars", "logging", "storage", "entrypoint", "exec", "taskdef_overrides", "nlb", "deployment", "env_file",
@@ -138,7 +139,7 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
     "X-json-array",
     Severity.ERROR,
     "String that Copilot turns into a list",
-    kinds=ALL_WORKLOADS,
+    kinds=ALL_WORKLOADS | {ENVIRONMENT},
     copilot=False,
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
@@ -147,8 +148,13 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
             continue
         if not becomes_list(node.value):
             continue
-        if any(isinstance(part, str) and part in LIST_KEYS for part in path):
-            continue
+        one_string = {("alias", STATIC_SITE), ("command", RDWS)}
+        if (
+            isinstance(path[-1], str)
+            and path[-1] in LIST_KEYS
+            and (path[-1], workload.kind) not in one_string
+        ):
+            continue  # a list field: the conversion gives the list the user meant (these two are one string)
         yield workload.finding(
             "X-json-array",
             f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives a "

@@ -1,0 +1,470 @@
+"""Environment manifest checks (``validate_env.go``): VPC import or adjustment, subnets, security
+group rules, certificates, ingress, the CDN and the internal load balancer's subnets (E1-E16)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..interpolation import variables_in
+from ..kinds import ENVIRONMENT
+from ..model import Finding, Severity, Span
+from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
+from .base import Workload, bool_of, is_set, rule, text_of
+from .formats import arn_error, arn_region, cidr_error, decoded_items, literal_text
+
+ENV = frozenset({ENVIRONMENT})
+_PORT_RANGE = re.compile(r"^(\d+)-(\d+)$")
+CLOUDFRONT_REGION = "us-east-1"
+
+
+def _vpc(workload: Workload) -> Mapping | None:
+    return mapping(workload.get("network", "vpc"))
+
+
+def _filled(node: Node | None) -> bool:
+    """``aws.StringValue(p) != ""``: set and not the empty string."""
+    return bool(text_of(node))
+
+
+def _subnets(workload: Workload, side: str) -> list[tuple[int, Mapping | None, Node]]:
+    vpc = _vpc(workload)
+    subnets = mapping(vpc.get("subnets")) if vpc else None
+    items = decoded_items(subnets.get(side)) if subnets else []
+    return [(index, mapping(item), item) for index, item in enumerate(items)]
+
+
+def _first_key(node: Node) -> Span:
+    """Where to point for a field missing from a list item: its first key, else the item."""
+    if isinstance(node, Mapping) and node.entries:
+        return node.entries[0].key.span
+    return node.span
+
+
+@rule("E1", Severity.ERROR, "VPC: import (id) or adjust (cidr), not both", kinds=ENV)
+def import_or_adjust(workload: Workload) -> Iterator[Finding]:
+    vpc = _vpc(workload)
+    if vpc is not None and _filled(vpc.get("id")) and _filled(vpc.get("cidr")):
+        cidr = vpc.entry("cidr")
+        assert cidr is not None
+        yield workload.finding(
+            "E1",
+            'validate "network": validate "vpc": cannot import VPC resources (with "id" fields) and customize VPC '
+            'resources (with "cidr" and "az" fields) at the same time; remove network.vpc.cidr to import the VPC, '
+            "or network.vpc.id to let Copilot create it",
+            cidr.value,
+            related=workload.related(vpc.get("id"), "the imported VPC"),
+        )
+
+
+@rule("E2", Severity.ERROR, "Subnet: id and cidr/az are exclusive", kinds=ENV)
+def subnet_id_or_cidr(workload: Workload) -> Iterator[Finding]:
+    for side in ("public", "private"):
+        for index, subnet, _ in _subnets(workload, side):
+            if subnet is None or not is_set(subnet.get("id")):
+                continue
+            for other in ("cidr", "az"):
+                entry = subnet.entry(other)
+                if entry is not None and is_set(entry.value):
+                    yield workload.finding(
+                        "E2",
+                        f'validate "network": validate "vpc": validate "subnets": validate "{side}[{index}]": '
+                        f'must specify one, not both, of "id" and "{other}"; an imported subnet (id) has its '
+                        f"own {other}: remove {other}",
+                        entry.key,
+                    )
+                    break
+
+
+@rule("E3", Severity.ERROR, "Imported VPC: subnet ids and at least two subnets", kinds=ENV)
+def imported_vpc_subnets(workload: Workload) -> Iterator[Finding]:
+    vpc = _vpc(workload)
+    if vpc is None or not _filled(vpc.get("id")):
+        return
+    prefix = 'validate "network": validate "vpc": validate "subnets" for an imported VPC: '
+    sides = {side: _subnets(workload, side) for side in ("public", "private")}
+    for side, subnets in sides.items():
+        for index, subnet, item in subnets:
+            if subnet is None or not _filled(subnet.get("id")):
+                yield workload.finding(
+                    "E3",
+                    f'{prefix}validate {side}[{index}]: "id" must be specified; give the id of the subnet to '
+                    "import",
+                    _first_key(item),
+                )
+    public, private = sides["public"], sides["private"]
+    id_entry = vpc.entry("id")
+    assert id_entry is not None
+    subnets_map = mapping(vpc.get("subnets"))
+    if not public and not private:
+        yield workload.finding(
+            "E3",
+            f"{prefix}VPC must have subnets in order to proceed with environment creation; list the subnets "
+            "to import under network.vpc.subnets.public and .private",
+            id_entry.value,
+        )
+    elif len(public) == 1:
+        where = subnets_map.entry("public") if subnets_map else None
+        yield workload.finding(
+            "E3",
+            f'{prefix}validate "public": at least two public subnets must be imported to enable Load Balancing; '
+            "add a second public subnet (in another availability zone)",
+            where.key if where else id_entry.value,
+        )
+    elif len(private) == 1:
+        where = subnets_map.entry("private") if subnets_map else None
+        yield workload.finding(
+            "E3",
+            f'{prefix}validate "private": at least two private subnets must be imported; add a second private '
+            "subnet (in another availability zone)",
+            where.key if where else id_entry.value,
+        )
+
+
+@rule("E4", Severity.ERROR, "Adjusted VPC: subnet cidrs and availability zones", kinds=ENV)
+def adjusted_vpc_subnets(workload: Workload) -> Iterator[Finding]:
+    vpc = _vpc(workload)
+    if vpc is None or not _filled(vpc.get("cidr")):
+        return
+    prefix = 'validate "network": validate "vpc": validate "subnets" for an adjusted VPC: '
+    cidrs: dict[str, set[str]] = {"public": set(), "private": set()}
+    zones: dict[str, set[str]] = {"public": set(), "private": set()}
+    missing = False
+    for side in ("public", "private"):
+        for index, subnet, item in _subnets(workload, side):
+            cidr = text_of(subnet.get("cidr")) if subnet else None
+            if not cidr:
+                missing = True
+                yield workload.finding(
+                    "E4",
+                    f'{prefix}validate {side}[{index}]: "cidr" must be specified; give each subnet of a VPC '
+                    "Copilot creates a cidr (and az), or import the VPC with network.vpc.id",
+                    _first_key(item),
+                )
+                continue
+            cidrs[side].add(cidr)
+            zone = text_of(subnet.get("az")) if subnet else None
+            if zone:
+                zones[side].add(zone)
+    if missing:
+        return
+    subnets_entry = vpc.entry("subnets")
+    at: Node | Span = subnets_entry.key if subnets_entry else vpc.span
+    if zones["public"] != zones["private"]:
+        yield workload.finding(
+            "E4",
+            f"{prefix}public subnets and private subnets do not span the same availability zones; give the "
+            "public and the private subnets the same set of az values",
+            at,
+        )
+        return
+    count = len(zones["public"])
+    if count == 0:
+        return
+    if count < 2:
+        yield workload.finding(
+            "E4", f"{prefix}require at least 2 availability zones; spread the subnets over two or more az", at
+        )
+        return
+    for side in ("public", "private"):
+        if len(cidrs[side]) != count:
+            yield workload.finding(
+                "E4",
+                f'{prefix}validate "{side}": number of {side} subnet CIDRs ({len(cidrs[side])}) does not match '
+                f"number of AZs ({count}); give one {side} subnet per availability zone",
+                at,
+            )
+            return
+
+
+@rule("E5", Severity.ERROR, "Security group rule: cidr, ip_protocol and ports", kinds=ENV)
+def security_group_rules(workload: Workload) -> Iterator[Finding]:
+    vpc = _vpc(workload)
+    group = mapping(vpc.get("security_group")) if vpc else None
+    if group is None:
+        return
+    for direction in ("ingress", "egress"):
+        for index, item in enumerate(decoded_items(group.get(direction))):
+            rule_map = mapping(item)
+            for field in ("cidr", "ip_protocol", "ports"):
+                value = rule_map.get(field) if rule_map else None
+                missing = not is_set(value) if field == "ports" else not text_of(value)
+                if missing:
+                    yield workload.finding(
+                        "E5",
+                        f'validate "security_group": validate {direction}[{index}]: "{field}" must be specified; '
+                        "a security group rule needs cidr, ip_protocol and ports",
+                        _first_key(item),
+                    )
+                    break
+            ports = rule_map.get("ports") if rule_map else None
+            bounds = _PORT_RANGE.match(literal_text(ports) or "") if isinstance(ports, Scalar) else None
+            if ports is not None and bounds and int(bounds.group(1)) > int(bounds.group(2)):
+                low, high = int(bounds.group(1)), int(bounds.group(2))
+                yield workload.finding(
+                    "E5",
+                    f'validate "security_group": validate {direction}[{index}]: min value {low} cannot be greater '
+                    f"than max value {high}; write the range from the lower port: {high}-{low}",
+                    ports,
+                )
+
+
+def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:
+    for index, item in enumerate(decoded_items(workload.get("http", side, "certificates"))):
+        text = literal_text(item)
+        if text is not None:
+            yield index, item, text
+
+
+@rule("E6", Severity.ERROR, "Load balancer certificate ARN does not parse", kinds=ENV)
+def certificate_arns(workload: Workload) -> Iterator[Finding]:
+    for side in ("public", "private"):
+        for index, item, text in _certificates(workload, side):
+            error = arn_error(text)
+            if error:
+                yield workload.finding(
+                    "E6",
+                    f'validate "http config": validate "{side}": parse "certificates[{index}]": {error}; give the '
+                    "certificate's ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+                    item,
+                )
+
+
+def _ingress_set(ingress: Mapping | None, fields: tuple[str, ...]) -> bool:
+    if ingress is None:
+        return False
+    for field in fields:
+        value = ingress.get(field)
+        if isinstance(value, Sequence) and not value.items:
+            continue
+        if is_set(value):
+            return True
+    return False
+
+
+def _deprecated_ingress(workload: Workload, side: str) -> Mapping | None:
+    return mapping(workload.get("http", side, "security_groups", "ingress"))
+
+
+def _deprecated_set(workload: Workload, side: str) -> bool:
+    deprecated = _deprecated_ingress(workload, side)
+    if deprecated is None:
+        return False
+    return is_set(deprecated.get("from_vpc")) or _ingress_set(
+        mapping(deprecated.get("restrict_to")), ("cdn", "source_ips")
+    )
+
+
+@rule("E7", Severity.ERROR, "Both the deprecated security_groups.ingress and ingress", kinds=ENV)
+def both_ingress_fields(workload: Workload) -> Iterator[Finding]:
+    for side, fields in (("public", ("cdn", "source_ips")), ("private", ("vpc",))):
+        ingress_entry = workload.entry("http", side, "ingress")
+        if ingress_entry is None or not _ingress_set(mapping(ingress_entry.value), fields):
+            continue
+        if _deprecated_set(workload, side):
+            groups = workload.entry("http", side, "security_groups")
+            assert groups is not None
+            yield workload.finding(
+                "E7",
+                f'validate "http config": validate "{side}": must specify one, not both, of '
+                f'"{side}.http.security_groups.ingress" and "{side}.http.ingress"; security_groups.ingress is '
+                f"deprecated: move its settings to http.{side}.ingress",
+                groups.key,
+                related=workload.related(ingress_entry.key, f"http.{side}.ingress"),
+            )
+
+
+@rule("E8", Severity.ERROR, "Public load balancer: from_vpc is not allowed", kinds=ENV)
+def public_from_vpc(workload: Workload) -> Iterator[Finding]:
+    deprecated = _deprecated_ingress(workload, "public")
+    entry = deprecated.entry("from_vpc") if deprecated else None
+    if entry is not None and is_set(entry.value):
+        yield workload.finding(
+            "E8",
+            'validate "http config": validate "public": a public load balancer already allows vpc ingress; remove '
+            "http.public.security_groups.ingress.from_vpc",
+            entry.key,
+        )
+
+
+@rule("E9", Severity.ERROR, "Internal load balancer: no restrictive ingress", kinds=ENV)
+def private_restrictive_ingress(workload: Workload) -> Iterator[Finding]:
+    deprecated = _deprecated_ingress(workload, "private")
+    entry = deprecated.entry("restrict_to") if deprecated else None
+    if entry is not None and _ingress_set(mapping(entry.value), ("cdn", "source_ips")):
+        yield workload.finding(
+            "E9",
+            'validate "http config": validate "private": an internal load balancer cannot have restrictive '
+            "ingress fields; remove http.private.security_groups.ingress.restrict_to",
+            entry.key,
+        )
+
+
+@rule("E10", Severity.ERROR, "Ingress source_ips must be CIDR blocks", kinds=ENV)
+def source_ip_cidrs(workload: Workload) -> Iterator[Finding]:
+    places = [
+        workload.get("http", "public", "ingress", "source_ips"),
+        workload.get("http", "public", "security_groups", "ingress", "restrict_to", "source_ips"),
+    ]
+    for place in places:
+        for item in decoded_items(place):
+            text = literal_text(item)
+            error = cidr_error(text) if text is not None else None
+            if error:
+                yield workload.finding(
+                    "E10",
+                    f'validate "http config": validate "public": parse IPNet {text}: {error}; write a CIDR block '
+                    "such as 10.0.0.0/24 (a single address is 10.0.0.1/32)",
+                    item,
+                )
+
+
+def _cdn(workload: Workload) -> Mapping | None:
+    return mapping(workload.get("cdn"))
+
+
+def _cdn_advanced(workload: Workload) -> bool:
+    """``!CDNConfig.Config.isEmpty()``: certificate or terminate_tls set, or a static asset field filled."""
+    cdn = _cdn(workload)
+    if cdn is None:
+        return False
+    static = mapping(cdn.get("static_assets"))
+    static_set = static is not None and any(_filled(static.get(f)) for f in ("location", "alias", "path"))
+    return is_set(cdn.get("certificate")) or is_set(cdn.get("terminate_tls")) or static_set
+
+
+def _cdn_enabled(workload: Workload) -> bool:
+    return _cdn_advanced(workload) or bool_of(workload.get("cdn")) is True
+
+
+@rule("E11", Severity.ERROR, "CDN certificate: an ARN in us-east-1", kinds=ENV)
+def cdn_certificate(workload: Workload) -> Iterator[Finding]:
+    if not _cdn_advanced(workload):
+        return
+    cdn = _cdn(workload)
+    certificate = cdn.get("certificate") if cdn else None
+    text = literal_text(certificate)
+    if certificate is None or text is None:
+        return
+    error = arn_error(text)
+    if error:
+        message = f"parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1"
+    elif arn_region(text) != CLOUDFRONT_REGION:
+        message = (
+            "cdn certificate must be in region us-east-1; CloudFront only takes certificates from us-east-1: "
+            "import or request one there"
+        )
+    else:
+        return
+    yield workload.finding("E11", f'validate "cdn": {message}', certificate)
+
+
+@rule("E12", Severity.ERROR, "CDN static_assets: alias, location and path", kinds=ENV)
+def cdn_static_assets(workload: Workload) -> Iterator[Finding]:
+    if not _cdn_advanced(workload):
+        return
+    cdn = _cdn(workload)
+    static_entry = cdn.entry("static_assets") if cdn else None
+    static = mapping(static_entry.value) if static_entry else None
+    if static_entry is None or static is None:
+        return
+    if not any(_filled(static.get(field)) for field in ("location", "alias", "path")):
+        return
+    for field in ("alias", "location", "path"):
+        if not _filled(static.get(field)):
+            yield workload.finding(
+                "E12",
+                f'validate "cdn": validate "static_assets": "{field}" must be specified; static assets need '
+                "location, alias and path",
+                static_entry.key,
+            )
+            return
+
+
+def _restricted_to_cdn(workload: Workload) -> Node | None:
+    """``IsPublicLBIngressRestrictedToCDN``: the node that says ``cdn: true``, or None."""
+    ingress = mapping(workload.get("http", "public", "ingress"))
+    if _ingress_set(ingress, ("cdn", "source_ips")):
+        assert ingress is not None
+        node = ingress.get("cdn")
+        return node if bool_of(node) is True else None
+    node = workload.get("http", "public", "security_groups", "ingress", "restrict_to", "cdn")
+    return node if bool_of(node) is True else None
+
+
+@rule("E13", Severity.ERROR, "Ingress restricted to the CDN needs the CDN", kinds=ENV)
+def cdn_ingress_needs_cdn(workload: Workload) -> Iterator[Finding]:
+    node = _restricted_to_cdn(workload)
+    if node is not None and not _cdn_enabled(workload):
+        yield workload.finding(
+            "E13",
+            "CDN must be enabled to limit security group ingress to CloudFront; add cdn: true, or remove the "
+            "ingress restriction",
+            node,
+        )
+
+
+@rule("E14", Severity.ERROR, "CDN certificate and the load balancer's certificates", kinds=ENV)
+def cdn_tls(workload: Workload) -> Iterator[Finding]:
+    if not _cdn_enabled(workload):
+        return
+    cdn = _cdn(workload)
+    certificate = cdn.get("certificate") if cdn else None
+    public_certificates = workload.entry("http", "public", "certificates")
+    if public_certificates is None or not is_set(public_certificates.value):
+        if is_set(certificate) and bool_of(cdn.get("terminate_tls") if cdn else None) is not True:
+            assert certificate is not None
+            yield workload.finding(
+                "E14",
+                '"cdn.terminate_tls" must be true if "cdn.certificate" is set without "http.public.certificates"; '
+                "add cdn.terminate_tls: true, or import the load balancer's certificates",
+                certificate,
+            )
+    elif not is_set(certificate):
+        cdn_entry = workload.root.entry("cdn")
+        assert cdn_entry is not None
+        yield workload.finding(
+            "E14",
+            '"cdn.certificate" must be specified if "http.public.certificates" and "cdn" are specified; add the '
+            "ARN of a us-east-1 certificate as cdn.certificate",
+            cdn_entry.key,
+            related=workload.related(public_certificates.key, "the load balancer's certificates"),
+        )
+
+
+@rule("E15", Severity.ERROR, "Internal load balancer subnets must be imported", kinds=ENV)
+def internal_alb_subnets(workload: Workload) -> Iterator[Finding]:
+    entry = workload.entry("http", "private", "subnets")
+    if entry is None or not is_set(entry.value):
+        return
+    vpc = _vpc(workload)
+    if vpc is None or not _filled(vpc.get("id")):
+        yield workload.finding(
+            "E15",
+            "in order to specify internal ALB subnet placement, subnets must be imported; import the VPC and its "
+            "subnets with network.vpc.id and network.vpc.subnets, or remove http.private.subnets",
+            entry.key,
+        )
+        return
+    imported = {
+        text_of(subnet.get("id")) or "" if subnet is not None else ""
+        for side in ("public", "private")
+        for _, subnet, _ in _subnets(workload, side)
+    }
+    placements = [(item, text_of(item) or "") for item in decoded_items(entry.value)]
+    if any(variables_in(text) for _, text in placements):
+        return
+    matched = {text for _, text in placements if text in imported}
+    if len(matched) != len(placements):
+        unknown = [(item, text) for item, text in placements if text not in imported]
+        if not unknown:
+            fix = "list each subnet once"
+        elif len(unknown[0][1].split()) > 1 and all(part in imported for part in unknown[0][1].split()):
+            fix = f"'{unknown[0][1]}' is one string: separate the subnet ids with commas"
+        else:
+            fix = "name only subnets listed under network.vpc.subnets"
+        yield workload.finding(
+            "E15",
+            f"subnet(s) specified for internal ALB placement not imported; {fix}",
+            unknown[0][0] if unknown else entry.key,
+        )

@@ -1,0 +1,100 @@
+"""The string forms Copilot's validators parse (ARNs, CIDR blocks, names), with Go's own error texts.
+
+Each function returns Go's error message, or None when Go accepts the text. Values that still hold a
+``${VAR}`` are unknown until deploy time: :func:`literal_text` keeps rules away from them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from ..interpolation import variables_in
+from ..yaml_map import Node, is_null, sequence_items
+from .base import text_of
+
+_DIGITS = re.compile(r"[0-9]+")
+_SERVICE_NAME = re.compile(r"[a-z][a-z0-9\-]+")
+_DOUBLE_PUNCTUATION = re.compile(r"[.\-]{2,}")
+_TOPIC_NAME = re.compile(r"[a-zA-Z0-9_-]*")
+
+
+def literal_text(node: Node | None) -> str | None:
+    """The string Copilot reads, or None when unset, not a scalar, or still holding a ``${VAR}``."""
+    text = text_of(node)
+    if text is None or variables_in(text):
+        return None
+    return text
+
+
+def arn_error(text: str) -> str | None:
+    """aws-sdk-go's ``arn.Parse``: the ``arn:`` prefix and six ``:``-separated sections."""
+    if not text.startswith("arn:"):
+        return "arn: invalid prefix"
+    if len(text.split(":", 5)) != 6:
+        return "arn: not enough sections"
+    return None
+
+
+def arn_region(text: str) -> str:
+    return text.split(":", 5)[3]
+
+
+def cidr_error(text: str) -> str | None:
+    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range."""
+    address, slash, prefix = text.partition("/")
+    error = f"invalid CIDR address: {text}"
+    if not slash or "%" in address or not _DIGITS.fullmatch(prefix):
+        return error
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return error
+    return error if int(prefix) > parsed.max_prefixlen else None
+
+
+def is_valid_service_name(name: str) -> bool:
+    """``isValidSubSvcName``: starts with a letter; lower-case letters, digits and hyphens; no ``--``
+    and no trailing hyphen."""
+    return (
+        _SERVICE_NAME.fullmatch(name) is not None
+        and _DOUBLE_PUNCTUATION.search(name) is None
+        and not name.endswith(("-", "."))
+    )
+
+
+def is_valid_topic_name(name: str) -> bool:
+    return _TOPIC_NAME.fullmatch(name) is not None
+
+
+_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9}
+_UNIT_NS["h"] = 3600 * 10**9
+
+
+def duration_ns(text: str) -> float | None:
+    """Go's ``time.ParseDuration`` in nanoseconds, or None when Go rejects the text."""
+    body = text
+    sign = 1
+    if body[:1] in ("-", "+"):
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]
+    if body == "0":
+        return 0.0
+    if not body:
+        return None
+    total = 0.0
+    position = 0
+    while position < len(body):
+        match = _DURATION_PART.match(body, position)
+        if match is None or match.group(1) in ("", "."):
+            return None
+        total += float(match.group(1)) * _UNIT_NS[match.group(2)]
+        position = match.end()
+    return sign * total
+
+
+def decoded_items(node: Node | None) -> list[Node]:
+    """The items of a list as yaml.v3 decodes them into a Go slice of structs or strings: a null item is
+    dropped (and does not count for the indexes in Copilot's messages)."""
+    return [item for item in sequence_items(node) if not is_null(item)]

@@ -1,0 +1,365 @@
+"""Differential testing: sidecar-lsp's findings against Copilot's own verdicts, per environment.
+
+Copilot deploys a workload once per environment, after merging ``environments.<env>`` over the base;
+the oracle answers for the base (``""``) and for every environment the manifest overrides. For each
+of them the tool and Copilot must agree:
+
+* **false error**: Copilot accepts the environment, and sidecar-lsp reports an error that applies to
+  it (codes ``X-…`` excepted: documented deploy-time checks beyond Copilot);
+* **miss**: Copilot rejects the environment, and sidecar-lsp reports no error that applies to it.
+
+An error applies to every environment unless its message names the environments it is about (the
+rules prefix ``in environment 'prod': ``). A base problem that every override fixes is a hint that
+says so; it counts for the base only.
+
+Besides, every "Copilot ignores unknown keys" warning is checked: the manifest without those keys
+must get the same verdict from Copilot (**unknown-key claim**).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generate import Alias, Anchored, Case, Generator, RandomChooser, cases, realistic_sources, render
+from oracle import Oracle
+
+from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
+from sidecar_lsp.core.rules import BASE_AND_PREFIX, UNLISTED_PREFIX
+from sidecar_lsp.core.schema_store import load_schema
+
+OPTIONS = Options(assume_manifest=True)
+"""As ``sidecar-lsp check`` runs on a file under ``copilot/``."""
+_IN_ENVS = re.compile(r"^in environments? ((?:'[^']*'(?:, | and )?)+): ")
+_LINE = re.compile(r"line \d+")
+_SAMPLES_PER_KEY = 5
+
+
+def tool_errors(findings: Iterable[Finding], envs: Sequence[str]) -> dict[str, list[Finding]]:
+    """The errors that apply to each environment (``""`` is the base)."""
+    out: dict[str, list[Finding]] = {env: [] for env in envs}
+    for finding in findings:
+        if finding.severity is Severity.HINT and finding.message.startswith(UNLISTED_PREFIX):
+            out.setdefault("", []).append(finding)
+            continue
+        if finding.severity is not Severity.ERROR:
+            continue
+        match = _IN_ENVS.match(finding.message)
+        if finding.message.startswith(BASE_AND_PREFIX):
+            listed = finding.message[len(BASE_AND_PREFIX) :].split(": ", 1)[0]
+            targets = ["", *re.findall(r"'([^']*)'", listed)]
+        elif match:
+            targets = re.findall(r"'([^']*)'", match.group(1))
+        elif _checks_override_only(finding):
+            targets = [str(finding.path[1])]
+        else:
+            targets = list(envs)
+        for env in targets:
+            out.setdefault(env, []).append(finding)
+    return out
+
+
+def _checks_override_only(finding: Finding) -> bool:
+    """A schema check of a value under ``environments.<env>`` that Copilot makes after decoding (a word, a
+    pattern, a range, a required key) breaks that environment only; a value that does not decode breaks
+    every deployment, as Copilot decodes the whole file first."""
+    return (
+        len(finding.path) >= 2
+        and finding.path[0] == "environments"
+        and finding.code.startswith("schema-")
+        and finding.code != "schema-type"
+    )
+
+
+def oracle_envs(verdict: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Environment -> (stage, message) from a verdict; environment and pipeline manifests have only ``""``."""
+    per_env: dict[str, str] = verdict.get("per_env") or {}
+    stages: dict[str, str] = verdict.get("per_env_stage") or {}
+    if not per_env:
+        return {"": (verdict["stage"], verdict.get("error", ""))}
+    return {
+        env: (stages.get(env, "ok" if message == "ok" else verdict["stage"]), message)
+        for env, message in per_env.items()
+    }
+
+
+@dataclass
+class Disagreement:
+    kind: str
+    """``false error``, ``miss`` or ``unknown-key claim``."""
+    category: str
+    env: str
+    stage: str
+    """The oracle's stage for the environment (``ok`` for a false error)."""
+    oracle: str
+    tool: list[str]
+    case: Case
+
+    def key(self) -> tuple[str, str, str]:
+        detail = self.tool[0].split(" ", 1)[0] if self.kind == "false error" and self.tool else self.stage
+        return self.kind, self.category, detail
+
+    def describe(self) -> str:
+        lines = [
+            f"{self.kind} [{self.category}] case {self.case.index} ({self.case.source}), env {self.env or '(base)'!r}",
+            f"  Copilot ({self.stage}): {self.oracle[:300]}",
+        ]
+        lines += [f"  sidecar-lsp: {t[:300]}" for t in self.tool] or ["  sidecar-lsp: no error"]
+        lines += ["  ---", *("  " + line for line in self.case.text.splitlines())]
+        return "\n".join(lines)
+
+
+@dataclass
+class Tally:
+    manifests: int = 0
+    environments: int = 0
+    by_category: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(category, outcome) -> manifests; outcome is agree, false error, miss or unknown-key claim."""
+    by_stage: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(oracle stage, outcome) per environment."""
+    false_error_codes: Counter[str] = field(default_factory=Counter)
+    miss_messages: Counter[str] = field(default_factory=Counter)
+    """Copilot's message (line numbers and values masked) -> environments the tool passes."""
+    samples: dict[tuple[str, str, str], list[Disagreement]] = field(default_factory=dict)
+
+    def add(self, other: Tally) -> None:
+        self.manifests += other.manifests
+        self.environments += other.environments
+        self.by_category.update(other.by_category)
+        self.by_stage.update(other.by_stage)
+        self.false_error_codes.update(other.false_error_codes)
+        self.miss_messages.update(other.miss_messages)
+        for key, items in other.samples.items():
+            bucket = self.samples.setdefault(key, [])
+            bucket.extend(items[: max(0, _SAMPLES_PER_KEY - len(bucket))])
+
+    def disagreements(self) -> list[Disagreement]:
+        return [d for items in self.samples.values() for d in items]
+
+    def disagreeing_manifests(self) -> int:
+        return sum(n for (_, outcome), n in self.by_category.items() if outcome != "agree")
+
+
+def compare(case: Case, verdict: dict[str, Any], findings: list[Finding] | None = None) -> list[Disagreement]:
+    """Where the tool and Copilot disagree on one manifest."""
+    envs = oracle_envs(verdict)
+    if findings is None:
+        findings = analyze(case.text, OPTIONS).findings
+    errors = tool_errors(findings, list(envs))
+    out: list[Disagreement] = []
+    for env, (stage, message) in envs.items():
+        mine = errors.get(env, [])
+        plain = [f for f in mine if not f.code.startswith("X-")]
+        described = [f"{f.code} {f.span.start.line + 1}:{f.span.start.col + 1} {f.message}" for f in mine]
+        if stage == "ok" and plain:
+            out.append(
+                Disagreement(
+                    "false error",
+                    case.category,
+                    env,
+                    stage,
+                    message,
+                    [d for d, f in zip(described, mine, strict=False) if f in plain],
+                    case,
+                )
+            )
+        elif stage != "ok" and not mine and not _depends_on_assumed_values(verdict, message):
+            out.append(Disagreement("miss", case.category, env, stage, message, [], case))
+    return out
+
+
+def _depends_on_assumed_values(verdict: dict[str, Any], message: str) -> bool:
+    """Copilot refused a value the oracle made up for an undefined ``${VAR}`` (its README: it tries a few
+    values and keeps the one that gets furthest): a real shell could give one it accepts, so this is no
+    miss. A failure to decode stays one (``${PORT}`` in a number field can never decode)."""
+    assumed = [str(v) for v in (verdict.get("assumed_values") or {}).values() if str(v)]
+    return "unmarshal" not in message and any(value in message for value in assumed)
+
+
+def unknown_key_claims(case: Case, findings: list[Finding]) -> list[tuple[str | int, ...]]:
+    """Paths the tool says Copilot ignores, when the case can be rewritten without them."""
+    if _has_references(case.tree):
+        return []
+    return [f.path for f in findings if f.code == UNKNOWN_KEY and f.path]
+
+
+def without(tree: Any, paths: Iterable[tuple[str | int, ...]]) -> Any:
+    import copy
+
+    tree = copy.deepcopy(tree)
+    for path in paths:
+        holder = tree
+        for part in path[:-1]:
+            if (
+                isinstance(holder, dict)
+                and part in holder
+                or isinstance(holder, list)
+                and isinstance(part, int)
+                and 0 <= part < len(holder)
+            ):
+                holder = holder[part]
+            else:
+                holder = None
+                break
+        if isinstance(holder, dict):
+            holder.pop(path[-1], None)
+    return tree
+
+
+def _has_references(tree: Any) -> bool:
+    if isinstance(tree, (Anchored, Alias)):
+        return True
+    if isinstance(tree, dict):
+        return any(_has_references(v) for v in tree.values())
+    if isinstance(tree, list):
+        return any(_has_references(v) for v in tree)
+    return False
+
+
+def _normal(verdict: dict[str, Any]) -> dict[str, str]:
+    """Per environment: accepted or not (which error Copilot reports first may change with the keys)."""
+    return {env: "ok" if stage == "ok" else "rejected" for env, (stage, _) in oracle_envs(verdict).items()}
+
+
+def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
+    """Compare a batch of cases; the oracle answers them in one stream."""
+    tally = Tally()
+    verdicts = oracle.verdicts({"text": case.text} for case in batch)
+    claims: list[tuple[Case, dict[str, Any], list[tuple[str | int, ...]]]] = []
+    results: list[tuple[Case, dict[str, Any], list[Disagreement]]] = []
+    for case, verdict in zip(batch, verdicts, strict=False):
+        findings = analyze(case.text, OPTIONS).findings
+        found = compare(case, verdict, findings)
+        results.append((case, verdict, found))
+        paths = unknown_key_claims(case, findings)
+        if paths:
+            claims.append((case, verdict, paths))
+    rewritten = oracle.verdicts(
+        {"text": render(without(case.tree, paths), RandomChooser(_fixed()))} for case, _, paths in claims
+    )
+    claim_failures: dict[int, Disagreement] = {}
+    for (case, verdict, paths), after in zip(claims, rewritten, strict=False):
+        before_envs, after_envs = _normal(verdict), _normal(after)
+        if before_envs != after_envs:
+            env = next((e for e in before_envs if before_envs[e] != after_envs.get(e)), "")
+            claim_failures[case.index] = Disagreement(
+                "unknown-key claim",
+                case.category,
+                env,
+                oracle_envs(verdict).get(env, ("ok", ""))[0],
+                f"with the keys: {oracle_envs(verdict).get(env, ('', ''))[1]}; without "
+                f"{', '.join(map(_dotted, paths))}: {oracle_envs(after).get(env, ('', ''))[1]}",
+                [f"{UNKNOWN_KEY} {_dotted(p)}" for p in paths],
+                case,
+            )
+    for case, verdict, found in results:
+        tally.manifests += 1
+        envs = oracle_envs(verdict)
+        tally.environments += len(envs)
+        failed = {d.env: d for d in found}
+        for env, (stage, _) in envs.items():
+            tally.by_stage[stage, failed[env].kind if env in failed else "agree"] += 1
+        claim = claim_failures.get(case.index)
+        if claim is not None:
+            found = [*found, claim]
+        outcome = (
+            "false error"
+            if any(d.kind == "false error" for d in found)
+            else found[0].kind
+            if found
+            else "agree"
+        )
+        tally.by_category[case.category, outcome] += 1
+        for d in found:
+            if d.kind == "false error":
+                tally.false_error_codes.update({t.split(" ", 1)[0] for t in d.tool})
+            elif d.kind == "miss":
+                tally.miss_messages[f"{d.stage}: {_mask(d.oracle)}"] += 1
+            bucket = tally.samples.setdefault(d.key(), [])
+            if len(bucket) < _SAMPLES_PER_KEY:
+                bucket.append(d)
+    return tally
+
+
+def _mask(message: str) -> str:
+    message = _LINE.sub(
+        "line N", message.split("\n")[0] if "unmarshal errors" not in message else message.replace("\n", " ")
+    )
+    message = re.sub(r"`[^`]*`", "`…`", message)
+    return re.sub(r"\d+", "N", message)[:150]
+
+
+def _fixed() -> Any:
+    import random
+
+    return random.Random(0)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    from sidecar_lsp.core.model import dotted
+
+    return dotted(path)
+
+
+def make_generator(extra: Sequence[Path] = ()) -> Generator:
+    return Generator(load_schema(), realistic_sources(extra))
+
+
+def run_range(
+    oracle_path: Path, seed: int, start: int, stop: int, extra: Sequence[Path] = (), batch: int = 500
+) -> Tally:
+    """Generate and compare cases ``start``..``stop-1`` of ``seed`` with one oracle process."""
+    generator = make_generator(extra)
+    tally = Tally()
+    with Oracle(oracle_path) as oracle:
+        pending: list[Case] = []
+        for case in cases(generator, seed, start, stop):
+            pending.append(case)
+            if len(pending) >= batch:
+                tally.add(run(oracle, pending))
+                pending = []
+        if pending:
+            tally.add(run(oracle, pending))
+    return tally
+
+
+OUTCOMES = ("agree", "false error", "miss", "unknown-key claim")
+
+
+def report(tally: Tally, *, seed: int, count: int) -> str:
+    """The agreement figures as a table per category and per oracle stage."""
+    lines = [
+        f"{tally.manifests} manifests ({tally.environments} environments), seed {seed}, requested {count}: "
+        f"{tally.disagreeing_manifests()} disagree",
+        "",
+        f"{'category':<14}" + "".join(f"{o:>19}" for o in OUTCOMES),
+    ]
+    categories = sorted({c for c, _ in tally.by_category})
+    for category in categories:
+        lines.append(f"{category:<14}" + "".join(f"{tally.by_category[category, o]:>19}" for o in OUTCOMES))
+    lines.append(
+        f"{'total':<14}"
+        + "".join(f"{sum(n for (_, oo), n in tally.by_category.items() if oo == o):>19}" for o in OUTCOMES)
+    )
+    lines += [
+        "",
+        "per environment, by Copilot's stage:",
+        f"{'stage':<14}" + "".join(f"{o:>19}" for o in OUTCOMES[:3]),
+    ]
+    for stage in sorted({s for s, _ in tally.by_stage}):
+        lines.append(f"{stage:<14}" + "".join(f"{tally.by_stage[stage, o]:>19}" for o in OUTCOMES[:3]))
+    if tally.false_error_codes:
+        lines += [
+            "",
+            "false errors by sidecar-lsp code: "
+            + ", ".join(f"{c} {n}" for c, n in tally.false_error_codes.most_common()),
+        ]
+    if tally.miss_messages:
+        lines += ["", "misses (environments) by Copilot's message:"]
+        lines += [f"{n:>7}  {m}" for m, n in tally.miss_messages.most_common(40)]
+    return "\n".join(lines)

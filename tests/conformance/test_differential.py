@@ -1,0 +1,147 @@
+"""A short seeded differential run: generated manifests through Copilot's own validator (copilot-oracle)
+and sidecar-lsp, compared per environment. ``scripts/conformance.py`` runs the long version."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import jsonschema
+import pytest
+from differential import Tally, make_generator, oracle_envs, run
+from generate import Case, Generator, cases
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from oracle import Oracle
+
+from fixtures import all_fixtures
+from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.yaml_map import parse
+
+SEED = 8
+COUNT = 400
+DECODING = ("yaml", "interpolate", "unmarshal")
+
+
+@pytest.fixture(scope="module")
+def generator() -> Generator:
+    return make_generator()
+
+
+@pytest.fixture(scope="module")
+def tally(oracle: Oracle, generator: Generator) -> Tally:
+    return run(oracle, list(cases(generator, SEED, 0, COUNT)))
+
+
+def _shown(tally: Tally, kind: str, stages: tuple[str, ...] | None = None) -> str:
+    found = [d for d in tally.disagreements() if d.kind == kind and (stages is None or d.stage in stages)]
+    return "\n\n".join(d.describe() for d in found[:5])
+
+
+def test_no_false_error(tally: Tally) -> None:
+    assert not _shown(tally, "false error"), _shown(tally, "false error")
+
+
+def test_no_unknown_key_claim_that_copilot_contradicts(tally: Tally) -> None:
+    assert not _shown(tally, "unknown-key claim"), _shown(tally, "unknown-key claim")
+
+
+def test_no_miss_of_a_decoding_error(tally: Tally) -> None:
+    """YAML, ${VAR} and decoding failures (the schema's part) are all reported."""
+    assert not _shown(tally, "miss", DECODING), _shown(tally, "miss", DECODING)
+
+
+def test_no_miss_of_a_validate_error(tally: Tally) -> None:
+    """Copilot's Validate() checks (the cross-field rules' part) are all reported."""
+    stages = ("validate", "applyenv", "panic")
+    assert not _shown(tally, "miss", stages), _shown(tally, "miss", stages)
+
+
+def test_the_run_covers_every_category(tally: Tally) -> None:
+    assert tally.manifests >= COUNT * 0.95
+    categories = {category for category, _ in tally.by_category}
+    assert {"null", "swap", "wrong-type", "unknown-key", "env-override", "var", "anchor"} <= categories
+
+
+class HypothesisChooser:
+    """The generator's choices drawn by hypothesis, so a failing manifest shrinks."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def chance(self, p: float) -> bool:
+        return bool(self.data.draw(st.floats(0, 1, exclude_max=True)) < p)
+
+    def pick(self, items: Any) -> Any:
+        return self.data.draw(st.sampled_from(list(items)))
+
+    def integer(self, low: int, high: int) -> int:
+        return int(self.data.draw(st.integers(low, high)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(data=st.data())
+def test_hypothesis_manifests_agree(oracle: Oracle, generator: Generator, data: st.DataObject) -> None:
+    case: Case = generator.case(HypothesisChooser(data))
+    found = [d for d in run(oracle, [case]).disagreements() if d.kind == "false error" or d.stage in DECODING]
+    assert not found, found[0].describe()
+
+
+def test_schema_alone_flags_only_unknown_keys_in_what_copilot_accepts(
+    oracle: Oracle, generator: Generator
+) -> None:
+    """What an editor with only the schema (yaml-language-server) would show on manifests Copilot accepts."""
+    validator = jsonschema.Draft7Validator(load_schema())
+    batch = list(cases(generator, SEED + 1, 0, COUNT))
+    verdicts = oracle.verdicts({"text": case.text} for case in batch)
+    checked, problems = 0, []
+    for case, verdict in zip(batch, verdicts, strict=False):
+        if any(stage != "ok" for stage, _ in oracle_envs(verdict).values()):
+            continue
+        document = parse(case.text)
+        if not document.complete or document.findings:
+            continue
+        checked += 1
+        for error in validator.iter_errors(document.to_plain()):
+            if error.validator != "additionalProperties":
+                problems.append(
+                    f"case {case.index}: {list(error.absolute_path)}: {error.message[:200]}\n{case.text}"
+                )
+    assert checked >= COUNT // 4
+    assert not problems, "\n\n".join(problems[:3])
+
+
+@pytest.mark.parametrize("fixture", all_fixtures(), ids=lambda f: f.path.name)
+def test_conformance_fixture_verdict_is_copilots(oracle: Oracle, fixture: Any) -> None:
+    verdict = oracle.verdict(fixture.text)
+    rejected = [message for stage, message in oracle_envs(verdict).values() if stage != "ok"]
+    if fixture.accepted:
+        assert not rejected
+    else:
+        assert rejected and any(m.startswith(fixture.message) for m in rejected), rejected
+
+
+def test_random_chooser_is_reproducible(generator: Generator) -> None:
+    from generate import RandomChooser
+
+    first = generator.case(RandomChooser(random.Random("3:7")), 7)
+    again = generator.case(RandomChooser(random.Random("3:7")), 7)
+    assert first.text == again.text
+
+
+def _schema_fixtures(kind: str) -> list[Any]:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "schema" / kind
+    return sorted(folder.glob("*.yml"))
+
+
+@pytest.mark.parametrize("path", _schema_fixtures("invalid"), ids=lambda p: p.name)
+def test_invalid_schema_fixture_copilot_accepts_breaks_only_unknown_keys(oracle: Oracle, path: Any) -> None:
+    """An "invalid" schema fixture is one the schema flags; when Copilot accepts it, only for unknown keys."""
+    text = path.read_text(encoding="utf-8")
+    if any(stage != "ok" for stage, _ in oracle_envs(oracle.verdict(text)).values()):
+        return
+    validator = jsonschema.Draft7Validator(load_schema())
+    kinds = {error.validator for error in validator.iter_errors(parse(text).to_plain())}
+    assert kinds <= {"additionalProperties"}, kinds
