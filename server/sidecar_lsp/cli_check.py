@@ -1,4 +1,4 @@
-"""``sidecar-lsp check``: the language server's diagnostics for CI, as text or JSON."""
+"""``sidecar-lsp check``: the language server's diagnostics for CI, as text, JSON, SARIF or GitHub annotations."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TextIO
 
 from .core.analyze import Options, analyze
 from .core.model import Finding, Pos, Severity, Span
+from .report_formats import FAIL_ON_LEVELS, fails, format_github, format_sarif
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
@@ -46,7 +47,23 @@ def _parser() -> argparse.ArgumentParser:
         help="manifest files, or directories searched for copilot/**/manifest.yml (default: .)",
     )
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format: text, json, sarif (SARIF 2.1.0) or github (workflow-command annotations); "
+        "default: text",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_LEVELS,
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error; never: only usage and read "
+        "problems change the exit status)",
+    )
+    parser.add_argument(
+        "--sarif-help-uri",
+        metavar="URI",
+        help="where docs/rules.md is published; SARIF rules then link to their section (URI#anchor)",
     )
     parser.add_argument(
         "--no-unknown-keys", action="store_true", help="do not warn about keys Copilot ignores"
@@ -62,7 +79,11 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
         args = _parser().parse_args(argv)
     except _UsageError as error:
         print(f"sidecar-lsp check: {error}", file=err)
-        print("usage: sidecar-lsp check [--format text|json] [--no-unknown-keys] [PATH ...]", file=err)
+        print(
+            "usage: sidecar-lsp check [--format text|json|sarif|github] [--fail-on LEVEL] "
+            "[--no-unknown-keys] [PATH ...]",
+            file=err,
+        )
         return EXIT_USAGE
     options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
     status = EXIT_OK
@@ -83,9 +104,13 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
             [_as_json(r.path, f) for r in results for f in r.findings], out, indent=2, ensure_ascii=False
         )
         out.write("\n")
+    elif args.format == "sarif":
+        out.write(format_sarif([(r.path, r.findings) for r in results], help_uri_base=args.sarif_help_uri))
+    elif args.format == "github":
+        out.write(format_github([(r.path, r.findings) for r in results]))
     else:
         _print_text(results, out)
-    if status == EXIT_OK and any(f.severity is Severity.ERROR for r in results for f in r.findings):
+    if status == EXIT_OK and fails([(r.path, r.findings) for r in results], args.fail_on):
         status = EXIT_ERRORS
     return status
 
