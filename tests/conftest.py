@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from manifest_sets import CORPUS, CORPUS_DIR, OWN, REQUIRE_CORPUS_VARIABLE
 
 

@@ -76,12 +76,12 @@ def main_schema(argv: list[str]) -> int:
 
     path = schema_path()
     if not path.is_file():
-        print(f"sidecar-lsp schema: the schema is missing from this installation ({path})", file=sys.stderr)
+        sys.stderr.write(f"sidecar-lsp schema: the schema is missing from this installation ({path})\n")
         return 2
     if args.print:
         sys.stdout.write(path.read_text(encoding="utf-8"))
     else:
-        print(path.as_uri() if args.uri else path)
+        sys.stdout.write(f"{path.as_uri() if args.uri else path}\n")
     return 0
 
 

@@ -24,12 +24,13 @@ import pytest
 import pytest_asyncio
 from clientlib import CLIENTS, REPO, SCHEMA, need, need_file, need_program
 from lsprotocol import types
-from manifest_sets import CORPUS as CORPUS_FILES
-from manifest_sets import OWN, corpus_params, own_name, own_params, require_corpus
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from ruamel.yaml import YAML
+
+from manifest_sets import CORPUS as CORPUS_FILES
+from manifest_sets import OWN, corpus_params, own_name, own_params, require_corpus
 
 pytestmark = [pytest.mark.clients, pytest.mark.asyncio(loop_scope="module")]
 

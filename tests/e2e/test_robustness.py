@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from manifest_sets import CORPUS, OWN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

@@ -21,8 +21,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from manifest_sets import CORPUS, CORPUS_DIR, OWN, corpus_params, own_name, own_params, require_corpus
 from ruamel.yaml import YAML
+
+from manifest_sets import CORPUS, CORPUS_DIR, OWN, corpus_params, own_name, own_params, require_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = REPO / "schema" / "copilot-manifest.schema.json"

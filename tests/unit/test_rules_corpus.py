@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from manifest_sets import CORPUS, OWN_RULE_FINDINGS, corpus_params, own_name, own_params, require_corpus
 
+from manifest_sets import CORPUS, OWN_RULE_FINDINGS, corpus_params, own_name, own_params, require_corpus
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse

@@ -7,9 +7,9 @@ the corpus file it comes from (an extra: skipped loudly when ../shared is absent
 from __future__ import annotations
 
 import pytest
-from manifest_sets import OWN_DIR, corpus_file
 from test_rules_support import findings, span_of
 
+from manifest_sets import OWN_DIR, corpus_file
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import UNLISTED_PREFIX, run_rules, strip_environment_prefix
 from sidecar_lsp.core.yaml_map import parse
