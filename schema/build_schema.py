@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "copilot-manifest.schema.json"
-SCHEMA_ID = (
-    "https://raw.githubusercontent.com/sidecar-lsp/sidecar-lsp/main/schema/copilot-manifest.schema.json"
-)
+# A name, not an address: the schema is installed with the package (`sidecar-lsp schema` prints its
+# path); the SchemaStore copy gets SchemaStore's address once it is published there (schemastore/sync.py).
+SCHEMA_ID = "urn:sidecar-lsp:copilot-manifest.schema.json"
 
 DOCS = "https://aws.github.io/copilot-cli/docs"
 L_SIDECARS = f"{DOCS}/developing/sidecars/"

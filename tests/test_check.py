@@ -203,3 +203,23 @@ def test_installed_wheel_runs_check_from_another_directory(tmp_path: Path) -> No
     assert result.returncode == 1, result.stderr
     files = {Path(item["file"]).parts[1] for item in json.loads(result.stdout)}
     assert files == {"orders-worker"}
+
+
+@pytest.mark.slow
+def test_installed_wheel_ships_the_schema_and_the_rules_doc(tmp_path: Path) -> None:
+    """`sidecar-lsp schema` and the SARIF rule help read files the wheel must carry."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():  # pragma: no cover
+        pytest.skip("git and a checkout are needed to copy the project's files")
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = dist.glob("sidecar_lsp-*.whl")
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"sidecar_lsp/schemas/copilot-manifest.schema.json", "sidecar_lsp/docs/rules.md"} <= names
+    assert "sidecar_lsp/report_formats.py" in names

@@ -1,4 +1,5 @@
-"""``sidecar-lsp``: the language server (``--stdio``, the default, or ``--tcp``) and ``sidecar-lsp check``."""
+"""``sidecar-lsp``: the language server (``--stdio``, the default, or ``--tcp``), ``sidecar-lsp check``
+and ``sidecar-lsp schema``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="sidecar-lsp",
         description="Language server for AWS Copilot manifests (copilot/**/manifest.yml). "
         "Run `sidecar-lsp check [PATH...]` to check manifests from the command line, "
-        "`sidecar-lsp render --env NAME FILE` to print one as an environment deploys it.",
+        "`sidecar-lsp render --env NAME FILE` to print one as an environment deploys it, "
+        "`sidecar-lsp schema` for the path of the JSON Schema it ships.",
     )
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         from .cli_render import main_render
 
         return main_render(args_list[1:])
+    if args_list[:1] == ["schema"]:
+        return main_schema(args_list[1:])
     args = _parser().parse_args(args_list)
     level = logging.WARNING if args.verbose == 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
     handler: logging.Handler = (
@@ -61,6 +65,30 @@ def main(argv: list[str] | None = None) -> int:
     else:
         start_io(server)
     return server.exit_code
+
+
+def main_schema(argv: list[str]) -> int:
+    """``sidecar-lsp schema``: the path of the shipped JSON Schema, or (``--print``) the schema itself."""
+    parser = argparse.ArgumentParser(
+        prog="sidecar-lsp schema",
+        description="Print the path of the Copilot manifest JSON Schema installed with sidecar-lsp, "
+        "for yaml-language-server modelines and editor settings.",
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--print", action="store_true", help="print the schema itself instead of its path")
+    output.add_argument("--uri", action="store_true", help="print the path as a file:// URI")
+    args = parser.parse_args(argv)
+    from .core.schema_store import schema_path
+
+    path = schema_path()
+    if not path.is_file():
+        sys.stderr.write(f"sidecar-lsp schema: the schema is missing from this installation ({path})\n")
+        return 2
+    if args.print:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+    else:
+        sys.stdout.write(f"{path.as_uri() if args.uri else path}\n")
+    return 0
 
 
 def _tune_garbage_collector() -> None:

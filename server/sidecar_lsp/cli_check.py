@@ -1,4 +1,4 @@
-"""``sidecar-lsp check``: the language server's diagnostics for CI, as text or JSON.
+"""``sidecar-lsp check``: the language server's diagnostics for CI, as text, JSON, SARIF or GitHub annotations.
 
 It runs on checkouts it does not trust (a pull request's): it reads regular files only, with a
 bounded read that cannot block on a FIFO or a device; inside a directory it refuses a
@@ -27,6 +27,7 @@ from .core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from .core.workspace import Workspaces
 from .core.workspace_rules import check_in_workspaces
 from .core.yaml_map import MAX_TEXT_CHARS
+from .report_formats import FAIL_ON_LEVELS, fails, format_github, format_sarif
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,23 @@ def _parser() -> argparse.ArgumentParser:
         help="manifest files, or directories searched for copilot/**/manifest.yml (default: .)",
     )
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format: text, json, sarif (SARIF 2.1.0) or github (workflow-command annotations); "
+        "default: text",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_LEVELS,
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error; never: only usage and read "
+        "problems change the exit status)",
+    )
+    parser.add_argument(
+        "--sarif-help-uri",
+        metavar="URI",
+        help="where docs/rules.md is published; SARIF rules then link to their section (URI#anchor)",
     )
     parser.add_argument(
         "--no-unknown-keys", action="store_true", help="do not warn about keys Copilot ignores"
@@ -84,7 +101,11 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
         args = _parser().parse_args(argv)
     except _UsageError as error:
         print(f"sidecar-lsp check: {error}", file=err)
-        print("usage: sidecar-lsp check [--format text|json] [--no-unknown-keys] [PATH ...]", file=err)
+        print(
+            "usage: sidecar-lsp check [--format text|json|sarif|github] [--fail-on LEVEL] "
+            "[--no-unknown-keys] [PATH ...]",
+            file=err,
+        )
         return EXIT_USAGE
     options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
     workspaces = Workspaces()  # manifests in a copilot/ workspace are also checked against each other
@@ -116,9 +137,13 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
             [_as_json(r.path, f) for r in results for f in r.findings], out, indent=2, ensure_ascii=False
         )
         out.write("\n")
+    elif args.format == "sarif":
+        out.write(format_sarif([(r.path, r.findings) for r in results], help_uri_base=args.sarif_help_uri))
+    elif args.format == "github":
+        out.write(format_github([(r.path, r.findings) for r in results]))
     else:
         _print_text(results, out)
-    if status == EXIT_OK and any(f.severity is Severity.ERROR for r in results for f in r.findings):
+    if status == EXIT_OK and fails([(r.path, r.findings) for r in results], args.fail_on):
         status = EXIT_ERRORS
     return EXIT_INTERNAL if internal else status
 

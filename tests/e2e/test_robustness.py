@@ -17,12 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from manifest_sets import CORPUS, OWN
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from lsp_client import LspError, LspProcess  # noqa: E402
 
 SERVER = [sys.executable, "-m", "sidecar_lsp", "--stdio"]
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "copilot-cli"
-FILES = sorted(CORPUS.glob("*.yml")) + sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
+FILES = [*OWN, *CORPUS]
+"""Real manifests to edit at random: the project's own set, plus the corpus when it is beside us."""
 CAPS = {
     "general": {"positionEncodings": ["utf-16"]},
     "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}, "hover": {}},

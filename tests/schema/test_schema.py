@@ -23,20 +23,20 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
+from manifest_sets import CORPUS, CORPUS_DIR, OWN, corpus_params, own_name, own_params, require_corpus
+
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = REPO / "schema" / "copilot-manifest.schema.json"
 BUILDER_FILE = REPO / "schema" / "build_schema.py"
 FIXTURES = REPO / "tests" / "fixtures" / "schema"
 VALID = sorted((FIXTURES / "valid").glob("*.yml"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.yml"))
-CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared/corpus/copilot-cli"
-CORPUS = (
-    sorted(p for p in CORPUS_DIR.glob("*") if p.suffix in (".yml", ".yaml")) if CORPUS_DIR.is_dir() else []
-)
 AJV_DIR = Path(__file__).resolve().parent / "ajv"
 
 # The only corpus finding that is correct: App Runner ignores `http.path` (reported as a warning).
 CORPUS_ALLOWED = {"e2e--apprunner--front-end--manifest.yml": {"/http/path"}}
+# The same in the project's own set (tests/manifests/README.md).
+OWN_ALLOWED = {"docs-site": {"/http/path"}}
 
 VAR_RE = r"\$\{[_a-zA-Z][_a-zA-Z0-9]*\}"
 DOC_LINK = re.compile(r"\nhttps://aws\.github\.io/copilot-cli/docs/\S*$")
@@ -403,11 +403,16 @@ def test_invalid_fixture_has_exactly_the_expected_error(path: Path) -> None:
 
 
 def _require_corpus() -> None:
-    if not CORPUS:
-        pytest.skip(f"Copilot corpus not found at {CORPUS_DIR} (expected /work/shared/corpus/copilot-cli)")
+    require_corpus()
 
 
-@pytest.mark.parametrize("path", CORPUS or [None], ids=lambda p: p.name if p else "corpus-missing")
+@pytest.mark.parametrize("path", own_params())
+def test_own_manifest_has_no_error(path: Path) -> None:
+    locations = jsonschema_locations(load_yaml(path.read_text(encoding="utf-8")))
+    assert set(locations) == OWN_ALLOWED.get(own_name(path), set())
+
+
+@pytest.mark.parametrize("path", corpus_params())
 def test_corpus_manifest_has_no_error(path: Path | None) -> None:
     _require_corpus()
     assert path is not None
@@ -449,11 +454,12 @@ def ajv_results(ajv_ready: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     """Run Ajv once over every fixture and corpus manifest (converted to JSON)."""
     out_dir = tmp_path_factory.mktemp("ajv")
     files: dict[str, Path] = {}
-    for group, paths in (("valid", VALID), ("invalid", INVALID), ("corpus", CORPUS)):
+    for group, paths in (("valid", VALID), ("invalid", INVALID), ("corpus", CORPUS), ("own", OWN)):
         for path in paths:
-            target = out_dir / f"{group}--{path.stem}.json"
+            name = own_name(path) if group == "own" else path.name
+            target = out_dir / f"{group}--{name.replace('/', '--')}.json"
             target.write_text(json.dumps(load_yaml(path.read_text(encoding="utf-8"))), encoding="utf-8")
-            files[f"{group}/{path.name}"] = target
+            files[f"{group}/{name}"] = target
     proc = subprocess.run(
         ["node", str(ajv_ready), "--schema", str(SCHEMA_FILE), *map(str, files.values())],
         capture_output=True,
@@ -485,7 +491,14 @@ def test_ajv_invalid_fixture(path: Path, ajv_results: dict[str, dict[str, Any]])
     assert sorted(ajv_locations(result)) == expected_pointers(path), result["errors"]
 
 
-@pytest.mark.parametrize("path", CORPUS or [None], ids=lambda p: p.name if p else "corpus-missing")
+@pytest.mark.parametrize("path", own_params())
+def test_ajv_own_manifest(path: Path, ajv_results: dict[str, dict[str, Any]]) -> None:
+    result = ajv_results[f"own/{own_name(path)}"]
+    assert set(ajv_locations(result)) == OWN_ALLOWED.get(own_name(path), set()), result["errors"]
+    assert all(e["keyword"] == "additionalProperties" for e in result["reduced"])
+
+
+@pytest.mark.parametrize("path", corpus_params())
 def test_ajv_corpus_manifest(path: Path | None, ajv_results: dict[str, dict[str, Any]]) -> None:
     _require_corpus()
     assert path is not None

@@ -1,4 +1,5 @@
-"""The cross-field rules on the 46 real Copilot manifests: exactly the problems Copilot reports.
+"""The cross-field rules on the realistic manifests: the project's own get exactly the findings
+explained below; on Copilot's 46 (an extra), exactly the problems Copilot reports.
 
 Copilot v1.33 itself rejects six of them (its own validator, run over the corpus): three environment
 manifests whose test certificates are not ARNs, two Worker Services that subscribe to a service named
@@ -12,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from manifest_sets import CORPUS, OWN_RULE_FINDINGS, corpus_params, own_name, own_params, require_corpus
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/copilot-cli"
-FILES = sorted(CORPUS.glob("*.y*ml")) if CORPUS.is_dir() else []
+FILES = CORPUS
 
 E, H = Severity.ERROR, Severity.HINT
 EXPECTED = {
@@ -35,15 +36,21 @@ EXPECTED = {
 }
 
 
-@pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS}")
-@pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
-def test_corpus_manifest_gets_exactly_copilots_findings(path: Path) -> None:
+@pytest.mark.parametrize("path", corpus_params())
+def test_corpus_manifest_gets_exactly_copilots_findings(path: Path | None) -> None:
+    require_corpus()
+    assert path is not None
     result = run_rules(parse(path.read_text()))
     assert [(f.code, f.severity) for f in result] == EXPECTED.get(path.name, [])
 
 
 def test_corpus_is_complete() -> None:
-    if not FILES:
-        pytest.skip(f"corpus not found at {CORPUS}")
+    require_corpus()
     assert len(FILES) == 46
     assert set(EXPECTED) <= {path.name for path in FILES}
+
+
+@pytest.mark.parametrize("path", own_params())
+def test_own_manifest_gets_exactly_the_expected_rule_findings(path: Path) -> None:
+    result = run_rules(parse(path.read_text(encoding="utf-8")))
+    assert [(f.code, f.severity.value) for f in result] == OWN_RULE_FINDINGS.get(own_name(path), [])

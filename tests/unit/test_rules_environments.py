@@ -1,47 +1,57 @@
-"""Per-environment validation: the corpus traps, environment prefixes, demotion and dedupe."""
+"""Per-environment validation: the corpus traps, environment prefixes, demotion and dedupe.
+
+Each trap runs on the project's own manifest written for it (tests/manifests, always present) and on
+the corpus file it comes from (an extra: skipped loudly when ../shared is absent).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from test_rules_support import findings, span_of
 
+from manifest_sets import OWN_DIR, corpus_file
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import UNLISTED_PREFIX, run_rules, strip_environment_prefix
 from sidecar_lsp.core.yaml_map import parse
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared/corpus/copilot-cli"
+
+def manifest(source: str) -> str:
+    """``own:<service>`` (tests/manifests/copilot/<service>) or ``corpus:<file name>``."""
+    where, name = source.split(":", 1)
+    path = OWN_DIR / "copilot" / name / "manifest.yml" if where == "own" else corpus_file(name)
+    return path.read_text(encoding="utf-8")
 
 
-def corpus(name: str) -> str:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} is not available")
-    return path.read_text()
+TRAP1 = ["own:email-worker", "corpus:stack-testdata--workloads--worker-manifest.yml"]
+TRAPS_2_AND_3 = [
+    "own:gateway",
+    "own:report-worker",
+    "own:edge-nlb",
+    "corpus:stack-testdata--workloads--svc-manifest.yml",
+    "corpus:stack-testdata--workloads--svc-nlb-manifest.yml",
+]
+TRAP2_TARGET = [("own:gateway", "envoy"), ("corpus:stack-testdata--workloads--svc-manifest.yml", "nginx")]
 
 
-def test_trap1_worker_image_given_only_by_the_environment_is_no_error() -> None:
-    result = run_rules(parse(corpus("stack-testdata--workloads--worker-manifest.yml")))
+@pytest.mark.parametrize("source", TRAP1)
+def test_trap1_worker_image_given_only_by_the_environment_is_no_error(source: str) -> None:
+    result = run_rules(parse(manifest(source)))
     assert [f for f in result if f.severity is Severity.ERROR] == []
     (hint,) = [f for f in result if f.code == "I1"]
     assert hint.severity is Severity.HINT
     assert hint.message.startswith(UNLISTED_PREFIX)
 
 
-@pytest.mark.parametrize(
-    "name", ["stack-testdata--workloads--svc-manifest.yml", "stack-testdata--workloads--svc-nlb-manifest.yml"]
-)
-def test_traps_2_and_3_sidecars_only_in_prod_give_no_finding(name: str) -> None:
-    assert run_rules(parse(corpus(name))) == []
+@pytest.mark.parametrize("source", TRAPS_2_AND_3)
+def test_traps_2_and_3_sidecars_only_in_prod_give_no_finding(source: str) -> None:
+    assert run_rules(parse(manifest(source))) == []
 
 
-def test_trap2_target_container_checked_against_the_merged_prod_document() -> None:
-    text = corpus("stack-testdata--workloads--svc-manifest.yml").replace(
-        "target_container: nginx", "target_container: ngx"
-    )
+@pytest.mark.parametrize(("source", "sidecar"), TRAP2_TARGET)
+def test_trap2_target_container_checked_against_the_merged_prod_document(source: str, sidecar: str) -> None:
+    text = manifest(source).replace(f"target_container: {sidecar}", f"target_container: {sidecar[:-1]}")
     result = [f for f in run_rules(parse(text)) if f.code == "T1"]
-    # http.target_container and additional_rules[0].target_container both named nginx.
+    # http.target_container and additional_rules[0].target_container both named the sidecar.
     assert [f.message.split(":")[0] for f in result] == ["in environment 'prod'"] * 2
     assert result[0].severity is Severity.ERROR
     assert result[0].path == ("environments", "prod", "http", "target_container")

@@ -1,0 +1,70 @@
+"""The realistic manifests the tests read: the project's own set, always present, and Copilot's
+corpus beside the checkout (``../shared/corpus/copilot-cli``), an extra.
+
+Tests that need real manifests take :data:`OWN` as their always-present input and add :data:`CORPUS`
+when it is there. A test over the corpus calls :func:`require_corpus` first: without the corpus it is
+skipped with a reason that says so (and ``tests/conftest.py`` prints a summary of what did not run),
+or, with ``SIDECAR_REQUIRE_CORPUS=1`` (set by ``.ci/run``), it fails.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+OWN_DIR = REPO / "tests" / "manifests"
+OWN = sorted(OWN_DIR.glob("copilot/**/manifest.yml"))
+"""The project's own manifests (``tests/manifests/README.md``), each accepted by Copilot v1.33."""
+
+CORPUS_DIR = REPO.parent / "shared" / "corpus" / "copilot-cli"
+CORPUS = sorted(p for p in CORPUS_DIR.glob("*") if p.suffix in (".yml", ".yaml")) if CORPUS_DIR.is_dir() else []
+"""The 46 manifests of Copilot's own tests, when ``../shared`` is beside the checkout."""
+
+REQUIRE_CORPUS_VARIABLE = "SIDECAR_REQUIRE_CORPUS"
+
+# What the own set holds on purpose (tests/manifests/README.md):
+OWN_IGNORED_KEYS = {("docs-site", ("http", "path"))}
+"""Keys Copilot ignores: App Runner has no http.path (corpus trap 4)."""
+OWN_RULE_FINDINGS = {"email-worker": [("I1", "hint")]}
+"""Cross-field findings: the image only in the overrides (corpus trap 1) is a hint."""
+
+
+def own_name(path: Path) -> str:
+    """``storefront``, ``environments/prod``: the folder under ``copilot/``."""
+    return path.parent.relative_to(OWN_DIR / "copilot").as_posix()
+
+
+def own_params() -> list[object]:
+    return [pytest.param(path, id=f"own/{own_name(path)}") for path in OWN]
+
+
+def corpus_params() -> list[object]:
+    """One param per corpus file, or one ``corpus-missing`` param that skips (or fails) loudly."""
+    if not CORPUS:
+        return [pytest.param(None, id="corpus-missing")]
+    return [pytest.param(path, id=f"corpus/{path.name}") for path in CORPUS]
+
+
+def corpus_missing_message() -> str:
+    return (
+        f"corpus extra not run: ../shared/corpus/copilot-cli is not beside this checkout ({CORPUS_DIR}); "
+        f"the project's own tests/manifests ran instead (set {REQUIRE_CORPUS_VARIABLE}=1 to fail)"
+    )
+
+
+def require_corpus() -> None:
+    """Skip (loudly) or, with ``SIDECAR_REQUIRE_CORPUS=1``, fail when the corpus is absent."""
+    if CORPUS:
+        return
+    if os.environ.get(REQUIRE_CORPUS_VARIABLE) == "1":
+        pytest.fail(corpus_missing_message())
+    pytest.skip(corpus_missing_message())
+
+
+def corpus_file(name: str) -> Path:
+    """One corpus file by name, after :func:`require_corpus`."""
+    require_corpus()
+    return CORPUS_DIR / name
