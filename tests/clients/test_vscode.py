@@ -72,7 +72,7 @@ CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
 SERVED_FILE = "services/worker.yml"
 """Outside copilot/, but its top-level ``type`` names a Copilot kind: the server serves it."""
 SERVED_TEXT = "name: worker\ntype: Backend Service\nimage:\n  build: Dockerfile\ncpu: lots\nmemory: 512\n"
-SERVED_EXPECT = "expected a whole number"
+SERVED_EXPECT = "got 'lots'"
 LATER_FILE = "services/later.yml"
 """Plain YAML until the test types its ``type:`` line: then it is sent (opened on the server)."""
 LATER_LINES = ["type: Backend Service", "cpu: plenty"]
