@@ -166,21 +166,20 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
     specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
-    # A rule about one environment does not stand for a schema error that breaks every deployment.
-    rule_findings = [
-        f
-        for f in findings
-        if not f.code.startswith(("schema-", "yaml-")) and not f.message.startswith("in environment")
-    ]
-    ruled = {(f.span, f.severity) for f in rule_findings}
-    ruled_paths = {(f.path, f.severity) for f in rule_findings if f.path}
+    # A rule about one environment does not stand for a schema error that breaks every deployment:
+    # it stands for one that applies to the same environments.
+    rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    ruled = {(f.span, f.severity, _scope(f.message)) for f in rule_findings}
+    ruled_paths = {(f.path, f.severity, _scope(f.message)) for f in rule_findings if f.path}
     seen: set[tuple[str, object, str]] = set()
     out: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
             continue
+        scope = _scope(finding.message) if finding.code.startswith("schema-") else ""
         if finding.code.startswith("schema-") and (
-            (finding.span, finding.severity) in ruled or (finding.path, finding.severity) in ruled_paths
+            (finding.span, finding.severity, scope) in ruled
+            or (finding.path, finding.severity, scope) in ruled_paths
         ):
             continue
         key = (finding.code, finding.span, finding.message)
@@ -188,3 +187,11 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
             seen.add(key)
             out.append(finding)
     return out
+
+
+_SCOPES = ("in environment", "for environments without an override")
+
+
+def _scope(message: str) -> str:
+    """The environments a message is about (its prefix up to the first colon), or "" for all of them."""
+    return message.partition(": ")[0] if message.startswith(_SCOPES) else ""
