@@ -116,9 +116,12 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
 
 
 def _is_pipeline(root: Node) -> bool:
-    from .kinds import PIPELINE, manifest_kind
+    """Whether the schema checks ``root`` as a pipeline (``version`` and no ``type``), as Copilot reads it."""
+    from .kinds import PIPELINE
 
-    return manifest_kind(root) == PIPELINE
+    if manifest_kind(root) == PIPELINE:
+        return True
+    return isinstance(root, Mapping) and root.entry("type") is None and root.entry("version") is not None
 
 
 def _as_copilot_reads(root: Node) -> Any:
