@@ -173,13 +173,18 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     ruled_paths = {(f.path, f.severity, _scope(f.message)) for f in rule_findings if f.path}
     # Inside a scalar-or-map field that decodes as a map, Copilot drops a value it cannot decode instead
     # of failing: there the "fails to decode" checks are wrong and the schema's warning says what happens.
+    # (A JSON-array string in a text field still becomes "", which Copilot's checks may refuse: X-json-array
+    # stays there; a list item that fails is left out of the list.)
     dropped = {f.span for f in findings if f.code == "schema-dropped-value"}
     seen: set[tuple[str, object, str]] = set()
     out: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
             continue
-        if finding.code in _DECODE_FAILURES and finding.span in dropped:
+        if finding.span in dropped and (
+            finding.code == "X-interpolation-type"
+            or (finding.code == "X-json-array" and finding.path and isinstance(finding.path[-1], int))
+        ):
             continue
         scope = _scope(finding.message) if finding.code.startswith("schema-") else ""
         if finding.code.startswith("schema-") and (
@@ -194,7 +199,6 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     return out
 
 
-_DECODE_FAILURES = frozenset({"X-json-array", "X-interpolation-type"})
 _SCOPES = ("in environment", "for environments without an override")
 
 
