@@ -1753,11 +1753,25 @@ def workload_props(type_name: str) -> dict[str, Any]:
     return p
 
 
+def _merged_over_base(schema: Any) -> Any:
+    """The schema of an override's value: a key required in a map may come from the base.
+
+    Copilot merges an override's maps over the base's field by field, so ``on: {}`` in an override
+    keeps the base's ``on.schedule``; list items replace the base's whole and keep their required keys.
+    """
+    if not isinstance(schema, dict) or "required" not in schema and "properties" not in schema:
+        return schema
+    out = {k: v for k, v in schema.items() if k not in ("required",)}
+    if "properties" in out:
+        out["properties"] = {k: _merged_over_base(v) for k, v in out["properties"].items()}
+    return out
+
+
 def workload_defs() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for type_name, (def_name, link) in TYPES.items():
         props = workload_props(type_name)
-        override_props = {k: v for k, v in props.items() if k not in ("name", "type")}
+        override_props = {k: _merged_over_base(v) for k, v in props.items() if k not in ("name", "type")}
         out[f"{def_name}Override"] = doc(
             f"Overrides of the {type_name} manifest for one environment: the same keys as the top level "
             "except `name`, `type` and `environments`, none required. `null` means no override. Copilot "

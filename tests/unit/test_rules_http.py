@@ -146,6 +146,13 @@ REPORTS = [
         "nlb",
     ),
     (
+        "nlb-healthcheck-interval",
+        LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {interval: 5s}\n",
+        "N1",
+        'validate "nlb": "port" must be specified',
+        "nlb",
+    ),
+    (
         "nlb-hosted-zone",
         LBWS + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - name: a.com\n      hosted_zone: Z1\n",
         "N2",
@@ -181,6 +188,9 @@ QUIET = [
     ),
     ("nlb-with-port", LBWS + "http:\n  path: /\nnlb:\n  port: 443/tls\n  alias: a.com\n", "N1"),
     ("nlb-empty-map", LBWS + "http:\n  path: /\nnlb: {}\n", "N1"),
+    # NLBHealthCheckArgs.isEmpty leaves grace_period out: an nlb with only it is not set.
+    ("nlb-healthcheck-grace-period-only", LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: 5s}\n", "N1"),
+    ("nlb-healthcheck-null-only", LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: ~}\n", "N1"),
     (
         "nlb-alias-without-zone",
         LBWS + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - name: a.com\n",

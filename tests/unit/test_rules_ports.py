@@ -154,6 +154,10 @@ P3_PASSING = [
         "nlb health check on a udp listener pointed at a tcp port",
         LBWS + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 80\n",
     ),
+    (
+        "a float health check port decodes truncated (3.5 is port 3), not the listener's udp port",
+        LBWS + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 3.5\n",
+    ),
 ]
 
 
@@ -167,6 +171,12 @@ def test_p1_links_the_first_exposer() -> None:
     (finding,) = findings(text, "P1")
     assert [r.span for r in finding.related] == [span_of(text, "80", 2)]
     assert "foo" in finding.related[0].message
+
+
+def test_h1_float_health_check_port_truncated_onto_the_udp_port() -> None:
+    text = LBWS + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 8081.7\n"
+    (finding,) = findings(text, "H1")
+    assert finding.span == span_of(text, "8081.7")
 
 
 def test_h1_udp_nlb_listener_without_health_check_port() -> None:

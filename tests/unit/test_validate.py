@@ -190,6 +190,47 @@ def test_worker_image_only_in_an_environment_is_not_an_error() -> None:
     assert schema_only(text) == []
 
 
+PLACEMENT_YES = """\
+name: w
+type: Backend Service
+image:
+  location: nginx
+network:
+  vpc:
+    placement: yes
+environments:
+  test:
+    cpu: 512
+  prod:
+    network:
+      vpc:
+        placement: private
+"""
+
+
+def test_a_refused_base_value_names_the_environments_that_keep_it() -> None:
+    # Copilot rejects the base and test (their merged manifests keep `yes`), accepts prod.
+    (finding,) = schema_only(PLACEMENT_YES)
+    assert (finding.code, finding.severity, finding.span) == ("schema-format", Severity.ERROR, Span.of(6, 15, 6, 18))
+    assert finding.message.startswith("in environments without an override and 'test': network.vpc.placement")
+
+
+def test_a_refused_base_value_every_override_replaces_is_a_hint() -> None:
+    # Copilot rejects only a deployment without an override: staging's files replace the base's whole.
+    text = "name: s\ntype: Static Site\nfiles:\n  - destination: a\nenvironments:\n  staging:\n    files:\n      - source: dist\n"
+    (finding,) = schema_only(text)
+    assert (finding.code, finding.severity) == ("schema-required", Severity.HINT)
+    assert finding.message.startswith("for environments without an override")
+
+
+def test_a_value_that_does_not_decode_fails_every_environment() -> None:
+    # `cpu: big` fails Copilot's decoding of the base, whatever prod's override says.
+    text = SERVICE + "cpu: big\nenvironments:\n  prod:\n    cpu: 512\n"
+    (finding,) = schema_only(text)
+    assert (finding.code, finding.severity) == ("schema-type", Severity.ERROR)
+    assert finding.message.startswith("cpu:")
+
+
 def test_other_yaml_is_left_alone() -> None:
     workflow = "on:\n  push:\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
     analysis = analyze(workflow)

@@ -85,12 +85,15 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
 
     # A tree cut short by a syntax error lacks everything after it: checking it would report
     # "missing" keys that are only unreadable, so the syntax error stands alone until it is fixed.
-    if document.complete and (kind is not None or options.assume_manifest):
+    # A whole tree with a self-containing alias is checked, to learn whether Copilot reads the alias.
+    if (document.complete or document.recursive) and (kind is not None or options.assume_manifest):
         findings.extend(
             isolated("schema", lambda: schema_findings(document, unknown_keys=options.unknown_keys))
         )
         if options.cross_field and kind is not None:
             findings.extend(isolated("rules", lambda: run_rules(document)))
+    if document.recursive:
+        findings = _ignored_recursion(findings, document)
     try:
         merged = _merge(_ignored_merges(findings, document), options)
     except Exception as error:
@@ -99,10 +102,43 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
     return Analysis(document, kind, merged)
 
 
+_IGNORED_NOTE = "; it sits inside a key Copilot ignores, so Copilot never reads it"
+
+
+def _ignored_recursion(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
+    """yaml.v3 fails on a self-containing alias only when it decodes it, never inside an ignored key.
+
+    There the alias (and a ``<<`` of it, read as empty) is a warning and the other checks stand;
+    anywhere else Copilot reads nothing of the file, so the YAML findings stand alone.
+    """
+    ignored = _ignored_ranges(findings, document)
+    recursion = [f for f in findings if f.code == "yaml-recursive-alias"]
+    if not all(any(a <= f.span.start < b for a, b in ignored) for f in recursion):
+        return list(document.findings)
+    return [
+        Finding(f.code, Severity.WARNING, f.message + _IGNORED_NOTE, f.span, f.path)
+        if f.code == "yaml-recursive-alias"
+        else f
+        for f in findings
+    ]
+
+
 def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
     """A bad ``<<`` inside a key Copilot ignores is never decoded, so it fails nothing: a warning there."""
     if not any(f.code == "yaml-bad-merge" for f in findings):
         return findings
+    ignored = _ignored_ranges(findings, document)
+    out = []
+    for f in findings:
+        inside = any(a <= f.span.start < b for a, b in ignored)
+        if f.code == "yaml-bad-merge" and f.severity is Severity.ERROR and inside:
+            f = Finding(f.code, Severity.WARNING, f.message + _IGNORED_NOTE, f.span, f.path)
+        out.append(f)
+    return out
+
+
+def _ignored_ranges(findings: list[Finding], document: ParsedDocument) -> list[tuple[Pos, Pos]]:
+    """The text of each key the schema reports unknown (Copilot ignores it), from key to next key."""
     from .yaml_map import Mapping, find
 
     ignored: list[tuple[Pos, Pos]] = []
@@ -115,18 +151,7 @@ def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[F
         if start is not None:
             later = [k for k in keys if k > start]
             ignored.append((start, min(later) if later else Pos(len(document.lines) + 1, 0)))
-    out = []
-    for f in findings:
-        if f.code == "yaml-bad-merge" and any(a <= f.span.start < b for a, b in ignored):
-            f = Finding(
-                f.code,
-                Severity.WARNING,
-                f.message + "; it sits inside a key Copilot ignores, so Copilot never reads it",
-                f.span,
-                f.path,
-            )
-        out.append(f)
-    return out
+    return ignored
 
 
 def _merge(findings: list[Finding], options: Options) -> list[Finding]:
@@ -141,21 +166,30 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
         findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
     # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
     specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
-    # A rule about one environment does not stand for a schema error that breaks every deployment.
-    rule_findings = [
-        f
-        for f in findings
-        if not f.code.startswith(("schema-", "yaml-")) and not f.message.startswith("in environment")
-    ]
-    ruled = {(f.span, f.severity) for f in rule_findings}
-    ruled_paths = {(f.path, f.severity) for f in rule_findings if f.path}
+    # A rule about one environment does not stand for a schema error that breaks every deployment:
+    # it stands for one that applies to the same environments.
+    rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    ruled = {(f.span, f.severity, _scope(f.message)) for f in rule_findings}
+    ruled_paths = {(f.path, f.severity, _scope(f.message)) for f in rule_findings if f.path}
+    # Inside a scalar-or-map field that decodes as a map, Copilot drops a value it cannot decode instead
+    # of failing: there the "fails to decode" checks are wrong and the schema's warning says what happens.
+    # (A JSON-array string in a text field still becomes "", which Copilot's checks may refuse: X-json-array
+    # stays there; a list item that fails is left out of the list.)
+    dropped = {f.span for f in findings if f.code == "schema-dropped-value"}
     seen: set[tuple[str, object, str]] = set()
     out: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
             continue
+        if finding.span in dropped and (
+            finding.code == "X-interpolation-type"
+            or (finding.code == "X-json-array" and finding.path and isinstance(finding.path[-1], int))
+        ):
+            continue
+        scope = _scope(finding.message) if finding.code.startswith("schema-") else ""
         if finding.code.startswith("schema-") and (
-            (finding.span, finding.severity) in ruled or (finding.path, finding.severity) in ruled_paths
+            (finding.span, finding.severity, scope) in ruled
+            or (finding.path, finding.severity, scope) in ruled_paths
         ):
             continue
         key = (finding.code, finding.span, finding.message)
@@ -163,3 +197,11 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
             seen.add(key)
             out.append(finding)
     return out
+
+
+_SCOPES = ("in environment", "for environments without an override")
+
+
+def _scope(message: str) -> str:
+    """The environments a message is about (its prefix up to the first colon), or "" for all of them."""
+    return message.partition(": ")[0] if message.startswith(_SCOPES) else ""

@@ -17,6 +17,8 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
+from .kinds import WORKLOAD_TYPES, manifest_kind
+from .merge import ENVIRONMENTS_KEY, merge_all
 from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, find, iter_nodes, to_plain
@@ -38,6 +40,44 @@ def _definition_names() -> dict[int, str]:
 
 def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
     """Every schema problem in ``document``, placed at the offending key or value."""
+    return _scoped_to_environments(document, _document_findings(document, unknown_keys=unknown_keys))
+
+
+def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -> list[Finding]:
+    """A base value that Copilot decodes but refuses breaks only the environments whose override keeps it.
+
+    Copilot checks the base merged with each environment's override: ``placement: yes`` in the base
+    is fine for an environment whose override gives a placement of its own. Each such finding of the
+    base is looked for in every merged environment and says where it still applies. A value that does
+    not decode (``schema-type``) fails every environment, since Copilot decodes the base first.
+    """
+    candidates = [
+        f
+        for f in findings
+        if f.severity is Severity.ERROR
+        and f.code.startswith("schema-")
+        and f.code not in ("schema-type", "schema-empty")
+        and f.path[:1] != (ENVIRONMENTS_KEY,)
+    ]
+    root = document.root
+    if not candidates or not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
+        return findings
+    merged = merge_all(root)
+    if not merged:
+        return findings
+    envs_with: dict[int, list[str]] = {id(f): [] for f in candidates}
+    for environment in merged:
+        as_merged = ParsedDocument(document.text, environment.root, [], document.lines)
+        found = {(f.code, f.path, f.message) for f in _document_findings(as_merged, unknown_keys=False)}
+        for f in candidates:
+            if (f.code, f.path, f.message) in found:
+                envs_with[id(f)].append(environment.name)
+    from .rules import scoped
+
+    return [scoped(f, envs_with[id(f)], len(merged)) if id(f) in envs_with else f for f in findings]
+
+
+def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[Finding]:
     root = document.root
     if root is None:
         if document.complete and not document.findings:
@@ -76,9 +116,12 @@ def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> l
 
 
 def _is_pipeline(root: Node) -> bool:
-    from .kinds import PIPELINE, manifest_kind
+    """Whether the schema checks ``root`` as a pipeline (``version`` and no ``type``), as Copilot reads it."""
+    from .kinds import PIPELINE
 
-    return manifest_kind(root) == PIPELINE
+    if manifest_kind(root) == PIPELINE:
+        return True
+    return isinstance(root, Mapping) and root.entry("type") is None and root.entry("version") is not None
 
 
 def _as_copilot_reads(root: Node) -> Any:

@@ -122,7 +122,12 @@ class _Composer:
             self.findings.append(self.finding("yaml-syntax", str(error), Span(Pos(0, 0), Pos(0, 0))))
         self.close_all()
         return ParsedDocument(
-            self.text, self.root, self.findings, self.lines, complete and not self.recursive
+            self.text,
+            self.root,
+            self.findings,
+            self.lines,
+            complete and not self.recursive,
+            recursive=complete and self.recursive,
         )
 
     def handle(self, event: Any) -> bool:  # Any: `type(x) is C` does not narrow for mypy

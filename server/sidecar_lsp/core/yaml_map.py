@@ -118,6 +118,8 @@ class ParsedDocument:
     lines: list[str]
     complete: bool = True
     """False when a syntax error cut the tree short."""
+    recursive: bool = False
+    """The tree is whole but an alias points into its own anchor (read as empty, so not complete)."""
     _plain: Any = field(default=_UNSET, repr=False, compare=False)
 
     def to_plain(self) -> Any:
@@ -188,6 +190,7 @@ def parse(text: str) -> ParsedDocument:
     line_start = offsets.starts[line]
     document = _compose(text[:line_start], lines[:line] + [""])
     document.text, document.lines, document.complete = text, lines, False
+    document.recursive = False
     document.findings.append(
         Finding(
             "yaml-too-deep",

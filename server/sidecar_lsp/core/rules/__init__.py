@@ -41,7 +41,7 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
 )
 from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 
-__all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload"]
+__all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped"]
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +128,16 @@ def combine(base: list[Finding], per_env: list[tuple[str, list[Finding]]]) -> li
         if key not in base_keys:
             result.append(_in_environments(finding, envs_with[key]))
     return result
+
+
+def scoped(finding: Finding, envs: list[str], overridden: int) -> Finding:
+    """A finding of the base as it applies: to every environment, to ``envs`` and the base, or to the base only.
+
+    ``envs`` are the environments (of ``overridden`` with an override) whose merged manifest still has it.
+    """
+    if not overridden or len(envs) == overridden:
+        return finding
+    return _in_base_and(finding, envs) if envs else _demoted(finding)
 
 
 def _demoted(finding: Finding) -> Finding:

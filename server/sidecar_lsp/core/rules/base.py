@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -138,6 +139,9 @@ def int_of(node: Node | None) -> int | None:
         return None
     if isinstance(node.value, int):
         return node.value
+    if isinstance(node.value, float):
+        # yaml.v3 decodes a float into an integer field by truncating it (port: 3.5 is port 3).
+        return int(node.value) if math.isfinite(node.value) and abs(node.value) < 2**63 else None
     digits = node.value.strip() if isinstance(node.value, str) else ""
     if digits.isdigit() and len(digits) <= 20:  # longer is no 64-bit number (nor a valid int())
         return int(digits)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ..interpolation import variables_in
-from ..yaml_map import Node, is_null, sequence_items
+from ..interpolation import becomes_list, variables_in
+from ..yaml_map import Node, Scalar, is_null, sequence_items
 from .base import text_of
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -20,9 +20,12 @@ _TOPIC_NAME = re.compile(r"[a-zA-Z0-9_-]*")
 
 
 def literal_text(node: Node | None) -> str | None:
-    """The string Copilot reads, or None when unset, not a scalar, or still holding a ``${VAR}``."""
+    """The string Copilot reads, or None when unset, not a scalar, still holding a ``${VAR}``, or a JSON
+    array of strings, which Copilot reads as a list (the schema and X-json-array say what becomes of it)."""
     text = text_of(node)
     if text is None or variables_in(text):
+        return None
+    if becomes_list(text) and isinstance(node, Scalar) and node.style != "|" and node.tag is None:
         return None
     return text
 

@@ -26,7 +26,6 @@ _RULE_FIELDS = (
 )
 _LISTENER_FIELDS = (
     "port",
-    "healthcheck",
     "target_container",
     "target_port",
     "ssl_policy",
@@ -67,8 +66,19 @@ def nlb_set(nlb: Mapping | None) -> bool:
     return (
         alias_set(nlb.get("alias"))
         or any(is_set(nlb.get(f)) for f in _LISTENER_FIELDS)
+        or _nlb_healthcheck_set(nlb.get("healthcheck"))
         or bool(decoded_items(nlb.get("additional_listeners")))
     )
+
+
+_NLB_HEALTHCHECK_FIELDS = ("port", "healthy_threshold", "unhealthy_threshold", "timeout", "interval")
+
+
+def _nlb_healthcheck_set(node: Node | None) -> bool:
+    """``!NLBHealthCheckArgs.isEmpty()``: one of these is set (``grace_period`` does not count)."""
+    if isinstance(node, Mapping):
+        return any(is_set(node.get(f)) for f in _NLB_HEALTHCHECK_FIELDS)
+    return is_set(node)
 
 
 def _routing_rules(workload: Workload) -> Iterator[tuple[str, Mapping]]:
