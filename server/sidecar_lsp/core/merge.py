@@ -35,6 +35,8 @@ WHOLE_VALUE_MAPS = frozenset(
     {"variables", "secrets", "labels", "depends_on", "destination", "secretOptions", "args", "tags"}
 )
 """Maps of Go type ``map[string]T``: mergo upserts keys and replaces each value whole."""
+POINTER_MAPS = frozenset({("sidecars",), ("storage", "volumes")})
+"""Maps of Go type ``map[string]*T``: a new key an override gives no value is kept, as a nil pointer."""
 
 _COUNT_AUTOSCALING = (
     "range",
@@ -149,6 +151,9 @@ class _Merger:
         for entry in overrides.values():
             if not is_null(entry.value):
                 self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
+                entries.append(entry)
+            elif path in POINTER_MAPS:
+                # mergo adds the new key with its nil pointer: Copilot's validation then crashes on it.
                 entries.append(entry)
         return Mapping(base.span, base.tag, base.anchor, entries, base.flow)
 
