@@ -110,9 +110,10 @@ def test_value_written_in_the_override_is_pointed_at() -> None:
 def test_image_both_sources_in_one_override_is_i3() -> None:
     text = ENVS + "    image:\n      build: Dockerfile\n      location: x\n"
     (finding,) = findings(text, "I3")
+    # Copilot fails to read the whole file, for every environment: no environment prefix.
     assert finding.message == (
-        "in environment 'dev': invalid manifest: image.build is mutually exclusive with image.location and "
-        "shouldn't be specified at the same time; keep only one of them in this environment's override"
+        'unmarshal manifest: must specify one of "build" and "location": the override of \'dev\' sets both, '
+        "so Copilot cannot read the manifest for any environment; keep only one of them in this override"
     )
     assert finding.span == span_of(text, "location", 2)
 

@@ -187,8 +187,9 @@ class _Merger:
             Finding(
                 "I3",
                 Severity.ERROR,
-                "invalid manifest: image.build is mutually exclusive with image.location and shouldn't be "
-                "specified at the same time; keep only one of them in this environment's override",
+                'unmarshal manifest: must specify one of "build" and "location": the override of '
+                f"'{self.env}' sets both, so Copilot cannot read the manifest for any environment; keep only "
+                "one of them in this override",
                 location.key.span,
                 path=(ENVIRONMENTS_KEY, self.env, "image", "location"),
                 related=(Related(build.key.span, "image.build is also set here"),),
