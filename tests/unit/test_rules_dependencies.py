@@ -85,7 +85,11 @@ PASSING = [
         BASE + "  depends_on:\n    nginx: st${REST}\nsidecars:\n  nginx:\n    image: n\n",
         "D6",
     ),
-    ("D6 a variable alone", BASE + "  depends_on:\n    nginx: ${STATUS}\nsidecars:\n  nginx:\n    image: n\n", "D6"),
+    (
+        "D6 a variable alone",
+        BASE + "  depends_on:\n    nginx: ${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
+        "D6",
+    ),
     (
         "D1 sidecar exists",
         BASE + "  depends_on:\n    nginx: start\nsidecars:\n  nginx:\n    image: n\n",

@@ -161,6 +161,9 @@ def test_null_override_keeps_the_base_problem_an_error_for_that_environment() ->
 def test_null_override_is_listed_with_the_environments_that_keep_a_base_problem() -> None:
     text = ENVS.replace("  dev:\n    count: 2\n", "  dev: ~\n").replace("port: 8080", "port: 80")
     text = text.replace("  test:\n    sidecars:\n      nginx:\n        port: 80\n", "  test:\n    count: 3\n")
-    text = text.replace("  prod:\n    sidecars:\n      nginx:\n        port: 80\n", "  prod:\n    sidecars:\n      nginx:\n        port: 81\n")
+    text = text.replace(
+        "  prod:\n    sidecars:\n      nginx:\n        port: 80\n",
+        "  prod:\n    sidecars:\n      nginx:\n        port: 81\n",
+    )
     (finding,) = findings(text, "P1")
     assert finding.message.startswith("in environments without an override and 'test' and 'dev': containers")

@@ -98,7 +98,8 @@ REPORTS = [
     ),
     (
         "queue-delay-dropped-processing-reads-0",
-        WORKER + "count:\n  range: 1-3\n  queue_delay:\n    acceptable_latency: 1s\n    msg_processing_time: yes\n",
+        WORKER
+        + "count:\n  range: 1-3\n  queue_delay:\n    acceptable_latency: 1s\n    msg_processing_time: yes\n",
         "C6",
         'validate "count": validate "queue_delay": "msg_processing_time" cannot be 0',
         "yes",
@@ -196,10 +197,15 @@ QUIET = [
     ),
     ("range-equal", WORKER + "count:\n  range: 2-2\n  memory_percentage: 80\n", "C4"),
     ("range-map", BACKEND + "count:\n  range: {min: 0, max: 3}\n  cpu_percentage: 50\n", "C4"),
-    ("range-map-quoted-min-reads-0", WORKER + 'count:\n  range:\n    min: "5"\n    max: 3\n  cpu_percentage: 50\n', "C4"),
+    (
+        "range-map-quoted-min-reads-0",
+        WORKER + 'count:\n  range:\n    min: "5"\n    max: 3\n  cpu_percentage: 50\n',
+        "C4",
+    ),
     (  # accepted for T=500ms: the value is known only at deploy time
         "queue-delay-variable",
-        WORKER + 'count:\n  range: 1-3\n  queue_delay:\n    acceptable_latency: 1s\n    msg_processing_time: "${T}"\n',
+        WORKER
+        + 'count:\n  range: 1-3\n  queue_delay:\n    acceptable_latency: 1s\n    msg_processing_time: "${T}"\n',
         "C6",
     ),
     (
