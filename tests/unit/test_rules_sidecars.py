@@ -99,14 +99,6 @@ FAILING = [
         ("''", 1),
     ),
     (
-        "O1 a map dropped from the variable's map reads as empty",
-        LBWS + "variables:\n  DB:\n    from_cfn: {}\n",
-        "O1",
-        'validate "DB" "variables": validate "from_cfn": name cannot be an empty string; write the name of the '
-        "CloudFormation export to import",
-        ("{}", 1),
-    ),
-    (
         "O3 name missing",
         "type: Backend Service\nimage:\n  location: nginx\n",
         "O3",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping, sequence_items
+from ..yaml_map import Entry, Mapping, Node, Scalar, mapping, sequence_items
 from .base import (
     ALL_WORKLOADS,
     FIRELENS_CONTAINER,
@@ -236,11 +236,7 @@ def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
     for entry in variables.entries:
         value = mapping(entry.value)
         from_cfn = value.entry("from_cfn") if value else None
-        if from_cfn is None:
-            continue
-        # A map or list is dropped by the variable's union (schema-dropped-value): Copilot reads "".
-        dropped = isinstance(from_cfn.value, (Mapping, Sequence))
-        if value is not None and (dropped or text_of(from_cfn.value) == ""):
+        if value is not None and from_cfn is not None and text_of(from_cfn.value) == "":
             empty_value = from_cfn.value.span.start == from_cfn.value.span.end
             yield workload.finding(
                 "O1",
