@@ -1,4 +1,4 @@
-"""Container dependency rules: D1-D4 and X-healthy-without-healthcheck."""
+"""Container dependency rules: D1-D4, D6 and X-healthy-without-healthcheck."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ image:
 """
 
 FAILING = [
+    (
+        "D6 literal text no variable value can complete",
+        BASE + "  depends_on:\n    nginx: prefix-${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
+        "D6",
+        Severity.ERROR,
+        "container dependency status must be one of START, COMPLETE, SUCCESS or HEALTHY; whatever the variables "
+        "hold, 'prefix-${STATUS}' is none of them: write the status itself (start, complete, success or healthy) "
+        "or a variable alone",
+        ("prefix-${STATUS}", 1),
+    ),
     (
         "D1 unknown dependency of the main container",
         BASE + "  depends_on:\n    nginx: start\n",
@@ -70,6 +80,16 @@ FAILING = [
 ]
 
 PASSING = [
+    (
+        "D6 a variable can complete the status",
+        BASE + "  depends_on:\n    nginx: st${REST}\nsidecars:\n  nginx:\n    image: n\n",
+        "D6",
+    ),
+    (
+        "D6 a variable alone",
+        BASE + "  depends_on:\n    nginx: ${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
+        "D6",
+    ),
     (
         "D1 sidecar exists",
         BASE + "  depends_on:\n    nginx: start\nsidecars:\n  nginx:\n    image: n\n",

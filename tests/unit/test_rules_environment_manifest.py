@@ -176,6 +176,13 @@ REPORTS = [
         "mock-cert",
     ),
     (
+        "public-certificates-json-array",
+        ENV + "http:\n  public:\n    certificates: '[\"a\"]'\n",
+        "E6",
+        'validate "http config": validate "public": parse "certificates[0]": arn: invalid prefix',
+        "'[\"a\"]'",
+    ),
+    (
         "private-certificate-short-arn",
         ENV + f"http:\n  private:\n    certificates: [{CERT}, 'arn:aws:acm']\n",
         "E6",
@@ -367,6 +374,11 @@ QUIET = [
         "certificates",
         ENV
         + f"http:\n  public:\n    certificates: [{CERT}, 'arn:::::']\n  private:\n    certificates: ['${{CERT}}']\n",
+        "E6",
+    ),
+    (
+        "certificates-json-array-of-arns",
+        ENV + f"http:\n  public:\n    certificates: '[\"{CERT}\"]'\n",
         "E6",
     ),
     (

@@ -110,9 +110,10 @@ def test_value_written_in_the_override_is_pointed_at() -> None:
 def test_image_both_sources_in_one_override_is_i3() -> None:
     text = ENVS + "    image:\n      build: Dockerfile\n      location: x\n"
     (finding,) = findings(text, "I3")
+    # Copilot fails to read the whole file, for every environment: no environment prefix.
     assert finding.message == (
-        "in environment 'dev': invalid manifest: image.build is mutually exclusive with image.location and "
-        "shouldn't be specified at the same time; keep only one of them in this environment's override"
+        'unmarshal manifest: must specify one of "build" and "location": the override of \'dev\' sets both, '
+        "so Copilot cannot read the manifest for any environment; keep only one of them in this override"
     )
     assert finding.span == span_of(text, "location", 2)
 
@@ -135,3 +136,34 @@ def test_strip_environment_prefix() -> None:
     assert strip_environment_prefix("in environments 'a' and 'b': boom") == "boom"
     assert strip_environment_prefix(UNLISTED_PREFIX + "boom") == "boom"
     assert strip_environment_prefix("boom") == "boom"
+
+
+NULL_OVERRIDE = """
+name: api
+type: Backend Service
+image:
+  port: 80
+environments:
+  prod:
+    image:
+      location: nginx
+  test: ~
+"""
+
+
+def test_null_override_keeps_the_base_problem_an_error_for_that_environment() -> None:
+    # Copilot v1.33 validates the base for `test: ~`: the missing image breaks test, only prod fixes it.
+    (finding,) = findings(NULL_OVERRIDE, "I1")
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith("in environments without an override and 'test': must specify one of")
+
+
+def test_null_override_is_listed_with_the_environments_that_keep_a_base_problem() -> None:
+    text = ENVS.replace("  dev:\n    count: 2\n", "  dev: ~\n").replace("port: 8080", "port: 80")
+    text = text.replace("  test:\n    sidecars:\n      nginx:\n        port: 80\n", "  test:\n    count: 3\n")
+    text = text.replace(
+        "  prod:\n    sidecars:\n      nginx:\n        port: 80\n",
+        "  prod:\n    sidecars:\n      nginx:\n        port: 81\n",
+    )
+    (finding,) = findings(text, "P1")
+    assert finding.message.startswith("in environments without an override and 'test' and 'dev': containers")

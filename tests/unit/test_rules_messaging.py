@@ -89,6 +89,24 @@ REPORTS = [
         "perMessageGroupId",
     ),
     (
+        "queue-scope-list-dropped",
+        WORKER + "subscribe:\n  queue:\n    fifo:\n      content_based_deduplication: true\n"
+        "      deduplication_scope: []\n",
+        "Q4",
+        'validate "subscribe": validate "queue": validate "deduplication_scope": deduplication scope value must be '
+        "one of messageGroup or queue",
+        "[]",
+    ),
+    (
+        "topic-queue-limit-map-dropped",
+        WORKER + "subscribe:\n  topics:\n    - name: t1\n      service: api\n      queue:\n        fifo:\n"
+        "          throughput_limit: {}\n",
+        "Q4",
+        'validate "subscribe": validate "topics[0]": validate "queue": validate "throughput_limit": fifo '
+        "throughput limit value must be one of perMessageGroupId or perQueue",
+        "{}",
+    ),
+    (
         "override-family",
         BACKEND + "taskdef_overrides:\n  - path: Family\n    value: x\n",
         "O5",
@@ -133,6 +151,11 @@ REPORTS = [
 
 # (id, manifest Copilot accepts, code that must stay quiet)
 QUIET = [
+    (
+        "queue-scope-word",
+        WORKER + "subscribe:\n  queue:\n    fifo:\n      deduplication_scope: messageGroup\n",
+        "Q4",
+    ),
     (
         "valid-service-names",
         WORKER

@@ -90,6 +90,21 @@ REPORTS = [
         "range",
     ),
     (
+        "range-map-dropped-max-reads-0",
+        WORKER + "count:\n  range:\n    min: 1\n    max: []\n  cpu_percentage: 50\n",
+        "C4",
+        'validate "count": validate "range": min value 1 cannot be greater than max value 0',
+        "range",
+    ),
+    (
+        "queue-delay-dropped-processing-reads-0",
+        WORKER
+        + "count:\n  range: 1-3\n  queue_delay:\n    acceptable_latency: 1s\n    msg_processing_time: yes\n",
+        "C6",
+        'validate "count": validate "queue_delay": "msg_processing_time" cannot be 0',
+        "yes",
+    ),
+    (
         "range-map-without-max",
         WORKER + "count:\n  range: {min: 1}\n  cpu_percentage: 50\n",
         "C4",
@@ -182,6 +197,17 @@ QUIET = [
     ),
     ("range-equal", WORKER + "count:\n  range: 2-2\n  memory_percentage: 80\n", "C4"),
     ("range-map", BACKEND + "count:\n  range: {min: 0, max: 3}\n  cpu_percentage: 50\n", "C4"),
+    (
+        "range-map-quoted-min-reads-0",
+        WORKER + 'count:\n  range:\n    min: "5"\n    max: 3\n  cpu_percentage: 50\n',
+        "C4",
+    ),
+    (  # accepted for T=500ms: the value is known only at deploy time
+        "queue-delay-variable",
+        WORKER
+        + 'count:\n  range: 1-3\n  queue_delay:\n    acceptable_latency: 1s\n    msg_processing_time: "${T}"\n',
+        "C6",
+    ),
     (
         "range-and-metric",
         WORKER + "count:\n  range: 1-3\n  cpu_percentage:\n    value: 50\n    cooldown:\n      in: 30s\n",

@@ -114,6 +114,14 @@ FAILING = [
         ("proxy", 1),
     ),
     (
+        "X-null-sidecar added by an override",
+        LBWS + "sidecars:\n  proxy:\n    image: p\nenvironments:\n  test:\n    sidecars:\n      extra:\n",
+        "X-null-sidecar",
+        "in environment 'test': sidecar 'extra' has no configuration: Copilot reads a null sidecar as a nil "
+        "pointer and crashes while validating (not reported by Copilot); give it at least an image",
+        ("extra", 1),
+    ),
+    (
         "X-reserved-name same as main container",
         LBWS + "sidecars:\n  api:\n    image: nginx\n",
         "X-reserved-name",
@@ -151,6 +159,11 @@ FAILING = [
 
 PASSING = [
     ("S1 image given", LBWS + "sidecars:\n  proxy:\n    image: nginx\n", "S1"),
+    (
+        "X-null-sidecar: an override's null leaves the base sidecar as it is",
+        LBWS + "sidecars:\n  proxy:\n    image: p\nenvironments:\n  test:\n    sidecars:\n      proxy:\n",
+        "X-null-sidecar",
+    ),
     (
         "S1 image build string",
         LBWS + "sidecars:\n  proxy:\n    image:\n      build: proxy/Dockerfile\n",

@@ -76,6 +76,15 @@ FAILING = [
         ("scratch", 1),
     ),
     (
+        "X-null-volume added by an override",
+        SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
+        "environments:\n  test:\n    storage:\n      volumes: {scratch: ~}\n",
+        "X-null-volume",
+        "in environment 'test': volume 'scratch' has no configuration: Copilot reads a null volume as a nil "
+        "pointer and crashes while validating (not reported by Copilot); give it at least a path",
+        ("scratch", 1),
+    ),
+    (
         "X-source-volume",
         SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
         "sidecars:\n  nginx:\n    image: n\n    mount_points:\n      - source_volume: dta\n        path: /x\n",
@@ -99,6 +108,12 @@ PASSING = [
         SVC + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        id: f\n"
         "        auth:\n          access_point_id: fsap-1\n",
         "V7",
+    ),  # fmt: skip
+    (
+        "X-null-volume: an override's null leaves the base volume as it is",
+        SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
+        "environments:\n  test:\n    storage:\n      volumes: {data: ~}\n",
+        "X-null-volume",
     ),  # fmt: skip
     (
         "X-source-volume defined",

@@ -23,6 +23,15 @@ image:
 
 FAILING = [
     (
+        "T1 a map dropped from the http map targets the empty name",
+        LBWS + "http:\n  path: /\n  target_container: {a: 1}\n",
+        "T1",
+        Severity.ERROR,
+        'validate load balancer target for "http": target container "" doesn\'t exist; target the main '
+        "container or a sidecar with a port (api)",
+        ("{a: 1}", 1),
+    ),
+    (
         "T1 unknown target",
         LBWS
         + "http:\n  path: /\n  target_container: envoy\nsidecars:\n  nginx:\n    image: n\n    port: 8080\n",
@@ -132,6 +141,11 @@ FAILING = [
 ]
 
 PASSING = [
+    (
+        "T1 a list in an additional rule is a decode error, not an empty target",
+        BACKEND + "http:\n  path: /\n  additional_rules:\n    - path: /a\n      target_container: [x]\n",
+        "T1",
+    ),
     ("T1 target is the main container with port", LBWS + "http:\n  path: /\n  target_container: api\n", "T1"),
     (
         "T1 Backend camelCase is ignored, not validated",

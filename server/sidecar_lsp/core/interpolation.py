@@ -27,3 +27,22 @@ def becomes_list(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
+
+
+def template_pattern(text: str) -> re.Pattern[str]:
+    """What ``text`` can become after substitution: its literal parts, with ``.*`` for each ``${VAR}``
+    (escaped ones too: never narrower than Copilot)."""
+    parts: list[str] = []
+    position = 0
+    for match in VARIABLE.finditer(text):
+        parts.append(re.escape(text[position : match.start()]))
+        parts.append(".*")
+        position = match.end()
+    parts.append(re.escape(text[position:]))
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def can_become_one_of(text: str, allowed: tuple[str, ...]) -> bool:
+    """Whether some values of the variables turn ``text`` into one of ``allowed`` (case-insensitive)."""
+    pattern = template_pattern(text)
+    return any(pattern.fullmatch(value) for value in allowed)

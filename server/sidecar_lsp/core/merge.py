@@ -35,6 +35,8 @@ WHOLE_VALUE_MAPS = frozenset(
     {"variables", "secrets", "labels", "depends_on", "destination", "secretOptions", "args", "tags"}
 )
 """Maps of Go type ``map[string]T``: mergo upserts keys and replaces each value whole."""
+POINTER_MAPS = frozenset({("sidecars",), ("storage", "volumes")})
+"""Maps of Go type ``map[string]*T``: a new key an override gives no value is kept, as a nil pointer."""
 
 _COUNT_AUTOSCALING = (
     "range",
@@ -150,6 +152,9 @@ class _Merger:
             if not is_null(entry.value):
                 self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
                 entries.append(entry)
+            elif path in POINTER_MAPS:
+                # mergo adds the new key with its nil pointer: Copilot's validation then crashes on it.
+                entries.append(entry)
         return Mapping(base.span, base.tag, base.anchor, entries, base.flow)
 
     def cleared_keys(self, base: Mapping, override: Mapping, path: tuple[str, ...]) -> set[str]:
@@ -182,8 +187,9 @@ class _Merger:
             Finding(
                 "I3",
                 Severity.ERROR,
-                "invalid manifest: image.build is mutually exclusive with image.location and shouldn't be "
-                "specified at the same time; keep only one of them in this environment's override",
+                'unmarshal manifest: must specify one of "build" and "location": the override of '
+                f"'{self.env}' sets both, so Copilot cannot read the manifest for any environment; keep only "
+                "one of them in this override",
                 location.key.span,
                 path=(ENVIRONMENTS_KEY, self.env, "image", "location"),
                 related=(Related(build.key.span, "image.build is also set here"),),

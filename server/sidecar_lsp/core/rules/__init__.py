@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 
 from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
-from ..merge import base_without_environments, merge_all
+from ..merge import ENVIRONMENTS_KEY, base_without_environments, merge_all
 from ..model import Finding, Severity, internal_error
-from ..yaml_map import Mapping, ParsedDocument
+from ..yaml_map import Mapping, ParsedDocument, is_null, own_entries
 from . import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
     dependencies,
@@ -45,6 +45,7 @@ __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scop
 
 logger = logging.getLogger(__name__)
 
+WHOLE_FILE_MERGE_CODE = "I3"
 UNLISTED_PREFIX = "for environments without an override (every environment under 'environments' fixes this): "
 
 
@@ -89,10 +90,20 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
     base_findings = check_workload(
         Workload(base_without_environments(root), kind, None, paths, document_.lines)
     )
+    merged_envs = {merged.name: merged for merged in merge_all(root)}
     per_env: list[tuple[str, list[Finding]]] = []
-    for merged in merge_all(root):
-        env_findings = check_workload(Workload(merged.root, kind, merged.name, paths, document_.lines))
-        per_env.append((merged.name, merged.findings + env_findings))
+    for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
+        merged = merged_envs.get(entry.name)
+        if merged is not None:
+            env_findings = check_workload(Workload(merged.root, kind, merged.name, paths, document_.lines))
+            # The override's image is decoded with the whole file: both sources break every environment.
+            findings.extend(f for f in merged.findings if f.code == WHOLE_FILE_MERGE_CODE)
+            others = [f for f in merged.findings if f.code != WHOLE_FILE_MERGE_CODE]
+            per_env.append((merged.name, others + env_findings))
+        elif is_null(entry.value):
+            # `test: ~` overrides nothing: Copilot validates the base for that environment, so a
+            # problem of the base still breaks it (it must not count as fixed there).
+            per_env.append((entry.name, base_findings))
     findings.extend(combine(base_findings, per_env))
     return _unique(findings)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 
+from ..interpolation import can_become_one_of, variables_in
 from ..model import Finding, Related, Severity
 from ..task import TaskContainer as Container
 from ..yaml_map import Entry
@@ -71,6 +72,20 @@ def dependency_exists(workload: Workload) -> Iterator[Finding]:
                 f"container {entry.name} does not exist; depend on one of the task's containers: {names}{hint}",
                 entry.key,
                 related=defined,
+            )
+
+
+@rule("D6", Severity.ERROR, "A dependency status with ${VAR} that no value can make valid")
+def interpolated_dependency_status(workload: Workload) -> Iterator[Finding]:
+    # A literal status is the schema's to check (schema-format); the schema accepts any ${VAR}.
+    for _container, entry, status in _dependencies(workload):
+        if variables_in(status) and not can_become_one_of(status, _VALID_STATUSES):
+            yield workload.finding(
+                "D6",
+                "container dependency status must be one of START, COMPLETE, SUCCESS or HEALTHY; whatever "
+                f"the variables hold, '{text_of(entry.value)}' is none of them: write the status itself "
+                "(start, complete, success or healthy) or a variable alone",
+                entry.value,
             )
 
 

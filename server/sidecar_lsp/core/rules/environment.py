@@ -3,10 +3,11 @@ group rules, certificates, ingress, the CDN and the internal load balancer's sub
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
-from ..interpolation import variables_in
+from ..interpolation import becomes_list, variables_in
 from ..kinds import ENVIRONMENT
 from ..model import Finding, Severity, Span
 from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
@@ -210,7 +211,14 @@ def security_group_rules(workload: Workload) -> Iterator[Finding]:
 
 
 def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:
-    for index, item in enumerate(decoded_items(workload.get("http", side, "certificates"))):
+    node = workload.get("http", side, "certificates")
+    if isinstance(node, Scalar) and isinstance(node.value, str) and node.style != "|":
+        # Copilot turns a JSON array of strings into the list (interpolate.go); each item is an ARN.
+        if not variables_in(node.value) and becomes_list(node.value):
+            for index, text in enumerate(json.loads(node.value.strip())):
+                yield index, node, text
+        return
+    for index, item in enumerate(decoded_items(node)):
         text = literal_text(item)
         if text is not None:
             yield index, item, text

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, mapping
+from ..yaml_map import Mapping, Node, Sequence, mapping
 from .base import ALL_WORKLOADS, STATIC_SITE, WORKER, Workload, is_set, rule, text_of
 from .formats import decoded_items, is_valid_service_name, literal_text
 
@@ -105,3 +105,29 @@ def fifo_throughput(workload: Workload) -> Iterator[Finding]:
                 '"queue"; set throughput_limit: perQueue, or deduplication_scope: messageGroup',
                 limit,
             )
+
+
+_FIFO_WORDS = {
+    "deduplication_scope": "deduplication scope value must be one of messageGroup or queue",
+    "throughput_limit": "fifo throughput limit value must be one of perMessageGroupId or perQueue",
+}
+
+
+@rule("Q4", Severity.ERROR, "FIFO setting dropped by the fifo map reads as empty", kinds=frozenset({WORKER}))
+def dropped_fifo_setting(workload: Workload) -> Iterator[Finding]:
+    # A literal word is the schema's to check; a map or list is dropped by the fifo union
+    # (schema-dropped-value) and Copilot then validates the empty string it leaves.
+    for prefix, fifo in _fifo_places(workload):
+        for key, words in _FIFO_WORDS.items():
+            entry = fifo.entry(key)
+            if entry is not None and isinstance(entry.value, (Mapping, Sequence)):
+                yield workload.finding(
+                    "Q4",
+                    f'{prefix}validate "{key}": {words}; Copilot drops this {_shape(entry.value)} and reads an '
+                    "empty value: write one of the words",
+                    entry.value,
+                )
+
+
+def _shape(node: Node) -> str:
+    return "map" if isinstance(node, Mapping) else "list"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..interpolation import variables_in
 from ..model import Finding, Severity
-from ..yaml_map import Entry, Mapping, Node, Scalar, mapping
-from .base import BACKEND, LBWS, WORKER, Workload, int_of, is_set, rule
+from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
+from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule
 from .formats import duration_ns, literal_text
 from .http import http_disabled, http_set
 
@@ -154,6 +155,34 @@ def spot_or_autoscaling(workload: Workload) -> Iterator[Finding]:
         )
 
 
+def _union_int(node: Node | None) -> int | None:
+    """An ``*int`` of the count/range unions as Copilot validates it: a value that does not decode (a
+    string, even ``"5"`` or ``${N}``, a boolean, a list or a map) is dropped and the field reads 0
+    (schema-dropped-value); None where the number is not known exactly."""
+    if isinstance(node, (Mapping, Sequence)):
+        return 0
+    if not isinstance(node, Scalar) or node.value is None:
+        return None
+    if isinstance(node.value, (bool, str)):
+        return 0
+    if isinstance(node.value, int):
+        return node.value
+    return None
+
+
+def _union_duration(node: Node | None) -> float | None:
+    """A duration of the count union as Copilot validates it: a value that is not a Go duration (a
+    number, a word, a list or a map) is dropped and reads 0; None for ``${VAR}`` (known at deploy time)."""
+    if isinstance(node, (Mapping, Sequence)):
+        return 0.0
+    if not isinstance(node, Scalar) or node.value is None or variables_in(node.text):
+        return None
+    if not isinstance(node.value, str):
+        return 0.0
+    duration = duration_ns(node.value)
+    return 0.0 if duration is None else duration
+
+
 @rule("C4", Severity.ERROR, "count.range: min and max", kinds=SCALING_KINDS)
 def range_values(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)
@@ -168,7 +197,7 @@ def range_values(workload: Workload) -> Iterator[Finding]:
                 "C4", f'{prefix}"min/max" must be specified; give both range.min and range.max', entry.key
             )
             return
-        bounds = (int_of(low), int_of(high))
+        bounds = (_union_int(low), _union_int(high))
         at: Node = entry.key
     else:
         text = literal_text(entry.value)
@@ -216,11 +245,6 @@ def range_and_metrics(workload: Workload) -> Iterator[Finding]:
             )
 
 
-def _duration(node: Node | None) -> float | None:
-    text = literal_text(node)
-    return duration_ns(text) if text is not None else None
-
-
 @rule(
     "C6", Severity.ERROR, "queue_delay: acceptable_latency and msg_processing_time", kinds=frozenset({WORKER})
 )
@@ -249,7 +273,7 @@ def queue_delay(workload: Workload) -> Iterator[Finding]:
         return
     if latency is None or processing is None or not latency_set:
         return
-    latency_ns, processing_ns = _duration(latency.value), _duration(processing.value)
+    latency_ns, processing_ns = _union_duration(latency.value), _union_duration(processing.value)
     if latency_ns == 0:
         yield workload.finding(
             "C6",

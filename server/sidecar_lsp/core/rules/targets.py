@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Fix, Severity, TextEdit
-from ..yaml_map import Entry, Mapping, Scalar, mapping
+from ..yaml_map import Entry, Mapping, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule, text_of
 
 CAMEL = "targetContainer"
@@ -40,6 +40,9 @@ def target_container_exists(workload: Workload) -> Iterator[Finding]:
     main = workload.name
     for where, entry in target_container_entries(workload):
         target = text_of(entry.value)
+        if target is None and where == "http" and isinstance(entry.value, (Mapping, Sequence)):
+            # The http union swallows the type error (schema-dropped-value): Copilot targets "".
+            target = ""
         if target is None:
             continue
         wrapper = (
