@@ -160,6 +160,7 @@ def test_quoting_keeps_values_and_unprintable_characters_are_escaped() -> None:
 
 def _realistic() -> list[Path]:
     manifests = sorted((ROOT / "examples").rglob("manifest.yml"))
+    manifests += sorted((ROOT / "tests" / "manifests").rglob("manifest.yml"))
     if CORPUS.is_dir():
         manifests += sorted(CORPUS.glob("*.y*ml"))
     return manifests
