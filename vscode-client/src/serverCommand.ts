@@ -87,7 +87,7 @@ export type Resolution = { ok: true; server: ServerCommand } | { ok: false; mess
 
 export const SERVER_EXECUTABLE = "sidecar-lsp";
 export const SERVER_MODULE = "sidecar_lsp";
-export const INSTALL_HINT = "pip install sidecar-lsp";
+export const INSTALL_HINT = "pip install <a checkout of sidecar-lsp>"; // from PyPI as "sidecar-lsp" once published
 
 /**
  * Run as `<python> -c PROBE_SCRIPT` (from the extension's folder, so no workspace module is found):
@@ -299,7 +299,7 @@ export function startFailureMessage(server: ServerCommand, detail: string): stri
       case "python-extension":
       case "path:python":
         fix =
-          `the sidecar-lsp installed in '${server.command}' failed: upgrade it ('${server.command} -m ${INSTALL_HINT} -U') ` +
+          `the sidecar-lsp installed in '${server.command}' failed: upgrade it ('${server.command} -m pip install -U <a newer checkout of sidecar-lsp>') ` +
           `or uninstall it there to use the bundled server.`;
         break;
       case "path:sidecar-lsp":
