@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from .cli_args import ArgumentParser, UsageError
 from .core.analyze import Options, analyze
 from .core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from .core.workspace import Workspaces
@@ -44,17 +45,8 @@ class FileResult:
     findings: list[Finding]
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="sidecar-lsp check",
         description="Check AWS Copilot manifests and print every problem with its line and column.",
     )
@@ -99,7 +91,7 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
     err = stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
-    except _UsageError as error:
+    except UsageError as error:
         print(f"sidecar-lsp check: {error}", file=err)
         print(
             "usage: sidecar-lsp check [--format text|json|sarif|github] [--fail-on LEVEL] "

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from .cli_args import ArgumentParser, UsageError
 from .core.kinds import WORKLOAD_TYPES, manifest_kind
 from .core.merge import environment_names
 from .core.render import render
@@ -19,17 +20,8 @@ DEFAULT_APP = "app"
 """The application name when the file is in no workspace (the copilot oracle's default too)."""
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="sidecar-lsp render",
         description="Print a Copilot manifest as one environment deploys it (environments.<env> merged over "
         "the base, ${COPILOT_ENVIRONMENT_NAME} and ${COPILOT_APPLICATION_NAME} substituted), or the "
@@ -53,8 +45,8 @@ def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
     try:
         args = _parser().parse_args(argv)
         if not args.containers and not args.env:
-            raise _UsageError("give --env NAME (or --containers)")
-    except _UsageError as error:
+            raise UsageError("give --env NAME (or --containers)")
+    except UsageError as error:
         print(f"sidecar-lsp render: {error}", file=err)
         print(USAGE, file=err)
         return EXIT_USAGE
