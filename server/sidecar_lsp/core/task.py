@@ -14,34 +14,41 @@ Every function reads one environment's view of the manifest (:func:`environment_
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .kinds import WORKLOAD_TYPES
 from .merge import base_without_environments, merge_environment
+from .schema_store import load_schema
 from .yaml_map import Mapping, Node, Scalar, Sequence, is_null, mapping, sequence_items
 
 FIRELENS_CONTAINER = "firelens_log_router"
 OTEL_CONTAINER = "aws-otel-collector"
-FLUENT_BIT_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
-"""``workload_ecs.go``: the image of the FireLens router when ``logging.image`` is not set."""
 OTEL_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.17.0"
 """The collector image written in Copilot's ``sidecars.yml`` template partial."""
 
 SIDECAR_KINDS = frozenset({"Load Balanced Web Service", "Backend Service", "Worker Service", "Scheduled Job"})
 """Workload types with ``sidecars``, ``logging``, ``storage`` and container dependencies."""
 
-_LOGGING_FIELDS = (
-    "image",
-    "destination",
-    "enableMetadata",
-    "secretOptions",
-    "configFilePath",
-    "variables",
-    "secrets",
-    "env_file",
-)
-"""``Logging.IsEmpty()`` reads these fields; ``retention`` alone configures the log group only."""
+
+
+@functools.cache
+def _logging_properties() -> dict[str, Any]:
+    """The schema's ``logging`` fields: exactly the keys of Copilot's ``Logging`` struct."""
+    properties: dict[str, Any] = load_schema()["definitions"]["logging"]["properties"]
+    return properties
+
+
+def _firelens_fields() -> tuple[str, ...]:
+    """``Logging.IsEmpty()`` reads every field but ``retention``, which configures the log group only."""
+    return tuple(name for name in _logging_properties() if name != "retention")
+
+
+def _fluent_bit_image() -> str:
+    """The image of the FireLens router when ``logging.image`` is not set (the schema's default)."""
+    return str(_logging_properties()["image"]["default"])
 
 _YAML11_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}
 _YAML11_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}
@@ -103,7 +110,7 @@ def firelens_enabled(view: Mapping, kind: str | None) -> bool:
     logging = mapping(view.get("logging"))
     if logging is None or kind not in SIDECAR_KINDS:
         return False
-    return any(not is_null(logging.get(field)) for field in _LOGGING_FIELDS)
+    return any(not is_null(logging.get(field)) for field in _firelens_fields())
 
 
 def xray_enabled(view: Mapping, kind: str | None) -> bool:
@@ -128,7 +135,7 @@ def task_containers(view: Mapping, kind: str | None) -> list[TaskContainer]:
         image = logging.get("image") if logging else None
         containers.append(
             TaskContainer(
-                FIRELENS_CONTAINER, "firelens", None, None, True, True, _text(image) or FLUENT_BIT_IMAGE
+                FIRELENS_CONTAINER, "firelens", None, None, True, True, _text(image) or _fluent_bit_image()
             )
         )
     if xray_enabled(view, kind):
