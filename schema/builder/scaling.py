@@ -1,0 +1,115 @@
+"""``count``: a number of tasks or an autoscaling map (``range``, metrics, ``spot``).
+
+Sources: Copilot's ``internal/pkg/manifest/svc.go`` (``Count``, ``AdvancedCount``, ``ScalingConfigOrT``)
+and ``validate.go`` (aws/copilot-cli v1.33).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import DURATION_RE, L_LBWS, L_WORKER, doc, dur, integer, obj, ref, with_var
+
+
+def count_defs() -> dict[str, Any]:
+    link = f"{L_LBWS}#count"
+    cooldown = doc(
+        "Cooldown periods of the scaling policy.",
+        f"{link}-cooldown",
+        obj(
+            {
+                "in": dur("Cooldown after scaling in.", f"{link}-cooldown"),
+                "out": dur("Cooldown after scaling out.", f"{link}-cooldown"),
+            }
+        ),
+    )
+
+    def metric(text: str, value_schema: dict[str, Any], scalar_types: list[str]) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": [*scalar_types, "object"],
+            "properties": {
+                "value": doc("Target value of the metric.", link, value_schema),
+                "cooldown": ref("scalingCooldown"),
+            },
+            "additionalProperties": False,
+        }
+        for k, v in value_schema.items():
+            if k not in ("type", "$ref"):
+                schema[k] = v
+        return doc(text, link, schema)
+
+    pct = {"type": "integer", "minimum": 0, "maximum": 100}
+    common: dict[str, Any] = {
+        "range": doc(
+            "Minimum and maximum task count: a string `min-max` or a map `{min, max, spot_from}`.",
+            f"{link}-range",
+            {
+                "type": ["string", "object"],
+                "pattern": with_var(r"^\d+-\d+$"),
+                "properties": {
+                    "min": integer("Minimum number of tasks.", f"{link}-range", minimum=0),
+                    "max": integer("Maximum number of tasks.", f"{link}-range", minimum=0),
+                    "spot_from": integer(
+                        "Task count from which additional tasks run on Fargate Spot.",
+                        f"{link}-range",
+                        minimum=0,
+                    ),
+                },
+                "additionalProperties": False,
+            },
+            examples=["1-10", {"min": 1, "max": 10, "spot_from": 3}],
+        ),
+        "cooldown": ref("scalingCooldown"),
+        "cpu_percentage": metric(
+            "Scale to keep the average CPU utilization at this percentage.", pct, ["integer"]
+        ),
+        "memory_percentage": metric(
+            "Scale to keep the average memory utilization at this percentage.", pct, ["integer"]
+        ),
+        "spot": integer("Number of tasks to run on Fargate Spot (no autoscaling).", link),
+    }
+    service = dict(common)
+    service["requests"] = metric(
+        "Scale to keep this many requests per task.", {"type": "integer"}, ["integer"]
+    )
+    service["response_time"] = metric(
+        "Scale to keep this average response time.",
+        {"type": "string", "pattern": with_var(DURATION_RE)},
+        ["string"],
+    )
+    worker = dict(common)
+    wl = f"{L_WORKER}#count-queue-delay"
+    worker["queue_delay"] = doc(
+        "Scale on the SQS backlog per task.",
+        wl,
+        obj(
+            {
+                "acceptable_latency": dur("Acceptable time for a message to wait in the queue.", wl),
+                "msg_processing_time": dur("Average time to process a message.", wl),
+                "cooldown": ref("scalingCooldown"),
+            }
+        ),
+    )
+    int_count = {"type": ["integer", "object"], "additionalProperties": False}
+    return {
+        "scalingCooldown": cooldown,
+        "serviceCount": doc(
+            "Number of tasks (default 1), or an autoscaling map with `range` and scaling metrics, or `spot`.",
+            link,
+            {**int_count, "properties": service},
+            examples=[1, {"range": "1-10", "cpu_percentage": 70}],
+        ),
+        "workerCount": doc(
+            "Number of tasks (default 1), or an autoscaling map with `range`, `queue_delay` and other "
+            "metrics, or `spot`.",
+            f"{L_WORKER}#count",
+            {**int_count, "properties": worker},
+            examples=[
+                1,
+                {
+                    "range": "1-10",
+                    "queue_delay": {"acceptable_latency": "1m", "msg_processing_time": "250ms"},
+                },
+            ],
+        ),
+    }
