@@ -209,7 +209,9 @@ def _lenient(
         decodes = {"type": ["string", "number", "boolean"]}  # yaml.v3 reads any scalar into a string
     else:
         decodes = {"type": kinds}
-    annotations = {k: target[k] for k in ("description", "markdownDescription") if k in target}
+    annotations: dict[str, Any] = {
+        k: target[k] for k in ("description", "markdownDescription") if k in target
+    }
     annotations.update({k: schema[k] for k in ("description", "markdownDescription") if k in schema})
     return {
         "$comment": DECODE_ESCAPE,
