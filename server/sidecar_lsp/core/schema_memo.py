@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .schema_store import load_schema
+from .schema_store import Schema, load_schema, resolve_ref
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,9 +53,9 @@ def schema_errors(instance: Any) -> Iterator[tuple[Path, ValidationError]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _definitions_by_type() -> dict[str, dict[str, Any]]:
+def _definitions_by_type() -> dict[str, Schema]:
     """``type`` value -> the definition its ``if``/``then`` branch applies."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Schema] = {}
     for branch in load_schema().get("allOf", []):
         const = branch.get("if", {}).get("properties", {}).get("type", {}).get("const")
         target = branch.get("then", {})
@@ -64,7 +64,7 @@ def _definitions_by_type() -> dict[str, dict[str, Any]]:
     return out
 
 
-def type_definition(instance: Any) -> dict[str, Any] | None:
+def type_definition(instance: Any) -> Schema | None:
     """The per-type definition when the whole root schema reduces to it for this instance."""
     if not isinstance(instance, dict) or not isinstance(instance.get("type"), str):
         return None
@@ -73,7 +73,7 @@ def type_definition(instance: Any) -> dict[str, Any] | None:
 
 
 def _piecewise(
-    value: Any, schema: dict[str, Any], prefix: Path, depth: int
+    value: Any, schema: Schema, prefix: Path, depth: int
 ) -> Iterator[tuple[Path, ValidationError]]:
     if depth >= _SPLIT_DEPTH or not isinstance(value, dict) or not set(schema) <= _SPLITTABLE:
         for error in _memoized(value, schema):
@@ -87,10 +87,10 @@ def _piecewise(
             yield from _piecewise(item, deref(child), prefix + (key,), depth + 1)
 
 
-_shells: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+_shells: dict[int, tuple[Schema, Schema]] = {}
 
 
-def _shell(schema: dict[str, Any]) -> dict[str, Any]:
+def _shell(schema: Schema) -> Schema:
     """The object-level checks of ``schema`` (type, required and unknown keys) without its values'."""
     known = _shells.get(id(schema))
     if known is not None and known[0] is schema:
@@ -111,7 +111,7 @@ def _shell(schema: dict[str, Any]) -> dict[str, Any]:
     return shell
 
 
-def child_schema(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
+def child_schema(schema: Schema, key: str) -> Schema | None:
     properties = schema.get("properties", {})
     if key in properties:
         return properties[key] if isinstance(properties[key], dict) else None
@@ -128,7 +128,7 @@ def clear_memo() -> None:
     _memo_size[0] = 0
 
 
-def _memoized(value: Any, schema: dict[str, Any]) -> list[ValidationError]:
+def _memoized(value: Any, schema: Schema) -> list[ValidationError]:
     # Every schema passed here lives as long as the process (the loaded schema or a cached
     # shell), so its id names it reliably.
     key = (id(schema), json.dumps(value, sort_keys=True, default=str))
@@ -143,10 +143,10 @@ def _memoized(value: Any, schema: dict[str, Any]) -> list[ValidationError]:
     return errors
 
 
-_checkers: dict[int, tuple[dict[str, Any], Any]] = {}
+_checkers: dict[int, tuple[Schema, Any]] = {}
 
 
-def checker(schema: dict[str, Any]) -> Any:
+def checker(schema: Schema) -> Any:
     """A validator for a piece of the loaded schema (kept alive here, so its id names it)."""
     known = _checkers.get(id(schema))
     if known is None or known[0] is not schema:
@@ -155,15 +155,6 @@ def checker(schema: dict[str, Any]) -> Any:
     return known[1]
 
 
-def deref(schema: dict[str, Any]) -> dict[str, Any]:
-    seen = 0
-    while "$ref" in schema and seen < 20:
-        ref = schema["$ref"]
-        if not ref.startswith("#/"):
-            break
-        target: Any = load_schema()
-        for part in ref[2:].split("/"):
-            target = target.get(part, {}) if isinstance(target, dict) else {}
-        schema = target if isinstance(target, dict) else {}
-        seen += 1
-    return schema
+def deref(schema: Schema) -> Schema:
+    """``schema``, or the definition of the loaded schema its ``$ref`` names."""
+    return resolve_ref(schema, load_schema())

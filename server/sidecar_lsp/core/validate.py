@@ -17,6 +17,7 @@ from .merge import ENVIRONMENTS_KEY, merge_all
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
+from .schema_store import Schema
 from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
@@ -157,14 +158,14 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
 DECODE_ESCAPE_MARK = "decode-escape:"
 
 
-def _escape_of(schema: Any) -> dict[str, Any] | None:
+def _escape_of(schema: Any) -> Schema | None:
     """The strict schema of a value that Copilot drops when it does not decode, or None."""
     if (
         isinstance(schema, dict)
         and str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
         and isinstance(schema.get("then"), dict)
     ):
-        strict: dict[str, Any] = schema["then"]
+        strict: Schema = schema["then"]
         return strict
     return None
 
@@ -176,7 +177,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
         return []
     out: list[Finding] = []
     # (value, schema, path, the path of the union map that decoded as a map around it, if any)
-    stack: list[tuple[Any, dict[str, Any], Path, Path | None]] = [(instance, definition, (), None)]
+    stack: list[tuple[Any, Schema, Path, Path | None]] = [(instance, definition, (), None)]
     while stack:
         value, schema, path, inside = stack.pop()
         schema = deref(schema)
@@ -212,7 +213,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
 
 
 def _dropped(
-    value: Any, strict: dict[str, Any], root: Node, path: Path, union: Path, siblings: dict[str, Any]
+    value: Any, strict: Schema, root: Node, path: Path, union: Path, siblings: dict[str, Any]
 ) -> Iterator[Finding]:
     errors = list(checker(strict).iter_errors(value))
     if not errors:
