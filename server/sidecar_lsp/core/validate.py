@@ -9,12 +9,12 @@ validates it piece by piece and :mod:`schema_messages` words each error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, merge_all
-from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted
+from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
 from .schema_store import Schema
@@ -97,7 +97,7 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
-    return _unique(findings)
+    return unique_findings(findings)
 
 
 def _is_pipeline(root: Node) -> bool:
@@ -136,17 +136,6 @@ def _as_copilot_reads(root: Node) -> Any:
 
 def _first_line(document: ParsedDocument) -> Span:
     return Span(Pos(0, 0), Pos(0, len(document.lines[0]) if document.lines else 0))
-
-
-def _unique(findings: Iterable[Finding]) -> list[Finding]:
-    seen: set[tuple[str, Span, str]] = set()
-    out = []
-    for finding in findings:
-        key = (finding.code, finding.span, finding.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
 
 
 # --- scalar-or-map fields ---------------------------------------------------------------------------
