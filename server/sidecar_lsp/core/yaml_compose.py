@@ -19,9 +19,7 @@ from ruamel.yaml.reader import ReaderError
 
 from .lines import OffsetIndex, has_unusual_breaks
 from .model import Finding, Pos, Related, Severity, Span
-from .yaml_map import (
-    _CORE_TAG,
-    _MERGE_KEY,
+from .yaml_nodes import (
     MAX_DEPTH,
     MAX_EXPANDED_NODES,
     Entry,
@@ -33,6 +31,9 @@ from .yaml_map import (
     own_entries,
     resolve_plain,
 )
+
+_CORE_TAG = "tag:yaml.org,2002:"
+_MERGE_KEY = "<<"
 
 
 def _resolve(event: ev.ScalarEvent) -> Any:
