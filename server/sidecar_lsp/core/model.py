@@ -104,7 +104,7 @@ FindingKey = tuple[str, Span, str]
 
 
 def finding_key(finding: Finding) -> FindingKey:
-    """What makes two findings the same problem: code, span and message (path, related and fixes may differ)."""
+    """What makes two findings the same problem: code, span and message (not path, related, fixes)."""
     return finding.code, finding.span, finding.message
 
 

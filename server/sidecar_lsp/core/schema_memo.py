@@ -112,6 +112,7 @@ def _shell(schema: Schema) -> Schema:
 
 
 def child_schema(schema: Schema, key: str) -> Schema | None:
+    """The schema of the value at ``key``: its property, pattern property or additional property."""
     properties = schema.get("properties", {})
     if key in properties:
         return properties[key] if isinstance(properties[key], dict) else None

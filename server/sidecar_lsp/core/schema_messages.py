@@ -30,6 +30,7 @@ from .yaml_map import Mapping, Node, Scalar, Sequence, find
 
 
 def explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[Finding]:
+    """The findings for one jsonschema error; ``prefix`` is where the validated piece sits in the manifest."""
     path = prefix + tuple(error.absolute_path)
     node = find(root, path)
     if error.validator == "not" and isinstance(_schema_of(error).get("errorMessage"), str):

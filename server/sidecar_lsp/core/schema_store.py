@@ -1,4 +1,4 @@
-"""Where the published JSON Schema lives, in a wheel and in a checkout, and how its ``$ref`` pointers resolve."""
+"""Where the published JSON Schema lives (in a wheel, in a checkout) and how its ``$ref`` resolve."""
 
 from __future__ import annotations
 

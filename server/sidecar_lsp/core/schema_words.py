@@ -31,14 +31,17 @@ def _decoded_patterns() -> frozenset[str]:
 
 
 def decodes_words(schema: dict[str, Any]) -> bool:
+    """Whether the schema's pattern is what yaml.v3 decodes (a yes/no word, a duration)."""
     return schema.get("pattern") in _decoded_patterns()
 
 
 def path_prefix(path: tuple[Any, ...]) -> str:
+    """``a.b: `` before a message about the value at ``path`` (nothing at the top level)."""
     return f"{dotted(path)}: " if path else ""
 
 
 def location_words(path: tuple[Any, ...]) -> str:
+    """Where ``path`` is, in the words of an unknown or missing key's message (``in sidecar 'nginx'``)."""
     if not path:
         return "at the top level"
     if len(path) == 2 and path[0] == "sidecars":
@@ -137,6 +140,7 @@ def _plural(words: str) -> str:
 
 
 def accepted_types(schema: Any) -> set[str]:
+    """The JSON types ``schema`` accepts (integer along with number, as JSON Schema counts them)."""
     if not isinstance(schema, dict):
         return set()
     schema = deref(schema)
@@ -165,6 +169,7 @@ def accepted_types(schema: Any) -> set[str]:
 
 
 def json_type(value: Any) -> str:
+    """The JSON type name of a plain value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -181,6 +186,7 @@ def json_type(value: Any) -> str:
 
 
 def describe_value(value: Any) -> str:
+    """A few plain words for the value a manifest gave (a map, a list, the scalar itself)."""
     kind = json_type(value)
     if kind == "object":
         return "a map"
@@ -192,6 +198,7 @@ def describe_value(value: Any) -> str:
 
 
 def quote(value: Any) -> str:
+    """A scalar as a message shows it: text in single quotes, booleans as YAML writes them."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
