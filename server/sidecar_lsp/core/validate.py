@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from .interpolation import pattern_with_variables
 from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, merge_all
 from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Pos, Severity, Span, TextEdit, dotted
@@ -28,7 +29,8 @@ _MAX_LISTED = 6
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft7Validator:
-    return Draft7Validator(load_schema())
+    checker = validators.extend(Draft7Validator, {"pattern": pattern_with_variables})  # type: ignore[no-untyped-call]
+    return checker(load_schema())  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=1)
