@@ -15,15 +15,18 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from .interpolation import pattern_with_variables
 from .schema_store import Schema, load_schema, resolve_ref
 
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft7Validator:
-    return Draft7Validator(load_schema())
+    keywords = {"pattern": pattern_with_variables}
+    extended = validators.extend(Draft7Validator, keywords)  # type: ignore[no-untyped-call]
+    return extended(load_schema())  # type: ignore[no-any-return]
 
 
 _SPLIT_DEPTH = 2
