@@ -18,6 +18,7 @@ must get the same verdict from Copilot (**unknown-key claim**).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -181,6 +182,49 @@ def _depends_on_assumed_values(verdict: dict[str, Any], message: str) -> bool:
     return "unmarshal" not in message and any(value in message for value in assumed)
 
 
+def _without_witnessed_misses(
+    oracle: Oracle, case: Case, verdict: dict[str, Any], found: list[Disagreement]
+) -> list[Disagreement]:
+    """Drop a miss when Copilot itself accepts the environment for some value of its undefined
+    ``${VAR}``s: the oracle's own search tries only a few values (``1``, an ARN, a CIDR block, ``10s``),
+    so ``deduplication_scope: ${X}`` is refused there although ``X=queue`` deploys. The values tried
+    here are the schema's examples and words, each given to every variable at once."""
+    names = verdict.get("undefined_vars") or []
+    misses = {d.env for d in found if d.kind == "miss"}
+    if not names or not misses:
+        return found
+    answers = oracle.verdicts(
+        {"text": case.text, "vars": dict.fromkeys(names, value), "var_search": False}
+        for value in _witness_values()
+    )
+    witnessed = {
+        env for answer in answers for env, (stage, _) in oracle_envs(answer).items() if stage == "ok"
+    }
+    return [d for d in found if not (d.kind == "miss" and d.env in witnessed)]
+
+
+@functools.lru_cache(maxsize=1)
+def _witness_values() -> tuple[str, ...]:
+    values: set[str] = set()
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, dict):
+            for keyword in ("examples", "enum"):
+                words = schema.get(keyword)
+                if isinstance(words, list):
+                    values.update(
+                        str(w) for w in words if isinstance(w, (str, int)) and not isinstance(w, bool)
+                    )
+            for child in schema.values():
+                walk(child)
+        elif isinstance(schema, list):
+            for child in schema:
+                walk(child)
+
+    walk(load_schema())
+    return tuple(sorted(values))
+
+
 def unknown_key_claims(case: Case, findings: list[Finding]) -> list[tuple[str | int, ...]]:
     """Paths the tool says Copilot ignores, when the case can be rewritten without them."""
     if _has_references(case.tree):
@@ -257,6 +301,10 @@ def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
                 [f"{UNKNOWN_KEY} {_dotted(p)}" for p in paths],
                 case,
             )
+    results = [
+        (case, verdict, _without_witnessed_misses(oracle, case, verdict, found))
+        for case, verdict, found in results
+    ]
     for case, verdict, found in results:
         tally.manifests += 1
         envs = oracle_envs(verdict)

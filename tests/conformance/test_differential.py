@@ -113,7 +113,10 @@ def test_schema_alone_flags_only_unknown_keys_in_what_copilot_accepts(
 
 @pytest.mark.parametrize("fixture", all_fixtures(), ids=lambda f: f.path.name)
 def test_conformance_fixture_verdict_is_copilots(oracle: Oracle, fixture: Any) -> None:
-    verdict = oracle.verdict(fixture.text)
+    request: dict[str, Any] = {"text": fixture.text}
+    if fixture.variables:
+        request["vars"] = fixture.variables
+    verdict = oracle.verdicts([request])[0]
     rejected = [message for stage, message in oracle_envs(verdict).values() if stage != "ok"]
     if fixture.accepted:
         assert not rejected

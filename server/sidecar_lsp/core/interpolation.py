@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+from .template_match import ANY, CharSet, char_set, languages_meet, search_automaton, template_automaton
 
 VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 """``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
+
+
+NAME_VARIABLES = ("COPILOT_APPLICATION_NAME", "COPILOT_ENVIRONMENT_NAME")
+"""The names Copilot defines itself (``interpolate.go``): an application's or environment's name."""
+
+_NAME_CHARACTERS = char_set((ord("a"), ord("z")), (ord("0"), ord("9")), (ord("-"), ord("-")))
+"""What such a name is made of (Copilot's ``basicNameValidation``: lower-case letters, digits, hyphens)."""
+_NAME_START = char_set((ord("a"), ord("z")))
+"""and what it starts with: a letter."""
 
 
 def variables_in(text: str) -> list[str]:
@@ -29,20 +44,51 @@ def becomes_list(text: str) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
 
 
-def template_pattern(text: str) -> re.Pattern[str]:
-    """What ``text`` can become after substitution: its literal parts, with ``.*`` for each ``${VAR}``
-    (escaped ones too: never narrower than Copilot)."""
-    parts: list[str] = []
-    position = 0
-    for match in VARIABLE.finditer(text):
-        parts.append(re.escape(text[position : match.start()]))
-        parts.append(".*")
-        position = match.end()
-    parts.append(re.escape(text[position:]))
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
 def can_become_one_of(text: str, allowed: tuple[str, ...]) -> bool:
     """Whether some values of the variables turn ``text`` into one of ``allowed`` (case-insensitive)."""
-    pattern = template_pattern(text)
-    return any(pattern.fullmatch(value) for value in allowed)
+    return can_match(text, "(?i)^(" + "|".join(map(re.escape, allowed)) + r")\Z")
+
+
+def _template_parts(text: str) -> list[tuple[CharSet, bool]]:
+    parts: list[tuple[CharSet, bool]] = []
+    position = 0
+
+    def literal(until: int) -> None:
+        parts.extend((char_set((ord(c), ord(c))), False) for c in text[position:until])
+
+    for match in VARIABLE.finditer(text):
+        literal(match.start())
+        if match.group(2) in NAME_VARIABLES and not match.group(1):
+            parts += [(_NAME_START, False), (_NAME_CHARACTERS, True)]
+        else:  # any text; an escaped \${X} too, never narrower than Copilot
+            parts.append((ANY, True))
+        position = match.end()
+    literal(len(text))
+    return parts
+
+
+def can_match(text: str, pattern: str) -> bool:
+    """Whether some values of the variables in ``text`` give a string in which ``re.search(pattern)``
+    finds a match. True when the pattern uses what :mod:`template_match` does not model."""
+    check = search_automaton(pattern)
+    if check is None:
+        return True
+    return languages_meet(template_automaton(_template_parts(text)), check)
+
+
+SCHEMA_VARIABLE_ALTERNATIVE = r"|(^|[^\\])\$\{[_a-zA-Z][_a-zA-Z0-9]*\}"
+"""How the schema lets a patterned string hold a ``${VAR}`` (``with_var`` in the schema builder)."""
+
+
+def pattern_with_variables(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """jsonschema's ``pattern`` keyword, sharpened for ``${VAR}``: the schema accepts any string that
+    holds one (editors cannot know the values), but a value that no substitution can make match the
+    pattern is one Copilot always rejects (``range: prefix-${X}``)."""
+    if not isinstance(instance, str):
+        return
+    if re.search(pattern, instance) is None or (
+        pattern.endswith(SCHEMA_VARIABLE_ALTERNATIVE)
+        and variables_in(instance)
+        and not can_match(instance, pattern[: -len(SCHEMA_VARIABLE_ALTERNATIVE)])
+    ):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")

@@ -33,7 +33,6 @@ SIDECAR_KINDS = frozenset({"Load Balanced Web Service", "Backend Service", "Work
 """Workload types with ``sidecars``, ``logging``, ``storage`` and container dependencies."""
 
 
-
 @functools.cache
 def _logging_properties() -> dict[str, Any]:
     """The schema's ``logging`` fields: exactly the keys of Copilot's ``Logging`` struct."""
@@ -49,6 +48,7 @@ def _firelens_fields() -> tuple[str, ...]:
 def _fluent_bit_image() -> str:
     """The image of the FireLens router when ``logging.image`` is not set (the schema's default)."""
     return str(_logging_properties()["image"]["default"])
+
 
 _YAML11_TRUE = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}
 _YAML11_FALSE = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}

@@ -12,7 +12,7 @@ from ..kinds import ENVIRONMENT
 from ..model import Finding, Severity, Span
 from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
 from .base import Workload, bool_of, is_set, rule, text_of
-from .formats import arn_error, arn_region, cidr_error, decoded_items, literal_text
+from .formats import arn_error, arn_region, cidr_error, decoded_items, literal_text, template_text
 
 ENV = frozenset({ENVIRONMENT})
 _PORT_RANGE = re.compile(r"^(\d+)-(\d+)$")
@@ -219,7 +219,7 @@ def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, st
                 yield index, node, text
         return
     for index, item in enumerate(decoded_items(node)):
-        text = literal_text(item)
+        text = template_text(item)
         if text is not None:
             yield index, item, text
 
@@ -351,13 +351,13 @@ def cdn_certificate(workload: Workload) -> Iterator[Finding]:
         return
     cdn = _cdn(workload)
     certificate = cdn.get("certificate") if cdn else None
-    text = literal_text(certificate)
+    text = template_text(certificate)
     if certificate is None or text is None:
         return
     error = arn_error(text)
     if error:
         message = f"parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1"
-    elif arn_region(text) != CLOUDFRONT_REGION:
+    elif not variables_in(text) and arn_region(text) != CLOUDFRONT_REGION:
         message = (
             "cdn certificate must be in region us-east-1; CloudFront only takes certificates from us-east-1: "
             "import or request one there"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ..interpolation import becomes_list, variables_in
+from ..interpolation import becomes_list, can_match, variables_in
 from ..yaml_map import Node, Scalar, is_null, sequence_items
 from .base import text_of
 
@@ -22,16 +22,36 @@ _TOPIC_NAME = re.compile(r"[a-zA-Z0-9_-]*")
 def literal_text(node: Node | None) -> str | None:
     """The string Copilot reads, or None when unset, not a scalar, still holding a ``${VAR}``, or a JSON
     array of strings, which Copilot reads as a list (the schema and X-json-array say what becomes of it)."""
+    text = template_text(node)
+    return None if text is None or variables_in(text) else text
+
+
+def template_text(node: Node | None) -> str | None:
+    """Like :func:`literal_text`, but a string holding a ``${VAR}`` is kept, for checks that can tell
+    whether any value of the variables passes them (:func:`arn_error`)."""
     text = text_of(node)
-    if text is None or variables_in(text):
+    if text is None:
         return None
-    if becomes_list(text) and isinstance(node, Scalar) and node.style != "|" and node.tag is None:
+    if (
+        not variables_in(text)
+        and becomes_list(text)
+        and isinstance(node, Scalar)
+        and node.style != "|"
+        and node.tag is None
+    ):
         return None
     return text
 
 
 def arn_error(text: str) -> str | None:
-    """aws-sdk-go's ``arn.Parse``: the ``arn:`` prefix and six ``:``-separated sections."""
+    """aws-sdk-go's ``arn.Parse``: the ``arn:`` prefix and six ``:``-separated sections. A text with
+    ``${VAR}``s fails only when no value of them can pass."""
+    if variables_in(text):
+        if not can_match(text, r"\Aarn:"):
+            return "arn: invalid prefix"
+        if not can_match(text, r"\Aarn:(?:[^:]*:){4}"):
+            return "arn: not enough sections"
+        return None
     if not text.startswith("arn:"):
         return "arn: invalid prefix"
     if len(text.split(":", 5)) != 6:

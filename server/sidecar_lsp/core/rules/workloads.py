@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..interpolation import variables_in
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, mapping
 from .base import JOB, SIDECAR_KINDS, STATIC_SITE, Workload, is_set, rule, text_of
-from .formats import arn_error, arn_region, decoded_items, literal_text
+from .formats import arn_error, arn_region, decoded_items, template_text
 
 PROTECTED_OVERRIDES = (r"Family", r"ContainerDefinitions\[\d+\].Name")
 """``invalidTaskDefOverridePathRegexp``, matched as ``^...$`` (the ``.`` matches any character)."""
@@ -73,13 +74,13 @@ def certificate_needs_alias(workload: Workload) -> Iterator[Finding]:
 def static_site_certificate(workload: Workload) -> Iterator[Finding]:
     http = mapping(workload.root.get("http"))
     node = http.get("certificate") if http else None
-    text = literal_text(node)
+    text = template_text(node)
     if node is None or not text:
         return
     error = arn_error(text)
     if error:
         message = f'validate "http": parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1'
-    elif arn_region(text) != "us-east-1":
+    elif not variables_in(text) and arn_region(text) != "us-east-1":
         message = (
             'validate "http": cdn certificate must be in region us-east-1; CloudFront only takes certificates from '
             "us-east-1: import or request one there"

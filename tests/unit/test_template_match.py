@@ -1,0 +1,56 @@
+"""Whether a text with ${VAR}s can pass a pattern: the table behind sharper checks of interpolated values."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar_lsp.core.interpolation import can_become_one_of, can_match
+from sidecar_lsp.core.template_match import search_automaton
+
+DURATION = r"^([-+]?(\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h))*|0)$"
+RANGE = r"^\d+-\d+$"
+
+CASES = [
+    # (text, pattern, some substitution passes)
+    ("prefix-${X}", RANGE, False),
+    ("${MIN}-10", RANGE, True),
+    ("${X}", r"^(messageGroup|queue)$", True),
+    ("${X}s", r"^(messageGroup|queue)$", False),
+    ("q${X}e", r"^(messageGroup|queue)$", True),
+    ("${X}.env", r"\.env$", True),
+    ("prefix-${COPILOT_APPLICATION_NAME}", r"\.env$", False),
+    ("${COPILOT_ENVIRONMENT_NAME}", DURATION, False),  # a name starts with a letter
+    ("${X}s", DURATION, True),
+    ("1${COPILOT_ENVIRONMENT_NAME}", DURATION, True),  # 1s, 1m, 1h
+    ("${COPILOT_ENVIRONMENT_NAME}/amd64", r"^(linux|windows)/(amd64|arm64)$", True),
+    ("${COPILOT_ENVIRONMENT_NAME}", r"^(linux|windows)/(amd64|arm64)$", False),
+    ("a${COPILOT_APPLICATION_NAME}", r"^A", False),
+    ("a${COPILOT_APPLICATION_NAME}", r"(?i)^A", True),
+    ("x${X}", r"^\d+$", False),
+    ("${X}\n", r"^1$", True),  # Python's $ matches before a final newline
+    ("1${X}", r"^[^0-9]", False),
+    ("${X}", r"\bword\b", True),
+    ("\\${X}", r"^1$", True),  # an escaped ${X} is read as any text: never narrower than Copilot
+]
+
+
+@pytest.mark.parametrize(("text", "pattern", "expected"), CASES)
+def test_can_match(text: str, pattern: str, expected: bool) -> None:
+    assert can_match(text, pattern) is expected
+
+
+@pytest.mark.parametrize("pattern", [r"(?=a)b", r"(a)\1"])
+def test_constructs_not_modelled_never_refuse(pattern: str) -> None:
+    assert search_automaton(pattern) is None
+    assert can_match("zzz${X}", pattern)
+
+
+def test_literal_text_is_judged_like_re_search() -> None:
+    for text in ("1-10", "x1-10", "1-10\n", ""):
+        assert can_match(text, RANGE) is bool(__import__("re").search(RANGE, text))
+
+
+def test_one_of_words_is_case_insensitive() -> None:
+    assert can_become_one_of("${X}", ("healthy", "start"))
+    assert can_become_one_of("HEAL${X}", ("healthy",))
+    assert not can_become_one_of("${X}-x", ("healthy", "start"))
