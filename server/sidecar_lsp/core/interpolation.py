@@ -29,6 +29,11 @@ def variables_in(text: str) -> list[str]:
     return [match.group(2) for match in VARIABLE.finditer(text) if not match.group(1)]
 
 
+def only_variables(text: str) -> bool:
+    """Whether ``text`` is made of unescaped ``${VAR}``s alone, so that it may become empty."""
+    return bool(text) and VARIABLE.sub(lambda m: m.group(0) if m.group(1) else "", text) == ""
+
+
 def becomes_list(text: str) -> bool:
     """Whether Copilot turns this string into a YAML sequence: a non-empty JSON array of strings.
 
