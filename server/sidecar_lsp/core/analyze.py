@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .kinds import manifest_kind
 from .lines import split_lines
-from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Pos, Severity, internal_error
+from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Pos, Severity, internal_error, unique_findings
 from .yaml_map import ParsedDocument, parse
 
 logger = logging.getLogger(__name__)
@@ -176,8 +176,7 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     # (A JSON-array string in a text field still becomes "", which Copilot's checks may refuse: X-json-array
     # stays there; a list item that fails is left out of the list.)
     dropped = {f.span for f in findings if f.code == "schema-dropped-value"}
-    seen: set[tuple[str, object, str]] = set()
-    out: list[Finding] = []
+    kept: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
             continue
@@ -192,11 +191,8 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
             or (finding.path, finding.severity, scope) in ruled_paths
         ):
             continue
-        key = (finding.code, finding.span, finding.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
+        kept.append(finding)
+    return unique_findings(kept)
 
 
 _SCOPES = ("in environment", "for environments without an override")

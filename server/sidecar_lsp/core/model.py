@@ -7,6 +7,7 @@ UTF-16 units: the server converts at the edge, once.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -97,6 +98,26 @@ class Finding:
     @property
     def dotted_path(self) -> str:
         return dotted(self.path)
+
+
+FindingKey = tuple[str, Span, str]
+
+
+def finding_key(finding: Finding) -> FindingKey:
+    """What makes two findings the same problem: code, span and message (not path, related, fixes)."""
+    return finding.code, finding.span, finding.message
+
+
+def unique_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Each problem once, in the given order: the first finding of each :func:`finding_key`."""
+    seen: set[FindingKey] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = finding_key(finding)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
 
 
 def dotted(path: tuple[str | int, ...] | list[str | int]) -> str:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Schema = Mapping[str, Any]
+from .schema_store import Schema, resolve_ref
+
 PathPart = str | int
 
 _MISSING = object()
@@ -75,41 +76,7 @@ class SchemaIndex:
 
     def resolve(self, schema: Any) -> Schema:
         """Follow ``$ref`` chains (local JSON pointers); an unresolvable ref is an empty schema."""
-        seen = 0
-        while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and seen < _MAX_DEPTH:
-            ref = schema["$ref"]
-            target = self._refs.get(ref)
-            if target is None:
-                target = self._pointer(ref)
-                self._refs[ref] = target
-            if len(schema) > 1:
-                # draft-07 ignores siblings of $ref, but annotations next to it (description) help users.
-                merged = dict(target)
-                for key, value in schema.items():
-                    if key != "$ref" and key not in ("properties", "allOf", "anyOf", "oneOf"):
-                        merged.setdefault(key, value)
-                        if key in ("description", "markdownDescription", "default", "examples"):
-                            merged[key] = value
-                return merged if "$ref" not in merged else self.resolve(merged)
-            schema = target
-            seen += 1
-        return schema if isinstance(schema, Mapping) else {}
-
-    def _pointer(self, ref: str) -> Schema:
-        if not ref.startswith("#"):
-            return {}
-        node: Any = self.root
-        for raw in ref[1:].split("/"):
-            if raw == "":
-                continue
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return {}
-        return node if isinstance(node, Mapping) else {}
+        return resolve_ref(schema, self.root, keep_annotations=True, targets=self._refs)
 
     def expand(self, schema: Any, instance: Any = _MISSING) -> list[Schema]:
         """The schema and every subschema that applies to ``instance`` (allOf, unions, if/then)."""

@@ -1,9 +1,12 @@
-"""Build the :mod:`yaml_map` tree from ruamel.yaml's parser events.
+"""Build the :mod:`yaml_nodes` tree from ruamel.yaml's parser events.
 
 Composing here rather than with ruamel's composer lets this module do what Copilot's YAML library
 (yaml.v3) would do and what a language server needs while the user types: plain scalars resolve
 like yaml.v3, duplicate keys, undefined aliases, alias bombs and later documents become findings,
 a syntax error keeps everything parsed before it, and composing is iterative.
+
+The module is longer than most because it is one event loop (``_Composer``): its handlers share the
+open-collection stack, the anchors and the expansion budget, and read best side by side.
 """
 
 from __future__ import annotations
@@ -19,9 +22,7 @@ from ruamel.yaml.reader import ReaderError
 
 from .lines import OffsetIndex, has_unusual_breaks
 from .model import Finding, Pos, Related, Severity, Span
-from .yaml_map import (
-    _CORE_TAG,
-    _MERGE_KEY,
+from .yaml_nodes import (
     MAX_DEPTH,
     MAX_EXPANDED_NODES,
     Entry,
@@ -33,6 +34,9 @@ from .yaml_map import (
     own_entries,
     resolve_plain,
 )
+
+_CORE_TAG = "tag:yaml.org,2002:"
+_MERGE_KEY = "<<"
 
 
 def _resolve(event: ev.ScalarEvent) -> Any:

@@ -21,7 +21,7 @@ import logging
 
 from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
 from ..merge import ENVIRONMENTS_KEY, base_without_environments, merge_all
-from ..model import Finding, Severity, internal_error
+from ..model import Finding, FindingKey, Severity, finding_key, internal_error, unique_findings
 from ..yaml_map import Mapping, ParsedDocument, is_null, own_entries
 from . import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
@@ -105,28 +105,24 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
             # problem of the base still breaks it (it must not count as fixed there).
             per_env.append((entry.name, base_findings))
     findings.extend(combine(base_findings, per_env))
-    return _unique(findings)
-
-
-def _identity(finding: Finding) -> tuple[str, object, str]:
-    return finding.code, finding.span, finding.message
+    return unique_findings(findings)
 
 
 def combine(base: list[Finding], per_env: list[tuple[str, list[Finding]]]) -> list[Finding]:
     """Merge the base's and each environment's findings into one list, each problem once."""
-    envs_with: dict[tuple[str, object, str], list[str]] = {}
-    first: dict[tuple[str, object, str], Finding] = {}
+    envs_with: dict[FindingKey, list[str]] = {}
+    first: dict[FindingKey, Finding] = {}
     for env, findings in per_env:
         for finding in findings:
-            key = _identity(finding)
+            key = finding_key(finding)
             first.setdefault(key, finding)
             names = envs_with.setdefault(key, [])
             if env not in names:
                 names.append(env)
     result: list[Finding] = []
-    base_keys: set[tuple[str, object, str]] = set()
+    base_keys: set[FindingKey] = set()
     for finding in base:
-        key = _identity(finding)
+        key = finding_key(finding)
         base_keys.add(key)
         if per_env and key not in envs_with:
             result.append(_demoted(finding))
@@ -195,17 +191,6 @@ def _in_environments(finding: Finding, envs: list[str]) -> Finding:
         finding.related,
         finding.fixes,
     )
-
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, object, str]] = set()
-    unique: list[Finding] = []
-    for finding in findings:
-        key = _identity(finding)
-        if key not in seen:
-            seen.add(key)
-            unique.append(finding)
-    return unique
 
 
 def strip_environment_prefix(message: str) -> str:
