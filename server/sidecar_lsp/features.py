@@ -20,10 +20,11 @@ TRIGGER_CHARACTERS = [":", " ", "-"]
 
 
 def register(server: SidecarLanguageServer) -> None:
-    """Add completion, hover and document symbols to ``server``."""
+    """Add completion (and its resolve), hover and document symbols to ``server``."""
 
     @server.feature(
-        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS)
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True),
     )
     async def completion(
         ls: SidecarLanguageServer, params: types.CompletionParams
@@ -44,6 +45,23 @@ def register(server: SidecarLanguageServer) -> None:
             for i, c in enumerate(candidates)
         ]
         return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def completion_item_resolve(
+        ls: SidecarLanguageServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        """completionItem/resolve: the documentation the completion list leaves out."""
+        data = item.data if isinstance(item.data, dict) else {}
+        uri = data.get("uri")
+        parsed = ls.parsed_for(uri) if isinstance(uri, str) else None
+        if parsed is None or item.documentation is not None:
+            return item
+        from .core.completion import describe
+
+        text = describe(data, ls.schema, parsed[0], ls.previous_complete(str(uri)))
+        if text:
+            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        return item
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: SidecarLanguageServer, params: types.HoverParams) -> types.Hover | None:

@@ -121,21 +121,20 @@ def to_diagnostic(
 def to_completion_item(
     doc: TextDocument, candidate: Candidate, *, snippets: bool, index: int, lines: Sequence[str] | None = None
 ) -> types.CompletionItem:
-    """A candidate as a completion item that replaces the word being typed."""
+    """A candidate as a completion item that replaces the word being typed.
+
+    The item has no documentation; its ``data`` (the candidate's, plus the document's URI) is
+    what ``completionItem/resolve`` turns into it.
+    """
     lines = lines if lines is not None else lines_of(doc)
     use_snippet = snippets and candidate.snippet is not None
     text = candidate.snippet if use_snippet and candidate.snippet is not None else candidate.insert_text
     edit = types.TextEdit(range=to_lsp_range(doc, candidate.replace, lines), new_text=text)
-    documentation = (
-        types.MarkupContent(kind=types.MarkupKind.Markdown, value=candidate.documentation)
-        if candidate.documentation
-        else None
-    )
     return types.CompletionItem(
         label=candidate.label,
         kind=_COMPLETION_KIND.get(candidate.kind, types.CompletionItemKind.Text),
         detail=candidate.detail or None,
-        documentation=documentation,
+        data={**candidate.data, "uri": doc.uri} if candidate.data is not None else None,
         sort_text=f"{index:04d}",
         filter_text=candidate.filter_text or candidate.label,
         insert_text_format=types.InsertTextFormat.Snippet

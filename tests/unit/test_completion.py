@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sidecar_lsp.core.completion import Candidate, complete
+from sidecar_lsp.core.completion import Candidate, complete, describe
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.schema_index import SchemaIndex
 from sidecar_lsp.core.schema_store import load_schema
@@ -50,6 +50,12 @@ def run(index: SchemaIndex, text: str, previous: str | None = None) -> tuple[lis
     clean = text.replace(CURSOR, "", 1)
     prev = parse(previous) if previous is not None else None
     return complete(clean, Pos(line_no, col), index, parse(clean), prev), Pos(line_no, col)
+
+
+def documentation(index: SchemaIndex, text: str, candidate: Candidate) -> str:
+    """What ``completionItem/resolve`` gives for ``candidate`` of ``run(index, text)``."""
+    assert candidate.data is not None
+    return describe(candidate.data, index, parse(text.replace(CURSOR, "", 1)))
 
 
 def labels(candidates: list[Candidate]) -> list[str]:
@@ -177,14 +183,15 @@ def test_completion_table(index: SchemaIndex, row: Row) -> None:
 
 
 def test_bare_word_snippet_replaces_the_word_with_an_indented_block(index: SchemaIndex) -> None:
-    candidates, pos = run(index, BASE.format(nginx_extra="    he|", tail=""))
+    text = BASE.format(nginx_extra="    he|", tail="")
+    candidates, pos = run(index, text)
     health = next(c for c in candidates if c.label == "healthcheck")
     assert health.replace == Span(Pos(pos.line, 4), Pos(pos.line, 6))
     assert health.snippet is not None
     lines = health.snippet.split("\n")
     assert lines[0] == "healthcheck:"
     assert lines[1].startswith("      command:")  # one level deeper than the key, absolute
-    assert "documentation" and "health" in health.documentation.lower()
+    assert "documentation" and "health" in documentation(index, text, health).lower()
 
 
 def test_mount_points_snippet_is_a_list_item_with_the_required_keys(index: SchemaIndex) -> None:
@@ -196,10 +203,40 @@ def test_mount_points_snippet_is_a_list_item_with_the_required_keys(index: Schem
 
 def test_key_documentation_comes_from_the_schema(index: SchemaIndex) -> None:
     schema = load_schema()
-    candidates, _ = run(index, BASE.format(nginx_extra="    |", tail=""))
+    manifest = BASE.format(nginx_extra="    |", tail="")
+    candidates, _ = run(index, manifest)
     essential = next(c for c in candidates if c.label == "essential")
     text = schema["definitions"]["sidecar"]["properties"]["essential"]["markdownDescription"]
-    assert text.split("\n")[0] in essential.documentation
+    assert text.split("\n")[0] in documentation(index, manifest, essential)
+
+
+def test_candidates_carry_data_to_describe_not_documentation(index: SchemaIndex) -> None:
+    manifest = BASE.format(nginx_extra="    |", tail="")
+    essential = next(c for c in run(index, manifest)[0] if c.label == "essential")
+    assert essential.data == {"doc": "field", "path": ["sidecars", "nginx"], "name": "essential"}
+    assert not hasattr(essential, "documentation")
+
+
+def test_references_are_described_from_the_document(index: SchemaIndex) -> None:
+    manifest = BASE.format(nginx_extra="    mount_points:\n      - source_volume: |", tail="")
+    (data,) = [c for c in run(index, manifest)[0] if c.label == "data"]
+    assert documentation(index, manifest, data) == "volume `data` at `/data`"
+    manifest = BASE.format(nginx_extra="    depends_on:\n      |", tail="")
+    xray = next(c for c in run(index, manifest)[0] if c.label == "xray")
+    assert documentation(index, manifest, xray) == "sidecar `xray`, image `amazon/aws-xray-daemon`"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"doc": "field"},
+        {"doc": "field", "path": "image", "name": "x"},
+        {"doc": "?", "path": [], "name": "x"},
+    ],
+)
+def test_describe_of_data_it_did_not_make_is_empty(index: SchemaIndex, data: dict[str, object]) -> None:
+    assert describe(data, index, parse(BASE.format(nginx_extra="", tail=""))) == ""
 
 
 def test_existing_colon_inserts_the_name_only(index: SchemaIndex) -> None:

@@ -4,6 +4,10 @@ Pure: text and a code-point position in, :class:`Candidate` data out. The cursor
 from :mod:`.recover` (works on half-typed YAML); the field facts from :mod:`.schema_index`;
 names (volumes, containers) from the parsed document, or from the last version that parsed
 when the current one is broken.
+
+A candidate carries no documentation, only ``data`` that says which documentation it has:
+:func:`describe` renders it when the client asks (``completionItem/resolve``), so a list of
+fifty keys does not carry fifty pages of markdown.
 """
 
 from __future__ import annotations
@@ -44,8 +48,9 @@ class Candidate:
     snippet: str | None = None
     """The same insertion in LSP snippet syntax, with placeholders; None when plain text is all."""
     detail: str = ""
-    documentation: str = ""
-    """Markdown."""
+    data: Mapping[str, Any] | None = None
+    """JSON data for :func:`describe`: ``{"doc": "field"|"enum"|"volume"|"container",
+    "path": [...], "name": ...}``; None when the candidate has no documentation."""
     filter_text: str = ""
     preselect: bool = False
 
@@ -73,11 +78,8 @@ def complete(
     if ctx is None:
         return []
     document = document if document is not None else parse(text)
-    roots = [document.root]
-    if previous is not None and (not document.complete or document.root is None):
-        roots.append(previous.root)
     instance = _instance(document, previous)
-    names = _Names(roots, ctx.path)
+    names = _Names(_roots(document, previous), ctx.path)
     if ctx.role == "value":
         return _values(index, ctx, instance, names)
     if ctx.role == "item":
@@ -87,6 +89,52 @@ def complete(
     if ctx.path and ctx.path[-1] == "depends_on":
         return _dependency_keys(index, ctx, instance, names)
     return _keys(index, ctx, instance, _indent_unit(lines))
+
+
+def describe(
+    data: Mapping[str, Any],
+    schema: SchemaIndex | Mapping[str, Any],
+    document: ParsedDocument,
+    previous: ParsedDocument | None = None,
+) -> str:
+    """Markdown documentation of the candidate whose :attr:`Candidate.data` is ``data``.
+
+    ``document`` and ``previous`` are those :func:`complete` was given (the manifest's type and
+    shape pick the schema's branches, its names describe references). Data this module did not
+    make (a client may send anything back) describes nothing: the result is ``""``.
+    """
+    kind, name, raw_path = data.get("doc"), data.get("name"), data.get("path")
+    if not isinstance(name, str) or not isinstance(raw_path, list):
+        return ""
+    if not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in raw_path):
+        return ""
+    path: tuple[PathPart, ...] = tuple(raw_path)
+    index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
+    instance = _instance(document, previous)
+    if kind == "field":
+        subs = index.properties(index.at(path, instance)).get(name, [])
+        info = index.field(name, [s for sub in subs for s in index.expand(sub)])
+        return field_markdown(info, path + (name,), instance_kind(instance))
+    if kind == "enum":
+        return dict(index.field_at(path, instance).enum_docs).get(name, "")
+    names = _Names(_roots(document, previous), path)
+    if kind == "volume":
+        return names.volume_doc(name)
+    if kind == "container":
+        return names.container_doc(name)
+    return ""
+
+
+def _doc_data(kind: str, path: tuple[PathPart, ...], name: str) -> dict[str, Any]:
+    return {"doc": kind, "path": list(path), "name": name}
+
+
+def _roots(document: ParsedDocument, previous: ParsedDocument | None) -> list[Node | None]:
+    """Where names come from: the document, and the last good version while this one is broken."""
+    roots = [document.root]
+    if previous is not None and (not document.complete or document.root is None):
+        roots.append(previous.root)
+    return roots
 
 
 def _instance(document: ParsedDocument, previous: ParsedDocument | None) -> Any:
@@ -114,7 +162,6 @@ def _keys(index: SchemaIndex, ctx: Context, instance: Any, unit: int) -> list[Ca
             continue
         expanded = [s for sub in subs for s in index.expand(sub)]
         info = index.field(name, expanded)
-        path = ctx.path + (name,)
         if ctx.has_colon:
             plain, snippet = name, None
         else:
@@ -127,7 +174,7 @@ def _keys(index: SchemaIndex, ctx: Context, instance: Any, unit: int) -> list[Ca
                 replace=ctx.replace,
                 snippet=snippet,
                 detail=_type_summary(info),
-                documentation=field_markdown(info, path, instance_kind(instance)),
+                data=_doc_data("field", ctx.path, name),
                 filter_text=name,
             )
         )
@@ -313,13 +360,13 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
     in_dependencies = len(ctx.path) >= 2 and ctx.path[-2] == "depends_on"
     if key in VOLUME_REFERENCES and not in_dependencies:
         return [
-            Candidate(v, "reference", v, ctx.replace, detail="volume", documentation=names.volume_doc(v))
+            Candidate(v, "reference", v, ctx.replace, detail="volume", data=_doc_data("volume", ctx.path, v))
             for v in names.volumes()
         ]
     if key in CONTAINER_REFERENCES and not in_dependencies:
         return [
             Candidate(
-                c, "reference", c, ctx.replace, detail="container", documentation=names.container_doc(c)
+                c, "reference", c, ctx.replace, detail="container", data=_doc_data("container", ctx.path, c)
             )
             for c in names.containers()
         ]
@@ -331,7 +378,6 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
     out = []
     for value in values:
         label = value_text(value)
-        doc = docs.get(label, "")
         is_default = info.has_default and info.default == value
         out.append(
             Candidate(
@@ -340,7 +386,7 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
                 label,
                 ctx.replace,
                 detail="default" if is_default else "",
-                documentation=doc,
+                data=_doc_data("enum", ctx.path, label) if docs.get(label) else None,
                 preselect=is_default,
             )
         )
@@ -366,7 +412,7 @@ def _dependency_keys(index: SchemaIndex, ctx: Context, instance: Any, names: _Na
                 ctx.replace,
                 snippet=snippet,
                 detail="container",
-                documentation=names.container_doc(name),
+                data=_doc_data("container", ctx.path, name),
             )
         )
     return out
