@@ -8,6 +8,8 @@ yaml.v3 decodes null into any field's zero value, Copilot's scalar-or-map fields
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from .common import BOOL_WORDS_RE, DURATION_RE, with_var
@@ -294,10 +296,17 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
 
 
 def yaml_numbers(schema: Any) -> None:
-    """Let integer fields take any number, in place: yaml.v3 decodes ``3.5`` into an int field as 3."""
+    """Let integer fields take any number, in place: yaml.v3 decodes ``3.5`` into an int field as 3.
+
+    A field that Copilot reads as text (``"type": ["integer", "string"]``, a Go string) keeps "integer"
+    when its pattern refuses the text of a fraction: ``nlb.port: 3.5`` reaches Copilot's check as
+    ``"3.5"``, which ``strconv.ParseUint`` refuses."""
     if isinstance(schema, dict):
         kinds = schema.get("type")
-        if kinds == "integer":
+        text_field = isinstance(kinds, list) and "string" in kinds and isinstance(schema.get("pattern"), str)
+        if text_field and re.search(schema["pattern"], "3.5") is None:
+            pass
+        elif kinds == "integer":
             schema["type"] = "number"
         elif isinstance(kinds, list) and "integer" in kinds:
             schema["type"] = [

@@ -140,6 +140,8 @@ def _type_code(error: ValidationError) -> str:
     is_text_field = "string" in kinds and not kinds & {"number", "integer", "boolean"}
     if "string" in kinds and "boolean" not in kinds and isinstance(error.instance, bool):
         is_text_field = True  # true into a number-or-text field (a sidecar port): read as the text "true"
+    if "string" in kinds and "integer" in kinds and isinstance(error.instance, float):
+        is_text_field = True  # 3.5 into a whole-number-or-text field (nlb.port): read as the text "3.5"
     if (
         error.validator == "type"
         and is_text_field
