@@ -9,7 +9,6 @@ yaml.v3 decodes null into any field's zero value, Copilot's scalar-or-map fields
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from .common import BOOL_WORDS_RE, DURATION_RE, with_var
