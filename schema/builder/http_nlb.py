@@ -64,7 +64,10 @@ def http_defs() -> dict[str, Any]:
                     "Destination of the health check requests (default `/`).", hc_link, default="/"
                 ),
                 "port": doc(
-                    "Port of the health check requests (default: the traffic port).", hc_link, ref("uint16")
+                    "Port of the health check requests (default: the traffic port). A Go int: Copilot does "
+                    "not check its range.",
+                    hc_link,
+                    {"type": "integer"},
                 ),
                 "success_codes": s_like(
                     "HTTP status codes a healthy target returns, e.g. `200` or `200,301` (default `200`).",
