@@ -20,7 +20,9 @@ OWN = sorted(OWN_DIR.glob("copilot/**/manifest.yml"))
 """The project's own manifests (``tests/manifests/README.md``), each accepted by Copilot v1.33."""
 
 CORPUS_DIR = REPO.parent / "shared" / "corpus" / "copilot-cli"
-CORPUS = sorted(p for p in CORPUS_DIR.glob("*") if p.suffix in (".yml", ".yaml")) if CORPUS_DIR.is_dir() else []
+CORPUS = (
+    sorted(p for p in CORPUS_DIR.glob("*") if p.suffix in (".yml", ".yaml")) if CORPUS_DIR.is_dir() else []
+)
 """The 46 manifests of Copilot's own tests, when ``../shared`` is beside the checkout."""
 
 REQUIRE_CORPUS_VARIABLE = "SIDECAR_REQUIRE_CORPUS"

@@ -150,10 +150,14 @@ def test_action_check_step_annotates_fails_and_writes_sarif(tmp_path: Path) -> N
     (run,) = log["runs"]
     assert [r["ruleId"] for r in run["results"]] == ["schema-type"]
     rule = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "schema-type")
-    assert rule["helpUri"] == "https://github.com/owner/sidecar-lsp/blob/v1/docs/rules.md#yaml-and-schema-codes"
+    assert (
+        rule["helpUri"] == "https://github.com/owner/sidecar-lsp/blob/v1/docs/rules.md#yaml-and-schema-codes"
+    )
 
 
-def test_action_check_step_passes_on_clean_manifests_and_local_action_has_no_help_link(tmp_path: Path) -> None:
+def test_action_check_step_passes_on_clean_manifests_and_local_action_has_no_help_link(
+    tmp_path: Path,
+) -> None:
     write_manifest(tmp_path, FIXED)
     result, output = run_check_step(tmp_path, sarif_file="s.sarif", annotations="false")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -51,7 +51,12 @@ def test_schema_id_is_a_name_not_a_made_up_address() -> None:
 
 
 def test_editor_docs_use_the_schema_command() -> None:
-    for name in ("README.md", "docs/editors/yaml-language-server.md", "docs/editors/neovim.md", "docs/editors/vscode.md"):
+    for name in (
+        "README.md",
+        "docs/editors/yaml-language-server.md",
+        "docs/editors/neovim.md",
+        "docs/editors/vscode.md",
+    ):
         assert "sidecar-lsp schema" in (REPO / name).read_text(encoding="utf-8"), name
     neovim = (REPO / "docs/editors/neovim.md").read_text(encoding="utf-8")
     assert "vim.fn.system({ 'sidecar-lsp', 'schema' })" in neovim

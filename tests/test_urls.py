@@ -43,7 +43,12 @@ LOCAL = re.compile(r"http://localhost(:\d+)?/?")
 SCHEMASTORE_ENTRY = "https://www.schemastore.org/copilot-manifest.json"
 SCHEMASTORE_TEMPLATE = "https://www.schemastore.org/{NAME}.json"
 """Real only once SchemaStore publishes the schema: allowed where the text says so."""
-ONCE_PUBLISHED_FILES = {"schemastore/README.md", "schemastore/catalog-entry.json", "schemastore/sync.py", "docs/editors/schemastore.md"}
+ONCE_PUBLISHED_FILES = {
+    "schemastore/README.md",
+    "schemastore/catalog-entry.json",
+    "schemastore/sync.py",
+    "docs/editors/schemastore.md",
+}
 
 
 def user_facing_files() -> list[str]:

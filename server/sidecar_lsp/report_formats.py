@@ -21,7 +21,9 @@ from .core.model import Finding, Severity, Span
 
 RULES_DOC = "rules.md"
 SARIF_VERSION = "2.1.0"
-SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 """The ``id`` of the OASIS SARIF 2.1.0 (errata 01) schema, which the output is validated against."""
 TOOL_NAME = "sidecar-lsp"
 
@@ -191,7 +193,14 @@ def sarif_log(
         for finding in findings:
             sarif_results.append(_sarif_result(finding, location, index[finding.code]))
     run: dict[str, object] = {
-        "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "semanticVersion": __version__, "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }
+        },
         "columnKind": "unicodeCodePoints",
         "results": sarif_results,
     }
@@ -302,4 +311,6 @@ def github_annotation(path: str, finding: Finding) -> str:
 
 def format_github(results: Sequence[FileFindings]) -> str:
     """Every finding as a workflow-command annotation, one a line."""
-    return "".join(github_annotation(path, finding) + "\n" for path, findings in results for finding in findings)
+    return "".join(
+        github_annotation(path, finding) + "\n" for path, findings in results for finding in findings
+    )

@@ -455,7 +455,9 @@ def test_a_rule_that_raises_in_the_server_still_publishes_the_rest_and_code_acti
         assert actions and "credentialsParameter" in actions[0]["title"]
         # a feature that raises answers null (logged), not -32603
         reply = proc.response(
-            proc.send("textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 1}})
+            proc.send(
+                "textDocument/hover", {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 1}}
+            )
         )
         assert "error" not in reply and reply["result"] is None
     finally:

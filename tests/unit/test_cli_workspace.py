@@ -91,7 +91,9 @@ def test_check_of_a_lone_file_has_no_cross_file_rules(tmp_path: Path) -> None:
 
 def test_render_containers_of_an_environment_manifest_says_it_has_none(tmp_path: Path) -> None:
     root = write_workspace(tmp_path, environments("prod"))
-    status, _out, err = run(main_render, ["--containers", str(root / "environments" / "prod" / "manifest.yml")])
+    status, _out, err = run(
+        main_render, ["--containers", str(root / "environments" / "prod" / "manifest.yml")]
+    )
     assert status == 1 and "is not a Copilot workload manifest" in err
 
 

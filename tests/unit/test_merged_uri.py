@@ -14,7 +14,9 @@ def test_a_merged_uri_names_the_source_and_the_environment() -> None:
 
 
 def test_vs_code_s_encoded_query_reads_the_same() -> None:
-    assert parse_merged_uri("sidecar-lsp-merged:///home/dev/my%20app/copilot/api/manifest.yml?env%3Dprod") == (
+    assert parse_merged_uri(
+        "sidecar-lsp-merged:///home/dev/my%20app/copilot/api/manifest.yml?env%3Dprod"
+    ) == (
         SOURCE,
         "prod",
     )

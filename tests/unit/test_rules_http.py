@@ -189,7 +189,11 @@ QUIET = [
     ("nlb-with-port", LBWS + "http:\n  path: /\nnlb:\n  port: 443/tls\n  alias: a.com\n", "N1"),
     ("nlb-empty-map", LBWS + "http:\n  path: /\nnlb: {}\n", "N1"),
     # NLBHealthCheckArgs.isEmpty leaves grace_period out: an nlb with only it is not set.
-    ("nlb-healthcheck-grace-period-only", LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: 5s}\n", "N1"),
+    (
+        "nlb-healthcheck-grace-period-only",
+        LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: 5s}\n",
+        "N1",
+    ),
     ("nlb-healthcheck-null-only", LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: ~}\n", "N1"),
     (
         "nlb-alias-without-zone",

@@ -211,7 +211,11 @@ environments:
 def test_a_refused_base_value_names_the_environments_that_keep_it() -> None:
     # Copilot rejects the base and test (their merged manifests keep `yes`), accepts prod.
     (finding,) = schema_only(PLACEMENT_YES)
-    assert (finding.code, finding.severity, finding.span) == ("schema-format", Severity.ERROR, Span.of(6, 15, 6, 18))
+    assert (finding.code, finding.severity, finding.span) == (
+        "schema-format",
+        Severity.ERROR,
+        Span.of(6, 15, 6, 18),
+    )
     assert finding.message.startswith("in environments without an override and 'test': network.vpc.placement")
 
 
