@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     deploy,
     document,
     environment,
+    environment_http,
     http,
     messaging,
     pipeline,

@@ -1,35 +1,33 @@
-"""Environment manifest checks (``validate_env.go``): VPC import or adjustment, subnets, security
-group rules, certificates, ingress, the CDN and the internal load balancer's subnets (E1-E16)."""
+"""Environment manifest checks of the network (``validate_env.go``): VPC import or adjustment, subnets,
+and security group rules (E1-E5). The load balancers (their certificates, ingress and subnets) and the
+CDN are in :mod:`environment_http`."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
-from ..interpolation import becomes_list, variables_in
 from ..kinds import ENVIRONMENT
 from ..model import Finding, Severity, Span
-from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
-from .base import Workload, bool_of, is_set, rule, text_of
-from .formats import arn_error, arn_region, cidr_error, decoded_items, literal_text, template_text
+from ..yaml_map import Mapping, Node, Scalar, mapping
+from .base import Workload, is_set, rule, text_of
+from .formats import decoded_items, literal_text
 
 ENV = frozenset({ENVIRONMENT})
 _PORT_RANGE = re.compile(r"^(\d+)-(\d+)$")
-CLOUDFRONT_REGION = "us-east-1"
 
 
-def _vpc(workload: Workload) -> Mapping | None:
+def vpc_of(workload: Workload) -> Mapping | None:
     return mapping(workload.get("network", "vpc"))
 
 
-def _filled(node: Node | None) -> bool:
+def filled(node: Node | None) -> bool:
     """``aws.StringValue(p) != ""``: set and not the empty string."""
     return bool(text_of(node))
 
 
-def _subnets(workload: Workload, side: str) -> list[tuple[int, Mapping | None, Node]]:
-    vpc = _vpc(workload)
+def subnets_of(workload: Workload, side: str) -> list[tuple[int, Mapping | None, Node]]:
+    vpc = vpc_of(workload)
     subnets = mapping(vpc.get("subnets")) if vpc else None
     items = decoded_items(subnets.get(side)) if subnets else []
     return [(index, mapping(item), item) for index, item in enumerate(items)]
@@ -44,8 +42,8 @@ def _first_key(node: Node) -> Span:
 
 @rule("E1", Severity.ERROR, "VPC: import (id) or adjust (cidr), not both", kinds=ENV)
 def import_or_adjust(workload: Workload) -> Iterator[Finding]:
-    vpc = _vpc(workload)
-    if vpc is not None and _filled(vpc.get("id")) and _filled(vpc.get("cidr")):
+    vpc = vpc_of(workload)
+    if vpc is not None and filled(vpc.get("id")) and filled(vpc.get("cidr")):
         cidr = vpc.entry("cidr")
         assert cidr is not None
         yield workload.finding(
@@ -61,7 +59,7 @@ def import_or_adjust(workload: Workload) -> Iterator[Finding]:
 @rule("E2", Severity.ERROR, "Subnet: id and cidr/az are exclusive", kinds=ENV)
 def subnet_id_or_cidr(workload: Workload) -> Iterator[Finding]:
     for side in ("public", "private"):
-        for index, subnet, _ in _subnets(workload, side):
+        for index, subnet, _ in subnets_of(workload, side):
             if subnet is None or not is_set(subnet.get("id")):
                 continue
             for other in ("cidr", "az"):
@@ -79,14 +77,14 @@ def subnet_id_or_cidr(workload: Workload) -> Iterator[Finding]:
 
 @rule("E3", Severity.ERROR, "Imported VPC: subnet ids and at least two subnets", kinds=ENV)
 def imported_vpc_subnets(workload: Workload) -> Iterator[Finding]:
-    vpc = _vpc(workload)
-    if vpc is None or not _filled(vpc.get("id")):
+    vpc = vpc_of(workload)
+    if vpc is None or not filled(vpc.get("id")):
         return
     prefix = 'validate "network": validate "vpc": validate "subnets" for an imported VPC: '
-    sides = {side: _subnets(workload, side) for side in ("public", "private")}
+    sides = {side: subnets_of(workload, side) for side in ("public", "private")}
     for side, subnets in sides.items():
         for index, subnet, item in subnets:
-            if subnet is None or not _filled(subnet.get("id")):
+            if subnet is None or not filled(subnet.get("id")):
                 yield workload.finding(
                     "E3",
                     f'{prefix}validate {side}[{index}]: "id" must be specified; give the id of the subnet to '
@@ -124,15 +122,15 @@ def imported_vpc_subnets(workload: Workload) -> Iterator[Finding]:
 
 @rule("E4", Severity.ERROR, "Adjusted VPC: subnet cidrs and availability zones", kinds=ENV)
 def adjusted_vpc_subnets(workload: Workload) -> Iterator[Finding]:
-    vpc = _vpc(workload)
-    if vpc is None or not _filled(vpc.get("cidr")):
+    vpc = vpc_of(workload)
+    if vpc is None or not filled(vpc.get("cidr")):
         return
     prefix = 'validate "network": validate "vpc": validate "subnets" for an adjusted VPC: '
     cidrs: dict[str, set[str]] = {"public": set(), "private": set()}
     zones: dict[str, set[str]] = {"public": set(), "private": set()}
     missing = False
     for side in ("public", "private"):
-        for index, subnet, item in _subnets(workload, side):
+        for index, subnet, item in subnets_of(workload, side):
             cidr = text_of(subnet.get("cidr")) if subnet else None
             if not cidr:
                 missing = True
@@ -180,7 +178,7 @@ def adjusted_vpc_subnets(workload: Workload) -> Iterator[Finding]:
 
 @rule("E5", Severity.ERROR, "Security group rule: cidr, ip_protocol and ports", kinds=ENV)
 def security_group_rules(workload: Workload) -> Iterator[Finding]:
-    vpc = _vpc(workload)
+    vpc = vpc_of(workload)
     group = mapping(vpc.get("security_group")) if vpc else None
     if group is None:
         return
@@ -208,271 +206,3 @@ def security_group_rules(workload: Workload) -> Iterator[Finding]:
                     f"than max value {high}; write the range from the lower port: {high}-{low}",
                     ports,
                 )
-
-
-def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:
-    node = workload.get("http", side, "certificates")
-    if isinstance(node, Scalar) and isinstance(node.value, str) and node.style != "|":
-        # Copilot turns a JSON array of strings into the list (interpolate.go); each item is an ARN.
-        if not variables_in(node.value) and becomes_list(node.value):
-            for index, text in enumerate(json.loads(node.value.strip())):
-                yield index, node, text
-        return
-    for index, item in enumerate(decoded_items(node)):
-        text = template_text(item)
-        if text is not None:
-            yield index, item, text
-
-
-@rule("E6", Severity.ERROR, "Load balancer certificate ARN does not parse", kinds=ENV)
-def certificate_arns(workload: Workload) -> Iterator[Finding]:
-    for side in ("public", "private"):
-        for index, item, text in _certificates(workload, side):
-            error = arn_error(text)
-            if error:
-                yield workload.finding(
-                    "E6",
-                    f'validate "http config": validate "{side}": parse "certificates[{index}]": {error}; give the '
-                    "certificate's ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
-                    item,
-                )
-
-
-def _ingress_set(ingress: Mapping | None, fields: tuple[str, ...]) -> bool:
-    if ingress is None:
-        return False
-    for field in fields:
-        value = ingress.get(field)
-        if isinstance(value, Sequence) and not value.items:
-            continue
-        if is_set(value):
-            return True
-    return False
-
-
-def _deprecated_ingress(workload: Workload, side: str) -> Mapping | None:
-    return mapping(workload.get("http", side, "security_groups", "ingress"))
-
-
-def _deprecated_set(workload: Workload, side: str) -> bool:
-    deprecated = _deprecated_ingress(workload, side)
-    if deprecated is None:
-        return False
-    return is_set(deprecated.get("from_vpc")) or _ingress_set(
-        mapping(deprecated.get("restrict_to")), ("cdn", "source_ips")
-    )
-
-
-@rule("E7", Severity.ERROR, "Both the deprecated security_groups.ingress and ingress", kinds=ENV)
-def both_ingress_fields(workload: Workload) -> Iterator[Finding]:
-    for side, fields in (("public", ("cdn", "source_ips")), ("private", ("vpc",))):
-        ingress_entry = workload.entry("http", side, "ingress")
-        if ingress_entry is None or not _ingress_set(mapping(ingress_entry.value), fields):
-            continue
-        if _deprecated_set(workload, side):
-            groups = workload.entry("http", side, "security_groups")
-            assert groups is not None
-            yield workload.finding(
-                "E7",
-                f'validate "http config": validate "{side}": must specify one, not both, of '
-                f'"{side}.http.security_groups.ingress" and "{side}.http.ingress"; security_groups.ingress is '
-                f"deprecated: move its settings to http.{side}.ingress",
-                groups.key,
-                related=workload.related(ingress_entry.key, f"http.{side}.ingress"),
-            )
-
-
-@rule("E8", Severity.ERROR, "Public load balancer: from_vpc is not allowed", kinds=ENV)
-def public_from_vpc(workload: Workload) -> Iterator[Finding]:
-    deprecated = _deprecated_ingress(workload, "public")
-    entry = deprecated.entry("from_vpc") if deprecated else None
-    if entry is not None and is_set(entry.value):
-        yield workload.finding(
-            "E8",
-            'validate "http config": validate "public": a public load balancer already allows vpc ingress; remove '
-            "http.public.security_groups.ingress.from_vpc",
-            entry.key,
-        )
-
-
-@rule("E9", Severity.ERROR, "Internal load balancer: no restrictive ingress", kinds=ENV)
-def private_restrictive_ingress(workload: Workload) -> Iterator[Finding]:
-    deprecated = _deprecated_ingress(workload, "private")
-    entry = deprecated.entry("restrict_to") if deprecated else None
-    if entry is not None and _ingress_set(mapping(entry.value), ("cdn", "source_ips")):
-        yield workload.finding(
-            "E9",
-            'validate "http config": validate "private": an internal load balancer cannot have restrictive '
-            "ingress fields; remove http.private.security_groups.ingress.restrict_to",
-            entry.key,
-        )
-
-
-@rule("E10", Severity.ERROR, "Ingress source_ips must be CIDR blocks", kinds=ENV)
-def source_ip_cidrs(workload: Workload) -> Iterator[Finding]:
-    places = [
-        workload.get("http", "public", "ingress", "source_ips"),
-        workload.get("http", "public", "security_groups", "ingress", "restrict_to", "source_ips"),
-    ]
-    for place in places:
-        for item in decoded_items(place):
-            text = literal_text(item)
-            error = cidr_error(text) if text is not None else None
-            if error:
-                yield workload.finding(
-                    "E10",
-                    f'validate "http config": validate "public": parse IPNet {text}: {error}; write a CIDR block '
-                    "such as 10.0.0.0/24 (a single address is 10.0.0.1/32)",
-                    item,
-                )
-
-
-def _cdn(workload: Workload) -> Mapping | None:
-    return mapping(workload.get("cdn"))
-
-
-def _cdn_advanced(workload: Workload) -> bool:
-    """``!CDNConfig.Config.isEmpty()``: certificate or terminate_tls set, or a static asset field filled."""
-    cdn = _cdn(workload)
-    if cdn is None:
-        return False
-    static = mapping(cdn.get("static_assets"))
-    static_set = static is not None and any(_filled(static.get(f)) for f in ("location", "alias", "path"))
-    return is_set(cdn.get("certificate")) or is_set(cdn.get("terminate_tls")) or static_set
-
-
-def _cdn_enabled(workload: Workload) -> bool:
-    return _cdn_advanced(workload) or bool_of(workload.get("cdn")) is True
-
-
-@rule("E11", Severity.ERROR, "CDN certificate: an ARN in us-east-1", kinds=ENV)
-def cdn_certificate(workload: Workload) -> Iterator[Finding]:
-    if not _cdn_advanced(workload):
-        return
-    cdn = _cdn(workload)
-    certificate = cdn.get("certificate") if cdn else None
-    text = template_text(certificate)
-    if certificate is None or text is None:
-        return
-    error = arn_error(text)
-    if error:
-        message = f"parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1"
-    elif not variables_in(text) and arn_region(text) != CLOUDFRONT_REGION:
-        message = (
-            "cdn certificate must be in region us-east-1; CloudFront only takes certificates from us-east-1: "
-            "import or request one there"
-        )
-    else:
-        return
-    yield workload.finding("E11", f'validate "cdn": {message}', certificate)
-
-
-@rule("E12", Severity.ERROR, "CDN static_assets: alias, location and path", kinds=ENV)
-def cdn_static_assets(workload: Workload) -> Iterator[Finding]:
-    if not _cdn_advanced(workload):
-        return
-    cdn = _cdn(workload)
-    static_entry = cdn.entry("static_assets") if cdn else None
-    static = mapping(static_entry.value) if static_entry else None
-    if static_entry is None or static is None:
-        return
-    if not any(_filled(static.get(field)) for field in ("location", "alias", "path")):
-        return
-    for field in ("alias", "location", "path"):
-        if not _filled(static.get(field)):
-            yield workload.finding(
-                "E12",
-                f'validate "cdn": validate "static_assets": "{field}" must be specified; static assets need '
-                "location, alias and path",
-                static_entry.key,
-            )
-            return
-
-
-def _restricted_to_cdn(workload: Workload) -> Node | None:
-    """``IsPublicLBIngressRestrictedToCDN``: the node that says ``cdn: true``, or None."""
-    ingress = mapping(workload.get("http", "public", "ingress"))
-    if _ingress_set(ingress, ("cdn", "source_ips")):
-        assert ingress is not None
-        node = ingress.get("cdn")
-        return node if bool_of(node) is True else None
-    node = workload.get("http", "public", "security_groups", "ingress", "restrict_to", "cdn")
-    return node if bool_of(node) is True else None
-
-
-@rule("E13", Severity.ERROR, "Ingress restricted to the CDN needs the CDN", kinds=ENV)
-def cdn_ingress_needs_cdn(workload: Workload) -> Iterator[Finding]:
-    node = _restricted_to_cdn(workload)
-    if node is not None and not _cdn_enabled(workload):
-        yield workload.finding(
-            "E13",
-            "CDN must be enabled to limit security group ingress to CloudFront; add cdn: true, or remove the "
-            "ingress restriction",
-            node,
-        )
-
-
-@rule("E14", Severity.ERROR, "CDN certificate and the load balancer's certificates", kinds=ENV)
-def cdn_tls(workload: Workload) -> Iterator[Finding]:
-    if not _cdn_enabled(workload):
-        return
-    cdn = _cdn(workload)
-    certificate = cdn.get("certificate") if cdn else None
-    public_certificates = workload.entry("http", "public", "certificates")
-    if public_certificates is None or not is_set(public_certificates.value):
-        if is_set(certificate) and bool_of(cdn.get("terminate_tls") if cdn else None) is not True:
-            assert certificate is not None
-            yield workload.finding(
-                "E14",
-                '"cdn.terminate_tls" must be true if "cdn.certificate" is set without "http.public.certificates"; '
-                "add cdn.terminate_tls: true, or import the load balancer's certificates",
-                certificate,
-            )
-    elif not is_set(certificate):
-        cdn_entry = workload.root.entry("cdn")
-        assert cdn_entry is not None
-        yield workload.finding(
-            "E14",
-            '"cdn.certificate" must be specified if "http.public.certificates" and "cdn" are specified; add the '
-            "ARN of a us-east-1 certificate as cdn.certificate",
-            cdn_entry.key,
-            related=workload.related(public_certificates.key, "the load balancer's certificates"),
-        )
-
-
-@rule("E15", Severity.ERROR, "Internal load balancer subnets must be imported", kinds=ENV)
-def internal_alb_subnets(workload: Workload) -> Iterator[Finding]:
-    entry = workload.entry("http", "private", "subnets")
-    if entry is None or not is_set(entry.value):
-        return
-    vpc = _vpc(workload)
-    if vpc is None or not _filled(vpc.get("id")):
-        yield workload.finding(
-            "E15",
-            "in order to specify internal ALB subnet placement, subnets must be imported; import the VPC and its "
-            "subnets with network.vpc.id and network.vpc.subnets, or remove http.private.subnets",
-            entry.key,
-        )
-        return
-    imported = {
-        text_of(subnet.get("id")) or "" if subnet is not None else ""
-        for side in ("public", "private")
-        for _, subnet, _ in _subnets(workload, side)
-    }
-    placements = [(item, text_of(item) or "") for item in decoded_items(entry.value)]
-    if any(variables_in(text) for _, text in placements):
-        return
-    matched = {text for _, text in placements if text in imported}
-    if len(matched) != len(placements):
-        unknown = [(item, text) for item, text in placements if text not in imported]
-        if not unknown:
-            fix = "list each subnet once"
-        elif len(unknown[0][1].split()) > 1 and all(part in imported for part in unknown[0][1].split()):
-            fix = f"'{unknown[0][1]}' is one string: separate the subnet ids with commas"
-        else:
-            fix = "name only subnets listed under network.vpc.subnets"
-        yield workload.finding(
-            "E15",
-            f"subnet(s) specified for internal ALB placement not imported; {fix}",
-            unknown[0][0] if unknown else entry.key,
-        )
