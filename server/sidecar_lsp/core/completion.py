@@ -23,6 +23,7 @@ from .kinds import manifest_kind
 from .model import Pos, Span
 from .recover import Context, context_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
+from .snippets import choice_text, escape_text, from_default_snippet
 from .task import FIRELENS_CONTAINER, environment_view, firelens_enabled
 from .yaml_map import Mapping as YamlMapping
 from .yaml_map import Node, ParsedDocument, Scalar, parse
@@ -205,20 +206,20 @@ def _key_insertion(
     child = " " * (col + unit)
     types = set(info.types)
     if info.snippets:
-        snippet = _from_default_snippet(name, info.snippets[0], col + unit)
+        snippet = from_default_snippet(name, info.snippets[0], col + unit)
         if snippet is not None:
             plain = f"{name}:\n{child}" if "\n" in snippet else f"{name}: "
             return plain, snippet
     scalar = bool(types & set(_SCALAR_TYPES)) or bool(info.enum) or not types
     if scalar:
         if info.enum:
-            choices = ",".join(_choice(value_text(v)) for v in _default_first(info.enum, info))
+            choices = ",".join(choice_text(value_text(v)) for v in _default_first(info.enum, info))
             return f"{name}: ", f"{name}: ${{1|{choices}|}}"
         if _is_boolean(info):
             values = ("true", "false") if info.default is not False else ("false", "true")
             return f"{name}: ", f"{name}: ${{1|{values[0]},{values[1]}|}}"
         if info.has_default and not isinstance(info.default, (dict, list)):
-            return f"{name}: ", f"{name}: ${{1:{_escape(value_text(info.default))}}}"
+            return f"{name}: ", f"{name}: ${{1:{escape_text(value_text(info.default))}}}"
         return f"{name}: ", f"{name}: $1"
     if "array" in types:
         if info.item_properties:
@@ -231,7 +232,9 @@ def _key_insertion(
             and info.default
             and not any(isinstance(v, (dict, list)) for v in info.default)
         ):
-            items = ", ".join(f'"${{{i + 1}:{_escape(value_text(v))}}}"' for i, v in enumerate(info.default))
+            items = ", ".join(
+                f'"${{{i + 1}:{escape_text(value_text(v))}}}"' for i, v in enumerate(info.default)
+            )
             return f"{name}: ", f"{name}: [{items}]"
         return f"{name}:\n{child}- ", f"{name}:\n{child}- $1"
     required = list(info.required)
@@ -258,80 +261,6 @@ def _default_first(values: tuple[Any, ...], info: FieldInfo) -> list[Any]:
         ordered.remove(info.default)
         ordered.insert(0, info.default)
     return ordered
-
-
-def _choice(text: str) -> str:
-    return re.sub(r"([,|\\$}])", r"\\\1", text)
-
-
-def _escape(text: str) -> str:
-    return re.sub(r"([\\$}])", r"\\\1", text)
-
-
-def _from_default_snippet(name: str, snippet: Mapping[str, Any], child_col: int) -> str | None:
-    """A ``defaultSnippets`` entry rendered as YAML under ``name:`` at ``child_col``."""
-    if isinstance(snippet.get("bodyText"), str):
-        body_text: str = snippet["bodyText"]
-        if "\n" in body_text or body_text.endswith(":"):
-            pad = " " * child_col
-            return f"{name}:\n" + "\n".join(pad + line for line in body_text.split("\n"))
-        return f"{name}: {body_text}"
-    if "body" not in snippet:
-        return None
-    body = snippet["body"]
-    if isinstance(body, Mapping):
-        return f"{name}:\n" + "\n".join(_render_map(body, child_col))
-    if isinstance(body, list):
-        return f"{name}:\n" + "\n".join(_render_list(body, child_col))
-    return f"{name}: {_render_scalar(body)}"
-
-
-def _render_map(body: Mapping[str, Any], col: int) -> list[str]:
-    pad = " " * col
-    out: list[str] = []
-    for key, value in body.items():
-        if isinstance(value, Mapping):
-            out.append(f"{pad}{key}:")
-            out.extend(_render_map(value, col + 2))
-        elif isinstance(value, list) and any(isinstance(v, (Mapping, list)) for v in value):
-            out.append(f"{pad}{key}:")
-            out.extend(_render_list(value, col + 2))
-        elif isinstance(value, list):
-            out.append(f"{pad}{key}: [" + ", ".join(_render_flow(v) for v in value) + "]")
-        else:
-            out.append(f"{pad}{key}: {_render_scalar(value)}")
-    return out
-
-
-def _render_list(body: list[Any], col: int) -> list[str]:
-    pad = " " * col
-    out: list[str] = []
-    for value in body:
-        if isinstance(value, Mapping) and value:
-            inner = _render_map(value, col + 2)
-            out.append(f"{pad}- {inner[0].lstrip()}")
-            out.extend(inner[1:])
-        elif isinstance(value, list):
-            out.append(f"{pad}- [" + ", ".join(_render_flow(v) for v in value) + "]")
-        else:
-            out.append(f"{pad}- {_render_scalar(value)}")
-    return out
-
-
-def _render_scalar(value: Any) -> str:
-    if isinstance(value, str):
-        if value.startswith("^"):
-            return value[1:]
-        if value == "" or re.search(r":\s|\s#|^[\[\]{},&*!|>'\"%@`]", value):
-            return json.dumps(value, ensure_ascii=False)
-        return value
-    return value_text(value)
-
-
-def _render_flow(value: Any) -> str:
-    if isinstance(value, str):
-        return value[1:] if value.startswith("^") else json.dumps(value, ensure_ascii=False)
-    return value_text(value)
 
 
 def _type_summary(info: FieldInfo) -> str:
@@ -397,7 +326,7 @@ def _dependency_keys(index: SchemaIndex, ctx: Context, instance: Any, names: _Na
     me = names.owner_container()
     condition = index.field_at(ctx.path + ("*",), instance)
     conditions = [value_text(v) for v in condition.enum or condition.words]
-    choices = ",".join(_choice(c) for c in conditions)
+    choices = ",".join(choice_text(c) for c in conditions)
     out = []
     for name in names.containers():
         if name == me or name in ctx.siblings:
