@@ -29,9 +29,14 @@ def variables_in(text: str) -> list[str]:
     return [match.group(2) for match in VARIABLE.finditer(text) if not match.group(1)]
 
 
-def only_variables(text: str) -> bool:
-    """Whether ``text`` is made of unescaped ``${VAR}``s alone, so that it may become empty."""
-    return bool(text) and VARIABLE.sub(lambda m: m.group(0) if m.group(1) else "", text) == ""
+def only_name_variables(text: str) -> bool:
+    """Whether ``text`` is nothing but ``${COPILOT_APPLICATION_NAME}``/``${COPILOT_ENVIRONMENT_NAME}``,
+    which is empty for an environment manifest without a name. Other variables are judged with a value,
+    as Copilot's verdicts are (an empty shell variable is no case to plan for)."""
+    remainder = VARIABLE.sub(
+        lambda m: "" if m.group(2) in NAME_VARIABLES and not m.group(1) else m.group(0), text
+    )
+    return bool(text) and remainder == ""
 
 
 def becomes_list(text: str) -> bool:

@@ -295,13 +295,23 @@ def _with_fixes(finding: Finding, fixes: tuple[Fix, ...]) -> Finding:
 
 
 def _at_value(root: Node, path: tuple[Any, ...], node: Node | None, code: str, message: str) -> Finding:
-    span = node.span if node is not None else root.span
+    span = node.span if node is not None else _holding_scalar(root, path).span
     if isinstance(node, (Mapping, Sequence)) and not node.flow:
         # A whole block is too big to underline: point at its key instead.
         span = _key_span(root, path) if path else Span(span.start, span.start)
     elif isinstance(node, Scalar) and span.start == span.end and path:
         span = _key_span(root, path)
     return Finding(code, Severity.ERROR, message, span, path)
+
+
+def _holding_scalar(root: Node, path: tuple[Any, ...]) -> Node:
+    """For a value that exists only in what Copilot reads (an item of a JSON-array string): the string
+    that holds it; else the whole document."""
+    for end in range(len(path) - 1, 0, -1):
+        holder = find(root, path[:end])
+        if holder is not None:
+            return holder if isinstance(holder, Scalar) else root
+    return root
 
 
 def _key_span(root: Node, path: tuple[Any, ...]) -> Span:

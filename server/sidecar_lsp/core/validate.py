@@ -113,7 +113,7 @@ def _as_copilot_reads(root: Node) -> Any:
     """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
     of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
     refuses (X-json-array says why at the value)."""
-    from .interpolation import becomes_list, only_variables
+    from .interpolation import becomes_list, only_name_variables
 
     def convert(node: Node, depth: int) -> Any:
         if isinstance(node, Mapping):
@@ -123,8 +123,9 @@ def _as_copilot_reads(root: Node) -> Any:
         assert isinstance(node, Scalar)
         value = node.value
         if isinstance(value, str) and node.style != "|" and node.tag is None and becomes_list(value):
-            # An item that is nothing but ${VAR}s may be empty, which Copilot reads as no value.
-            return [None if only_variables(item) else item for item in json.loads(value.strip())]
+            # An item that is only an application or environment name may be empty (an environment manifest
+            # without a name), which Copilot reads as no value.
+            return [None if only_name_variables(item) else item for item in json.loads(value.strip())]
         return value
 
     if not any(
