@@ -70,3 +70,17 @@ def corpus_file(name: str) -> Path:
     """One corpus file by name, after :func:`require_corpus`."""
     require_corpus()
     return CORPUS_DIR / name
+
+
+WORD_VARIABLE = """\
+name: worker
+type: Worker Service
+image: {location: nginx}
+subscribe:
+  queue:
+    fifo:
+      deduplication_scope: ${X}
+"""
+"""A word given as ``${X}``: Copilot deploys it with ``X=queue``, but refuses it for every value the
+oracle makes up on its own, so it lives here rather than as a manifest file under ``tests/`` (where
+``conformance-check.py`` judges files with the oracle's made-up values only)."""

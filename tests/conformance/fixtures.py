@@ -4,7 +4,6 @@ and the findings sidecar-lsp must give, written in the file's leading comments::
     # copilot: accepts                      (or: # copilot: rejects <the start of Copilot's message>)
     # expect: schema-dropped-value warning 9:25
     # expect: none                          (no error or warning at all)
-    # vars: X=queue                           (the values Copilot is asked with, for ${X})
 
 ``expect`` lines list every error and warning (code, severity, 1-based line:column of the range's start);
 hints and information are not listed.
@@ -19,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "conformance"
 _COPILOT = re.compile(r"^# copilot: (accepts|rejects)(?: (.*))?$")
-_VARS = re.compile(r"^# vars: (.*)$")
 _EXPECT = re.compile(r"^# expect: (none|(\S+) (error|warning) (\d+):(\d+))$")
 
 
@@ -31,8 +29,6 @@ class Fixture:
     message: str
     """The start of Copilot's message when it rejects the manifest."""
     expected: frozenset[tuple[str, str, int, int]]
-    variables: dict[str, str]
-    """Values for the manifest's ``${VARS}`` when Copilot judges it (none: the oracle's own search)."""
 
 
 def load(path: Path) -> Fixture:
@@ -40,19 +36,16 @@ def load(path: Path) -> Fixture:
     accepted: bool | None = None
     message = ""
     expected: set[tuple[str, str, int, int]] = set()
-    variables: dict[str, str] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         if match := _COPILOT.match(line):
             accepted = match.group(1) == "accepts"
             message = match.group(2) or ""
-        elif match := _VARS.match(line):
-            variables.update(pair.split("=", 1) for pair in match.group(1).split())  # type: ignore[arg-type]
         elif (match := _EXPECT.match(line)) and match.group(1) != "none":
             expected.add((match.group(2), match.group(3), int(match.group(4)), int(match.group(5))))
     assert accepted is not None, f"{path.name}: no '# copilot: accepts|rejects' line"
-    return Fixture(path, text, accepted, message, frozenset(expected), variables)
+    return Fixture(path, text, accepted, message, frozenset(expected))
 
 
 def all_fixtures() -> list[Fixture]:

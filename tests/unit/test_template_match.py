@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from manifest_sets import WORD_VARIABLE
+from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.interpolation import can_become_one_of, can_match
+from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.template_match import search_automaton
 
 DURATION = r"^([-+]?(\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h))*|0)$"
@@ -54,3 +57,10 @@ def test_one_of_words_is_case_insensitive() -> None:
     assert can_become_one_of("${X}", ("healthy", "start"))
     assert can_become_one_of("HEAL${X}", ("healthy",))
     assert not can_become_one_of("${X}-x", ("healthy", "start"))
+
+
+def test_a_word_some_value_of_the_variable_gives_is_no_error() -> None:
+    findings = analyze(WORD_VARIABLE, Options(assume_manifest=True)).findings
+    assert [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)] == []
+    suffixed = WORD_VARIABLE.replace("${X}", "${X}s")  # no word ends in s: an error
+    assert [f.code for f in analyze(suffixed, Options(assume_manifest=True)).findings] == ["schema-format"]
