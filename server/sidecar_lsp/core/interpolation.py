@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
 
 from .template_match import ANY, CharSet, char_set, languages_meet, search_automaton, template_automaton
 
@@ -84,21 +80,3 @@ def can_match(text: str, pattern: str) -> bool:
     if check is None:
         return True
     return languages_meet(template_automaton(_template_parts(text)), check)
-
-
-SCHEMA_VARIABLE_ALTERNATIVE = r"|(^|[^\\])\$\{[_a-zA-Z][_a-zA-Z0-9]*\}"
-"""How the schema lets a patterned string hold a ``${VAR}`` (``with_var`` in the schema builder)."""
-
-
-def pattern_with_variables(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    """jsonschema's ``pattern`` keyword, sharpened for ``${VAR}``: the schema accepts any string that
-    holds one (editors cannot know the values), but a value that no substitution can make match the
-    pattern is one Copilot always rejects (``range: prefix-${X}``)."""
-    if not isinstance(instance, str):
-        return
-    if re.search(pattern, instance) is None or (
-        pattern.endswith(SCHEMA_VARIABLE_ALTERNATIVE)
-        and variables_in(instance)
-        and not can_match(instance, pattern[: -len(SCHEMA_VARIABLE_ALTERNATIVE)])
-    ):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")

@@ -18,13 +18,36 @@ from typing import Any
 from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from .interpolation import pattern_with_variables
+from .interpolation import can_match, variables_in
 from .schema_store import Schema, load_schema, resolve_ref
 
 
 @functools.lru_cache(maxsize=1)
+def _variable_alternative() -> str:
+    """How the schema lets a patterned string hold a ``${VAR}``: ``<pattern>|<interpolatedString's>``."""
+    return "|" + str(load_schema()["definitions"]["interpolatedString"]["pattern"])
+
+
+def _pattern_with_variables(
+    validator: Any, pattern: str, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """jsonschema's ``pattern`` keyword, sharpened for ``${VAR}``: the schema accepts any string that
+    holds one (editors cannot know the values), but a value that no substitution can make match the
+    pattern is one Copilot always rejects (``range: prefix-${X}``)."""
+    if not isinstance(instance, str):
+        return
+    alternative = _variable_alternative()
+    if re.search(pattern, instance) is None or (
+        pattern.endswith(alternative)
+        and variables_in(instance)
+        and not can_match(instance, pattern[: -len(alternative)])
+    ):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.lru_cache(maxsize=1)
 def _validator() -> Draft7Validator:
-    keywords = {"pattern": pattern_with_variables}
+    keywords = {"pattern": _pattern_with_variables}
     extended = validators.extend(Draft7Validator, keywords)  # type: ignore[no-untyped-call]
     return extended(load_schema())  # type: ignore[no-any-return]
 
