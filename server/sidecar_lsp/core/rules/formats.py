@@ -32,13 +32,7 @@ def template_text(node: Node | None) -> str | None:
     text = text_of(node)
     if text is None:
         return None
-    if (
-        not variables_in(text)
-        and becomes_list(text)
-        and isinstance(node, Scalar)
-        and node.style != "|"
-        and node.tag is None
-    ):
+    if becomes_list(text) and isinstance(node, Scalar) and node.style != "|" and node.tag is None:
         return None
     return text
 
