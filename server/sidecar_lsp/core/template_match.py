@@ -135,27 +135,28 @@ class Automaton:
 
 
 class _RegexBuilder:
-    def __init__(self, automaton: Automaton, ignore_case: bool) -> None:
+    def __init__(self, automaton: Automaton, *, ignore_case: bool, multiline: bool) -> None:
         self.automaton = automaton
         self.ignore_case = ignore_case
+        self.multiline = multiline
 
     def set_of(self, chars: CharSet) -> CharSet:
         return _fold_case(chars) if self.ignore_case else chars
 
-    def sequence(self, items: list[tuple[object, object]], source: int) -> int:
+    def sequence(self, items: list[tuple[Any, Any]], source: int) -> int:
         for op, argument in items:
             source = self.item(op, argument, source)
         return source
 
-    def item(self, op: object, argument: object, source: int) -> int:  # noqa: C901 - one case per opcode
+    def item(self, op: Any, argument: Any, source: int) -> int:  # noqa: C901 - one case per opcode
         a = self.automaton
         if op is sre.LITERAL:
             target = a.state()
-            a.chars(source, self.set_of(char_set((argument, argument))), target)  # type: ignore[arg-type]
+            a.chars(source, self.set_of(char_set((argument, argument))), target)
             return target
         if op is sre.NOT_LITERAL:
             target = a.state()
-            a.chars(source, complement(self.set_of(char_set((argument, argument)))), target)  # type: ignore[arg-type]
+            a.chars(source, complement(self.set_of(char_set((argument, argument)))), target)
             return target
         if op is sre.ANY:
             target = a.state()
@@ -163,34 +164,34 @@ class _RegexBuilder:
             return target
         if op is sre.IN:
             target = a.state()
-            a.chars(source, self.in_set(argument), target)  # type: ignore[arg-type]
+            a.chars(source, self.in_set(argument), target)
             return target
         if op is sre.BRANCH:
             target = a.state()
-            for branch in argument[1]:  # type: ignore[index]
+            for branch in argument[1]:
                 a.epsilon(self.sequence(branch, source), target)
             return target
         if op is sre.SUBPATTERN:
-            add_flags: int = argument[1]  # type: ignore[index]
+            add_flags: int = argument[1]
             if add_flags & re.IGNORECASE:
                 self.ignore_case = True
-            return self.sequence(argument[3], source)  # type: ignore[index]
+            return self.sequence(argument[3], source)
         if op is sre.ATOMIC_GROUP:
-            return self.sequence(argument, source)  # type: ignore[arg-type]
+            return self.sequence(argument, source)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            return self.repeat(argument, source)  # type: ignore[arg-type]
+            return self.repeat(argument, source)
         if op is sre.AT:
             return self.anchor(argument, source)
         raise UnsupportedRegexError(str(op))
 
-    def in_set(self, items: list[tuple[object, object]]) -> CharSet:
+    def in_set(self, items: list[tuple[Any, Any]]) -> CharSet:
         negated = bool(items) and items[0][0] is sre.NEGATE
         ranges: list[tuple[int, int]] = []
         for op, argument in items[1:] if negated else items:
             if op is sre.LITERAL:
-                ranges.append((argument, argument))  # type: ignore[arg-type]
+                ranges.append((argument, argument))
             elif op is sre.RANGE:
-                ranges.append(argument)  # type: ignore[arg-type]
+                ranges.append(argument)
             elif op is sre.CATEGORY:
                 # A negated class must be built from the narrow reading to stay wide itself.
                 ranges.extend(_category(argument, wide=not negated))
@@ -199,7 +200,7 @@ class _RegexBuilder:
         chars = self.set_of(char_set(*ranges))
         return complement(chars) if negated else chars
 
-    def repeat(self, argument: tuple[int, int, list[tuple[object, object]]], source: int) -> int:
+    def repeat(self, argument: tuple[int, int, list[tuple[Any, Any]]], source: int) -> int:
         low, high, items = argument
         a = self.automaton
         if low > _REPEAT_LIMIT or (high is not sre.MAXREPEAT and high > _REPEAT_LIMIT):
@@ -218,7 +219,7 @@ class _RegexBuilder:
             a.epsilon(source, target)
         return target
 
-    def anchor(self, where: object, source: int) -> int:
+    def anchor(self, where: Any, source: int) -> int:
         a = self.automaton
         target = a.state()
         if where in (sre.AT_BEGINNING_STRING,) or (where is sre.AT_BEGINNING and not self.multiline):
@@ -234,8 +235,6 @@ class _RegexBuilder:
             a.epsilon(source, target)
         return target
 
-    multiline = False
-
 
 @functools.lru_cache(maxsize=256)
 def search_automaton(pattern: str) -> Automaton | None:
@@ -246,8 +245,10 @@ def search_automaton(pattern: str) -> Automaton | None:
         return None
     automaton = Automaton()
     automaton.start = automaton.state()
-    builder = _RegexBuilder(automaton, bool(parsed.state.flags & re.IGNORECASE))
-    builder.multiline = bool(parsed.state.flags & re.MULTILINE)
+    flags = parsed.state.flags
+    builder = _RegexBuilder(
+        automaton, ignore_case=bool(flags & re.IGNORECASE), multiline=bool(flags & re.MULTILINE)
+    )
     automaton.chars(automaton.start, ANY, automaton.start)  # search: anything before the match
     try:
         end = builder.sequence(list(parsed), automaton.start)
