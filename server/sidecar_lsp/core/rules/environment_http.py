@@ -12,9 +12,15 @@ from ..model import Finding, Severity
 from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
 from .base import Workload, bool_of, is_set, rule, text_of
 from .environment import ENV, filled, subnets_of, vpc_of
-from .formats import arn_error, arn_region, cidr_error, decoded_items, literal_text, template_text
-
-CLOUDFRONT_REGION = "us-east-1"
+from .formats import (
+    CLOUDFRONT_REGION,
+    arn_error,
+    arn_region,
+    cidr_error,
+    decoded_items,
+    literal_text,
+    template_text,
+)
 
 
 def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:

@@ -37,6 +37,10 @@ def template_text(node: Node | None) -> str | None:
     return text
 
 
+CLOUDFRONT_REGION = "us-east-1"
+"""The only region CloudFront takes certificates from (an environment's CDN, a Static Site)."""
+
+
 def arn_error(text: str) -> str | None:
     """aws-sdk-go's ``arn.Parse``: the ``arn:`` prefix and six ``:``-separated sections. A text with
     ``${VAR}``s fails only when no value of them can pass."""

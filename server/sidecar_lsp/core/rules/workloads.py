@@ -10,7 +10,7 @@ from ..interpolation import variables_in
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, mapping
 from .base import JOB, SIDECAR_KINDS, STATIC_SITE, Workload, is_set, rule, text_of
-from .formats import arn_error, arn_region, decoded_items, template_text
+from .formats import CLOUDFRONT_REGION, arn_error, arn_region, decoded_items, template_text
 
 PROTECTED_OVERRIDES = (r"Family", r"ContainerDefinitions\[\d+\].Name")
 """``invalidTaskDefOverridePathRegexp``, matched as ``^...$`` (the ``.`` matches any character)."""
@@ -80,7 +80,7 @@ def static_site_certificate(workload: Workload) -> Iterator[Finding]:
     error = arn_error(text)
     if error:
         message = f'validate "http": parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1'
-    elif not variables_in(text) and arn_region(text) != "us-east-1":
+    elif not variables_in(text) and arn_region(text) != CLOUDFRONT_REGION:
         message = (
             'validate "http": cdn certificate must be in region us-east-1; CloudFront only takes certificates from '
             "us-east-1: import or request one there"
