@@ -25,13 +25,9 @@ def variables_in(text: str) -> list[str]:
     return [match.group(2) for match in VARIABLE.finditer(text) if not match.group(1)]
 
 
-def only_name_variables(text: str) -> bool:
-    """Whether ``text`` is nothing but ``${COPILOT_APPLICATION_NAME}``/``${COPILOT_ENVIRONMENT_NAME}``,
-    which is empty for an environment manifest without a name. Other variables are judged with a value,
-    as Copilot's verdicts are (an empty shell variable is no case to plan for)."""
-    remainder = VARIABLE.sub(
-        lambda m: "" if m.group(2) in NAME_VARIABLES and not m.group(1) else m.group(0), text
-    )
+def only_variables(text: str, names: tuple[str, ...]) -> bool:
+    """Whether ``text`` is nothing but unescaped ``${NAME}``s of ``names``."""
+    remainder = VARIABLE.sub(lambda m: "" if m.group(2) in names and not m.group(1) else m.group(0), text)
     return bool(text) and remainder == ""
 
 
