@@ -10,7 +10,7 @@ import ipaddress
 import re
 
 from ..interpolation import can_match, json_array_items, variables_in
-from ..yaml_map import Node, Scalar, is_null, sequence_items
+from ..yaml_map import Mapping, Node, Scalar, Sequence, is_null, sequence_items
 from .base import text_of
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -125,3 +125,15 @@ def decoded_items(node: Node | None) -> list[Node]:
             return []
         return [Scalar(span=node.span, value=item, raw=item, style='"') for item in items]
     return [item for item in sequence_items(node) if not is_null(item)]
+
+
+def dropped_shape(node: Node | None) -> str | None:
+    """ "map" or "list" when the node cannot be a string, else None. Inside the map of a scalar-or-map
+    field Copilot drops such a value without a word (``schema-dropped-value``), and a string field it
+    was given to reads the empty string: an enumerated word (``http.version``, a FIFO setting, a
+    platform half) then fails Copilot's check of ''."""
+    if isinstance(node, Mapping):
+        return "map"
+    if isinstance(node, Sequence):
+        return "list"
+    return None

@@ -20,6 +20,7 @@ from .base import (
     rule,
     text_of,
 )
+from .formats import dropped_shape
 
 PLATFORM_KINDS = SIDECAR_KINDS | {RDWS}
 _ARCHITECTURES = ("x86_64", "amd64", "arm", "arm64")
@@ -62,7 +63,12 @@ def platform_pair_valid(workload: Workload) -> Iterator[Finding]:
     platform = mapping(workload.root.get("platform"))
     if platform is None:
         return
-    os_family, arch = text_of(platform.get("osfamily")), text_of(platform.get("architecture"))
+
+    def half(key: str) -> str | None:
+        node = platform.get(key)
+        return "" if dropped_shape(node) else text_of(node)  # the platform map drops a map or list
+
+    os_family, arch = half("osfamily"), half("architecture")
     if os_family is None or arch is None or (os_family.lower(), arch.lower()) in VALID_PLATFORM_PAIRS:
         return
     valid = ", ".join(f"('{pair[0]}', '{pair[1]}')" for pair in VALID_PLATFORM_PAIRS)
@@ -75,7 +81,8 @@ def platform_pair_valid(workload: Workload) -> Iterator[Finding]:
     yield workload.finding(
         "W4",
         f"validate \"platform\": platform pair ('{os_family}', '{arch}') is invalid: fields ('osfamily', "
-        f"'architecture') must be one of {valid}",
+        f"'architecture') must be one of {valid}"
+        + (f"; Copilot drops this {shape} and reads an empty value" if (shape := dropped_shape(at)) else ""),
         at,
     )
 
