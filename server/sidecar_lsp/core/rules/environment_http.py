@@ -17,6 +17,8 @@ from .formats import (
     arn_region,
     cidr_error,
     decoded_items,
+    dropped_note,
+    dropped_or_template_text,
     literal_text,
     template_text,
 )
@@ -156,12 +158,15 @@ def cdn_certificate(workload: Workload) -> Iterator[Finding]:
         return
     cdn = _cdn(workload)
     certificate = cdn.get("certificate") if cdn else None
-    text = template_text(certificate)
+    text = dropped_or_template_text(certificate)
     if certificate is None or text is None:
         return
     error = arn_error(text)
     if error:
-        message = f"parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1"
+        message = (
+            f"parse cdn certificate: {error}{dropped_note(certificate)}; give the ARN of an ACM certificate "
+            "in us-east-1"
+        )
     elif not variables_in(text) and arn_region(text) != CLOUDFRONT_REGION:
         message = (
             "cdn certificate must be in region us-east-1; CloudFront only takes certificates from us-east-1: "

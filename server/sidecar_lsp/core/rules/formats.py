@@ -137,3 +137,14 @@ def dropped_shape(node: Node | None) -> str | None:
     if isinstance(node, Sequence):
         return "list"
     return None
+
+
+def dropped_or_template_text(node: Node | None) -> str | None:
+    """What a string field inside the map of a scalar-or-map field holds: '' for a value the map
+    drops (:func:`dropped_shape`), else :func:`template_text`."""
+    return "" if dropped_shape(node) else template_text(node)
+
+
+def dropped_note(node: Node | None) -> str:
+    shape = dropped_shape(node)
+    return f"; Copilot drops this {shape} and reads an empty value" if shape else ""
