@@ -13,10 +13,10 @@ from generate import Case, Generator, cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
+from word_variables import WORD_VARIABLES, WordVariable
 
 from fixtures import all_fixtures
 from manifest_sets import WORD_VARIABLE
-from word_variables import WORD_VARIABLES, WordVariable
 from sidecar_lsp.core.schema_store import load_schema
 from sidecar_lsp.core.yaml_map import parse
 
