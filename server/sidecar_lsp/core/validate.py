@@ -65,10 +65,16 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         for environment in merged
     ]
     envs_with: dict[int, list[str]] = {id(f): [] for f in candidates}
+    # A value written with the environment's name reads differently in each environment: it is the
+    # same finding where it stands at the same place.
+    by_place = {id(f) for f in candidates if named and _names_env(document, f)}
     for env, env_findings in per_env:
         found = {(f.code, f.path, f.message) for f in env_findings}
+        placed = {(f.code, f.path, f.span) for f in env_findings}
         for f in candidates:
-            if (f.code, f.path, f.message) in found:
+            if (f.code, f.path, f.message) in found or (
+                id(f) in by_place and (f.code, f.path, f.span) in placed
+            ):
                 envs_with[id(f)].append(env)
     from .rules import scoped
 
