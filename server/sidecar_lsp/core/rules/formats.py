@@ -91,6 +91,10 @@ _UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "
 _UNIT_NS["h"] = 3600 * 10**9
 
 
+GO_DURATION = r"\A[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)\Z"
+"""The texts :func:`duration_ns` (Go's ``time.ParseDuration``) accepts, for :func:`can_match`."""
+
+
 def duration_ns(text: str) -> float | None:
     """Go's ``time.ParseDuration`` in nanoseconds, or None when Go rejects the text."""
     body = text
