@@ -35,10 +35,16 @@ _LISTENER_FIELDS = (
 
 
 def alias_set(node: Node | None) -> bool:
-    """``!Alias.IsEmpty()``: a string (even ``''``), or a list with at least one item."""
+    """``!Alias.IsEmpty()``: a string (even ``''``), or a list with at least one item (yaml.v3 leaves a
+    null item out)."""
     if isinstance(node, Sequence):
-        return bool(node.items)
+        return bool(decoded_items(node))
     return is_set(node)
+
+
+def _has_structs(node: Node | None) -> bool:
+    """A list of structs with an item: yaml.v3 leaves out a null item and one that is no map."""
+    return any(isinstance(item, Mapping) for item in decoded_items(node))
 
 
 def rule_set(rule_map: Mapping) -> bool:
@@ -51,7 +57,7 @@ def http_set(http: Mapping) -> bool:
     return (
         rule_set(http)
         or is_set(http.get("targetContainer"))
-        or bool(decoded_items(http.get("additional_rules")))
+        or _has_structs(http.get("additional_rules"))
     )
 
 
@@ -67,7 +73,7 @@ def nlb_set(nlb: Mapping | None) -> bool:
         alias_set(nlb.get("alias"))
         or any(is_set(nlb.get(f)) for f in _LISTENER_FIELDS)
         or _nlb_healthcheck_set(nlb.get("healthcheck"))
-        or bool(decoded_items(nlb.get("additional_listeners")))
+        or _has_structs(nlb.get("additional_listeners"))
     )
 
 
