@@ -21,6 +21,7 @@ from .base import (
     rule,
     text_of,
 )
+from .formats import dropped_note, dropped_or_template_text
 
 IMAGE_KINDS = ALL_WORKLOADS - {STATIC_SITE}
 
@@ -236,12 +237,13 @@ def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
     for entry in variables.entries:
         value = mapping(entry.value)
         from_cfn = value.entry("from_cfn") if value else None
-        if value is not None and from_cfn is not None and text_of(from_cfn.value) == "":
+        # A map or list given as the name is dropped by the variable's map, which leaves it empty.
+        if value is not None and from_cfn is not None and dropped_or_template_text(from_cfn.value) == "":
             empty_value = from_cfn.value.span.start == from_cfn.value.span.end
             yield workload.finding(
                 "O1",
-                f'validate "{entry.name}" "variables": validate "from_cfn": name cannot be an empty string; '
-                "write the name of the CloudFormation export to import",
+                f'validate "{entry.name}" "variables": validate "from_cfn": name cannot be an empty string'
+                f"{dropped_note(from_cfn.value)}; write the name of the CloudFormation export to import",
                 from_cfn.key if empty_value else from_cfn.value,
             )
 

@@ -54,11 +54,7 @@ def rule_set(rule_map: Mapping) -> bool:
 
 def http_set(http: Mapping) -> bool:
     """``!HTTP.IsEmpty()``: the main rule, ``targetContainer`` or an additional rule is set."""
-    return (
-        rule_set(http)
-        or is_set(http.get("targetContainer"))
-        or _has_structs(http.get("additional_rules"))
-    )
+    return rule_set(http) or is_set(http.get("targetContainer")) or _has_structs(http.get("additional_rules"))
 
 
 def http_disabled(workload: Workload) -> bool:
