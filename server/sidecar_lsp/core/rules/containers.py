@@ -229,10 +229,16 @@ def _stripped_name_collisions(workload: Workload) -> Iterator[Finding]:
         )
 
 
-@rule("O1", Severity.ERROR, "variables.<name>.from_cfn must not be empty", kinds=ALL_WORKLOADS)
+# A Request-Driven Web Service's and a Static Site's Validate() do not look at the variables.
+@rule(
+    "O1",
+    Severity.ERROR,
+    "variables.<name>.from_cfn must not be empty",
+    kinds=ALL_WORKLOADS - {RDWS, STATIC_SITE},
+)
 def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
     variables = mapping(workload.root.get("variables"))
-    if variables is None or workload.kind == STATIC_SITE:
+    if variables is None:
         return
     for entry in variables.entries:
         value = mapping(entry.value)
