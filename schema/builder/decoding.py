@@ -144,9 +144,9 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
     """When ``key`` makes the map "set" for Copilot: a pointer field whenever it is not null (yaml.v3
     allocates the pointer before it fails to decode a wrong value), a list or map only when it has items."""
     kinds = set(_schema_types(schema, definitions))
-    # yaml.v3 leaves a null item out of a Go slice (and a scalar out of a slice of structs), so [~] is as
-    # empty as [].
-    no_items = {"type": "array", "not": {"contains": {"not": {"type": "null"}}}}
+    # yaml.v3 leaves out of a Go slice a null item and one it cannot decode (a list in a list of strings,
+    # a scalar in a list of structs), so [~] and [[a]] are as empty as [].
+    no_items = {"type": "array", "not": {"contains": {"not": {"type": ["null", "array"]}}}}
     if kinds == {"array"}:
         items = _resolve(_resolve(schema, definitions).get("items") or {}, definitions)
         if key in NIL_CHECKED_SLICES:

@@ -152,3 +152,15 @@ def dropped_or_template_text(node: Node | None) -> str | None:
 def dropped_note(node: Node | None) -> str:
     shape = dropped_shape(node)
     return f"; Copilot drops this {shape} and reads an empty value" if shape else ""
+
+
+def dropped_or_uint32(node: Node | None) -> int | None:
+    """The number a ``uint32`` field inside the map of a scalar-or-map field holds, or None when unset:
+    yaml.v3 truncates a fraction, and drops what does not fit (text, ``${VAR}``, a negative or too large
+    number, a boolean, a list or map), which leaves 0."""
+    if node is None or is_null(node):
+        return None
+    value = node.value if isinstance(node, Scalar) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 2**32:
+        return int(value)
+    return 0

@@ -35,10 +35,10 @@ _LISTENER_FIELDS = (
 
 
 def alias_set(node: Node | None) -> bool:
-    """``!Alias.IsEmpty()``: a string (even ``''``), or a list with at least one item (yaml.v3 leaves a
-    null item out)."""
+    """``!Alias.IsEmpty()``: a string (even ``''``), or a list with at least one item (yaml.v3 leaves out
+    a null item, and a list it cannot read as a name)."""
     if isinstance(node, Sequence):
-        return bool(decoded_items(node))
+        return any(not isinstance(item, Sequence) for item in decoded_items(node))
     return is_set(node)
 
 
