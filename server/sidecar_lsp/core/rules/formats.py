@@ -59,10 +59,17 @@ def arn_region(text: str) -> str:
     return text.split(":", 5)[3]
 
 
+_CIDR_SHAPE = r"\A[0-9A-Fa-f:.]*/[0-9]+\Z"
+"""Wider than what ``net.ParseCIDR`` takes: the characters of an address, ``/`` and a prefix length."""
+
+
 def cidr_error(text: str) -> str | None:
-    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range."""
-    address, slash, prefix = text.partition("/")
+    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range.
+    A text with ``${VAR}``s fails only when no value of them can give that shape."""
     error = f"invalid CIDR address: {text}"
+    if variables_in(text):
+        return None if can_match(text, _CIDR_SHAPE) else error
+    address, slash, prefix = text.partition("/")
     if not slash or "%" in address or not _DIGITS.fullmatch(prefix):
         return error
     try:

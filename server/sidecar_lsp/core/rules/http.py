@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..model import Finding, Severity
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
-from .formats import cidr_error, decoded_items, dropped_shape, literal_text
+from .formats import cidr_error, decoded_items, dropped_shape, template_text
 
 ALB_KINDS = frozenset({LBWS, BACKEND})
 
@@ -162,7 +162,7 @@ def hosted_zone_needs_alias(workload: Workload) -> Iterator[Finding]:
 def allowed_source_ips(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         for index, item in enumerate(decoded_items(rule_map.get("allowed_source_ips"))):
-            text = literal_text(item)
+            text = template_text(item)
             error = cidr_error(text) if text is not None else None
             if error:
                 yield workload.finding(
