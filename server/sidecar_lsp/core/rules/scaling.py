@@ -218,6 +218,34 @@ def range_values(workload: Workload) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "X-scaling-value",
+    Severity.ERROR,
+    "cpu_percentage or memory_percentage with a cooldown but no value",
+    kinds=SCALING_KINDS,
+    copilot=False,
+)
+def percentage_without_value(workload: Workload) -> Iterator[Finding]:
+    count = _count(workload)
+    for name in ("cpu_percentage", "memory_percentage"):
+        entry = count.entry(name) if count else None
+        config = mapping(entry.value) if entry else None
+        if (
+            entry is None
+            or config is None
+            or is_set(config.get("value"))
+            or not _cooldown_set(config.get("cooldown"))
+        ):
+            continue
+        yield workload.finding(
+            "X-scaling-value",
+            f"'{name}' has a cooldown but no value: Copilot reads the missing target as a nil pointer and "
+            f"crashes while validating (not reported by Copilot); add the target percentage, for example "
+            "value: 70",
+            entry.key,
+        )
+
+
 @rule("C5", Severity.ERROR, "Autoscaling needs range and a scaling metric", kinds=SCALING_KINDS)
 def range_and_metrics(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)
