@@ -110,10 +110,11 @@ def with_environment_name(node: Node, env: str) -> Node:
     if isinstance(node, Scalar):
         if not (isinstance(node.value, str) and f"${{{ENV_NAME_VARIABLE}}}" in node.value):
             return node
-        value = substitute(node.value, known)
-        return Scalar(
-            node.span, node.tag, node.anchor, value=value, raw=substitute(node.raw, known), style=node.style
-        )
+        # A substituted value is a string whatever it reads like (an environment named "yes"): quoted.
+        text, raw = substitute(node.value, known), substitute(node.raw, known)
+        if text == node.value:
+            return node  # only escaped: \${COPILOT_ENVIRONMENT_NAME} stays as written
+        return Scalar(node.span, node.tag, node.anchor, value=text, raw=raw, style=node.style or '"')
     if isinstance(node, Mapping):
         entries = [
             entry
