@@ -84,3 +84,27 @@ subscribe:
 """A word given as ``${X}``: Copilot deploys it with ``X=queue``, but refuses it for every value the
 oracle makes up on its own, so it lives here rather than as a manifest file under ``tests/`` (where
 ``conformance-check.py`` judges files with the oracle's made-up values only)."""
+
+
+# --- The smallest manifest of each kind, which the rule, schema and server tests extend ------------
+# One copy of each instead of one per test file: a test appends the keys it is about
+# (``LBWS + "sidecars:\n  proxy:\n    image: envoy\n"``) or builds its variant in the open
+# (``LBWS_IMAGE + "http: false\n"``, ``BACKEND.replace("  port: 80\n", "")``). Each base ends inside or
+# just after its ``image`` map, so a test can also append ``"  depends_on: ..."`` to the image.
+
+LBWS_IMAGE = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: app\n  port: 80\n"
+"""A Load Balanced Web Service without ``http`` or ``nlb`` (Copilot wants one: the test says which)."""
+LBWS = LBWS_IMAGE + "http:\n  path: /\n"
+"""The smallest Load Balanced Web Service Copilot accepts: main container ``api`` on port 80 behind the ALB."""
+NLB_ONLY = LBWS_IMAGE + "http: false\nnlb:\n  port: 80/tcp\n"
+"""A Load Balanced Web Service behind a Network Load Balancer only."""
+BACKEND_IMAGE = "name: api\ntype: Backend Service\nimage:\n  location: app\n"
+"""A Backend Service without a port."""
+BACKEND = BACKEND_IMAGE + "  port: 80\n"
+"""A Backend Service whose main container listens on port 80."""
+RDWS = "name: web\ntype: Request-Driven Web Service\nimage:\n  location: app\n  port: 80\n"
+WORKER = "name: w\ntype: Worker Service\nimage:\n  location: app\n"
+JOB = "name: j\ntype: Scheduled Job\nimage:\n  location: app\n"
+"""A Scheduled Job without ``on.schedule`` (the rule tables add what they judge)."""
+STATIC_SITE = "name: s\ntype: Static Site\n"
+ENVIRONMENT = "name: test\ntype: Environment\n"

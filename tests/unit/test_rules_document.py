@@ -5,24 +5,8 @@ from __future__ import annotations
 import pytest
 from test_rules_support import assert_quiet, assert_reports, findings
 
+from manifest_sets import LBWS, RDWS
 from sidecar_lsp.core.model import Severity
-
-RDWS = """
-name: web
-type: Request-Driven Web Service
-image:
-  location: app
-  port: 80
-"""
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
-"""
 
 FAILING = [
     (

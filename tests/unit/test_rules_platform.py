@@ -5,24 +5,8 @@ from __future__ import annotations
 import pytest
 from test_rules_support import assert_quiet, assert_reports, findings, span_of
 
+from manifest_sets import LBWS, RDWS
 from sidecar_lsp.core.model import Severity
-
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
-"""
-RDWS = """
-name: web
-type: Request-Driven Web Service
-image:
-  location: app
-  port: 80
-"""
 
 VALID_PAIRS = (
     "('linux', 'x86_64'), ('linux', 'amd64'), ('linux', 'arm'), ('linux', 'arm64'), ('windows', 'x86_64'), "

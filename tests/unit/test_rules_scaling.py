@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from test_rules_support import assert_copilot, assert_quiet, findings
 
-LBWS = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\n  port: 80\nhttp:\n  path: /\n"
-NLB_ONLY = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\n  port: 80\nhttp: false\nnlb:\n  port: 80/tcp\n"
-BACKEND = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n  port: 80\n"
-WORKER = "name: w\ntype: Worker Service\nimage:\n  location: nginx\n"
+from manifest_sets import BACKEND, LBWS, NLB_ONLY, WORKER
+
 WORKER_METRICS = '"cpu_percentage", "memory_percentage" or "queue_delay"'
 
 # (id, manifest, code, Copilot's message, where)

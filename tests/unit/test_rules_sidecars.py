@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 from test_rules_support import assert_quiet, assert_reports, findings
 
+from manifest_sets import LBWS
 from sidecar_lsp.core.model import Severity
-
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: nginx
-  port: 80
-http:
-  path: /
-"""
 
 FAILING = [
     (
@@ -84,7 +75,7 @@ FAILING = [
     ),
     (
         "I2 LBWS without image.port",
-        "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\nhttp:\n  path: /\n",
+        LBWS.replace("  port: 80\n", ""),
         "I2",
         'validate "image": "port" must be specified; add image.port with the port your container listens on '
         "(e.g. port: 80)",
