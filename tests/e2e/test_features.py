@@ -95,6 +95,9 @@ async def test_completion_of_a_bare_word_in_a_sidecar(session: RecordingClient, 
     if snippets_supported(session):
         assert health.insert_text_format == types.InsertTextFormat.Snippet
         assert "\n      command:" in health.text_edit.new_text
+    else:  # a client without snippets gets plain text: no tab stops to type over
+        assert health.insert_text_format != types.InsertTextFormat.Snippet
+        assert "$" not in health.text_edit.new_text
     assert health.documentation is None  # it comes through completionItem/resolve
     resolved = await session.completion_item_resolve_async(health)
     assert isinstance(resolved.documentation, types.MarkupContent) and resolved.documentation.value

@@ -293,9 +293,10 @@ def test_a_lone_surrogate_in_the_text_is_a_diagnostic_and_requests_still_answer(
     server.send_raw(body)
     _, _, published = server.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)
     assert [d["code"] for d in published["diagnostics"]] == ["yaml-syntax"]
-    server.request(
+    hover = server.request(
         "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 7}}
     )
+    assert hover is None  # answered (an error would raise), with nothing to show on text that does not parse
 
 
 def test_an_invalid_setting_is_shown_once_and_the_default_is_used() -> None:

@@ -145,8 +145,10 @@ def test_missing_required_key_points_at_the_parent() -> None:
 
 def test_missing_key_in_a_nested_map_points_at_its_key() -> None:
     findings = schema_only(LBWS + "sidecars:\n  nginx:\n    image: x\n    mount_points:\n      - path: /a\n")
-    required = [f for f in findings if f.code == "schema-required"]
-    assert required == [] or required[0].span.start.line == 11
+    required = [(f.span, f.message) for f in findings if f.code == "schema-required"]
+    assert required == [
+        (Span.of(11, 8, 11, 16), "missing required key 'source_volume' in 'sidecars.nginx.mount_points[0]'")
+    ]
 
 
 def test_bad_type_value_suggests_and_fixes() -> None:
