@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from manifest_sets import CORPUS, OWN
+from manifest_sets import BACKEND_IMAGE, CORPUS, OWN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from lsp_client import LspError, LspProcess  # noqa: E402
@@ -211,7 +211,7 @@ def test_random_edits_never_break_the_server(
 
 # --- issue 9: the protocol's rules, the transports, threads and line breaks over the wire
 
-BASE_TEXT = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n"
+BASE_TEXT = BACKEND_IMAGE
 
 
 def fresh(caps: dict[str, Any] | None = None, *, init: bool = True, **extra: Any) -> LspProcess:
