@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.word_variables import WORD_VARIABLES, WordVariable
 from manifest_sets import WORD_VARIABLE
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.interpolation import can_become_one_of, can_match
@@ -64,3 +65,11 @@ def test_a_word_some_value_of_the_variable_gives_is_no_error() -> None:
     assert [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)] == []
     suffixed = WORD_VARIABLE.replace("${X}", "${X}s")  # no word ends in s: an error
     assert [f.code for f in analyze(suffixed, Options(assume_manifest=True)).findings] == ["schema-format"]
+
+
+@pytest.mark.parametrize("case", WORD_VARIABLES, ids=lambda c: c.name)
+def test_a_value_some_variable_makes_valid_is_no_error(case: WordVariable) -> None:
+    findings = analyze(case.text, Options(assume_manifest=True)).findings
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    hopeless = case.text.replace(*case.never_valid)
+    assert [f for f in analyze(hopeless, Options(assume_manifest=True)).findings if f.severity is Severity.ERROR]

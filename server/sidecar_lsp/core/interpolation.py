@@ -6,6 +6,7 @@ import json
 import re
 
 from .template_match import ANY, CharSet, char_set, languages_meet, search_automaton, template_automaton
+from .yaml_nodes import Node, Scalar
 
 VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 """``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
@@ -44,6 +45,22 @@ def becomes_list(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
+
+
+STRING_TAGS = (None, "tag:yaml.org,2002:str", "!!str")
+"""The tags of a string scalar: none written, or ``!!str`` spelled either way."""
+
+
+def json_array_items(node: Node | None) -> list[str] | None:
+    """The list Copilot makes of a string scalar (``interpolate.go``, on the ``!!str`` node after
+    substitution) whose text is a non-empty JSON array of strings, or None. A literal block (``|``)
+    stays a string; a ``!!str`` written out changes nothing, the node is ``!!str`` either way."""
+    if not (isinstance(node, Scalar) and isinstance(node.value, str) and node.tag in STRING_TAGS):
+        return None
+    if node.style == "|" or not becomes_list(node.value):
+        return None
+    items: list[str] = json.loads(node.value.strip())
+    return items
 
 
 def can_become_one_of(text: str, allowed: tuple[str, ...]) -> bool:

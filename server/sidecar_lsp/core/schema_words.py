@@ -85,7 +85,9 @@ def describe(schema: Any, depth: int = 0) -> str:
         if "boolean" in types and decodes_words(schema):
             words = "true or false (yes/no and on/off too)"
             return f"{words}, or {_type_words('object', schema)}" if "object" in types else words
-        if set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}:
+        if "pattern" not in schema and (
+            set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}
+        ):
             return "a single value (text or number)"
         return " or ".join(_type_words(t, schema) for t in types)
     if isinstance(types, str):

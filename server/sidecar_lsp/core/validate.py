@@ -8,7 +8,6 @@ validates it piece by piece and :mod:`schema_messages` words each error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -123,7 +122,7 @@ def _as_copilot_reads(root: Node) -> Any:
     """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
     of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
     refuses (X-json-array says why at the value)."""
-    from .interpolation import becomes_list, only_variables
+    from .interpolation import json_array_items, only_variables
 
     empty = _empty_variables(root)
 
@@ -133,13 +132,11 @@ def _as_copilot_reads(root: Node) -> Any:
         if isinstance(node, Sequence):
             return [convert(item, depth + 1) for item in node.items]
         assert isinstance(node, Scalar)
-        value = node.value
-        if isinstance(value, str) and node.style != "|" and node.tag is None and becomes_list(value):
+        items = json_array_items(node)
+        if items is not None:
             # An item made only of variables that are empty is no value to Copilot.
-            return [
-                None if empty and only_variables(item, empty) else item for item in json.loads(value.strip())
-            ]
-        return value
+            return [None if empty and only_variables(item, empty) else item for item in items]
+        return node.value
 
     if not any(
         isinstance(node, Scalar) and isinstance(node.value, str) and node.value.lstrip().startswith("[")

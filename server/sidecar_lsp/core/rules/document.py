@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..interpolation import becomes_list, variables_in
+from ..interpolation import json_array_items, variables_in
 from ..kinds import ENVIRONMENT
 from ..merge import ENVIRONMENTS_KEY, layers
 from ..model import Finding, Severity
@@ -144,9 +144,7 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload):
-        if not isinstance(node.value, str) or node.style == "|" or node.tag is not None:
-            continue
-        if not becomes_list(node.value):
+        if json_array_items(node) is None:
             continue
         one_string = {("alias", STATIC_SITE), ("command", RDWS)}
         if (

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..model import Finding, Severity
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
-from .formats import cidr_error, decoded_items, literal_text
+from .formats import cidr_error, decoded_items, dropped_shape, literal_text
 
 ALB_KINDS = frozenset({LBWS, BACKEND})
 
@@ -264,4 +264,18 @@ def nlb_alias_hosted_zone(workload: Workload) -> Iterator[Finding]:
                 'validate "nlb": "hosted_zone" is not supported for Network Load Balancer; remove hosted_zone '
                 "(Copilot creates the alias in the environment's hosted zone)",
                 zone.key,
+            )
+
+
+@rule("A8", Severity.ERROR, "http.version dropped by the http map reads as empty", kinds=ALB_KINDS)
+def dropped_http_version(workload: Workload) -> Iterator[Finding]:
+    for prefix, rule_map in _routing_rules(workload):
+        version = rule_map.get("version")
+        shape = dropped_shape(version)
+        if version is not None and shape is not None:
+            yield workload.finding(
+                "A8",
+                f"{prefix}\"version\" field value '' must be one of GRPC, HTTP1 or HTTP2; Copilot drops this "
+                f"{shape} and reads an empty value: write grpc, http1 or http2",
+                version,
             )
