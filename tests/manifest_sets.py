@@ -108,3 +108,57 @@ JOB = "name: j\ntype: Scheduled Job\nimage:\n  location: app\n"
 """A Scheduled Job without ``on.schedule`` (the rule tables add what they judge)."""
 STATIC_SITE = "name: s\ntype: Static Site\n"
 ENVIRONMENT = "name: test\ntype: Environment\n"
+
+
+SIDECAR_SERVICE = """\
+name: api
+type: Load Balanced Web Service
+image:
+  location: app
+  port: 80
+  depends_on:
+    nginx: start
+http:
+  path: /
+  target_container: nginx
+sidecars:
+  nginx:  # the proxy
+    image: nginx
+    port: 8080
+    mount_points:
+      - source_volume: "data"
+        path: /d
+storage:
+  volumes:
+    data:
+      path: /data
+environments:
+  prod:
+    http:
+      additional_rules:
+        - path: /admin
+          target_container: nginx
+    sidecars:
+      nginx:
+        port: 8081
+      logs:
+        image: busybox
+        depends_on:
+          api: start
+        mount_points:
+          - source_volume: data
+            path: /logs
+"""
+"""A service whose names refer to each other everywhere Copilot lets them: the sidecar ``nginx`` is
+depended on by the main container, targeted by the load balancer in the base and in a ``prod`` rule, and
+overridden in ``prod``; the volume ``data`` is mounted (once quoted) in the base and by a sidecar that
+only ``prod`` adds. The navigation tests, in the core and over the wire, read the same text."""
+
+
+def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """0-based line and column (in code points) of the ``occurrence``-th ``needle`` in ``text``."""
+    offset = -1
+    for _ in range(occurrence):
+        offset = text.index(needle, offset + 1)
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)
