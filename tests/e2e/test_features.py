@@ -229,7 +229,11 @@ async def test_unopened_documents_and_positions_out_of_range(session: RecordingC
     assert await hover_at(session, ghost, 0, 0) is None
     uri = await fresh(session, tmp_path)
     for line, col in [(10_000, 0), (0, 10_000), (len(LINES) + 3, 99)]:
-        await completion_labels(session, uri, line, col)
-        await hover_at(session, uri, line, col)
-    # still serving
-    assert await hover_at(session, uri, 0, 1) is not None
+        await completion_labels(session, uri, line, col)  # answered: an error reply would raise
+        hover = await hover_at(session, uri, line, col)
+        # past the last line: nothing; past a line's end: that line's end, as the LSP specification says
+        assert (hover is None) == (line >= len(LINES)), (line, col, hover)
+    # still serving: the hover on the first key is that key's
+    first = await hover_at(session, uri, 0, 1)
+    assert first is not None and isinstance(first.contents, types.MarkupContent)
+    assert first.contents.value.startswith("**`name`**")
