@@ -318,3 +318,7 @@ def test_half_typed_manifests_never_break_the_index(tmp_path: Path) -> None:
     for cut in range(0, len(text), 5):
         workspace.set_text("orders-worker/manifest.yml", text[:cut], unsaved=True)
         cross_file_findings(workspace, "orders-worker/manifest.yml")
+    # and once the typing is done, the index judges the whole text
+    workspace.set_text("orders-worker/manifest.yml", text, unsaved=True)
+    found = cross_file_findings(workspace, "orders-worker/manifest.yml")
+    assert sorted(f.code for f in found) == ["X-unknown-environment", "X-unknown-topic"]
