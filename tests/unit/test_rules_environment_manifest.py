@@ -4,7 +4,7 @@ v1.33's own."""
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings
+from test_rules_support import assert_copilot, assert_quiet, cases, findings
 
 from manifest_sets import ENVIRONMENT
 
@@ -441,19 +441,17 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "copilot", "where"), [row[1:] for row in REPORTS], ids=[row[0] for row in REPORTS]
-)
+@pytest.mark.parametrize(("text", "code", "copilot", "where"), cases(REPORTS))
 def test_reports(text: str, code: str, copilot: str, where: str | tuple[str, int]) -> None:
     assert_copilot(text, code, copilot, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "code"), cases(QUIET))
 def test_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 
 
-@pytest.mark.parametrize(("text", "_code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "_code"), cases(QUIET))
 def test_manifests_copilot_accepts_get_no_rule_finding(text: str, _code: str) -> None:
     assert findings(text) == []
 

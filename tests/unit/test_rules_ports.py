@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_reports, findings, span_of
+from test_rules_support import assert_reports, cases, findings, span_of
 
 from manifest_sets import LBWS_IMAGE
 from sidecar_lsp.core.model import Severity
@@ -84,8 +84,7 @@ FAILING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, Severity.ERROR, message, where)
 
@@ -155,7 +154,7 @@ P3_PASSING = [
 ]
 
 
-@pytest.mark.parametrize("text", [case[1] for case in P3_PASSING], ids=[case[0] for case in P3_PASSING])
+@pytest.mark.parametrize("text", cases(P3_PASSING))
 def test_positive_port_cases_have_no_port_finding(text: str) -> None:
     assert [f for f in findings(text) if f.code in ("P1", "P2")] == []
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
 
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse
+
+
+def cases(rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """The rows of a rule table, ``(id, *values)``, as pytest parameters named by their id."""
+    return [pytest.param(*row[1:], id=row[0]) for row in rows]
 
 
 def manifest(text: str) -> str:
