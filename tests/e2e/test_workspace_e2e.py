@@ -16,20 +16,10 @@ from lsprotocol import types
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from workspace_support import environments, service, write_workspace  # noqa: E402
+from workspace_support import PUBLISHER, environments, service, subscriber, write_workspace  # noqa: E402
 
 API_PRD = service("api", "environments:\n  prd:\n    count: 2\n")
-PUBLISHER = service("api", "publish:\n  topics:\n    - name: orders\n")
-WORKER = """\
-name: orders-worker
-type: Worker Service
-image:
-  location: worker
-subscribe:
-  topics:
-    - name: orders
-      service: api
-"""
+WORKER = subscriber()
 LENSES = service(
     "api",
     """
