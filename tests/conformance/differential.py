@@ -185,22 +185,76 @@ def _depends_on_assumed_values(verdict: dict[str, Any], message: str) -> bool:
 def _without_witnessed_misses(
     oracle: Oracle, case: Case, verdict: dict[str, Any], found: list[Disagreement]
 ) -> list[Disagreement]:
-    """Drop a miss when Copilot itself accepts the environment for some value of its undefined
-    ``${VAR}``s: the oracle's own search tries only a few values (``1``, an ARN, a CIDR block, ``10s``),
-    so ``deduplication_scope: ${X}`` is refused there although ``X=queue`` deploys. The values tried
-    here are the schema's examples and words, each given to every variable at once."""
-    names = verdict.get("undefined_vars") or []
+    """Drop a miss when Copilot itself accepts the environment for some value the tool cannot know.
+
+    - Undefined ``${VAR}``s: the oracle's own search tries only a few values (``1``, an ARN, a CIDR
+      block, ``10s``), so ``deduplication_scope: ${X}`` is refused there although ``X=queue`` deploys.
+      Tried here: the schema's examples and words, each given to every variable at once, and the values
+      that make a written ``prefix${V}suffix`` one of those words (``${D}s`` is ``SUCCESS`` with
+      ``D=SUCCES``).
+    - The application's name, and the name of an environment without an override (the oracle calls
+      them ``app`` and ``base``): the tool is told neither, so ``version: ${COPILOT_ENVIRONMENT_NAME}``
+      is no error for it while an environment may be called ``grpc``. Tried here: those of the same
+      words that are names.
+    """
     misses = {d.env for d in found if d.kind == "miss"}
-    if not names or not misses:
+    if not misses:
         return found
-    answers = oracle.verdicts(
+    names = verdict.get("undefined_vars") or []
+    requests: list[dict[str, Any]] = [
         {"text": case.text, "vars": dict.fromkeys(names, value), "var_search": False}
-        for value in _witness_values()
-    )
-    witnessed = {
-        env for answer in answers for env, (stage, _) in oracle_envs(answer).items() if stage == "ok"
-    }
+        for value in (_witness_values() if names else ())
+    ]
+    requests += [{"text": case.text, "vars": values} for values in _affix_solutions(case.text, names)]
+    if "${COPILOT_APPLICATION_NAME}" in case.text:
+        requests += [{"text": case.text, "app": name} for name in _witness_names()]
+    if "" in misses and "${COPILOT_ENVIRONMENT_NAME}" in case.text and verdict.get("kind") == "workload":
+        overridden = case.tree.get("environments") if isinstance(case.tree, dict) else None
+        requests += [
+            {"text": case.text, "env": [name]}
+            for name in _witness_names()
+            if not (isinstance(overridden, dict) and name in overridden)
+        ]
+    if not requests:
+        return found
+    witnessed: set[str] = set()
+    for request, answer in zip(requests, oracle.verdicts(requests), strict=True):
+        for env, (stage, _) in oracle_envs(answer).items():
+            if stage == "ok":
+                witnessed.add("" if "env" in request else env)  # an environment without an override
     return [d for d in found if not (d.kind == "miss" and d.env in witnessed)]
+
+
+@functools.lru_cache(maxsize=1)
+def _witness_names() -> tuple[str, ...]:
+    """The witness words that can be an application's or environment's name."""
+    return tuple(word for word in _witness_values() if re.fullmatch(r"[a-z][a-z0-9-]*", word))
+
+
+_AFFIXED_VARIABLE = re.compile(r"([^\s'\"\[\],{}:$]*)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}([^\s'\"\[\],{}$]*)")
+_MAX_AFFIX_SOLUTIONS = 40
+
+
+def _affix_solutions(text: str, names: list[str]) -> list[dict[str, str]]:
+    """For each ``prefix${V}suffix`` written with literal text around one undefined variable, the
+    values of V that turn it into one of the schema's words (case-insensitively, as Copilot's word
+    checks compare)."""
+    solutions: list[dict[str, str]] = []
+    for match in _AFFIXED_VARIABLE.finditer(text):
+        prefix, name, suffix = match.groups()
+        if name not in names or not (prefix or suffix):
+            continue
+        for word in _witness_values():
+            folded = word.lower()
+            if (
+                len(word) > len(prefix) + len(suffix)
+                and folded.startswith(prefix.lower())
+                and (folded.endswith(suffix.lower()))
+            ):
+                value = {name: word[len(prefix) : len(word) - len(suffix)]}
+                if value not in solutions:
+                    solutions.append(value)
+    return solutions[:_MAX_AFFIX_SOLUTIONS]
 
 
 @functools.lru_cache(maxsize=1)

@@ -72,4 +72,6 @@ def test_a_value_some_variable_makes_valid_is_no_error(case: WordVariable) -> No
     findings = analyze(case.text, Options(assume_manifest=True)).findings
     assert [f for f in findings if f.severity is Severity.ERROR] == []
     hopeless = case.text.replace(*case.never_valid)
-    assert [f for f in analyze(hopeless, Options(assume_manifest=True)).findings if f.severity is Severity.ERROR]
+    assert [
+        f for f in analyze(hopeless, Options(assume_manifest=True)).findings if f.severity is Severity.ERROR
+    ]

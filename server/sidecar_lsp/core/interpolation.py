@@ -26,6 +26,13 @@ def variables_in(text: str) -> list[str]:
     return [match.group(2) for match in VARIABLE.finditer(text) if not match.group(1)]
 
 
+def substitute(text: str, known: dict[str, str]) -> str:
+    """``text`` with each unescaped ``${NAME}`` of ``known`` replaced by its value, the others kept."""
+    return VARIABLE.sub(
+        lambda m: known[m.group(2)] if m.group(2) in known and not m.group(1) else m.group(0), text
+    )
+
+
 def only_variables(text: str, names: tuple[str, ...]) -> bool:
     """Whether ``text`` is nothing but unescaped ``${NAME}``s of ``names``."""
     remainder = VARIABLE.sub(lambda m: "" if m.group(2) in names and not m.group(1) else m.group(0), text)

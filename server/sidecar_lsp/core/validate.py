@@ -17,9 +17,12 @@ from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_fin
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
 from .schema_store import Schema
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
+from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
+
+
+ENV_NAME = "COPILOT_ENVIRONMENT_NAME"
 
 
 def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
@@ -35,6 +38,9 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     base is looked for in every merged environment and says where it still applies. A value that does
     not decode (``schema-type``) fails every environment, since Copilot decodes the base first.
     """
+    root = document.root
+    if not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
+        return findings
     candidates = [
         f
         for f in findings
@@ -43,25 +49,67 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         and f.code not in ("schema-type", "schema-empty")
         and f.path[:1] != (ENVIRONMENTS_KEY,)
     ]
-    root = document.root
-    if not candidates or not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
-        return findings
-    merged = merge_all(root)
+    named = f"${{{ENV_NAME}}}" in document.text
+    merged = merge_all(root) if candidates or named else []
     if not merged:
         return findings
+    per_env = [
+        (
+            environment.name,
+            _document_findings(
+                ParsedDocument(document.text, environment.root, [], document.lines),
+                unknown_keys=False,
+                env=environment.name,
+            ),
+        )
+        for environment in merged
+    ]
     envs_with: dict[int, list[str]] = {id(f): [] for f in candidates}
-    for environment in merged:
-        as_merged = ParsedDocument(document.text, environment.root, [], document.lines)
-        found = {(f.code, f.path, f.message) for f in _document_findings(as_merged, unknown_keys=False)}
+    # A value written with the environment's name reads differently in each environment: it is the
+    # same finding where it stands at the same place.
+    by_place = {id(f) for f in candidates if named and _names_env(document, f)}
+    for env, env_findings in per_env:
+        found = {(f.code, f.path, f.message) for f in env_findings}
+        placed = {(f.code, f.path, f.span) for f in env_findings}
         for f in candidates:
-            if (f.code, f.path, f.message) in found:
-                envs_with[id(f)].append(environment.name)
+            if (f.code, f.path, f.message) in found or (
+                id(f) in by_place and (f.code, f.path, f.span) in placed
+            ):
+                envs_with[id(f)].append(env)
     from .rules import scoped
 
-    return [scoped(f, envs_with[id(f)], len(merged)) if id(f) in envs_with else f for f in findings]
+    kept = [scoped(f, envs_with[id(f)], len(merged)) if id(f) in envs_with else f for f in findings]
+    return kept + (_environment_name_findings(document, findings, per_env) if named else [])
 
 
-def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[Finding]:
+def _environment_name_findings(
+    document: ParsedDocument, findings: list[Finding], per_env: list[tuple[str, list[Finding]]]
+) -> list[Finding]:
+    """Errors of a base value written with ``${COPILOT_ENVIRONMENT_NAME}``, which the base alone cannot
+    judge: in each overridden environment the name is known (``version: ${COPILOT_ENVIRONMENT_NAME}``
+    fails in ``test``, passes in ``grpc``)."""
+    from .rules import in_environments
+
+    written = {(f.code, f.span) for f in findings}
+    envs_of: dict[tuple[str, Span, str], tuple[Finding, list[str]]] = {}
+    for env, env_findings in per_env:
+        for f in env_findings:
+            if f.severity is Severity.ERROR and (f.code, f.span) not in written and _names_env(document, f):
+                envs_of.setdefault((f.code, f.span, f.message), (f, []))[1].append(env)
+    return [in_environments(f, envs) for f, envs in envs_of.values()]
+
+
+def _names_env(document: ParsedDocument, finding: Finding) -> bool:
+    """Whether the value the finding is about is written with ``${COPILOT_ENVIRONMENT_NAME}``."""
+    start, end = finding.span.start, finding.span.end
+    if start.line != end.line or start.line >= len(document.lines):
+        return False
+    return f"${{{ENV_NAME}}}" in document.lines[start.line][start.col : end.col]
+
+
+def _document_findings(
+    document: ParsedDocument, *, unknown_keys: bool, env: str | None = None
+) -> list[Finding]:
     root = document.root
     if root is None:
         if document.complete and not document.findings:
@@ -88,7 +136,7 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
             )
         ]
     # Pipelines are read as written: no ${VAR} substitution, so no JSON-array conversion either.
-    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root)
+    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root, env)
     findings: list[Finding] = []
     for prefix, error in schema_errors(instance):
         findings.extend(explain(error, root, prefix))
@@ -118,32 +166,46 @@ def _empty_variables(root: Node) -> tuple[str, ...]:
     return ()
 
 
-def _as_copilot_reads(root: Node) -> Any:
-    """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
-    of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
-    refuses (X-json-array says why at the value)."""
-    from .interpolation import json_array_items, only_variables
+def _as_copilot_reads(root: Node, env: str | None = None) -> Any:
+    """The plain data Copilot decodes: ``${COPILOT_ENVIRONMENT_NAME}`` substituted where the manifest
+    tells the name (in an override, and in the manifest merged for ``env``), and a string that parses as a
+    JSON array of strings a list (a literal block ``|`` excepted), which a list field takes and a string
+    field refuses (X-json-array says why at the value)."""
+    from .interpolation import json_array_items, only_variables, substitute
 
     empty = _empty_variables(root)
+    known = {ENV_NAME: env} if env is not None else {}
+    overrides = manifest_kind(root) in WORKLOAD_TYPES and env is None
 
-    def convert(node: Node, depth: int) -> Any:
+    def convert(node: Node, names: dict[str, str]) -> Any:
         if isinstance(node, Mapping):
-            return {entry.name: convert(entry.value, depth + 1) for entry in node.entries}
+            if overrides and node is root:
+                return {entry.name: convert_top(entry, names) for entry in node.entries}
+            return {entry.name: convert(entry.value, names) for entry in node.entries}
         if isinstance(node, Sequence):
-            return [convert(item, depth + 1) for item in node.items]
+            return [convert(item, names) for item in node.items]
         assert isinstance(node, Scalar)
         items = json_array_items(node)
         if items is not None:
             # An item made only of variables that are empty is no value to Copilot.
-            return [None if empty and only_variables(item, empty) else item for item in items]
-        return node.value
+            return [
+                None if empty and only_variables(item, empty) else substitute(item, names) for item in items
+            ]
+        return substitute(node.value, names) if names and isinstance(node.value, str) else node.value
 
-    if not any(
-        isinstance(node, Scalar) and isinstance(node.value, str) and node.value.lstrip().startswith("[")
-        for _, node in iter_nodes(root)
-    ):
+    def convert_top(entry: Entry, names: dict[str, str]) -> Any:
+        if entry.name == ENVIRONMENTS_KEY and isinstance(entry.value, Mapping):
+            return {e.name: convert(e.value, {**names, ENV_NAME: e.name}) for e in entry.value.entries}
+        return convert(entry.value, names)
+
+    def needs_converting(node: Node) -> bool:
+        if not (isinstance(node, Scalar) and isinstance(node.value, str)):
+            return False
+        return node.value.lstrip().startswith("[") or "${COPILOT_" in node.value
+
+    if not any(needs_converting(node) for _, node in iter_nodes(root)):
         return to_plain(root)  # the common case: shares the document's cached conversion
-    return convert(root, 0)
+    return convert(root, known)
 
 
 def _first_line(document: ParsedDocument) -> Span:
