@@ -95,7 +95,7 @@ oracle makes up on its own, so it lives here rather than as a manifest file unde
 LBWS_IMAGE = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: app\n  port: 80\n"
 """A Load Balanced Web Service without ``http`` or ``nlb`` (Copilot wants one: the test says which)."""
 LBWS = LBWS_IMAGE + "http:\n  path: /\n"
-"""The smallest Load Balanced Web Service Copilot accepts: main container ``api`` on port 80 behind the ALB."""
+"""A minimal Load Balanced Web Service: the main container ``api`` on port 80 behind the ALB."""
 NLB_ONLY = LBWS_IMAGE + "http: false\nnlb:\n  port: 80/tcp\n"
 """A Load Balanced Web Service behind a Network Load Balancer only."""
 BACKEND_IMAGE = "name: api\ntype: Backend Service\nimage:\n  location: app\n"
@@ -149,8 +149,8 @@ environments:
           - source_volume: data
             path: /logs
 """
-"""A service whose names refer to each other everywhere Copilot lets them: the sidecar ``nginx`` is
-depended on by the main container, targeted by the load balancer in the base and in a ``prod`` rule, and
+"""A service whose names refer to each other in the base and in an override: the sidecar ``nginx`` is
+depended on by the main container, targeted by the load balancer in the base and by a ``prod`` rule, and
 overridden in ``prod``; the volume ``data`` is mounted (once quoted) in the base and by a sidecar that
 only ``prod`` adds. The navigation tests, in the core and over the wire, read the same text."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from manifest_sets import position_of
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse
@@ -30,12 +31,7 @@ def findings(text: str, code: str | None = None) -> list[Finding]:
 
 def span_of(text: str, needle: str, occurrence: int = 1) -> Span:
     """The span of the ``occurrence``-th ``needle`` in ``text`` (dedented), on one line."""
-    body = manifest(text)
-    offset = -1
-    for _ in range(occurrence):
-        offset = body.index(needle, offset + 1)
-    line = body.count("\n", 0, offset)
-    col = offset - (body.rfind("\n", 0, offset) + 1)
+    line, col = position_of(manifest(text), needle, occurrence)
     return Span(Pos(line, col), Pos(line, col + len(needle)))
 
 
