@@ -207,12 +207,12 @@ def _without_witnessed_misses(
     ]
     requests += [{"text": case.text, "vars": values} for values in _affix_solutions(case.text, names)]
     if "${COPILOT_APPLICATION_NAME}" in case.text:
-        requests += [{"text": case.text, "app": name} for name in _witness_names()]
+        requests += [{"text": case.text, "app": name} for name in _name_candidates(case.text, "APPLICATION")]
     if "" in misses and "${COPILOT_ENVIRONMENT_NAME}" in case.text and verdict.get("kind") == "workload":
         overridden = case.tree.get("environments") if isinstance(case.tree, dict) else None
         requests += [
             {"text": case.text, "env": [name]}
-            for name in _witness_names()
+            for name in _name_candidates(case.text, "ENVIRONMENT")
             if not (isinstance(overridden, dict) and name in overridden)
         ]
     if not requests:
@@ -222,13 +222,54 @@ def _without_witnessed_misses(
         for env, (stage, _) in oracle_envs(answer).items():
             if stage == "ok":
                 witnessed.add("" if "env" in request else env)  # an environment without an override
+    if names and misses - witnessed:
+        witnessed |= _searched_assignment(oracle, case.text, names)
     return [d for d in found if not (d.kind == "miss" and d.env in witnessed)]
 
 
-@functools.lru_cache(maxsize=1)
-def _witness_names() -> tuple[str, ...]:
-    """The witness words that can be an application's or environment's name."""
-    return tuple(word for word in _witness_values() if re.fullmatch(r"[a-z][a-z0-9-]*", word))
+_STAGES = ("read", "yaml", "interpolate", "unmarshal", "applyenv", "panic", "validate", "ok")
+_MAX_SEARCHED_NAMES = 24
+
+
+def _searched_assignment(oracle: Oracle, text: str, names: list[str]) -> set[str]:
+    """The environments Copilot accepts for the best values found one variable at a time: each variable in
+    turn takes the candidate (its affix solutions, then the witness words) that gets Copilot furthest,
+    the others keeping theirs. Needed when variables need different values (``${N}s`` and ``${D}`` in two
+    duration fields: ``N=1``, ``D=10s``), which neither the oracle's own search nor one word for all tries."""
+    names = names[:_MAX_SEARCHED_NAMES]
+    affixes: dict[str, list[str]] = {name: [] for name in names}
+    for solution in _affix_solutions(text, names):
+        for name, value in solution.items():
+            affixes[name].append(value)
+    candidates = {name: [*dict.fromkeys([*affixes[name], "1", *_witness_values()])] for name in names}
+    chosen = {name: candidates[name][0] for name in names}
+
+    def score(answer: dict[str, Any]) -> tuple[int, int, int]:
+        """Environments accepted, then the stage reached, then fewer decoding errors (yaml.v3 lists them)."""
+        envs = oracle_envs(answer).values()
+        return (
+            sum(stage == "ok" for stage, _ in envs),
+            min(_STAGES.index(stage) if stage in _STAGES else 0 for stage, _ in envs),
+            -sum(len(_LINE.findall(message)) for _, message in envs),
+        )
+
+    best = oracle.verdicts([{"text": text, "vars": chosen, "var_search": False}])[0]
+    for _round in range(2):
+        for name in names:
+            trials = [{**chosen, name: value} for value in candidates[name] if value != chosen[name]]
+            answers = oracle.verdicts({"text": text, "vars": trial, "var_search": False} for trial in trials)
+            for trial, answer in zip(trials, answers, strict=True):
+                if score(answer) > score(best):
+                    chosen, best = trial, answer
+    return {env for env, (stage, _) in oracle_envs(best).items() if stage == "ok"}
+
+
+def _name_candidates(text: str, which: str) -> list[str]:
+    """Names to try for ``${COPILOT_<which>_NAME}``: the witness words, and the values that make a written
+    ``prefix${…}suffix`` one of them, that can be a name (lower-case letters, digits and hyphens)."""
+    variable = f"COPILOT_{which}_NAME"
+    values = [solution[variable] for solution in _affix_solutions(text, [variable])] + list(_witness_values())
+    return [v for v in dict.fromkeys(values) if re.fullmatch(r"[a-z][a-z0-9-]*", v)]
 
 
 _AFFIXED_VARIABLE = re.compile(r"([^\s'\"\[\],{}:$]*)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}([^\s'\"\[\],{}$]*)")

@@ -12,7 +12,9 @@ VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 """``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
 
 
-NAME_VARIABLES = ("COPILOT_APPLICATION_NAME", "COPILOT_ENVIRONMENT_NAME")
+APP_NAME_VARIABLE = "COPILOT_APPLICATION_NAME"
+ENV_NAME_VARIABLE = "COPILOT_ENVIRONMENT_NAME"
+NAME_VARIABLES = (APP_NAME_VARIABLE, ENV_NAME_VARIABLE)
 """The names Copilot defines itself (``interpolate.go``): an application's or environment's name."""
 
 _NAME_CHARACTERS = char_set((ord("a"), ord("z")), (ord("0"), ord("9")), (ord("-"), ord("-")))

@@ -16,14 +16,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .interpolation import APP_NAME_VARIABLE as APP_VARIABLE
+from .interpolation import ENV_NAME_VARIABLE as ENV_VARIABLE
 from .interpolation import STRING_TAGS, VARIABLE
 from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, base_without_environments, merge_environment
 from .model import Span
 from .yaml_map import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries, parse
 
-APP_VARIABLE = "COPILOT_APPLICATION_NAME"
-ENV_VARIABLE = "COPILOT_ENVIRONMENT_NAME"
 MAX_RENDERED_LINES = 20_000
 """A rendering longer than this is cut (aliases can expand a small file a lot)."""
 

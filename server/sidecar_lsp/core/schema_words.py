@@ -96,6 +96,8 @@ def describe(schema: Any, depth: int = 0) -> str:
         return _type_words("object", schema)
     if "pattern" in schema:
         return _type_words("string", schema)
+    if isinstance(schema.get("then"), dict) and depth < 4:
+        return describe(schema["then"], depth + 1)  # checked only if it decodes: say what it decodes to
     return "a valid value"
 
 

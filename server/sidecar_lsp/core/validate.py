@@ -11,18 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .interpolation import ENV_NAME_VARIABLE
 from .kinds import ENVIRONMENT, WORKLOAD_TYPES, manifest_kind
-from .merge import ENVIRONMENTS_KEY, merge_all
+from .merge import ENVIRONMENTS_KEY, merge_all, with_environment_name
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
 from .schema_store import Schema
-from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
-
-
-ENV_NAME = "COPILOT_ENVIRONMENT_NAME"
 
 
 def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
@@ -49,7 +47,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         and f.code not in ("schema-type", "schema-empty")
         and f.path[:1] != (ENVIRONMENTS_KEY,)
     ]
-    named = f"${{{ENV_NAME}}}" in document.text
+    named = f"${{{ENV_NAME_VARIABLE}}}" in document.text
     merged = merge_all(root) if candidates or named else []
     if not merged:
         return findings
@@ -59,7 +57,6 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
             _document_findings(
                 ParsedDocument(document.text, environment.root, [], document.lines),
                 unknown_keys=False,
-                env=environment.name,
             ),
         )
         for environment in merged
@@ -104,12 +101,10 @@ def _names_env(document: ParsedDocument, finding: Finding) -> bool:
     start, end = finding.span.start, finding.span.end
     if start.line != end.line or start.line >= len(document.lines):
         return False
-    return f"${{{ENV_NAME}}}" in document.lines[start.line][start.col : end.col]
+    return f"${{{ENV_NAME_VARIABLE}}}" in document.lines[start.line][start.col : end.col]
 
 
-def _document_findings(
-    document: ParsedDocument, *, unknown_keys: bool, env: str | None = None
-) -> list[Finding]:
+def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[Finding]:
     root = document.root
     if root is None:
         if document.complete and not document.findings:
@@ -136,7 +131,7 @@ def _document_findings(
             )
         ]
     # Pipelines are read as written: no ${VAR} substitution, so no JSON-array conversion either.
-    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root, env)
+    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root)
     findings: list[Finding] = []
     for prefix, error in schema_errors(instance):
         findings.extend(explain(error, root, prefix))
@@ -162,50 +157,44 @@ def _empty_variables(root: Node) -> tuple[str, ...]:
     if manifest_kind(root) == ENVIRONMENT and isinstance(root, Mapping):
         entry = root.entry("name")
         if entry is None or not (isinstance(entry.value, Scalar) and entry.value.value not in (None, "")):
-            return ("COPILOT_ENVIRONMENT_NAME",)
+            return (ENV_NAME_VARIABLE,)
     return ()
 
 
-def _as_copilot_reads(root: Node, env: str | None = None) -> Any:
-    """The plain data Copilot decodes: ``${COPILOT_ENVIRONMENT_NAME}`` substituted where the manifest
-    tells the name (in an override, and in the manifest merged for ``env``), and a string that parses as a
-    JSON array of strings a list (a literal block ``|`` excepted), which a list field takes and a string
-    field refuses (X-json-array says why at the value)."""
-    from .interpolation import json_array_items, only_variables, substitute
+def _as_copilot_reads(root: Node) -> Any:
+    """The plain data Copilot decodes: an override's ``${COPILOT_ENVIRONMENT_NAME}`` substituted with its
+    environment's name (a merged manifest has it already), and a string that parses as a JSON array of
+    strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
+    (X-json-array says why at the value)."""
+    from .interpolation import json_array_items, only_variables
 
     empty = _empty_variables(root)
-    known = {ENV_NAME: env} if env is not None else {}
-    overrides = manifest_kind(root) in WORKLOAD_TYPES and env is None
+    overrides = root.get(ENVIRONMENTS_KEY) if isinstance(root, Mapping) else None
+    if manifest_kind(root) not in WORKLOAD_TYPES or not isinstance(overrides, Mapping):
+        overrides = None
 
-    def convert(node: Node, names: dict[str, str]) -> Any:
+    def convert(node: Node) -> Any:
         if isinstance(node, Mapping):
-            if overrides and node is root:
-                return {entry.name: convert_top(entry, names) for entry in node.entries}
-            return {entry.name: convert(entry.value, names) for entry in node.entries}
+            if node is overrides:
+                return {e.name: convert(with_environment_name(e.value, e.name)) for e in node.entries}
+            return {entry.name: convert(entry.value) for entry in node.entries}
         if isinstance(node, Sequence):
-            return [convert(item, names) for item in node.items]
+            return [convert(item) for item in node.items]
         assert isinstance(node, Scalar)
         items = json_array_items(node)
         if items is not None:
             # An item made only of variables that are empty is no value to Copilot.
-            return [
-                None if empty and only_variables(item, empty) else substitute(item, names) for item in items
-            ]
-        return substitute(node.value, names) if names and isinstance(node.value, str) else node.value
-
-    def convert_top(entry: Entry, names: dict[str, str]) -> Any:
-        if entry.name == ENVIRONMENTS_KEY and isinstance(entry.value, Mapping):
-            return {e.name: convert(e.value, {**names, ENV_NAME: e.name}) for e in entry.value.entries}
-        return convert(entry.value, names)
+            return [None if empty and only_variables(item, empty) else item for item in items]
+        return node.value
 
     def needs_converting(node: Node) -> bool:
         if not (isinstance(node, Scalar) and isinstance(node.value, str)):
             return False
-        return node.value.lstrip().startswith("[") or "${COPILOT_" in node.value
+        return node.value.lstrip().startswith("[") or f"${{{ENV_NAME_VARIABLE}}}" in node.value
 
     if not any(needs_converting(node) for _, node in iter_nodes(root)):
         return to_plain(root)  # the common case: shares the document's cached conversion
-    return convert(root, known)
+    return convert(root)
 
 
 def _first_line(document: ParsedDocument) -> Span:

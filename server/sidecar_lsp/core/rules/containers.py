@@ -21,6 +21,7 @@ from .base import (
     rule,
     text_of,
 )
+from .formats import dropped_note, dropped_or_template_text
 
 IMAGE_KINDS = ALL_WORKLOADS - {STATIC_SITE}
 
@@ -228,20 +229,27 @@ def _stripped_name_collisions(workload: Workload) -> Iterator[Finding]:
         )
 
 
-@rule("O1", Severity.ERROR, "variables.<name>.from_cfn must not be empty", kinds=ALL_WORKLOADS)
+# A Request-Driven Web Service's and a Static Site's Validate() do not look at the variables.
+@rule(
+    "O1",
+    Severity.ERROR,
+    "variables.<name>.from_cfn must not be empty",
+    kinds=ALL_WORKLOADS - {RDWS, STATIC_SITE},
+)
 def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
     variables = mapping(workload.root.get("variables"))
-    if variables is None or workload.kind == STATIC_SITE:
+    if variables is None:
         return
     for entry in variables.entries:
         value = mapping(entry.value)
         from_cfn = value.entry("from_cfn") if value else None
-        if value is not None and from_cfn is not None and text_of(from_cfn.value) == "":
+        # A map or list given as the name is dropped by the variable's map, which leaves it empty.
+        if value is not None and from_cfn is not None and dropped_or_template_text(from_cfn.value) == "":
             empty_value = from_cfn.value.span.start == from_cfn.value.span.end
             yield workload.finding(
                 "O1",
-                f'validate "{entry.name}" "variables": validate "from_cfn": name cannot be an empty string; '
-                "write the name of the CloudFormation export to import",
+                f'validate "{entry.name}" "variables": validate "from_cfn": name cannot be an empty string'
+                f"{dropped_note(from_cfn.value)}; write the name of the CloudFormation export to import",
                 from_cfn.key if empty_value else from_cfn.value,
             )
 

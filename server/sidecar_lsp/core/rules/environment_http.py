@@ -19,7 +19,6 @@ from .formats import (
     decoded_items,
     dropped_note,
     dropped_or_template_text,
-    literal_text,
     template_text,
 )
 
@@ -123,7 +122,7 @@ def source_ip_cidrs(workload: Workload) -> Iterator[Finding]:
     ]
     for place in places:
         for item in decoded_items(place):
-            text = literal_text(item)
+            text = template_text(item)
             error = cidr_error(text) if text is not None else None
             if error:
                 yield workload.finding(

@@ -59,10 +59,17 @@ def arn_region(text: str) -> str:
     return text.split(":", 5)[3]
 
 
+_CIDR_SHAPE = r"\A[0-9A-Fa-f:.]*/[0-9]+\Z"
+"""Wider than what ``net.ParseCIDR`` takes: the characters of an address, ``/`` and a prefix length."""
+
+
 def cidr_error(text: str) -> str | None:
-    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range."""
-    address, slash, prefix = text.partition("/")
+    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range.
+    A text with ``${VAR}``s fails only when no value of them can give that shape."""
     error = f"invalid CIDR address: {text}"
+    if variables_in(text):
+        return None if can_match(text, _CIDR_SHAPE) else error
+    address, slash, prefix = text.partition("/")
     if not slash or "%" in address or not _DIGITS.fullmatch(prefix):
         return error
     try:
@@ -89,6 +96,10 @@ def is_valid_topic_name(name: str) -> bool:
 _DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
 _UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9}
 _UNIT_NS["h"] = 3600 * 10**9
+
+
+GO_DURATION = r"\A[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)\Z"
+"""The texts :func:`duration_ns` (Go's ``time.ParseDuration``) accepts, for :func:`can_match`."""
 
 
 def duration_ns(text: str) -> float | None:
@@ -148,3 +159,15 @@ def dropped_or_template_text(node: Node | None) -> str | None:
 def dropped_note(node: Node | None) -> str:
     shape = dropped_shape(node)
     return f"; Copilot drops this {shape} and reads an empty value" if shape else ""
+
+
+def dropped_or_uint32(node: Node | None) -> int | None:
+    """The number a ``uint32`` field inside the map of a scalar-or-map field holds, or None when unset:
+    yaml.v3 truncates a fraction, and drops what does not fit (text, ``${VAR}``, a negative or too large
+    number, a boolean, a list or map), which leaves 0."""
+    if node is None or is_null(node):
+        return None
+    value = node.value if isinstance(node, Scalar) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 2**32:
+        return int(value)
+    return 0

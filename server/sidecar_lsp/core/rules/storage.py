@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
 from ..yaml_map import Entry, Mapping, mapping, sequence_items
 from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
+from .formats import dropped_or_uint32
 
 _MANAGED = ("uid", "gid")
 _BYO = ("id", "root_dir", "auth")
@@ -110,10 +111,16 @@ def efs_uid_not_zero(workload: Workload) -> Iterator[Finding]:
     for entry, volume in _volumes(workload):
         efs = _efs_map(volume)
         uid = efs.get("uid") if efs else None
-        if uid is not None and int_of(uid) == 0:
+        if uid is not None and dropped_or_uint32(uid) == 0:
+            dropped = (
+                ""
+                if int_of(uid) == 0
+                else " (Copilot drops a value it cannot read as a user id, which leaves 0)"
+            )
             yield workload.finding(
                 "V6",
-                f'validate "volumes[{entry.name}]": validate "efs": "uid" must not be 0; use a non-root POSIX user id',
+                f'validate "volumes[{entry.name}]": validate "efs": "uid" must not be 0{dropped}; use a non-root '
+                "POSIX user id",
                 uid,
             )
 
