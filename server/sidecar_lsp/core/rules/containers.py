@@ -53,6 +53,15 @@ def sidecar_image_build_or_location(workload: Workload) -> Iterator[Finding]:
 
 @rule("I1", Severity.ERROR, "Main image: exactly one of build and location", kinds=IMAGE_KINDS)
 def main_image_build_or_location(workload: Workload) -> Iterator[Finding]:
+    # Copilot refuses an image map that sets both while it decodes the file, before any override is
+    # applied: the image as written breaks every environment, whichever override clears one of them.
+    written = workload.paths.root.entry("image") if isinstance(workload.paths.root, Mapping) else None
+    written_image = mapping(written.value) if written else None
+    if written is not None and written_image is not None and all(_sources_set(written_image)):
+        both = _build_or_location(workload, "I1", written, written_image, "image")
+        if both is not None:
+            yield both
+        return
     image_entry = workload.root.entry("image")
     if image_entry is None or not is_set(image_entry.value):
         at = image_entry.key if image_entry else _type_value(workload)
@@ -71,13 +80,19 @@ def main_image_build_or_location(workload: Workload) -> Iterator[Finding]:
             yield finding
 
 
+def _sources_set(image: Mapping) -> tuple[bool, bool]:
+    """Whether the image map sets ``build``, and ``location``."""
+    build = image.entry("build")
+    location = image.entry("location")
+    return build is not None and _build_is_set(build), location is not None and is_set(location.value)
+
+
 def _build_or_location(
     workload: Workload, code: str, image_entry: Entry, image: Mapping, where: str
 ) -> Finding | None:
     build = image.entry("build")
     location = image.entry("location")
-    has_build = build is not None and _build_is_set(build)
-    has_location = location is not None and is_set(location.value)
+    has_build, has_location = _sources_set(image)
     if has_build == has_location:
         prefix = 'validate "image": ' if code == "S2" else ""
         if has_build:
