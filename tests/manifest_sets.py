@@ -108,6 +108,9 @@ JOB = "name: j\ntype: Scheduled Job\nimage:\n  location: app\n"
 """A Scheduled Job without ``on.schedule`` (the rule tables add what they judge)."""
 STATIC_SITE = "name: s\ntype: Static Site\n"
 ENVIRONMENT = "name: test\ntype: Environment\n"
+LBWS_BUILT = "name: api\ntype: Load Balanced Web Service\nimage:\n  build: ./Dockerfile\n  port: 8080\n"
+"""A Load Balanced Web Service whose image is built from ``./Dockerfile`` and listens on 8080, up to its
+image: the completion, hover and feature tests add their ``http``, sidecars and storage."""
 
 
 SIDECAR_SERVICE = """\

@@ -21,13 +21,13 @@ from e2e_helpers import (
 )
 from lsprotocol import types
 
+from manifest_sets import LBWS_BUILT
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-MANIFEST = """name: api
-type: Load Balanced Web Service
-image:
-  build: ./Dockerfile
-  port: 8080
+MANIFEST = (
+    LBWS_BUILT
+    + """\
 http:
   path: /
   target_container: nginx
@@ -52,6 +52,7 @@ environments:
   prod:
     count: 2
 """
+)
 LINES = MANIFEST.split("\n")
 _counter = itertools.count()
 

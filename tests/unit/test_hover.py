@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from manifest_sets import LBWS_BUILT
 from sidecar_lsp.core.hover import HoverInfo, docs_url, hover
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.schema_index import SchemaIndex
 from sidecar_lsp.core.schema_store import load_schema
 from sidecar_lsp.core.yaml_map import parse
 
-MANIFEST = """name: api
-type: Load Balanced Web Service
-image:
-  build: ./Dockerfile
-  port: 8080
+MANIFEST = (
+    LBWS_BUILT
+    + """\
 http:
   path: /
   target_container: nginx
@@ -52,6 +51,7 @@ environments:
       nginx:
         port: 81
 """
+)
 
 
 @pytest.fixture(scope="module")
