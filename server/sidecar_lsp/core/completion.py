@@ -22,6 +22,7 @@ from .hover import field_markdown, instance_kind, plain_of
 from .kinds import manifest_kind
 from .model import Pos, Span
 from .recover import Context, context_at
+from .references import CONTAINER, VOLUME, keyed_reference_in, reference_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
 from .snippets import choice_text, escape_text, from_default_snippet
 from .task import FIRELENS_CONTAINER, environment_view, firelens_enabled
@@ -30,10 +31,6 @@ from .yaml_map import Node, ParsedDocument, Scalar, parse
 
 PathPart = str | int
 
-VOLUME_REFERENCES = ("source_volume",)
-"""Keys whose value names a volume under ``storage.volumes``."""
-CONTAINER_REFERENCES = ("target_container", "targetContainer")
-"""Keys whose value names a container (the main one, a sidecar or the FireLens router)."""
 _SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
 
 
@@ -87,7 +84,7 @@ def complete(
         item = index.at(ctx.path, instance)
         if not index.properties(item) and item:
             return _values(index, ctx, instance, names)
-    if ctx.path and ctx.path[-1] == "depends_on":
+    if keyed_reference_in(ctx.path) is not None:
         return _dependency_keys(index, ctx, instance, names)
     return _keys(index, ctx, instance, _indent_unit(lines))
 
@@ -285,14 +282,13 @@ def _indent_unit(lines: list[str]) -> int:
 
 
 def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> list[Candidate]:
-    key = next((p for p in reversed(ctx.path) if isinstance(p, str)), "")
-    in_dependencies = len(ctx.path) >= 2 and ctx.path[-2] == "depends_on"
-    if key in VOLUME_REFERENCES and not in_dependencies:
+    reference = reference_at(ctx.path, on_key=False)
+    if reference is not None and reference.kind == VOLUME:
         return [
             Candidate(v, "reference", v, ctx.replace, detail="volume", data=_doc_data("volume", ctx.path, v))
             for v in names.volumes()
         ]
-    if key in CONTAINER_REFERENCES and not in_dependencies:
+    if reference is not None and reference.kind == CONTAINER:
         return [
             Candidate(
                 c, "reference", c, ctx.replace, detail="container", data=_doc_data("container", ctx.path, c)

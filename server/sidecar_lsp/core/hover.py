@@ -13,6 +13,7 @@ from typing import Any
 from .kinds import manifest_kind
 from .merge import environment_names
 from .model import Pos, Span, dotted
+from .references import CONTAINER, VOLUME, reference_at
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
 from .task import (
     FIRELENS_CONTAINER,
@@ -41,8 +42,6 @@ _PAGES = {
 }
 _USER_KEYED = {"volumes": "volume", "variables": None, "secrets": None, "labels": None, "depends_on": None,
                "destination": None, "secretOptions": None, "args": None, "tags": None}  # fmt: skip
-_VOLUME_REFERENCES = ("source_volume",)
-_CONTAINER_REFERENCES = ("target_container", "targetContainer")
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,8 @@ def hover(
     kind = instance_kind(instance)
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
     names = _Containers(root, path)
-    in_dependencies = len(path) >= 2 and path[-2] == "depends_on"
+    # A ``depends_on`` entry: its key names a container, its value is the condition.
+    in_dependencies = reference_at(path, on_key=True) is not None
     if location.role == "key":
         assert location.entry is not None
         span = location.entry.key.span
@@ -153,9 +153,10 @@ def hover(
         if condition == "healthy" and not names.has_healthcheck(key):
             body += f"\n\n⚠ `{key}` defines no health check, so it never becomes healthy."
         return HoverInfo(body + "\n\n" + names.describe(key), span)
-    if key in _VOLUME_REFERENCES:
+    reference = reference_at(path, on_key=False)
+    if reference is not None and reference.kind == VOLUME:
         return HoverInfo(names.describe_volume(node.text), span)
-    if key in _CONTAINER_REFERENCES:
+    if reference is not None and reference.kind == CONTAINER:
         return HoverInfo(names.describe(node.text), span)
     info = index.field_at(path, instance)
     if not info.known:

@@ -31,6 +31,8 @@ from .yaml_map import Entry, Mapping, Node, is_null, own_entries
 
 ENVIRONMENTS_KEY = "environments"
 
+PathPart = str | int
+
 WHOLE_VALUE_MAPS = frozenset(
     {"variables", "secrets", "labels", "depends_on", "destination", "secretOptions", "args", "tags"}
 )
@@ -66,6 +68,14 @@ def environment_names(root: Node | None) -> list[str]:
     if not isinstance(environments, Mapping):
         return []
     return [entry.name for entry in environments.entries if isinstance(entry.value, Mapping)]
+
+
+def split_environment(path: tuple[PathPart, ...]) -> tuple[str | None, tuple[PathPart, ...]]:
+    """The override a manifest path is written in and the path inside it (an override has the top
+    level's keys); ``(None, path)`` for a path of the base."""
+    if len(path) >= 2 and path[0] == ENVIRONMENTS_KEY and isinstance(path[1], str):
+        return path[1], path[2:]
+    return None, path
 
 
 def layers(root: Mapping) -> Iterator[tuple[str | None, Mapping]]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from .kinds import WORKLOAD_TYPES
 from .merge import base_without_environments, merge_environment
+from .references import DEPENDS_ON, MOUNT_POINTS, SOURCE_VOLUME
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, Scalar, Sequence, is_null, mapping, sequence_items
 
@@ -82,7 +83,7 @@ class TaskContainer:
         return self.essential and self.role != "firelens"
 
     def depends_on(self) -> Mapping | None:
-        return mapping(self.config.get("depends_on")) if self.config else None
+        return mapping(self.config.get(DEPENDS_ON)) if self.config else None
 
     def has_healthcheck(self) -> bool:
         return self.config is not None and not is_null(self.config.get("healthcheck"))
@@ -176,11 +177,9 @@ def mounts(view: Mapping, container: TaskContainer) -> list[str]:
             if volume is not None and not is_null(path):
                 out.append(f"{entry.name} → {_text(path)}" + _read_only(volume))
     elif container.config is not None:
-        for item in sequence_items(container.config.get("mount_points")):
+        for item in sequence_items(container.config.get(MOUNT_POINTS)):
             if isinstance(item, Mapping):
-                out.append(
-                    f"{_text(item.get('source_volume'))} → {_text(item.get('path'))}" + _read_only(item)
-                )
+                out.append(f"{_text(item.get(SOURCE_VOLUME))} → {_text(item.get('path'))}" + _read_only(item))
     return out
 
 
