@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .field_facts import user_keyed_maps
 from .kinds import manifest_kind
 from .merge import environment_names
 from .model import Pos, Span, dotted
@@ -40,8 +41,8 @@ _PAGES = {
     "Environment": "manifest/environment",
     "Pipeline": "manifest/pipeline",
 }
-_USER_KEYED = {"volumes": "volume", "variables": None, "secrets": None, "labels": None, "depends_on": None,
-               "destination": None, "secretOptions": None, "args": None, "tags": None}  # fmt: skip
+_PLACEHOLDERS = {"volumes": "volume"}
+"""How the documentation's anchors write the user's name under a map keyed by names (most leave it out)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
             skip_next = False
             continue
         anchor.append(part.replace("_", "-").lower())
-        if part in _USER_KEYED:
-            placeholder = _USER_KEYED[part]
+        if part in user_keyed_maps():
+            placeholder = _PLACEHOLDERS.get(part)
             if placeholder:
                 anchor.append(placeholder)
             skip_next = True

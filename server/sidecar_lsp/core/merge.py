@@ -23,9 +23,11 @@ Semantics (reference §4.8):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .field_facts import user_keyed_maps
 from .model import Finding, Related, Severity
 from .yaml_map import Entry, Mapping, Node, is_null, own_entries
 
@@ -33,12 +35,22 @@ ENVIRONMENTS_KEY = "environments"
 
 PathPart = str | int
 
-WHOLE_VALUE_MAPS = frozenset(
-    {"variables", "secrets", "labels", "depends_on", "destination", "secretOptions", "args", "tags"}
-)
-"""Maps of Go type ``map[string]T``: mergo upserts keys and replaces each value whole."""
-POINTER_MAPS = frozenset({("sidecars",), ("storage", "volumes")})
-"""Maps of Go type ``map[string]*T``: a new key an override gives no value is kept, as a nil pointer."""
+
+@functools.cache
+def whole_value_maps() -> frozenset[str]:
+    """Maps of Go type ``map[string]T`` (``variables``, ``depends_on``, ...): mergo upserts keys and
+    replaces each value whole. The schema knows them as the maps keyed by the user's names whose
+    values may be scalars."""
+    return frozenset(name for name, scalar_values in user_keyed_maps().items() if scalar_values)
+
+
+@functools.cache
+def pointer_maps() -> frozenset[str]:
+    """Maps of Go type ``map[string]*T`` (``sidecars``, ``storage.volumes``): a new key an override
+    gives no value is kept, as a nil pointer. The schema knows them as the maps keyed by the user's
+    names whose values are always maps (structs)."""
+    return frozenset(name for name, scalar_values in user_keyed_maps().items() if not scalar_values)
+
 
 _COUNT_AUTOSCALING = (
     "range",
@@ -130,7 +142,7 @@ class _Merger:
             return override
         assert override is not None
         if isinstance(base, Mapping) and isinstance(override, Mapping):
-            if path and path[-1] in WHOLE_VALUE_MAPS:
+            if path and path[-1] in whole_value_maps():
                 return self.upsert(base, override)
             return self.merge_mapping(base, override, path)
         # Scalars and lists: the override wins; a change of shape clears the other variant.
@@ -162,7 +174,7 @@ class _Merger:
             if not is_null(entry.value):
                 self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
                 entries.append(entry)
-            elif path in POINTER_MAPS:
+            elif path and path[-1] in pointer_maps():
                 # mergo adds the new key with its nil pointer: Copilot's validation then crashes on it.
                 entries.append(entry)
         return Mapping(base.span, base.tag, base.anchor, entries, base.flow)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .kinds import ENVIRONMENT, WORKLOAD_TYPES, manifest_kind
+from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, merge_all
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
@@ -109,23 +109,13 @@ def _is_pipeline(root: Node) -> bool:
     return isinstance(root, Mapping) and root.entry("type") is None and root.entry("version") is not None
 
 
-def _empty_variables(root: Node) -> tuple[str, ...]:
-    """The variables known to be empty: an environment manifest without a name has no environment name
-    to substitute."""
-    if manifest_kind(root) == ENVIRONMENT and isinstance(root, Mapping):
-        entry = root.entry("name")
-        if entry is None or not (isinstance(entry.value, Scalar) and entry.value.value not in (None, "")):
-            return ("COPILOT_ENVIRONMENT_NAME",)
-    return ()
-
-
 def _as_copilot_reads(root: Node) -> Any:
     """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
     of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
     refuses (X-json-array says why at the value)."""
-    from .interpolation import becomes_list, only_variables
+    from .interpolation import becomes_list, empty_variables, only_variables
 
-    empty = _empty_variables(root)
+    empty = empty_variables(root)
 
     def convert(node: Node, depth: int) -> Any:
         if isinstance(node, Mapping):
