@@ -20,12 +20,13 @@ from typing import Any
 
 from .hover import field_markdown, instance_kind, plain_of
 from .kinds import manifest_kind
+from .merge import environment_view, split_environment
 from .model import Pos, Span
 from .recover import Context, context_at
 from .references import CONTAINER, VOLUME, keyed_reference_in, reference_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
 from .snippets import choice_text, escape_text, from_default_snippet
-from .task import FIRELENS_CONTAINER, environment_view, firelens_enabled
+from .task import FIRELENS_CONTAINER, firelens_enabled
 from .yaml_map import Mapping as YamlMapping
 from .yaml_map import Node, ParsedDocument, Scalar, parse
 
@@ -356,9 +357,7 @@ class _Names:
     def __init__(self, roots: Iterable[Node | None], path: tuple[PathPart, ...]) -> None:
         self.roots = [r for r in roots if isinstance(r, YamlMapping)]
         self.path = path
-        self.env = (
-            path[1] if len(path) > 1 and path[0] == "environments" and isinstance(path[1], str) else None
-        )
+        self.env, self.path_in_layer = split_environment(path)
 
     def _layers(self) -> list[YamlMapping]:
         """The manifest as the cursor's environment deploys it (the base outside ``environments``)."""
@@ -391,7 +390,7 @@ class _Names:
 
     def owner_container(self) -> str | None:
         """The container whose ``depends_on`` the cursor is in."""
-        path = self.path[2:] if self.env is not None else self.path
+        path = self.path_in_layer
         if len(path) >= 3 and path[0] == "sidecars" and isinstance(path[1], str):
             return path[1]
         if path[:1] == ("image",):

@@ -12,7 +12,7 @@ from typing import Any
 
 from .field_facts import user_keyed_maps
 from .kinds import manifest_kind
-from .merge import environment_names
+from .merge import environment_names, environment_view, split_environment
 from .model import Pos, Span, dotted
 from .references import CONTAINER, VOLUME, reference_at
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
@@ -20,7 +20,6 @@ from .task import (
     FIRELENS_CONTAINER,
     OTEL_CONTAINER,
     describe_task,
-    environment_view,
     firelens_enabled,
     xray_enabled,
 )
@@ -54,9 +53,7 @@ class HoverInfo:
 
 def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
     """The Copilot documentation page (and anchor) for a manifest path."""
-    parts = [p for p in path if isinstance(p, str)]
-    if len(parts) >= 2 and parts[0] == "environments":
-        parts = parts[2:]
+    parts = [p for p in split_environment(path)[1] if isinstance(p, str)]
     if parts[:1] == ["sidecars"]:
         return f"{DOCS_BASE}/developing/sidecars/"
     page = _PAGES.get(kind or "")
@@ -233,30 +230,22 @@ class _Containers:
     """Containers and volumes of the manifest as seen from one environment (or the base)."""
 
     def __init__(self, root: Node, path: tuple[PathPart, ...]) -> None:
-        env_name = str(path[1]) if len(path) > 1 and path[0] == "environments" else None
+        env_name, _path_in_layer = split_environment(path)
         self.kind = manifest_kind(root)
         self.view = environment_view(root, env_name) if isinstance(root, YamlMapping) else None
-        """The manifest as that environment deploys it (``merge``): the one layer hover reads."""
-        self.layers: list[YamlMapping] = [self.view] if self.view is not None else []
+        """The manifest as that environment deploys it: hover reads no other layer."""
 
     def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
-        found = None
-        for layer in self.layers:
-            node = find(layer, section)
-            if isinstance(node, YamlMapping) and node.entry(name) is not None:
-                found = found or node.entry(name)
-        return found
+        node = find(self.view, section)
+        return node.entry(name) if isinstance(node, YamlMapping) else None
 
     def _main_name(self) -> str | None:
-        for layer in self.layers:
-            name = layer.get("name")
-            if isinstance(name, Scalar) and name.text:
-                return name.text
-        return None
+        name = self.view.get("name") if self.view is not None else None
+        return name.text if isinstance(name, Scalar) and name.text else None
 
     def has_healthcheck(self, name: str) -> bool:
         if name == self._main_name():
-            return any(find(layer, ("image", "healthcheck")) is not None for layer in self.layers)
+            return find(self.view, ("image", "healthcheck")) is not None
         entry = self._entry(("sidecars",), name)
         return bool(
             entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
@@ -265,11 +254,8 @@ class _Containers:
     def describe(self, name: str) -> str:
         """A container's image and port, or that it does not exist."""
         if name == self._main_name():
-            image = next((layer.get("image") for layer in self.layers if layer.get("image")), None)
-            port = next(
-                (find(layer, ("image", "port")) for layer in self.layers if find(layer, ("image", "port"))),
-                None,
-            )
+            image = find(self.view, ("image",))
+            port = find(self.view, ("image", "port"))
             lines = [f"**main container `{name}`**"]
             lines.append(f"- image: {_image_text(image)}")
             lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")

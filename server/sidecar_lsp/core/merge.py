@@ -98,6 +98,12 @@ def layers(root: Mapping) -> Iterator[tuple[str | None, Mapping]]:
             yield entry.name, entry.value
 
 
+def environment_view(root: Mapping, env: str | None) -> Mapping:
+    """The manifest as environment ``env`` deploys it (None: the base, for environments without override)."""
+    merged = merge_environment(root, env) if env is not None else None
+    return merged.root if merged is not None else base_without_environments(root)
+
+
 def base_without_environments(root: Mapping) -> Mapping:
     """The base manifest alone (what a deployment to an environment without an override reads)."""
     entries = [entry for entry in root.entries if entry.name != ENVIRONMENTS_KEY]

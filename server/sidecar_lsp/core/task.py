@@ -8,8 +8,8 @@ dependency check (``containerDependencies``) knows the main container, FireLens 
 not the collector: ``depends_on: {aws-otel-collector: start}`` is rejected, so the collector is
 ``dependable=False`` here.
 
-Every function reads one environment's view of the manifest (:func:`environment_view`, built with
-``merge.merge_environment``), never the layers one by one.
+Every function reads one environment's view of the manifest (:func:`.merge.environment_view`),
+never the layers one by one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kinds import WORKLOAD_TYPES
-from .merge import base_without_environments, merge_environment
+from .merge import environment_view as environment_view  # re-exported for the readers of these facts
 from .references import DEPENDS_ON, MOUNT_POINTS, SOURCE_VOLUME
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, Scalar, Sequence, is_null, mapping, sequence_items
@@ -98,12 +98,6 @@ class TaskContainer:
     def ports(self) -> list[str]:
         port = self.config.get("port") if self.config else None
         return [_text(port)] if isinstance(port, Scalar) and port.value is not None else []
-
-
-def environment_view(root: Mapping, env: str | None) -> Mapping:
-    """The manifest as environment ``env`` deploys it (None: the base, for environments without override)."""
-    merged = merge_environment(root, env) if env is not None else None
-    return merged.root if merged is not None else base_without_environments(root)
 
 
 def firelens_enabled(view: Mapping, kind: str | None) -> bool:
