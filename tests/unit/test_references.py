@@ -18,6 +18,8 @@ from sidecar_lsp.core.references import (
     NAME_KEYS,
     VOLUME,
     NameKey,
+    defined_names,
+    definition,
     keyed_reference_in,
     names_written,
     reference_at,
@@ -272,3 +274,22 @@ def test_a_pipeline_dependency_is_documented_as_the_field_it_is(index: SchemaInd
     _text, pos = _at(text, "depends_on: [")
     info = hover(document, pos, index)
     assert info is not None and "depends_on[0]" in info.markdown
+
+
+def test_defined_names_main_container_first_then_sidecars_and_volumes() -> None:
+    root = parse(MANIFEST).root
+    assert isinstance(root, Mapping)
+    assert defined_names(root, CONTAINER) == ["api", "nginx"]
+    assert defined_names(root, VOLUME) == ["data"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "line"),
+    [(CONTAINER, "nginx", 19), (VOLUME, "data", 29), (CONTAINER, "api", None), (VOLUME, "nginx", None)],
+)
+def test_definition_is_the_entry_of_a_sidecar_or_volume(kind: str, name: str, line: int | None) -> None:
+    """The main container has no entry of its own: its name is the service's ``name`` value."""
+    root = parse(MANIFEST).root
+    assert isinstance(root, Mapping)
+    entry = definition(root, kind, name)
+    assert (entry.key.span.start.line if entry else None) == line

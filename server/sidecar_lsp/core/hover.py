@@ -14,7 +14,7 @@ from .field_facts import user_keyed_maps
 from .kinds import manifest_kind
 from .merge import environment_names, environment_view, split_environment
 from .model import Pos, Span, dotted
-from .references import CONTAINER, VOLUME, reference_at
+from .references import CONTAINER, NAME, VOLUME, definition, reference_at
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
 from .task import (
     FIRELENS_CONTAINER,
@@ -235,18 +235,17 @@ class _Containers:
         self.view = environment_view(root, env_name) if isinstance(root, YamlMapping) else None
         """The manifest as that environment deploys it: hover reads no other layer."""
 
-    def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
-        node = find(self.view, section)
-        return node.entry(name) if isinstance(node, YamlMapping) else None
+    def _entry(self, kind: str, name: str) -> Entry | None:
+        return definition(self.view, kind, name) if self.view is not None else None
 
     def _main_name(self) -> str | None:
-        name = self.view.get("name") if self.view is not None else None
+        name = self.view.get(NAME) if self.view is not None else None
         return name.text if isinstance(name, Scalar) and name.text else None
 
     def has_healthcheck(self, name: str) -> bool:
         if name == self._main_name():
             return find(self.view, ("image", "healthcheck")) is not None
-        entry = self._entry(("sidecars",), name)
+        entry = self._entry(CONTAINER, name)
         return bool(
             entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
         )
@@ -260,7 +259,7 @@ class _Containers:
             lines.append(f"- image: {_image_text(image)}")
             lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
             return "\n".join(lines)
-        entry = self._entry(("sidecars",), name)
+        entry = self._entry(CONTAINER, name)
         if entry is not None:
             value = entry.value
             lines = [f"**sidecar `{name}`** (line {entry.key.span.start.line + 1})"]
@@ -288,7 +287,7 @@ class _Containers:
         return f"⚠ no container named `{name}` in this manifest"
 
     def describe_volume(self, name: str) -> str:
-        entry = self._entry(("storage", "volumes"), name)
+        entry = self._entry(VOLUME, name)
         if entry is None:
             return f"⚠ no volume named `{name}` under `storage.volumes`"
         value = entry.value

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .merge import split_environment
-from .yaml_map import Entry, Mapping, Node, own_entries, sequence_items
+from .yaml_map import Entry, Mapping, Node, Scalar, own_entries, sequence_items
 
 CONTAINER = "container"
 VOLUME = "volume"
@@ -95,6 +95,7 @@ NAME_KEYS: tuple[NameKey, ...] = (
     NameKey(("storage", "volumes", ANY_KEY), VOLUME, definition=True),
 )
 
+DEFINITIONS = tuple(key for key in NAME_KEYS if key.definition)
 SOURCE_VOLUMES = next(key for key in NAME_KEYS if key.path[-1] == SOURCE_VOLUME)
 TARGET_CONTAINERS = tuple(key for key in NAME_KEYS if key.target)
 DEPENDENCIES = tuple(key for key in NAME_KEYS if key.path[-2:] == (DEPENDS_ON, ANY_KEY))
@@ -167,6 +168,23 @@ def _descend(
     others = [key for key in keys if key.path[depth] != ANY_ITEM]
     if others and isinstance(value, Mapping):
         yield from _walk(value, path, others, depth, own_only)
+
+
+def defined_names(layer: Mapping, kind: str) -> list[str]:
+    """The names of ``kind`` that ``layer`` defines, in the table's then the document's order."""
+    out: list[str] = []
+    for written in names_written(layer, tuple(key for key in DEFINITIONS if key.kind == kind)):
+        if not written.key.main:
+            out.append(written.entry.name)
+        elif isinstance(written.node, Scalar) and written.node.text:
+            out.append(written.node.text)
+    return out
+
+
+def definition(layer: Mapping, kind: str, name: str) -> Entry | None:
+    """The entry that defines the sidecar or volume ``name`` in ``layer`` (the first of that name)."""
+    keys = tuple(key for key in DEFINITIONS if key.kind == kind and not key.main)
+    return next((w.entry for w in names_written(layer, keys) if w.entry.name == name), None)
 
 
 def reference_at(path: tuple[PathPart, ...], *, on_key: bool) -> NameKey | None:
