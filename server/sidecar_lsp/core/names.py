@@ -62,22 +62,26 @@ class ManifestNames:
                     return name.text
         return None
 
-    def volume_doc(self, name: str) -> str:
+    def _configuration(self, kind: str, name: str) -> Mapping | None:
+        """The map that configures sidecar or volume ``name``: from the first layer that has one."""
         for layer in self._layers():
-            entry = definition(layer, VOLUME, name)
-            volume = entry.value if entry is not None else None
-            if isinstance(volume, Mapping):
-                path = volume.get("path")
-                return f"volume `{name}`" + (f" at `{path.text}`" if isinstance(path, Scalar) else "")
-        return ""
+            entry = definition(layer, kind, name)
+            if entry is not None and isinstance(entry.value, Mapping):
+                return entry.value
+        return None
+
+    def volume_doc(self, name: str) -> str:
+        volume = self._configuration(VOLUME, name)
+        if volume is None:
+            return ""
+        path = volume.get("path")
+        return f"volume `{name}`" + (f" at `{path.text}`" if isinstance(path, Scalar) else "")
 
     def container_doc(self, name: str) -> str:
         if name == FIRELENS_CONTAINER:
             return "the FireLens log router Copilot adds when `logging` sets more than `retention`"
-        for layer in self._layers():
-            entry = definition(layer, CONTAINER, name)
-            sidecar = entry.value if entry is not None else None
-            if isinstance(sidecar, Mapping):
-                image = sidecar.get("image")
-                return f"sidecar `{name}`" + (f", image `{image.text}`" if isinstance(image, Scalar) else "")
-        return f"main container `{name}`"
+        sidecar = self._configuration(CONTAINER, name)
+        if sidecar is None:
+            return f"main container `{name}`"
+        image = sidecar.get("image")
+        return f"sidecar `{name}`" + (f", image `{image.text}`" if isinstance(image, Scalar) else "")
