@@ -14,7 +14,7 @@ from .field_facts import user_keyed_maps
 from .kinds import manifest_kind
 from .merge import environment_names, environment_view, split_environment
 from .model import Pos, Span, dotted
-from .references import CONTAINER, NAME, VOLUME, definition, reference_at
+from .references import CONTAINER, NAME, SIDECARS, VOLUME, definition, reference_at
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
 from .task import (
     FIRELENS_CONTAINER,
@@ -54,7 +54,7 @@ class HoverInfo:
 def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
     """The Copilot documentation page (and anchor) for a manifest path."""
     parts = [p for p in split_environment(path)[1] if isinstance(p, str)]
-    if parts[:1] == ["sidecars"]:
+    if parts[:1] == [SIDECARS]:
         return f"{DOCS_BASE}/developing/sidecars/"
     page = _PAGES.get(kind or "")
     if page is None:
@@ -134,7 +134,7 @@ def hover(
         if not info.known:
             return None
         markdown = field_markdown(info, path, kind)
-        if key == "sidecars" and len(path) in (1, 3) and isinstance(root, YamlMapping):
+        if key == SIDECARS and len(path) in (1, 3) and isinstance(root, YamlMapping):
             markdown += "\n\n" + containers_markdown(root, kind, environments)
         return HoverInfo(markdown, span)
     node = location.node

@@ -21,7 +21,7 @@ from typing import Any
 
 from .kinds import WORKLOAD_TYPES
 from .merge import environment_view as environment_view  # re-exported for the readers of these facts
-from .references import DEPENDS_ON, MOUNT_POINTS, SOURCE_VOLUME
+from .references import DEPENDS_ON, MOUNT_POINTS, SIDECARS, SOURCE_VOLUME
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, Scalar, Sequence, is_null, mapping, sequence_items
 
@@ -136,7 +136,7 @@ def task_containers(view: Mapping, kind: str | None) -> list[TaskContainer]:
     if xray_enabled(view, kind):
         containers.append(TaskContainer(OTEL_CONTAINER, "xray", None, None, True, False, OTEL_IMAGE))
     if kind in SIDECAR_KINDS:
-        sidecars = mapping(view.get("sidecars"))
+        sidecars = mapping(view.get(SIDECARS))
         for entry in sidecars.entries if sidecars else []:
             if isinstance(entry.value, Mapping):
                 essential = bool_of(entry.value.get("essential"))
