@@ -135,28 +135,44 @@ def _is_union(schema: dict[str, Any], definitions: dict[str, Any]) -> bool:
     )
 
 
+NIL_CHECKED_SLICES = frozenset({"cache_from", "allowed_source_ips"})
+"""Lists whose ``IsEmpty`` asks ``== nil``: yaml.v3 makes ``[]`` a non-nil slice, so an empty list is
+set. Other lists count by their length."""
+
+
 def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
     """When ``key`` makes the map "set" for Copilot: a pointer field whenever it is not null (yaml.v3
     allocates the pointer before it fails to decode a wrong value), a list or map only when it has items."""
     kinds = set(_schema_types(schema, definitions))
-    if _is_union(schema, definitions):
-        # Set unless null or an empty map; a nested map that decodes to nothing fails on its own.
-        condition: dict[str, Any] = {"not": {"type": ["null", "object"], "maxProperties": 0}}
-    elif kinds == {"array"}:
-        condition = {"type": "array", "minItems": 1}
-    elif kinds == {"object"}:
-        # A struct is set when one of its own keys is (unknown keys and nulls leave it empty).
+    # yaml.v3 leaves out of a Go slice a null item and one it cannot decode (a list in a list of strings,
+    # a scalar in a list of structs), so [~] and [[a]] are as empty as [].
+    no_items = {"type": "array", "not": {"contains": {"not": {"type": ["null", "array"]}}}}
+    if kinds == {"array"}:
+        items = _resolve(_resolve(schema, definitions).get("items") or {}, definitions)
+        if key in NIL_CHECKED_SLICES:
+            condition: dict[str, Any] = {"type": "array"}
+        elif _schema_types(items, definitions) == ["object"]:
+            condition = {"type": "array", "contains": {"type": "object"}}
+        else:
+            condition = {"type": "array", "contains": {"not": {"type": "null"}}}
+    elif kinds == {"object"} and not _is_union(schema, definitions):
+        # A struct is set when one of its own keys is, by the same test one level down (unknown keys,
+        # nulls and a struct of its own given a scalar leave it empty: queue_delay: {cooldown: /}).
         inner = _resolve(schema, definitions).get("properties") or {}
         condition = (
-            {
-                "type": "object",
-                "anyOf": [{"required": [k], "properties": {k: {"not": {"type": "null"}}}} for k in inner],
-            }
+            {"type": "object", "anyOf": [_counts(k, sub, definitions) for k, sub in inner.items()]}
             if inner
             else {"type": "object", "minProperties": 1}
         )
     else:
-        condition = {"not": {"type": "null"}}
+        # Set unless null, an empty map (a nested union's map that decodes to nothing fails on its own)
+        # or a list without items (a string-or-list field such as alias).
+        unset: list[dict[str, Any]] = [{"type": "null"}]
+        if _is_union(schema, definitions):
+            unset = [{"type": ["null", "object"], "maxProperties": 0}]
+        if "array" in kinds:
+            unset.append(no_items)
+        condition = {"not": unset[0] if len(unset) == 1 else {"anyOf": unset}}
     return {"required": [key], "properties": {key: condition}}
 
 
@@ -170,6 +186,9 @@ CUSTOM_DECODERS = frozenset(
 )  # fmt: skip
 """Keys whose Go type decodes itself: its failure is Copilot's own error, which no map swallows."""
 
+
+NOT_COUNTED = {"loadBalancedWebServiceHttp": ("alb",)}
+"""Keys of a union map that its ``IsEmpty`` leaves out: ``http: {alb: arn}`` alone is no http map."""
 
 PLAIN_HERE = {"network/connect": ("alias",)}
 """Keys named like a self-decoding field that are plain strings in this union (connect.alias)."""
@@ -265,7 +284,11 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
                 {
                     "if": {
                         "type": "object",
-                        "anyOf": [_counts(key, sub, definitions) for key, sub in properties.items()],
+                        "anyOf": [
+                            _counts(key, sub, definitions)
+                            for key, sub in properties.items()
+                            if key not in NOT_COUNTED.get(place, ())
+                        ],
                     },
                     "else": {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]},
                 }

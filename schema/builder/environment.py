@@ -24,10 +24,12 @@ def environment_def() -> dict[str, Any]:
     sg_rule = obj(
         {
             "cidr": s_like("CIDR range of the rule.", f"{el}#network-vpc-security-group"),
+            # Copilot decodes a number into its int first (yaml.v3 truncates 3.5 to 3) and only other
+            # scalars as the range text, so a quoted "80" is a range without its dash.
             "ports": doc(
                 "A port, or a range `from-to`.",
                 f"{el}#network-vpc-security-group",
-                {"type": ["integer", "string"], "pattern": with_var(r"^\d+(-\d+)?$")},
+                {"type": ["number", "string"], "pattern": with_var(r"^\d+-\d+$"), "examples": ["8000-8080"]},
             ),
             "ip_protocol": s_like("IP protocol, e.g. `tcp`.", f"{el}#network-vpc-security-group"),
         }

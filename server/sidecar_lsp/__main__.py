@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import sys
 
 from . import __version__
@@ -30,19 +31,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(name: str, argv: list[str]) -> int:
+    if name == "check":
+        from .cli_check import main_check
+
+        return main_check(argv)
+    if name == "render":
+        from .cli_render import main_render
+
+        return main_render(argv)
+    return main_schema(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sidecar-lsp`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["check"]:
-        from .cli_check import main_check
-
-        return main_check(args_list[1:])
-    if args_list[:1] == ["render"]:
-        from .cli_render import main_render
-
-        return main_render(args_list[1:])
-    if args_list[:1] == ["schema"]:
-        return main_schema(args_list[1:])
+    if args_list[:1] in (["check"], ["render"], ["schema"]):
+        try:
+            return _command(args_list[0], args_list[1:])
+        except BrokenPipeError:
+            # The reader left (``sidecar-lsp check | head``): stop quietly, as a shell tool does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141
     args = _parser().parse_args(args_list)
     level = logging.WARNING if args.verbose == 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
     handler: logging.Handler = (

@@ -185,22 +185,117 @@ def _depends_on_assumed_values(verdict: dict[str, Any], message: str) -> bool:
 def _without_witnessed_misses(
     oracle: Oracle, case: Case, verdict: dict[str, Any], found: list[Disagreement]
 ) -> list[Disagreement]:
-    """Drop a miss when Copilot itself accepts the environment for some value of its undefined
-    ``${VAR}``s: the oracle's own search tries only a few values (``1``, an ARN, a CIDR block, ``10s``),
-    so ``deduplication_scope: ${X}`` is refused there although ``X=queue`` deploys. The values tried
-    here are the schema's examples and words, each given to every variable at once."""
-    names = verdict.get("undefined_vars") or []
+    """Drop a miss when Copilot itself accepts the environment for some value the tool cannot know.
+
+    - Undefined ``${VAR}``s: the oracle's own search tries only a few values (``1``, an ARN, a CIDR
+      block, ``10s``), so ``deduplication_scope: ${X}`` is refused there although ``X=queue`` deploys.
+      Tried here: the schema's examples and words, each given to every variable at once, and the values
+      that make a written ``prefix${V}suffix`` one of those words (``${D}s`` is ``SUCCESS`` with
+      ``D=SUCCES``).
+    - The application's name, and the name of an environment without an override (the oracle calls
+      them ``app`` and ``base``): the tool is told neither, so ``version: ${COPILOT_ENVIRONMENT_NAME}``
+      is no error for it while an environment may be called ``grpc``. Tried here: those of the same
+      words that are names.
+    """
     misses = {d.env for d in found if d.kind == "miss"}
-    if not names or not misses:
+    if not misses:
         return found
-    answers = oracle.verdicts(
+    names = verdict.get("undefined_vars") or []
+    requests: list[dict[str, Any]] = [
         {"text": case.text, "vars": dict.fromkeys(names, value), "var_search": False}
-        for value in _witness_values()
-    )
-    witnessed = {
-        env for answer in answers for env, (stage, _) in oracle_envs(answer).items() if stage == "ok"
-    }
+        for value in (_witness_values() if names else ())
+    ]
+    requests += [{"text": case.text, "vars": values} for values in _affix_solutions(case.text, names)]
+    if "${COPILOT_APPLICATION_NAME}" in case.text:
+        requests += [{"text": case.text, "app": name} for name in _name_candidates(case.text, "APPLICATION")]
+    if "" in misses and "${COPILOT_ENVIRONMENT_NAME}" in case.text and verdict.get("kind") == "workload":
+        overridden = case.tree.get("environments") if isinstance(case.tree, dict) else None
+        requests += [
+            {"text": case.text, "env": [name]}
+            for name in _name_candidates(case.text, "ENVIRONMENT")
+            if not (isinstance(overridden, dict) and name in overridden)
+        ]
+    if not requests:
+        return found
+    witnessed: set[str] = set()
+    for request, answer in zip(requests, oracle.verdicts(requests), strict=True):
+        for env, (stage, _) in oracle_envs(answer).items():
+            if stage == "ok":
+                witnessed.add("" if "env" in request else env)  # an environment without an override
+    if names and misses - witnessed:
+        witnessed |= _searched_assignment(oracle, case.text, names)
     return [d for d in found if not (d.kind == "miss" and d.env in witnessed)]
+
+
+_STAGES = ("read", "yaml", "interpolate", "unmarshal", "applyenv", "panic", "validate", "ok")
+_MAX_SEARCHED_NAMES = 24
+
+
+def _searched_assignment(oracle: Oracle, text: str, names: list[str]) -> set[str]:
+    """The environments Copilot accepts for the best values found one variable at a time: each variable in
+    turn takes the candidate (its affix solutions, then the witness words) that gets Copilot furthest,
+    the others keeping theirs. Needed when variables need different values (``${N}s`` and ``${D}`` in two
+    duration fields: ``N=1``, ``D=10s``), which neither the oracle's own search nor one word for all tries."""
+    names = names[:_MAX_SEARCHED_NAMES]
+    affixes: dict[str, list[str]] = {name: [] for name in names}
+    for solution in _affix_solutions(text, names):
+        for name, value in solution.items():
+            affixes[name].append(value)
+    candidates = {name: [*dict.fromkeys([*affixes[name], "1", *_witness_values()])] for name in names}
+    chosen = {name: candidates[name][0] for name in names}
+
+    def score(answer: dict[str, Any]) -> tuple[int, int, int]:
+        """Environments accepted, then the stage reached, then fewer decoding errors (yaml.v3 lists them)."""
+        envs = oracle_envs(answer).values()
+        return (
+            sum(stage == "ok" for stage, _ in envs),
+            min(_STAGES.index(stage) if stage in _STAGES else 0 for stage, _ in envs),
+            -sum(len(_LINE.findall(message)) for _, message in envs),
+        )
+
+    best = oracle.verdicts([{"text": text, "vars": chosen, "var_search": False}])[0]
+    for _round in range(2):
+        for name in names:
+            trials = [{**chosen, name: value} for value in candidates[name] if value != chosen[name]]
+            answers = oracle.verdicts({"text": text, "vars": trial, "var_search": False} for trial in trials)
+            for trial, answer in zip(trials, answers, strict=True):
+                if score(answer) > score(best):
+                    chosen, best = trial, answer
+    return {env for env, (stage, _) in oracle_envs(best).items() if stage == "ok"}
+
+
+def _name_candidates(text: str, which: str) -> list[str]:
+    """Names to try for ``${COPILOT_<which>_NAME}``: the witness words, and the values that make a written
+    ``prefix${…}suffix`` one of them, that can be a name (lower-case letters, digits and hyphens)."""
+    variable = f"COPILOT_{which}_NAME"
+    values = [solution[variable] for solution in _affix_solutions(text, [variable])] + list(_witness_values())
+    return [v for v in dict.fromkeys(values) if re.fullmatch(r"[a-z][a-z0-9-]*", v)]
+
+
+_AFFIXED_VARIABLE = re.compile(r"([^\s'\"\[\],{}:$]*)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}([^\s'\"\[\],{}$]*)")
+_MAX_AFFIX_SOLUTIONS = 40
+
+
+def _affix_solutions(text: str, names: list[str]) -> list[dict[str, str]]:
+    """For each ``prefix${V}suffix`` written with literal text around one undefined variable, the
+    values of V that turn it into one of the schema's words (case-insensitively, as Copilot's word
+    checks compare)."""
+    solutions: list[dict[str, str]] = []
+    for match in _AFFIXED_VARIABLE.finditer(text):
+        prefix, name, suffix = match.groups()
+        if name not in names or not (prefix or suffix):
+            continue
+        for word in _witness_values():
+            folded = word.lower()
+            if (
+                len(word) > len(prefix) + len(suffix)
+                and folded.startswith(prefix.lower())
+                and (folded.endswith(suffix.lower()))
+            ):
+                value = {name: word[len(prefix) : len(word) - len(suffix)]}
+                if value not in solutions:
+                    solutions.append(value)
+    return solutions[:_MAX_AFFIX_SOLUTIONS]
 
 
 @functools.lru_cache(maxsize=1)

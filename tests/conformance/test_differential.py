@@ -13,6 +13,7 @@ from generate import Case, Generator, cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
+from word_variables import WORD_VARIABLES, WordVariable
 
 from fixtures import all_fixtures
 from manifest_sets import WORD_VARIABLE
@@ -129,6 +130,13 @@ def test_a_word_variable_copilot_refuses_only_for_made_up_values(oracle: Oracle)
     verdicts = oracle.verdicts([{"text": WORD_VARIABLE}, {"text": WORD_VARIABLE, "vars": {"X": "queue"}}])
     assert verdicts[0]["stage"] == "validate"
     assert verdicts[1]["stage"] == "ok", verdicts[1]
+
+
+@pytest.mark.parametrize("case", WORD_VARIABLES, ids=lambda c: c.name)
+def test_a_variable_copilot_deploys_for_some_value(oracle: Oracle, case: WordVariable) -> None:
+    made_up, chosen = oracle.verdicts([{"text": case.text}, {"text": case.text, "vars": case.deploys_with}])
+    assert made_up["stage"] == "validate", made_up
+    assert chosen["stage"] == "ok", chosen
 
 
 def test_random_chooser_is_reproducible(generator: Generator) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from conformance.word_variables import WORD_VARIABLES, WordVariable
 from manifest_sets import WORD_VARIABLE
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.interpolation import can_become_one_of, can_match
 from sidecar_lsp.core.model import Severity
+from sidecar_lsp.core.rules.formats import GO_DURATION, duration_ns
 from sidecar_lsp.core.template_match import search_automaton
 
 DURATION = r"^([-+]?(\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h))*|0)$"
@@ -64,3 +68,40 @@ def test_a_word_some_value_of_the_variable_gives_is_no_error() -> None:
     assert [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)] == []
     suffixed = WORD_VARIABLE.replace("${X}", "${X}s")  # no word ends in s: an error
     assert [f.code for f in analyze(suffixed, Options(assume_manifest=True)).findings] == ["schema-format"]
+
+
+@pytest.mark.parametrize("case", WORD_VARIABLES, ids=lambda c: c.name)
+def test_a_value_some_variable_makes_valid_is_no_error(case: WordVariable) -> None:
+    findings = analyze(case.text, Options(assume_manifest=True)).findings
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    hopeless = case.text.replace(*case.never_valid)
+    assert [
+        f for f in analyze(hopeless, Options(assume_manifest=True)).findings if f.severity is Severity.ERROR
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0", "-0", "1s", "1.5h", ".5s", "1.s", ".s", "s", "1", "+1m30s", "1h-1m", "", "1µs", "3ms4us", "x"],
+)
+def test_go_duration_pattern_accepts_what_duration_ns_parses(text: str) -> None:
+    assert (re.search(GO_DURATION, text) is not None) == (duration_ns(text) is not None)
+
+
+def test_a_duration_no_value_of_the_variable_can_make_reads_zero() -> None:
+    text = QUEUE_DELAY.replace("LATENCY", "${COPILOT_ENVIRONMENT_NAME}s")  # a name starts with a letter
+    assert [f.code for f in analyze(text, Options(assume_manifest=True)).findings] == ["C6"]
+    assert analyze(QUEUE_DELAY.replace("LATENCY", "${X}s"), Options(assume_manifest=True)).findings == []
+
+
+QUEUE_DELAY = """\
+name: w
+type: Worker Service
+image:
+  location: nginx
+count:
+  range: 1-10
+  queue_delay:
+    acceptable_latency: LATENCY
+    msg_processing_time: 1s
+"""

@@ -176,9 +176,17 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     # (A JSON-array string in a text field still becomes "", which Copilot's checks may refuse: X-json-array
     # stays there; a list item that fails is left out of the list.)
     dropped = {f.span for f in findings if f.code == "schema-dropped-value"}
+    # A rule that says what the dropped value becomes (Q4, A8, W4) says all the warning would.
+    dropped_and_ruled = {
+        f.span
+        for f in rule_findings
+        if f.span in dropped and f.severity is Severity.ERROR and not f.code.startswith("X-")
+    }
     kept: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
         if finding.code == UNKNOWN_KEY and finding.span in specific:
+            continue
+        if finding.code == "schema-dropped-value" and finding.span in dropped_and_ruled:
             continue
         if finding.span in dropped and (
             finding.code == "X-interpolation-type"

@@ -8,13 +8,15 @@ import re
 
 from .kinds import ENVIRONMENT, manifest_kind
 from .template_match import ANY, CharSet, char_set, languages_meet, search_automaton, template_automaton
-from .yaml_map import Mapping, Node, Scalar
+from .yaml_nodes import Mapping, Node, Scalar
 
 VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 """``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
 
 
-NAME_VARIABLES = ("COPILOT_APPLICATION_NAME", "COPILOT_ENVIRONMENT_NAME")
+APP_NAME_VARIABLE = "COPILOT_APPLICATION_NAME"
+ENV_NAME_VARIABLE = "COPILOT_ENVIRONMENT_NAME"
+NAME_VARIABLES = (APP_NAME_VARIABLE, ENV_NAME_VARIABLE)
 """The names Copilot defines itself (``interpolate.go``): an application's or environment's name."""
 
 _NAME_CHARACTERS = char_set((ord("a"), ord("z")), (ord("0"), ord("9")), (ord("-"), ord("-")))
@@ -26,6 +28,13 @@ _NAME_START = char_set((ord("a"), ord("z")))
 def variables_in(text: str) -> list[str]:
     """The names Copilot would substitute in ``text`` (escaped ``\\${X}`` excluded)."""
     return [match.group(2) for match in VARIABLE.finditer(text) if not match.group(1)]
+
+
+def substitute(text: str, known: dict[str, str]) -> str:
+    """``text`` with each unescaped ``${NAME}`` of ``known`` replaced by its value, the others kept."""
+    return VARIABLE.sub(
+        lambda m: known[m.group(2)] if m.group(2) in known and not m.group(1) else m.group(0), text
+    )
 
 
 def only_variables(text: str, names: tuple[str, ...]) -> bool:
@@ -47,6 +56,22 @@ def becomes_list(text: str) -> bool:
     except ValueError:
         return False
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
+
+
+STRING_TAGS = (None, "tag:yaml.org,2002:str", "!!str")
+"""The tags of a string scalar: none written, or ``!!str`` spelled either way."""
+
+
+def json_array_items(node: Node | None) -> list[str] | None:
+    """The list Copilot makes of a string scalar (``interpolate.go``, on the ``!!str`` node after
+    substitution) whose text is a non-empty JSON array of strings, or None. A literal block (``|``)
+    stays a string; a ``!!str`` written out changes nothing, the node is ``!!str`` either way."""
+    if not (isinstance(node, Scalar) and isinstance(node.value, str) and node.tag in STRING_TAGS):
+        return None
+    if node.style == "|" or not becomes_list(node.value):
+        return None
+    items: list[str] = json.loads(node.value.strip())
+    return items
 
 
 def can_become_one_of(text: str, allowed: tuple[str, ...]) -> bool:
@@ -87,5 +112,5 @@ def empty_variables(root: Node) -> tuple[str, ...]:
     if manifest_kind(root) == ENVIRONMENT and isinstance(root, Mapping):
         entry = root.entry("name")
         if entry is None or not (isinstance(entry.value, Scalar) and entry.value.value not in (None, "")):
-            return ("COPILOT_ENVIRONMENT_NAME",)
+            return (ENV_NAME_VARIABLE,)
     return ()

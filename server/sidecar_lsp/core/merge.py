@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .field_facts import user_keyed_maps
+from .interpolation import ENV_NAME_VARIABLE, substitute
 from .model import Finding, Related, Severity
-from .yaml_map import Entry, Mapping, Node, is_null, own_entries
+from .yaml_map import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
 ENVIRONMENTS_KEY = "environments"
 
@@ -123,7 +124,38 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
     override = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
     merged = merger.merge_mapping(base_without_environments(root), override, ())
-    return MergedEnvironment(env, merged, merger.findings)
+    named = with_environment_name(merged, env)
+    assert isinstance(named, Mapping)
+    return MergedEnvironment(env, named, merger.findings)
+
+
+def with_environment_name(node: Node, env: str) -> Node:
+    """``node`` with ``${COPILOT_ENVIRONMENT_NAME}`` in its string values replaced by ``env``, as Copilot
+    substitutes it before validating; the parts without it are the same nodes."""
+    known = {ENV_NAME_VARIABLE: env}
+    if isinstance(node, Scalar):
+        if not (isinstance(node.value, str) and f"${{{ENV_NAME_VARIABLE}}}" in node.value):
+            return node
+        value = substitute(node.value, known)
+        return Scalar(
+            node.span, node.tag, node.anchor, value=value, raw=substitute(node.raw, known), style=node.style
+        )
+    if isinstance(node, Mapping):
+        entries = [
+            entry
+            if (child := with_environment_name(entry.value, env)) is entry.value
+            else Entry(entry.key, child, entry.merged)
+            for entry in node.entries
+        ]
+        if all(new is old for new, old in zip(entries, node.entries, strict=True)):
+            return node
+        return Mapping(node.span, node.tag, node.anchor, entries, node.flow)
+    if isinstance(node, Sequence):
+        items = [with_environment_name(item, env) for item in node.items]
+        if all(new is old for new, old in zip(items, node.items, strict=True)):
+            return node
+        return Sequence(node.span, node.tag, node.anchor, items, node.flow)
+    return node
 
 
 def merge_all(root: Node | None) -> list[MergedEnvironment]:

@@ -16,18 +16,17 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .interpolation import VARIABLE
+from .interpolation import APP_NAME_VARIABLE as APP_VARIABLE
+from .interpolation import ENV_NAME_VARIABLE as ENV_VARIABLE
+from .interpolation import STRING_TAGS, VARIABLE
 from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, base_without_environments, merge_environment
 from .model import Span
 from .yaml_map import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries, parse
 
-APP_VARIABLE = "COPILOT_APPLICATION_NAME"
-ENV_VARIABLE = "COPILOT_ENVIRONMENT_NAME"
 MAX_RENDERED_LINES = 20_000
 """A rendering longer than this is cut (aliases can expand a small file a lot)."""
 
-_STRING_TAGS = (None, "tag:yaml.org,2002:str", "!!str")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*$")
 
 
@@ -198,10 +197,10 @@ class _Writer:
         if isinstance(node, Sequence):
             return "[]"
         assert isinstance(node, Scalar)
-        tag = f"{node.tag} " if node.tag and node.tag not in _STRING_TAGS and node.tag.startswith("!") else ""
+        tag = f"{node.tag} " if node.tag and node.tag not in STRING_TAGS and node.tag.startswith("!") else ""
         if node.value is None and node.style is None:
             return f"{tag}null".lstrip() if not tag else f"{tag}".rstrip()
-        if isinstance(node.value, str) and node.tag in _STRING_TAGS:
+        if isinstance(node.value, str) and node.tag in STRING_TAGS:
             substituted = self.substitute(node.value)
             if substituted != node.value or node.style is not None:
                 return tag + _quote(substituted)

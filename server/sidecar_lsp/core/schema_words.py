@@ -85,7 +85,9 @@ def describe(schema: Any, depth: int = 0) -> str:
         if "boolean" in types and decodes_words(schema):
             words = "true or false (yes/no and on/off too)"
             return f"{words}, or {_type_words('object', schema)}" if "object" in types else words
-        if set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}:
+        if "pattern" not in schema and (
+            set(types) >= {"string", "number"} or set(types) >= {"string", "boolean"}
+        ):
             return "a single value (text or number)"
         return " or ".join(_type_words(t, schema) for t in types)
     if isinstance(types, str):
@@ -94,6 +96,8 @@ def describe(schema: Any, depth: int = 0) -> str:
         return _type_words("object", schema)
     if "pattern" in schema:
         return _type_words("string", schema)
+    if isinstance(schema.get("then"), dict) and depth < 4:
+        return describe(schema["then"], depth + 1)  # checked only if it decodes: say what it decodes to
     return "a valid value"
 
 

@@ -8,12 +8,12 @@ validates it piece by piece and :mod:`schema_messages` words each error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from .interpolation import ENV_NAME_VARIABLE
 from .kinds import WORKLOAD_TYPES, manifest_kind
-from .merge import ENVIRONMENTS_KEY, merge_all
+from .merge import ENVIRONMENTS_KEY, merge_all, with_environment_name
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
@@ -36,6 +36,9 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     base is looked for in every merged environment and says where it still applies. A value that does
     not decode (``schema-type``) fails every environment, since Copilot decodes the base first.
     """
+    root = document.root
+    if not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
+        return findings
     candidates = [
         f
         for f in findings
@@ -44,22 +47,61 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         and f.code not in ("schema-type", "schema-empty")
         and f.path[:1] != (ENVIRONMENTS_KEY,)
     ]
-    root = document.root
-    if not candidates or not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
-        return findings
-    merged = merge_all(root)
+    named = f"${{{ENV_NAME_VARIABLE}}}" in document.text
+    merged = merge_all(root) if candidates or named else []
     if not merged:
         return findings
+    per_env = [
+        (
+            environment.name,
+            _document_findings(
+                ParsedDocument(document.text, environment.root, [], document.lines),
+                unknown_keys=False,
+            ),
+        )
+        for environment in merged
+    ]
     envs_with: dict[int, list[str]] = {id(f): [] for f in candidates}
-    for environment in merged:
-        as_merged = ParsedDocument(document.text, environment.root, [], document.lines)
-        found = {(f.code, f.path, f.message) for f in _document_findings(as_merged, unknown_keys=False)}
+    # A value written with the environment's name reads differently in each environment: it is the
+    # same finding where it stands at the same place.
+    by_place = {id(f) for f in candidates if named and _names_env(document, f)}
+    for env, env_findings in per_env:
+        found = {(f.code, f.path, f.message) for f in env_findings}
+        placed = {(f.code, f.path, f.span) for f in env_findings}
         for f in candidates:
-            if (f.code, f.path, f.message) in found:
-                envs_with[id(f)].append(environment.name)
+            if (f.code, f.path, f.message) in found or (
+                id(f) in by_place and (f.code, f.path, f.span) in placed
+            ):
+                envs_with[id(f)].append(env)
     from .rules import scoped
 
-    return [scoped(f, envs_with[id(f)], len(merged)) if id(f) in envs_with else f for f in findings]
+    kept = [scoped(f, envs_with[id(f)], len(merged)) if id(f) in envs_with else f for f in findings]
+    return kept + (_environment_name_findings(document, findings, per_env) if named else [])
+
+
+def _environment_name_findings(
+    document: ParsedDocument, findings: list[Finding], per_env: list[tuple[str, list[Finding]]]
+) -> list[Finding]:
+    """Errors of a base value written with ``${COPILOT_ENVIRONMENT_NAME}``, which the base alone cannot
+    judge: in each overridden environment the name is known (``version: ${COPILOT_ENVIRONMENT_NAME}``
+    fails in ``test``, passes in ``grpc``)."""
+    from .rules import in_environments
+
+    written = {(f.code, f.span) for f in findings}
+    envs_of: dict[tuple[str, Span, str], tuple[Finding, list[str]]] = {}
+    for env, env_findings in per_env:
+        for f in env_findings:
+            if f.severity is Severity.ERROR and (f.code, f.span) not in written and _names_env(document, f):
+                envs_of.setdefault((f.code, f.span, f.message), (f, []))[1].append(env)
+    return [in_environments(f, envs) for f, envs in envs_of.values()]
+
+
+def _names_env(document: ParsedDocument, finding: Finding) -> bool:
+    """Whether the value the finding is about is written with ``${COPILOT_ENVIRONMENT_NAME}``."""
+    start, end = finding.span.start, finding.span.end
+    if start.line != end.line or start.line >= len(document.lines):
+        return False
+    return f"${{{ENV_NAME_VARIABLE}}}" in document.lines[start.line][start.col : end.col]
 
 
 def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[Finding]:
@@ -110,33 +152,39 @@ def _is_pipeline(root: Node) -> bool:
 
 
 def _as_copilot_reads(root: Node) -> Any:
-    """The plain data Copilot decodes: after ``${VAR}`` substitution a string that parses as a JSON array
-    of strings is a list (a literal block ``|`` excepted), which a list field takes and a string field
-    refuses (X-json-array says why at the value)."""
-    from .interpolation import becomes_list, empty_variables, only_variables
+    """The plain data Copilot decodes: an override's ``${COPILOT_ENVIRONMENT_NAME}`` substituted with its
+    environment's name (a merged manifest has it already), and a string that parses as a JSON array of
+    strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
+    (X-json-array says why at the value)."""
+    from .interpolation import empty_variables, json_array_items, only_variables
 
     empty = empty_variables(root)
+    overrides = root.get(ENVIRONMENTS_KEY) if isinstance(root, Mapping) else None
+    if manifest_kind(root) not in WORKLOAD_TYPES or not isinstance(overrides, Mapping):
+        overrides = None
 
-    def convert(node: Node, depth: int) -> Any:
+    def convert(node: Node) -> Any:
         if isinstance(node, Mapping):
-            return {entry.name: convert(entry.value, depth + 1) for entry in node.entries}
+            if node is overrides:
+                return {e.name: convert(with_environment_name(e.value, e.name)) for e in node.entries}
+            return {entry.name: convert(entry.value) for entry in node.entries}
         if isinstance(node, Sequence):
-            return [convert(item, depth + 1) for item in node.items]
+            return [convert(item) for item in node.items]
         assert isinstance(node, Scalar)
-        value = node.value
-        if isinstance(value, str) and node.style != "|" and node.tag is None and becomes_list(value):
+        items = json_array_items(node)
+        if items is not None:
             # An item made only of variables that are empty is no value to Copilot.
-            return [
-                None if empty and only_variables(item, empty) else item for item in json.loads(value.strip())
-            ]
-        return value
+            return [None if empty and only_variables(item, empty) else item for item in items]
+        return node.value
 
-    if not any(
-        isinstance(node, Scalar) and isinstance(node.value, str) and node.value.lstrip().startswith("[")
-        for _, node in iter_nodes(root)
-    ):
+    def needs_converting(node: Node) -> bool:
+        if not (isinstance(node, Scalar) and isinstance(node.value, str)):
+            return False
+        return node.value.lstrip().startswith("[") or f"${{{ENV_NAME_VARIABLE}}}" in node.value
+
+    if not any(needs_converting(node) for _, node in iter_nodes(root)):
         return to_plain(root)  # the common case: shares the document's cached conversion
-    return convert(root, 0)
+    return convert(root)
 
 
 def _first_line(document: ParsedDocument) -> Span:

@@ -134,7 +134,7 @@ def combine(base: list[Finding], per_env: list[tuple[str, list[Finding]]]) -> li
             result.append(finding)
     for key, finding in first.items():
         if key not in base_keys:
-            result.append(_in_environments(finding, envs_with[key]))
+            result.append(in_environments(finding, envs_with[key]))
     return result
 
 
@@ -177,7 +177,7 @@ def _in_base_and(finding: Finding, envs: list[str]) -> Finding:
     )
 
 
-def _in_environments(finding: Finding, envs: list[str]) -> Finding:
+def in_environments(finding: Finding, envs: list[str]) -> Finding:
     quoted = [f"'{env}'" for env in envs]
     if len(quoted) == 1:
         prefix = f"in environment {quoted[0]}: "

@@ -22,6 +22,7 @@ from .base import (
     rule,
     text_of,
 )
+from .formats import dropped_note, dropped_or_template_text
 
 IMAGE_KINDS = ALL_WORKLOADS - {STATIC_SITE}
 
@@ -53,6 +54,15 @@ def sidecar_image_build_or_location(workload: Workload) -> Iterator[Finding]:
 
 @rule("I1", Severity.ERROR, "Main image: exactly one of build and location", kinds=IMAGE_KINDS)
 def main_image_build_or_location(workload: Workload) -> Iterator[Finding]:
+    # Copilot refuses an image map that sets both while it decodes the file, before any override is
+    # applied: the image as written breaks every environment, whichever override clears one of them.
+    written = workload.paths.root.entry("image") if isinstance(workload.paths.root, Mapping) else None
+    written_image = mapping(written.value) if written else None
+    if written is not None and written_image is not None and all(_sources_set(written_image)):
+        both = _build_or_location(workload, "I1", written, written_image, "image")
+        if both is not None:
+            yield both
+        return
     image_entry = workload.root.entry("image")
     if image_entry is None or not is_set(image_entry.value):
         at = image_entry.key if image_entry else _type_value(workload)
@@ -71,13 +81,19 @@ def main_image_build_or_location(workload: Workload) -> Iterator[Finding]:
             yield finding
 
 
+def _sources_set(image: Mapping) -> tuple[bool, bool]:
+    """Whether the image map sets ``build``, and ``location``."""
+    build = image.entry("build")
+    location = image.entry("location")
+    return build is not None and _build_is_set(build), location is not None and is_set(location.value)
+
+
 def _build_or_location(
     workload: Workload, code: str, image_entry: Entry, image: Mapping, where: str
 ) -> Finding | None:
     build = image.entry("build")
     location = image.entry("location")
-    has_build = build is not None and _build_is_set(build)
-    has_location = location is not None and is_set(location.value)
+    has_build, has_location = _sources_set(image)
     if has_build == has_location:
         prefix = 'validate "image": ' if code == "S2" else ""
         if has_build:
@@ -229,20 +245,27 @@ def _stripped_name_collisions(workload: Workload) -> Iterator[Finding]:
         )
 
 
-@rule("O1", Severity.ERROR, "variables.<name>.from_cfn must not be empty", kinds=ALL_WORKLOADS)
+# A Request-Driven Web Service's and a Static Site's Validate() do not look at the variables.
+@rule(
+    "O1",
+    Severity.ERROR,
+    "variables.<name>.from_cfn must not be empty",
+    kinds=ALL_WORKLOADS - {RDWS, STATIC_SITE},
+)
 def empty_from_cfn(workload: Workload) -> Iterator[Finding]:
     variables = mapping(workload.root.get("variables"))
-    if variables is None or workload.kind == STATIC_SITE:
+    if variables is None:
         return
     for entry in variables.entries:
         value = mapping(entry.value)
         from_cfn = value.entry("from_cfn") if value else None
-        if value is not None and from_cfn is not None and text_of(from_cfn.value) == "":
+        # A map or list given as the name is dropped by the variable's map, which leaves it empty.
+        if value is not None and from_cfn is not None and dropped_or_template_text(from_cfn.value) == "":
             empty_value = from_cfn.value.span.start == from_cfn.value.span.end
             yield workload.finding(
                 "O1",
-                f'validate "{entry.name}" "variables": validate "from_cfn": name cannot be an empty string; '
-                "write the name of the CloudFormation export to import",
+                f'validate "{entry.name}" "variables": validate "from_cfn": name cannot be an empty string'
+                f"{dropped_note(from_cfn.value)}; write the name of the CloudFormation export to import",
                 from_cfn.key if empty_value else from_cfn.value,
             )
 

@@ -89,6 +89,15 @@ def interpolated_dependency_status(workload: Workload) -> Iterator[Finding]:
             )
 
 
+def _can_only_be_non_essential(status: str) -> bool:
+    """A valid status other than START or HEALTHY, whatever its ``${VAR}``s hold (``${X}S`` is SUCCESS)."""
+    if variables_in(status):
+        return can_become_one_of(status, _VALID_STATUSES) and not can_become_one_of(
+            status, _ESSENTIAL_STATUSES
+        )
+    return status in _VALID_STATUSES and status not in _ESSENTIAL_STATUSES
+
+
 @rule("D2", Severity.ERROR, "Essential containers can only be depended on with start or healthy")
 def essential_dependency_status(workload: Workload) -> Iterator[Finding]:
     containers = workload.containers()
@@ -96,7 +105,7 @@ def essential_dependency_status(workload: Workload) -> Iterator[Finding]:
         target = containers.get(entry.name)
         if target is None or not target.essential_for_dependencies:
             continue
-        if status in _VALID_STATUSES and status not in _ESSENTIAL_STATUSES:
+        if _can_only_be_non_essential(status):
             fix = "use start or healthy"
             if not target.is_main:
                 fix += f", or set sidecars.{target.name}.essential: false"

@@ -4,12 +4,11 @@ into lists."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from ..field_facts import keys_ignored_by, value_shape
-from ..interpolation import becomes_list, empty_variables, only_variables, variables_in
+from ..interpolation import empty_variables, json_array_items, only_variables, variables_in
 from ..kinds import ENVIRONMENT
 from ..merge import ENVIRONMENTS_KEY, layers
 from ..model import Finding, Severity
@@ -88,11 +87,11 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
         )
 
 
-def _no_item_is_a_value(workload: Workload, text: str) -> bool:
-    """Every item of the JSON array is made of variables known to be empty, so the schema, which
-    takes an empty item as no value (as Copilot does), has nothing to say about the string."""
+def _no_item_is_a_value(workload: Workload, items: list[str]) -> bool:
+    """Every item is made of variables known to be empty, so the schema, which takes an empty item as
+    no value (as Copilot does), has nothing to say about the string."""
     empty = empty_variables(workload.root)
-    return bool(empty) and all(only_variables(item, empty) for item in json.loads(text.strip()))
+    return bool(empty) and all(only_variables(item, empty) for item in items)
 
 
 @rule(
@@ -104,14 +103,13 @@ def _no_item_is_a_value(workload: Workload, text: str) -> bool:
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload):
-        if not isinstance(node.value, str) or node.style == "|" or node.tag is not None:
-            continue
-        if not becomes_list(node.value):
+        items = json_array_items(node)
+        if items is None:
             continue
         shape = value_shape(path, _plain(workload))
         if not shape.known or shape.takes_strings:
             continue  # a list of strings: the conversion gives the list the user meant
-        if shape.takes_list and not _no_item_is_a_value(workload, node.value):
+        if shape.takes_list and not _no_item_is_a_value(workload, items):
             continue  # a list of maps: the schema judges each string the conversion makes an item
         yield workload.finding(
             "X-json-array",

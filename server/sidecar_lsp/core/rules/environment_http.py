@@ -4,12 +4,11 @@ internal load balancer's subnets (E6-E15)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
-from ..interpolation import becomes_list, variables_in
+from ..interpolation import variables_in
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, Scalar, Sequence, mapping
+from ..yaml_map import Mapping, Node, Sequence, mapping
 from .base import Workload, bool_of, is_set, rule, text_of
 from .environment import ENV, filled, subnets_of, vpc_of
 from .formats import (
@@ -18,20 +17,14 @@ from .formats import (
     arn_region,
     cidr_error,
     decoded_items,
-    literal_text,
+    dropped_note,
+    dropped_or_template_text,
     template_text,
 )
 
 
 def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:
-    node = workload.get("http", side, "certificates")
-    if isinstance(node, Scalar) and isinstance(node.value, str) and node.style != "|":
-        # Copilot turns a JSON array of strings into the list (interpolate.go); each item is an ARN.
-        if not variables_in(node.value) and becomes_list(node.value):
-            for index, text in enumerate(json.loads(node.value.strip())):
-                yield index, node, text
-        return
-    for index, item in enumerate(decoded_items(node)):
+    for index, item in enumerate(decoded_items(workload.get("http", side, "certificates"))):
         text = template_text(item)
         if text is not None:
             yield index, item, text
@@ -129,7 +122,7 @@ def source_ip_cidrs(workload: Workload) -> Iterator[Finding]:
     ]
     for place in places:
         for item in decoded_items(place):
-            text = literal_text(item)
+            text = template_text(item)
             error = cidr_error(text) if text is not None else None
             if error:
                 yield workload.finding(
@@ -164,12 +157,15 @@ def cdn_certificate(workload: Workload) -> Iterator[Finding]:
         return
     cdn = _cdn(workload)
     certificate = cdn.get("certificate") if cdn else None
-    text = template_text(certificate)
+    text = dropped_or_template_text(certificate)
     if certificate is None or text is None:
         return
     error = arn_error(text)
     if error:
-        message = f"parse cdn certificate: {error}; give the ARN of an ACM certificate in us-east-1"
+        message = (
+            f"parse cdn certificate: {error}{dropped_note(certificate)}; give the ARN of an ACM certificate "
+            "in us-east-1"
+        )
     elif not variables_in(text) and arn_region(text) != CLOUDFRONT_REGION:
         message = (
             "cdn certificate must be in region us-east-1; CloudFront only takes certificates from us-east-1: "

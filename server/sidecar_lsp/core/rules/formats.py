@@ -9,8 +9,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ..interpolation import becomes_list, can_match, variables_in
-from ..yaml_map import Node, Scalar, is_null, sequence_items
+from ..interpolation import can_match, json_array_items, variables_in
+from ..yaml_map import Mapping, Node, Scalar, Sequence, is_null, sequence_items
 from .base import text_of
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -32,9 +32,7 @@ def template_text(node: Node | None) -> str | None:
     text = text_of(node)
     if text is None:
         return None
-    if becomes_list(text) and isinstance(node, Scalar) and node.style != "|" and node.tag is None:
-        return None
-    return text
+    return None if json_array_items(node) is not None else text
 
 
 CLOUDFRONT_REGION = "us-east-1"
@@ -61,10 +59,17 @@ def arn_region(text: str) -> str:
     return text.split(":", 5)[3]
 
 
+_CIDR_SHAPE = r"\A[0-9A-Fa-f:.]*/[0-9]+\Z"
+"""Wider than what ``net.ParseCIDR`` takes: the characters of an address, ``/`` and a prefix length."""
+
+
 def cidr_error(text: str) -> str | None:
-    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range."""
-    address, slash, prefix = text.partition("/")
+    """Go's ``net.ParseCIDR``: an address without zone, ``/``, and a decimal prefix length within range.
+    A text with ``${VAR}``s fails only when no value of them can give that shape."""
     error = f"invalid CIDR address: {text}"
+    if variables_in(text):
+        return None if can_match(text, _CIDR_SHAPE) else error
+    address, slash, prefix = text.partition("/")
     if not slash or "%" in address or not _DIGITS.fullmatch(prefix):
         return error
     try:
@@ -93,6 +98,10 @@ _UNIT_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "
 _UNIT_NS["h"] = 3600 * 10**9
 
 
+GO_DURATION = r"\A[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)\Z"
+"""The texts :func:`duration_ns` (Go's ``time.ParseDuration``) accepts, for :func:`can_match`."""
+
+
 def duration_ns(text: str) -> float | None:
     """Go's ``time.ParseDuration`` in nanoseconds, or None when Go rejects the text."""
     body = text
@@ -117,5 +126,48 @@ def duration_ns(text: str) -> float | None:
 
 def decoded_items(node: Node | None) -> list[Node]:
     """The items of a list as yaml.v3 decodes them into a Go slice of structs or strings: a null item is
-    dropped (and does not count for the indexes in Copilot's messages)."""
+    dropped (and does not count for the indexes in Copilot's messages). A string that Copilot turns into
+    a list gives its items, each written where the string is; while it holds a ``${VAR}``, whose value
+    could add items, it gives none."""
+    items = json_array_items(node)
+    if items is not None:
+        assert isinstance(node, Scalar)
+        if variables_in(node.value):
+            return []
+        return [Scalar(span=node.span, value=item, raw=item, style='"') for item in items]
     return [item for item in sequence_items(node) if not is_null(item)]
+
+
+def dropped_shape(node: Node | None) -> str | None:
+    """ "map" or "list" when the node cannot be a string, else None. Inside the map of a scalar-or-map
+    field Copilot drops such a value without a word (``schema-dropped-value``), and a string field it
+    was given to reads the empty string: an enumerated word (``http.version``, a FIFO setting, a
+    platform half) then fails Copilot's check of ''."""
+    if isinstance(node, Mapping):
+        return "map"
+    if isinstance(node, Sequence):
+        return "list"
+    return None
+
+
+def dropped_or_template_text(node: Node | None) -> str | None:
+    """What a string field inside the map of a scalar-or-map field holds: '' for a value the map
+    drops (:func:`dropped_shape`), else :func:`template_text`."""
+    return "" if dropped_shape(node) else template_text(node)
+
+
+def dropped_note(node: Node | None) -> str:
+    shape = dropped_shape(node)
+    return f"; Copilot drops this {shape} and reads an empty value" if shape else ""
+
+
+def dropped_or_uint32(node: Node | None) -> int | None:
+    """The number a ``uint32`` field inside the map of a scalar-or-map field holds, or None when unset:
+    yaml.v3 truncates a fraction, and drops what does not fit (text, ``${VAR}``, a negative or too large
+    number, a boolean, a list or map), which leaves 0."""
+    if node is None or is_null(node):
+        return None
+    value = node.value if isinstance(node, Scalar) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 2**32:
+        return int(value)
+    return 0

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..model import Finding, Severity
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
-from .formats import cidr_error, decoded_items, literal_text
+from .formats import cidr_error, decoded_items, dropped_shape, template_text
 
 ALB_KINDS = frozenset({LBWS, BACKEND})
 
@@ -35,10 +35,16 @@ _LISTENER_FIELDS = (
 
 
 def alias_set(node: Node | None) -> bool:
-    """``!Alias.IsEmpty()``: a string (even ``''``), or a list with at least one item."""
+    """``!Alias.IsEmpty()``: a string (even ``''``), or a list with at least one item (yaml.v3 leaves out
+    a null item, and a list it cannot read as a name)."""
     if isinstance(node, Sequence):
-        return bool(node.items)
+        return any(not isinstance(item, Sequence) for item in decoded_items(node))
     return is_set(node)
+
+
+def _has_structs(node: Node | None) -> bool:
+    """A list of structs with an item: yaml.v3 leaves out a null item and one that is no map."""
+    return any(isinstance(item, Mapping) for item in decoded_items(node))
 
 
 def rule_set(rule_map: Mapping) -> bool:
@@ -48,11 +54,7 @@ def rule_set(rule_map: Mapping) -> bool:
 
 def http_set(http: Mapping) -> bool:
     """``!HTTP.IsEmpty()``: the main rule, ``targetContainer`` or an additional rule is set."""
-    return (
-        rule_set(http)
-        or is_set(http.get("targetContainer"))
-        or bool(decoded_items(http.get("additional_rules")))
-    )
+    return rule_set(http) or is_set(http.get("targetContainer")) or _has_structs(http.get("additional_rules"))
 
 
 def http_disabled(workload: Workload) -> bool:
@@ -67,7 +69,7 @@ def nlb_set(nlb: Mapping | None) -> bool:
         alias_set(nlb.get("alias"))
         or any(is_set(nlb.get(f)) for f in _LISTENER_FIELDS)
         or _nlb_healthcheck_set(nlb.get("healthcheck"))
-        or bool(decoded_items(nlb.get("additional_listeners")))
+        or _has_structs(nlb.get("additional_listeners"))
     )
 
 
@@ -160,7 +162,7 @@ def hosted_zone_needs_alias(workload: Workload) -> Iterator[Finding]:
 def allowed_source_ips(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         for index, item in enumerate(decoded_items(rule_map.get("allowed_source_ips"))):
-            text = literal_text(item)
+            text = template_text(item)
             error = cidr_error(text) if text is not None else None
             if error:
                 yield workload.finding(
@@ -264,4 +266,18 @@ def nlb_alias_hosted_zone(workload: Workload) -> Iterator[Finding]:
                 'validate "nlb": "hosted_zone" is not supported for Network Load Balancer; remove hosted_zone '
                 "(Copilot creates the alias in the environment's hosted zone)",
                 zone.key,
+            )
+
+
+@rule("A8", Severity.ERROR, "http.version dropped by the http map reads as empty", kinds=ALB_KINDS)
+def dropped_http_version(workload: Workload) -> Iterator[Finding]:
+    for prefix, rule_map in _routing_rules(workload):
+        version = rule_map.get("version")
+        shape = dropped_shape(version)
+        if version is not None and shape is not None:
+            yield workload.finding(
+                "A8",
+                f"{prefix}\"version\" field value '' must be one of GRPC, HTTP1 or HTTP2; Copilot drops this "
+                f"{shape} and reads an empty value: write grpc, http1 or http2",
+                version,
             )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, Sequence, mapping
+from ..yaml_map import Mapping, Node, mapping
 from .base import ALL_WORKLOADS, STATIC_SITE, WORKER, Workload, is_set, rule, text_of
-from .formats import decoded_items, is_valid_service_name, literal_text
+from .formats import decoded_items, dropped_shape, is_valid_service_name, literal_text
 
 PUBLISHERS = ALL_WORKLOADS - {STATIC_SITE}
 
@@ -120,14 +120,11 @@ def dropped_fifo_setting(workload: Workload) -> Iterator[Finding]:
     for prefix, fifo in _fifo_places(workload):
         for key, words in _FIFO_WORDS.items():
             entry = fifo.entry(key)
-            if entry is not None and isinstance(entry.value, (Mapping, Sequence)):
+            shape = dropped_shape(entry.value) if entry is not None else None
+            if entry is not None and shape is not None:
                 yield workload.finding(
                     "Q4",
-                    f'{prefix}validate "{key}": {words}; Copilot drops this {_shape(entry.value)} and reads an '
+                    f'{prefix}validate "{key}": {words}; Copilot drops this {shape} and reads an '
                     "empty value: write one of the words",
                     entry.value,
                 )
-
-
-def _shape(node: Node) -> str:
-    return "map" if isinstance(node, Mapping) else "list"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..interpolation import can_become_one_of, variables_in
 from ..model import Finding, Severity
 from ..yaml_map import Node, mapping
 from .base import (
@@ -20,6 +21,7 @@ from .base import (
     rule,
     text_of,
 )
+from .formats import dropped_note, dropped_or_template_text
 
 PLATFORM_KINDS = SIDECAR_KINDS | {RDWS}
 _ARCHITECTURES = ("x86_64", "amd64", "arm", "arm64")
@@ -57,17 +59,28 @@ def platform_map_complete(workload: Workload) -> Iterator[Finding]:
         )
 
 
+def _can_be_a_valid_pair(os_family: str, arch: str) -> bool:
+    """Whether the pair is one Copilot takes (case-insensitively), for some values of its ``${VAR}``s."""
+    if not variables_in(os_family) and not variables_in(arch):
+        return (os_family.lower(), arch.lower()) in VALID_PLATFORM_PAIRS
+    return any(
+        can_become_one_of(os_family, (pair[0],)) and can_become_one_of(arch, (pair[1],))
+        for pair in VALID_PLATFORM_PAIRS
+    )
+
+
 @rule("W4", Severity.ERROR, "platform map: valid osfamily/architecture pair", kinds=PLATFORM_KINDS)
 def platform_pair_valid(workload: Workload) -> Iterator[Finding]:
     platform = mapping(workload.root.get("platform"))
     if platform is None:
         return
-    os_family, arch = text_of(platform.get("osfamily")), text_of(platform.get("architecture"))
-    if os_family is None or arch is None or (os_family.lower(), arch.lower()) in VALID_PLATFORM_PAIRS:
+    os_family = dropped_or_template_text(platform.get("osfamily"))
+    arch = dropped_or_template_text(platform.get("architecture"))
+    if os_family is None or arch is None or _can_be_a_valid_pair(os_family, arch):
         return
     valid = ", ".join(f"('{pair[0]}', '{pair[1]}')" for pair in VALID_PLATFORM_PAIRS)
     # Point at the half that is wrong when only one is (windows/arm points at the architecture).
-    if os_family.lower() not in {pair[0] for pair in VALID_PLATFORM_PAIRS}:
+    if not can_become_one_of(os_family, tuple({pair[0] for pair in VALID_PLATFORM_PAIRS})):
         at = platform.get("osfamily")
     else:
         at = platform.get("architecture")
@@ -75,7 +88,7 @@ def platform_pair_valid(workload: Workload) -> Iterator[Finding]:
     yield workload.finding(
         "W4",
         f"validate \"platform\": platform pair ('{os_family}', '{arch}') is invalid: fields ('osfamily', "
-        f"'architecture') must be one of {valid}",
+        f"'architecture') must be one of {valid}" + dropped_note(at),
         at,
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..interpolation import variables_in
+from ..interpolation import can_match, variables_in
 from ..model import Finding, Severity
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule
-from .formats import duration_ns, literal_text
+from .formats import GO_DURATION, duration_ns, literal_text
 from .http import http_disabled, http_set
 
 SCALING_KINDS = frozenset({LBWS, BACKEND, WORKER})
@@ -172,11 +172,14 @@ def _union_int(node: Node | None) -> int | None:
 
 def _union_duration(node: Node | None) -> float | None:
     """A duration of the count union as Copilot validates it: a value that is not a Go duration (a
-    number, a word, a list or a map) is dropped and reads 0; None for ``${VAR}`` (known at deploy time)."""
+    number, a word, a list or a map) is dropped and reads 0; None for a ``${VAR}`` text that some value
+    makes a duration (known at deploy time)."""
     if isinstance(node, (Mapping, Sequence)):
         return 0.0
-    if not isinstance(node, Scalar) or node.value is None or variables_in(node.text):
+    if not isinstance(node, Scalar) or node.value is None:
         return None
+    if variables_in(node.text):
+        return None if can_match(node.text, GO_DURATION) else 0.0
     if not isinstance(node.value, str):
         return 0.0
     duration = duration_ns(node.value)
@@ -212,6 +215,34 @@ def range_values(workload: Workload) -> Iterator[Finding]:
             "C4",
             f"{prefix}min value {low_value} cannot be greater than max value {high_value}; swap them",
             at,
+        )
+
+
+@rule(
+    "X-scaling-value",
+    Severity.ERROR,
+    "cpu_percentage or memory_percentage with a cooldown but no value",
+    kinds=SCALING_KINDS,
+    copilot=False,
+)
+def percentage_without_value(workload: Workload) -> Iterator[Finding]:
+    count = _count(workload)
+    for name in ("cpu_percentage", "memory_percentage"):
+        entry = count.entry(name) if count else None
+        config = mapping(entry.value) if entry else None
+        if (
+            entry is None
+            or config is None
+            or is_set(config.get("value"))
+            or not _cooldown_set(config.get("cooldown"))
+        ):
+            continue
+        yield workload.finding(
+            "X-scaling-value",
+            f"'{name}' has a cooldown but no value: Copilot reads the missing target as a nil pointer and "
+            f"crashes while validating (not reported by Copilot); add the target percentage, for example "
+            "value: 70",
+            entry.key,
         )
 
 

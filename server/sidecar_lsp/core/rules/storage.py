@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..merge import layers
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
 from ..references import SOURCE_VOLUMES, names_written
-from ..yaml_map import Entry, Mapping, mapping, sequence_items
+from ..yaml_map import Entry, Mapping, mapping, own_entries, sequence_items
 from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
+from .formats import dropped_or_uint32
 
 _MANAGED = ("uid", "gid")
 _BYO = ("id", "root_dir", "auth")
@@ -68,9 +70,22 @@ def one_managed_volume(workload: Workload) -> Iterator[Finding]:
         )
 
 
+def _written_volumes(workload: Workload) -> Iterator[tuple[Entry, Mapping]]:
+    """The volumes as written, in the base and in every override: what Copilot decodes before it merges."""
+    root = workload.paths.root
+    if not isinstance(root, Mapping) or workload.kind not in SIDECAR_KINDS:
+        return
+    for _env, layer in layers(root):
+        storage = mapping(layer.get("storage"))
+        for entry in own_entries(storage.get("volumes") if storage else None):
+            if isinstance(entry.value, Mapping):
+                yield entry, entry.value
+
+
 @rule("V4", Severity.ERROR, "EFS: uid/gid and id/root_dir/auth are exclusive")
 def efs_managed_or_byo(workload: Workload) -> Iterator[Finding]:
-    for entry, volume in _volumes(workload):
+    # Copilot refuses the pair while it decodes the file: an efs map as written breaks every environment.
+    for entry, volume in _written_volumes(workload):
         efs = _efs_map(volume)
         if efs is None:
             continue
@@ -111,10 +126,16 @@ def efs_uid_not_zero(workload: Workload) -> Iterator[Finding]:
     for entry, volume in _volumes(workload):
         efs = _efs_map(volume)
         uid = efs.get("uid") if efs else None
-        if uid is not None and int_of(uid) == 0:
+        if uid is not None and dropped_or_uint32(uid) == 0:
+            dropped = (
+                ""
+                if int_of(uid) == 0
+                else " (Copilot drops a value it cannot read as a user id, which leaves 0)"
+            )
             yield workload.finding(
                 "V6",
-                f'validate "volumes[{entry.name}]": validate "efs": "uid" must not be 0; use a non-root POSIX user id',
+                f'validate "volumes[{entry.name}]": validate "efs": "uid" must not be 0{dropped}; use a non-root '
+                "POSIX user id",
                 uid,
             )
 
