@@ -96,20 +96,21 @@ SERVICE = """\
 @pytest.mark.parametrize(
     ("extra", "code", "reported"),
     [
-        # Copilot accepts each of these (a duration, a key it ignores, a list item it keeps as text,
-        # a value the build map drops): the lists of key names reported them.
+        # Copilot accepts each of these (a duration, a key it ignores, a list item it keeps as text):
+        # the lists of key names reported them.
         ("subscribe:\n  queue:\n    retention: ${R}\n", "X-interpolation-type", False),
         ("logging:\n  min: ${X}\n", "X-interpolation-type", False),
         ("entrypoint:\n  - '[\"a\"]'\n", "X-json-array", False),
-        (
-            "sidecars:\n  proxy:\n    image:\n      build:\n        context: .\n        dockerfile: '[\"D\"]'\n",
-            "X-json-array",
-            False,
-        ),  # fmt: skip
         # Copilot rejects these; the schema's type error said so, the rule now says why.
         ("taskdef_overrides:\n  - path: '[\"a\"]'\n    value: x\n", "X-json-array", True),
         ("http: ${X}\n", "X-interpolation-type", True),
-        # Unchanged: a number field, a list field.
+        # Unchanged: a number field, a list field, and a text field of a scalar-or-map union, which
+        # Copilot drops to "" (analyze keeps X-json-array there: Copilot's checks may refuse the "").
+        (
+            "sidecars:\n  proxy:\n    image:\n      build:\n        context: .\n        dockerfile: '[\"D\"]'\n",
+            "X-json-array",
+            True,
+        ),
         ("logging:\n  retention: ${X}\n", "X-interpolation-type", True),
         ('command: \'["a", "b"]\'\n', "X-json-array", False),
     ],
@@ -119,6 +120,20 @@ def test_typed_and_list_fields_come_from_the_schema(extra: str, code: str, repor
     codes = _codes(textwrap.dedent(SERVICE).replace(LBWS, kind) + extra)
     assert "yaml-syntax" not in codes
     assert (code in codes) is reported
+
+
+def test_a_list_item_of_a_static_site_file_stays_text() -> None:
+    """Copilot takes a JSON-array string inside ``reinclude`` as it is (the list of key names said
+    'reinclude' and reported the item)."""
+    text = """\
+        name: site
+        type: Static Site
+        files:
+          - source: dist
+            reinclude:
+              - '["*.html"]'
+        """
+    assert "X-json-array" not in _codes(text)
 
 
 def test_a_request_driven_web_service_alias_is_one_string() -> None:

@@ -20,6 +20,10 @@ from .schema_store import load_schema
 
 PathPart = str | int
 
+DECODE_ESCAPE_MARK = "decode-escape:"
+"""How the schema builder's ``$comment`` marks the schema of a value inside a scalar-or-map union:
+its ``then`` applies only to a value that decodes (Copilot drops one that does not)."""
+
 _SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean"})
 _NUMBER_TYPES = frozenset({"number", "integer"})
 _ECS_WEB_SERVICES = ("Load Balanced Web Service", "Backend Service")
@@ -101,6 +105,19 @@ def _boolean_words() -> str:
     return str(load_schema()["definitions"]["booleanLike"]["pattern"])
 
 
+def _decoded(index: SchemaIndex, schemas: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """``schemas`` with the field's own schema out of each decode-escape wrapper (its ``then``, which
+    validation applies only to a value that decodes): the type Copilot decodes the value into.
+    Inside a scalar-or-map union Copilot drops a value that does not decode; which checks still
+    apply there is ``analyze``'s choice (it reads the schema's dropped-value warning)."""
+    out = list(schemas)
+    for schema in schemas:
+        escaped = schema.get("then")
+        if str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK) and isinstance(escaped, Mapping):
+            out.extend(s for s in index.expand(escaped) if s not in out)
+    return out
+
+
 @dataclass(frozen=True)
 class ValueShape:
     """What the schema lets one field hold, at one place of one manifest."""
@@ -120,7 +137,7 @@ class ValueShape:
 def value_shape(path: tuple[PathPart, ...], instance: Any) -> ValueShape:
     """The shape of the field at ``path`` in a manifest whose plain data is ``instance``."""
     index = schema_index()
-    schemas = index.at(path, instance)
+    schemas = _decoded(index, index.at(path, instance))
     info = index.field(str(path[-1]) if path else "", schemas)
     types = frozenset(info.types)
     if not info.known or not types:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .field_facts import DECODE_ESCAPE_MARK
 from .interpolation import ENV_NAME_VARIABLE
 from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, merge_all, with_environment_name
@@ -196,8 +197,6 @@ def _first_line(document: ParsedDocument) -> Span:
 # Copilot decodes such a field's map first. When one of its keys is set, the map wins and a value of
 # the wrong type in another key is dropped without a word (the schema checks the value only ``if`` it
 # decodes, marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
-
-DECODE_ESCAPE_MARK = "decode-escape:"
 
 
 def _escape_of(schema: Any) -> Schema | None:
