@@ -98,7 +98,6 @@ NAME_KEYS: tuple[NameKey, ...] = (
 DEFINITIONS = tuple(key for key in NAME_KEYS if key.definition)
 SOURCE_VOLUMES = next(key for key in NAME_KEYS if key.path[-1] == SOURCE_VOLUME)
 TARGET_CONTAINERS = tuple(key for key in NAME_KEYS if key.target)
-DEPENDENCIES = tuple(key for key in NAME_KEYS if key.path[-2:] == (DEPENDS_ON, ANY_KEY))
 
 
 @dataclass(frozen=True)
@@ -160,6 +159,8 @@ def _walk(
 def _descend(
     value: Node, path: tuple[PathPart, ...], keys: list[NameKey], depth: int, own_only: bool
 ) -> Iterator[WrittenName]:
+    # A value is a list for the rows that step into items and a map for the others (no row of the
+    # table has both at one place, so their order does not matter).
     items = [key for key in keys if key.path[depth] == ANY_ITEM]
     if items:
         for index, item in enumerate(sequence_items(value)):
