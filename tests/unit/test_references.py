@@ -200,6 +200,20 @@ def test_every_row_is_a_field_of_the_schema(index: SchemaIndex, key: NameKey) ->
     assert index.field_at(path, _instance(path)).known
 
 
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [(key, kind) for key in NAME_KEYS if key.workloads for kind in sorted(key.workloads)],
+    ids=lambda value: ".".join(value.path) if isinstance(value, NameKey) else str(value),
+)
+def test_every_row_is_a_field_of_the_workload_types_it_names(
+    index: SchemaIndex, key: NameKey, kind: str
+) -> None:
+    path = tuple(0 if step == ANY_ITEM else "x" if step == ANY_KEY else step for step in key.path)
+    instance = _instance(path)
+    assert isinstance(instance, dict)
+    assert index.field_at(path, {**instance, "type": kind}).known
+
+
 def _instance(path: tuple[str | int, ...]) -> object:
     """A Load Balanced Web Service with a value at ``path`` (the schema picks branches by shape)."""
     value: object = "x"
