@@ -2,7 +2,7 @@
 """Mirror the schema fixtures into SchemaStore's test layout, or assemble a full submission tree.
 
     python schemastore/sync.py                 # refresh schemastore/src/{test,negative_test}/copilot-manifest/
-    python schemastore/sync.py --check         # exit 1 when the mirrors are stale (tests/clients/test_schemastore.py)
+    python schemastore/sync.py --check         # exit 1 when the mirrors are stale (tests/test_schemastore.py)
     python schemastore/sync.py --out DIR       # also write DIR/src/schemas/json/copilot-manifest.json, the tests
                                                # and print the catalog entry: DIR is a SchemaStore checkout
 

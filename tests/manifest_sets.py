@@ -84,3 +84,84 @@ subscribe:
 """A word given as ``${X}``: Copilot deploys it with ``X=queue``, but refuses it for every value the
 oracle makes up on its own, so it lives here rather than as a manifest file under ``tests/`` (where
 ``conformance-check.py`` judges files with the oracle's made-up values only)."""
+
+
+# --- The smallest manifest of each kind, which the rule, schema and server tests extend ------------
+# One copy of each instead of one per test file: a test appends the keys it is about
+# (``LBWS + "sidecars:\n  proxy:\n    image: envoy\n"``) or builds its variant in the open
+# (``LBWS_IMAGE + "http: false\n"``, ``BACKEND.replace("  port: 80\n", "")``). Each base ends inside or
+# just after its ``image`` map, so a test can also append ``"  depends_on: ..."`` to the image.
+
+LBWS_IMAGE = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: app\n  port: 80\n"
+"""A Load Balanced Web Service without ``http`` or ``nlb`` (Copilot wants one: the test says which)."""
+LBWS = LBWS_IMAGE + "http:\n  path: /\n"
+"""A minimal Load Balanced Web Service: the main container ``api`` on port 80 behind the ALB."""
+NLB_ONLY = LBWS_IMAGE + "http: false\nnlb:\n  port: 80/tcp\n"
+"""A Load Balanced Web Service behind a Network Load Balancer only."""
+BACKEND_IMAGE = "name: api\ntype: Backend Service\nimage:\n  location: app\n"
+"""A Backend Service without a port."""
+BACKEND = BACKEND_IMAGE + "  port: 80\n"
+"""A Backend Service whose main container listens on port 80."""
+RDWS = "name: web\ntype: Request-Driven Web Service\nimage:\n  location: app\n  port: 80\n"
+WORKER = "name: w\ntype: Worker Service\nimage:\n  location: app\n"
+JOB = "name: j\ntype: Scheduled Job\nimage:\n  location: app\n"
+"""A Scheduled Job without ``on.schedule`` (the rule tables add what they judge)."""
+STATIC_SITE = "name: s\ntype: Static Site\n"
+ENVIRONMENT = "name: test\ntype: Environment\n"
+LBWS_BUILT = "name: api\ntype: Load Balanced Web Service\nimage:\n  build: ./Dockerfile\n  port: 8080\n"
+"""A Load Balanced Web Service whose image is built from ``./Dockerfile`` and listens on 8080, up to its
+image: the completion, hover and feature tests add their ``http``, sidecars and storage."""
+
+
+SIDECAR_SERVICE = """\
+name: api
+type: Load Balanced Web Service
+image:
+  location: app
+  port: 80
+  depends_on:
+    nginx: start
+http:
+  path: /
+  target_container: nginx
+sidecars:
+  nginx:  # the proxy
+    image: nginx
+    port: 8080
+    mount_points:
+      - source_volume: "data"
+        path: /d
+storage:
+  volumes:
+    data:
+      path: /data
+environments:
+  prod:
+    http:
+      additional_rules:
+        - path: /admin
+          target_container: nginx
+    sidecars:
+      nginx:
+        port: 8081
+      logs:
+        image: busybox
+        depends_on:
+          api: start
+        mount_points:
+          - source_volume: data
+            path: /logs
+"""
+"""A service whose names refer to each other in the base and in an override: the sidecar ``nginx`` is
+depended on by the main container, targeted by the load balancer in the base and by a ``prod`` rule, and
+overridden in ``prod``; the volume ``data`` is mounted (once quoted) in the base and by a sidecar that
+only ``prod`` adds. The navigation tests, in the core and over the wire, read the same text."""
+
+
+def position_of(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """0-based line and column (in code points) of the ``occurrence``-th ``needle`` in ``text``."""
+    offset = -1
+    for _ in range(occurrence):
+        offset = text.index(needle, offset + 1)
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)

@@ -12,25 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from manifest_sets import BACKEND_IMAGE
 from sidecar_lsp.cli_check import main_check
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 
-CLEAN = """\
-name: api
-type: Backend Service
-image:
-  location: nginx
-"""
-WITH_ERROR = """\
-name: api
-type: Backend Service
-image:
-  location: nginx
-  healthcheck:
-    interval: 10
-"""
+CLEAN = BACKEND_IMAGE
+WITH_ERROR = BACKEND_IMAGE + "  healthcheck:\n    interval: 10\n"
+"""One error, at line 6 column 15: a health-check interval without a unit."""
 
 
 def run(args: list[str]) -> tuple[int, str, str]:
@@ -174,23 +164,38 @@ def test_examples_report_the_deliberate_mistakes_only() -> None:
     assert "mount_point" in " ".join(item["message"] for item in items)
 
 
-@pytest.mark.slow
-def test_installed_wheel_runs_check_from_another_directory(tmp_path: Path) -> None:
-    """`pip install .` (not editable) ships the schema inside the package."""
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip wheel .` builds from what a fresh clone has, built once for the tests below."""
     if shutil.which("git") is None or not (REPO / ".git").exists():  # pragma: no cover
         pytest.skip("git and a checkout are needed to copy the project's files")
-    source = tmp_path / "src"
-    # What a fresh clone has: the tracked files only (no venv, node_modules, sockets of running editors).
+    base = tmp_path_factory.mktemp("wheel")
+    source = base / "src"
+    # The tracked files only (no venv, node_modules, sockets of running editors).
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
     for name in filter(None, tracked.decode().split("\0")):
         if (REPO / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, source / name)
+    dist = base / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    shutil.rmtree(source)  # nothing may be read from the source tree any more
+    (built,) = dist.glob("sidecar_lsp-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_check_from_another_directory(wheel: Path, tmp_path: Path) -> None:
+    """A non-editable install ships the schema inside the package."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, str(source)], check=True, capture_output=True, timeout=600)
-    shutil.rmtree(source)  # nothing may be read from the source tree any more
+    subprocess.run([*pip, str(wheel)], check=True, capture_output=True, timeout=600)
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(EXAMPLES, elsewhere)
     result = subprocess.run(
@@ -206,18 +211,8 @@ def test_installed_wheel_runs_check_from_another_directory(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_installed_wheel_ships_the_schema_and_the_rules_doc(tmp_path: Path) -> None:
+def test_installed_wheel_ships_the_schema_and_the_rules_doc(wheel: Path) -> None:
     """`sidecar-lsp schema` and the SARIF rule help read files the wheel must carry."""
-    if shutil.which("git") is None or not (REPO / ".git").exists():  # pragma: no cover
-        pytest.skip("git and a checkout are needed to copy the project's files")
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    (wheel,) = dist.glob("sidecar_lsp-*.whl")
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -18,14 +18,16 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from manifest_sets import BACKEND_IMAGE
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 EXAMPLE_WORKFLOW = REPO / "examples" / "github" / "copilot-manifests.yml"
 MANIFESTS = REPO / "tests" / "manifests"
 
-BROKEN = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n  healthcheck:\n    interval: 10\n"
-FIXED = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n  healthcheck:\n    interval: 10s\n"
+BROKEN = BACKEND_IMAGE + "  healthcheck:\n    interval: 10\n"
+FIXED = BROKEN.replace("interval: 10\n", "interval: 10s\n")
 
 
 def load(path: Path) -> Any:

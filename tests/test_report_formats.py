@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from manifest_sets import BACKEND_IMAGE
 from sidecar_lsp.cli_check import main_check
 from sidecar_lsp.core.model import Finding, Pos, Related, Severity, Span
 from sidecar_lsp.core.rules import RULES, SCHEMA_RULES
@@ -45,7 +46,7 @@ sidecars:
     port: 80
     mount_point: x
 """
-ONLY_WARNING = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n  colour: blue\n"
+ONLY_WARNING = BACKEND_IMAGE + "  colour: blue\n"
 
 
 def sarif_schema() -> dict[str, Any]:

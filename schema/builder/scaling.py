@@ -46,13 +46,13 @@ def count_defs() -> dict[str, Any]:
             {
                 "type": ["string", "object"],
                 "pattern": with_var(r"^\d+-\d+$"),
+                # Go ints: a negative number decodes, and C4 refuses it ("must all be positive").
                 "properties": {
-                    "min": integer("Minimum number of tasks.", f"{link}-range", minimum=0),
-                    "max": integer("Maximum number of tasks.", f"{link}-range", minimum=0),
+                    "min": integer("Minimum number of tasks.", f"{link}-range"),
+                    "max": integer("Maximum number of tasks.", f"{link}-range"),
                     "spot_from": integer(
                         "Task count from which additional tasks run on Fargate Spot.",
                         f"{link}-range",
-                        minimum=0,
                     ),
                 },
                 "additionalProperties": False,

@@ -192,7 +192,14 @@ def workload_props(type_name: str) -> dict[str, Any]:
                         ),
                     },
                     required=["source"],
-                ),
+                )
+                # Source is a Go string that Copilot checks against "": an empty one is not set either (this
+                # stands for the "not null" branch every required key gets).
+                | {
+                    "allOf": [
+                        {"$comment": "not null", "properties": {"source": {"not": {"enum": [None, ""]}}}}
+                    ]
+                },
             },
         )
     return p

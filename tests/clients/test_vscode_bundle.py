@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from clientlib import MANIFEST, REPO, need_file, vsix
 
-pytestmark = pytest.mark.clients
+pytestmark = pytest.mark.extension
 
 VSIX = vsix()
 SYSTEM_PYTHON = Path("/usr/bin/python3")

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from clientlib import REPO, need_file, need_program
 
-pytestmark = pytest.mark.clients
+pytestmark = pytest.mark.extension
 
 CLIENT = REPO / "vscode-client"
 

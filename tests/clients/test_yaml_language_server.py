@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import pytest_asyncio
@@ -30,7 +30,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from ruamel.yaml import YAML
 
 from manifest_sets import CORPUS as CORPUS_FILES
-from manifest_sets import OWN, corpus_params, own_name, own_params, require_corpus
+from manifest_sets import LBWS_IMAGE, OWN, corpus_params, own_name, own_params, require_corpus
 
 pytestmark = [pytest.mark.clients, pytest.mark.asyncio(loop_scope="module")]
 
@@ -159,8 +159,7 @@ async def yls() -> AsyncIterator[Session]:
         return client
 
     config = ClientServerConfig(server_command=[node, str(YLS), "--stdio"], client_factory=factory)
-    client = await config.start()
-    assert isinstance(client, LanguageClient)
+    client = cast(LanguageClient, await config.start())  # what factory() made
     await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -296,12 +295,9 @@ async def test_invalid_fixture_has_diagnostic_on_the_expected_line(yls: Session,
 
 # --- completion, hover, modeline -----------------------------------------------------------------
 
-SIDECAR_DOC = """\
-name: api
-type: Load Balanced Web Service
-image:
-  location: nginx
-  port: 80
+SIDECAR_DOC = (
+    LBWS_IMAGE
+    + """\
 sidecars:
   nginx:
     image: public.ecr.aws/nginx/nginx:latest
@@ -309,6 +305,7 @@ sidecars:
       - source_volume: data
         path: /data
 """
+)
 
 
 async def open_and_wait(session: Session, path: Path, text: str) -> str:

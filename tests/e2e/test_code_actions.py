@@ -9,16 +9,14 @@ import pytest_lsp
 from e2e_helpers import CONFIG, TIMEOUT, RecordingClient, open_doc, start
 from lsprotocol import types
 
+from manifest_sets import LBWS
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 URI = "file:///ws/copilot/web/manifest.yml"
-MANIFEST = """name: web
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
+MANIFEST = (
+    LBWS.replace("name: api", "name: web")
+    + """\
   targetContainer: web   # old spelling
 sidecars:
   nginx:
@@ -28,6 +26,7 @@ sidecars:
       - source_volume: cache
         path: /c
 """
+)
 
 
 @pytest_lsp.fixture(config=CONFIG, scope="module")

@@ -11,13 +11,13 @@ from e2e_helpers import CONFIG, TIMEOUT, RecordingClient, completion_labels, ope
 from lsprotocol import types
 from pytest_lsp import client_capabilities
 
+from manifest_sets import LBWS_BUILT
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-MANIFEST = """name: api
-type: Load Balanced Web Service
-image:
-  build: ./Dockerfile
-  port: 8080
+MANIFEST = (
+    LBWS_BUILT
+    + """\
 storage:
   volumes:
     data:
@@ -31,6 +31,7 @@ sidecars:
       - source_volume: data
         path: /etc/data
 """.format(blank="    ")  # a blank line inside the nginx sidecar, where its keys are typed
+)
 LINES = MANIFEST.split("\n")
 
 

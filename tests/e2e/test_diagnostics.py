@@ -21,6 +21,8 @@ from e2e_helpers import (
 )
 from lsprotocol import types
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
 MANIFEST = """name: api
 type: Backend Service
 image:
@@ -172,7 +174,7 @@ async def test_related_information_and_fixes_travel_in_diagnostics(
 NO_UNKNOWN = {"diagnostics": {"unknownKeys": False}}
 
 
-@pytest_lsp.fixture(config=CONFIG, params=CLIENTS)
+@pytest_lsp.fixture(config=CONFIG, params=CLIENTS, loop_scope="module")
 async def client_init_options(lsp_client: RecordingClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     await start(lsp_client, request.param, init_options={"sidecarLsp": NO_UNKNOWN})
     yield
@@ -188,7 +190,7 @@ async def test_initialization_options_turn_off_unknown_keys(
     assert not [d for d in params.diagnostics if d.range.start.line == UNKNOWN_LINE]
 
 
-@pytest_lsp.fixture(config=CONFIG, params=CLIENTS)
+@pytest_lsp.fixture(config=CONFIG, params=CLIENTS, loop_scope="module")
 async def client_configured(lsp_client: RecordingClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     await start(lsp_client, request.param, settings={"sidecarLsp": NO_UNKNOWN})
     yield
@@ -214,7 +216,10 @@ async def test_workspace_configuration_is_pulled(client_configured: RecordingCli
     await _until(client, uri, lambda p: not [d for d in p.diagnostics if d.range.start.line == UNKNOWN_LINE])
 
 
-async def test_did_change_configuration_re_reads_settings(client: RecordingClient, tmp_path: Any) -> None:
+async def test_did_change_configuration_re_reads_settings(
+    fresh_client: RecordingClient, tmp_path: Any
+) -> None:
+    client = fresh_client
     uri = manifest_uri(tmp_path)
     params = await open_doc(client, uri, MANIFEST)
     assert [d for d in params.diagnostics if d.range.start.line == UNKNOWN_LINE]
@@ -241,7 +246,8 @@ async def test_did_change_configuration_re_reads_settings(client: RecordingClien
     )
 
 
-async def test_cross_field_setting(client: RecordingClient, tmp_path: Any) -> None:
+async def test_cross_field_setting(fresh_client: RecordingClient, tmp_path: Any) -> None:
+    client = fresh_client
     uri = manifest_uri(tmp_path)
     text = MANIFEST.replace("    port: 80\n    bogus_key: 1\n", "    port: 8080\n")
     params = await open_doc(client, uri, text)
@@ -267,7 +273,7 @@ async def test_dynamic_registration_follows_capabilities(client: RecordingClient
     assert (types.WORKSPACE_DID_CHANGE_CONFIGURATION in methods) == dynamic
 
 
-@pytest_lsp.fixture(config=CONFIG, params=CLIENTS)
+@pytest_lsp.fixture(config=CONFIG, params=CLIENTS, loop_scope="module")
 async def client_without_schema(lsp_client: RecordingClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """What the VS Code extension sends when the Red Hat YAML extension validates the schema."""
     await start(lsp_client, request.param, init_options={"sidecarLsp": {"schemaDiagnostics": False}})

@@ -21,13 +21,13 @@ from e2e_helpers import (
 )
 from lsprotocol import types
 
+from manifest_sets import LBWS_BUILT
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-MANIFEST = """name: api
-type: Load Balanced Web Service
-image:
-  build: ./Dockerfile
-  port: 8080
+MANIFEST = (
+    LBWS_BUILT
+    + """\
 http:
   path: /
   target_container: nginx
@@ -52,6 +52,7 @@ environments:
   prod:
     count: 2
 """
+)
 LINES = MANIFEST.split("\n")
 _counter = itertools.count()
 
@@ -95,6 +96,9 @@ async def test_completion_of_a_bare_word_in_a_sidecar(session: RecordingClient, 
     if snippets_supported(session):
         assert health.insert_text_format == types.InsertTextFormat.Snippet
         assert "\n      command:" in health.text_edit.new_text
+    else:  # a client without snippets gets plain text: no tab stops to type over
+        assert health.insert_text_format != types.InsertTextFormat.Snippet
+        assert "$" not in health.text_edit.new_text
     assert health.documentation is None  # it comes through completionItem/resolve
     resolved = await session.completion_item_resolve_async(health)
     assert isinstance(resolved.documentation, types.MarkupContent) and resolved.documentation.value
@@ -226,7 +230,11 @@ async def test_unopened_documents_and_positions_out_of_range(session: RecordingC
     assert await hover_at(session, ghost, 0, 0) is None
     uri = await fresh(session, tmp_path)
     for line, col in [(10_000, 0), (0, 10_000), (len(LINES) + 3, 99)]:
-        await completion_labels(session, uri, line, col)
-        await hover_at(session, uri, line, col)
-    # still serving
-    assert await hover_at(session, uri, 0, 1) is not None
+        await completion_labels(session, uri, line, col)  # answered: an error reply would raise
+        hover = await hover_at(session, uri, line, col)
+        # past the last line: nothing; past a line's end: that line's end, as the LSP specification says
+        assert (hover is None) == (line >= len(LINES)), (line, col, hover)
+    # still serving: the hover on the first key is that key's
+    first = await hover_at(session, uri, 0, 1)
+    assert first is not None and isinstance(first.contents, types.MarkupContent)
+    assert first.contents.value.startswith("**`name`**")

@@ -1,4 +1,8 @@
-"""Definition, references, highlights and rename over the wire, against the real server."""
+"""Definition, references, highlights and rename over the wire, against the real server.
+
+The manifest is the one the core's navigation tests read (``manifest_sets.SIDECAR_SERVICE``), so the
+server is checked to answer what the core computes; positions are found by their text, not counted.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +13,25 @@ import pytest_lsp
 from e2e_helpers import CONFIG, TIMEOUT, RecordingClient, open_doc, start
 from lsprotocol import types
 
+from manifest_sets import SIDECAR_SERVICE, position_of
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 URI = "file:///work/copilot/api/manifest.yml"
-MANIFEST = """name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
-  target_container: nginx
-sidecars:
-  nginx:  # the proxy
-    image: nginx
-    port: 8080
-    mount_points:
-      - source_volume: data
-        path: /d
-storage:
-  volumes:
-    data:
-      path: /data
-environments:
-  prod:
-    sidecars:
-      nginx:
-        port: 8081
-"""
+MANIFEST = SIDECAR_SERVICE
+
+
+def at(needle: str, occurrence: int = 1, inside: int = 0) -> types.Position:
+    """The position ``inside`` characters into the ``occurrence``-th ``needle`` (the text is ASCII)."""
+    line, col = position_of(MANIFEST, needle, occurrence)
+    return types.Position(line=line, character=col + inside)
+
+
+# Where the sidecar's name is written: the main container's depends_on key (1), http.target_container
+# (2), the sidecar's key (3), the prod rule's target_container (5) and the prod override's key (6);
+# the 4th ``nginx`` is the image, which is no reference.
+NGINX_REFERENCES = (1, 2, 5)
+NGINX_DEFINITIONS = (3, 6)
 
 
 @pytest_lsp.fixture(config=CONFIG, scope="module")
@@ -51,36 +46,35 @@ def doc() -> types.TextDocumentIdentifier:
     return types.TextDocumentIdentifier(uri=URI)
 
 
-def pos(line: int, character: int) -> types.Position:
-    return types.Position(line=line, character=character)
+def starts(ranges: list[types.Location] | list[types.DocumentHighlight] | None) -> list[types.Position]:
+    return sorted((item.range.start for item in ranges or []), key=lambda p: (p.line, p.character))
 
 
-def lines_of(ranges: list[types.Location] | list[types.DocumentHighlight] | None) -> list[tuple[int, int]]:
-    return sorted((item.range.start.line, item.range.start.character) for item in ranges or [])
+def nginx_at(*occurrences: int) -> list[types.Position]:
+    return [at("nginx", n) for n in occurrences]
 
 
 async def test_definition_of_target_container(client: RecordingClient) -> None:
     result = await asyncio.wait_for(
         client.text_document_definition_async(
-            types.DefinitionParams(text_document=doc(), position=pos(7, 21))
+            types.DefinitionParams(text_document=doc(), position=at("nginx", 2, inside=1))
         ),
         TIMEOUT,
     )
     assert isinstance(result, list)
-    assert lines_of(result) == [(9, 2), (22, 6)]  # the base sidecar, then the prod override
+    assert starts(result) == nginx_at(*NGINX_DEFINITIONS)  # the base sidecar, then the prod override
 
 
 async def test_definition_of_source_volume(client: RecordingClient) -> None:
     result = await asyncio.wait_for(
         client.text_document_definition_async(
-            types.DefinitionParams(text_document=doc(), position=pos(13, 24))
+            types.DefinitionParams(text_document=doc(), position=at('"data"', inside=2))
         ),
         TIMEOUT,
     )
     assert isinstance(result, list)
-    assert [(loc.range.start.line, loc.range.start.character, loc.range.end.character) for loc in result] == [
-        (17, 4, 8)
-    ]
+    volume = at("data", 2)  # the key under storage.volumes
+    assert [(loc.range.start, loc.range.end.character) for loc in result] == [(volume, volume.character + 4)]
 
 
 async def test_references_and_highlights_of_a_sidecar(client: RecordingClient) -> None:
@@ -88,58 +82,57 @@ async def test_references_and_highlights_of_a_sidecar(client: RecordingClient) -
         client.text_document_references_async(
             types.ReferenceParams(
                 text_document=doc(),
-                position=pos(9, 3),
+                position=at("nginx", 3, inside=1),
                 context=types.ReferenceContext(include_declaration=True),
             )
         ),
         TIMEOUT,
     )
-    assert lines_of(refs) == [(7, 20), (9, 2), (22, 6)]
+    assert starts(refs) == nginx_at(*sorted(NGINX_REFERENCES + NGINX_DEFINITIONS))
     marks = await asyncio.wait_for(
         client.text_document_document_highlight_async(
-            types.DocumentHighlightParams(text_document=doc(), position=pos(7, 22))
+            types.DocumentHighlightParams(text_document=doc(), position=at("nginx", 2, inside=2))
         ),
         TIMEOUT,
     )
     assert marks is not None
-    kinds = {(m.range.start.line, m.kind) for m in marks}
-    assert kinds == {
-        (7, types.DocumentHighlightKind.Read),
-        (9, types.DocumentHighlightKind.Write),
-        (22, types.DocumentHighlightKind.Write),
+    kinds = {(m.range.start.line, m.range.start.character, m.kind) for m in marks}
+    read, write = types.DocumentHighlightKind.Read, types.DocumentHighlightKind.Write
+    assert kinds == {(p.line, p.character, read) for p in nginx_at(*NGINX_REFERENCES)} | {
+        (p.line, p.character, write) for p in nginx_at(*NGINX_DEFINITIONS)
     }
 
 
 async def test_prepare_rename_refuses_the_service_name(client: RecordingClient) -> None:
     refused = await asyncio.wait_for(
         client.text_document_prepare_rename_async(
-            types.PrepareRenameParams(text_document=doc(), position=pos(0, 7))
+            types.PrepareRenameParams(text_document=doc(), position=at("api", inside=1))
         ),
         TIMEOUT,
     )
     assert refused is None
     accepted = await asyncio.wait_for(
         client.text_document_prepare_rename_async(
-            types.PrepareRenameParams(text_document=doc(), position=pos(9, 4))
+            types.PrepareRenameParams(text_document=doc(), position=at("nginx", 3, inside=2))
         ),
         TIMEOUT,
     )
     assert isinstance(accepted, types.PrepareRenamePlaceholder)
     assert accepted.placeholder == "nginx"
-    assert (accepted.range.start.character, accepted.range.end.character) == (2, 7)
+    key = at("nginx", 3)
+    assert (accepted.range.start, accepted.range.end.character) == (key, key.character + 5)
 
 
 async def test_rename_a_sidecar_everywhere(client: RecordingClient) -> None:
     result = await asyncio.wait_for(
         client.text_document_rename_async(
-            types.RenameParams(text_document=doc(), position=pos(9, 4), new_name="proxy")
+            types.RenameParams(text_document=doc(), position=at("nginx", 3, inside=2), new_name="proxy")
         ),
         TIMEOUT,
     )
     assert result is not None and result.changes is not None
     edits = result.changes[URI]
     assert sorted((e.range.start.line, e.range.start.character, e.new_text) for e in edits) == [
-        (7, 20, "proxy"),
-        (9, 2, "proxy"),
-        (22, 6, "proxy"),
+        (p.line, p.character, "proxy") for p in nginx_at(*sorted(NGINX_REFERENCES + NGINX_DEFINITIONS))
     ]
+    assert all(e.range.end.character - e.range.start.character == len("nginx") for e in edits)

@@ -13,23 +13,13 @@ import pytest_lsp
 from e2e_helpers import CONFIG, TIMEOUT, RecordingClient, change, full, next_publish, open_doc, start
 from lsprotocol import types
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from workspace_support import environments, service, write_workspace  # noqa: E402
+from workspace_support import PUBLISHER, environments, service, subscriber, write_workspace  # noqa: E402
 
 API_PRD = service("api", "environments:\n  prd:\n    count: 2\n")
-PUBLISHER = service("api", "publish:\n  topics:\n    - name: orders\n")
-WORKER = """\
-name: orders-worker
-type: Worker Service
-image:
-  location: worker
-subscribe:
-  topics:
-    - name: orders
-      service: api
-"""
+WORKER = subscriber()
 LENSES = service(
     "api",
     """
@@ -47,8 +37,9 @@ LENSES = service(
 )
 
 
-@pytest_lsp.fixture(config=CONFIG)
+@pytest_lsp.fixture(config=CONFIG, scope="module")
 async def client(lsp_client: RecordingClient):  # type: ignore[no-untyped-def]
+    """One session for the module: each test has a workspace of its own (under ``tmp_path``)."""
     await start(lsp_client, "visual-studio-code")
     yield
     await lsp_client.shutdown_session()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from manifest_sets import LBWS_BUILT
 from sidecar_lsp.core.completion import Candidate, complete, describe
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.schema_index import SchemaIndex
@@ -14,11 +15,9 @@ from sidecar_lsp.core.yaml_map import parse
 
 CURSOR = "|"
 
-BASE = """name: api
-type: Load Balanced Web Service
-image:
-  build: ./Dockerfile
-  port: 8080
+BASE = (
+    LBWS_BUILT
+    + """\
 logging:
   destination:
     Name: cloudwatch
@@ -37,6 +36,7 @@ sidecars:
   xray:
     image: amazon/aws-xray-daemon
 {tail}"""
+)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from manifest_sets import BACKEND_IMAGE
 from sidecar_lsp.core import lines as core_lines
 from sidecar_lsp.core.analyze import analyze
 from sidecar_lsp.core.model import INTERNAL_ERROR, Pos, Severity
@@ -16,7 +17,7 @@ from sidecar_lsp.core.rules.base import MAX_RELATED
 from sidecar_lsp.core.yaml_map import parse, resolve_plain, to_plain
 from sidecar_lsp.documents import DocumentCaches
 
-BASE = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n"
+BASE = BACKEND_IMAGE
 
 
 def codes(text: str) -> list[str]:

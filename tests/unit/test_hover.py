@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from manifest_sets import LBWS_BUILT
 from sidecar_lsp.core.hover import HoverInfo, docs_url, hover
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.schema_index import SchemaIndex
 from sidecar_lsp.core.schema_store import load_schema
 from sidecar_lsp.core.yaml_map import parse
 
-MANIFEST = """name: api
-type: Load Balanced Web Service
-image:
-  build: ./Dockerfile
-  port: 8080
+MANIFEST = (
+    LBWS_BUILT
+    + """\
 http:
   path: /
   target_container: nginx
@@ -52,6 +51,7 @@ environments:
       nginx:
         port: 81
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +113,16 @@ def test_type_value_shows_what_the_kind_means(index: SchemaIndex) -> None:
         (
             "source_volume: data",
             ["volume `data`", "`/data`", "read_only: `false`", "fs-1234", "root_dir"],
-            [],
+            ["⚠", "no volume named"],
         ),
-        ("target_container: nginx", ["sidecar `nginx`", "public.ecr.aws/nginx/nginx:1", "port: `80`"], []),
-        ("api: healthy", ["main container `api`", "./Dockerfile", "port: `8080`"], []),
+        (
+            "target_container: nginx",
+            ["sidecar `nginx`", "public.ecr.aws/nginx/nginx:1", "port: `80`"],
+            ["⚠", "main container"],
+        ),
+        ("api: healthy", ["main container `api`", "./Dockerfile", "port: `8080`"], ["⚠", "sidecar `api`"]),
         ("firelens_log_router: start", ["FireLens"], []),
-        ("ghost: start", ["no container named `ghost`"], []),
+        ("ghost: start", ["⚠ no container named `ghost`"], ["sidecar `ghost`"]),
     ],
 )
 def test_reference_hover_describes_the_target(
@@ -130,6 +134,8 @@ def test_reference_hover_describes_the_target(
     assert info is not None
     for text in expected:
         assert text in info.markdown
+    for text in unexpected:
+        assert text not in info.markdown
 
 
 def test_condition_hover_explains_and_warns_without_healthcheck(index: SchemaIndex) -> None:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_quiet, assert_reports, findings, span_of
+from test_rules_support import assert_quiet, assert_reports, cases, findings, span_of
 
+from manifest_sets import BACKEND_IMAGE
 from sidecar_lsp.core.model import Severity
-
-BASE = """
-name: api
-type: Backend Service
-image:
-  location: app
-"""
 
 FAILING = [
     (
         "D6 literal text no variable value can complete",
-        BASE + "  depends_on:\n    nginx: prefix-${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
+        BACKEND_IMAGE + "  depends_on:\n    nginx: prefix-${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
         "D6",
         Severity.ERROR,
         "container dependency status must be one of START, COMPLETE, SUCCESS or HEALTHY; whatever the variables "
@@ -27,7 +21,7 @@ FAILING = [
     ),
     (
         "D1 unknown dependency of the main container",
-        BASE + "  depends_on:\n    nginx: start\n",
+        BACKEND_IMAGE + "  depends_on:\n    nginx: start\n",
         "D1",
         Severity.ERROR,
         "container nginx does not exist; depend on one of the task's containers: api",
@@ -35,7 +29,7 @@ FAILING = [
     ),
     (
         "D1 firelens without logging",
-        BASE + "  depends_on:\n    firelens_log_router: start\n",
+        BACKEND_IMAGE + "  depends_on:\n    firelens_log_router: start\n",
         "D1",
         Severity.ERROR,
         "container firelens_log_router does not exist; depend on one of the task's containers: api "
@@ -44,7 +38,7 @@ FAILING = [
     ),
     (
         "D2 complete on an essential sidecar",
-        BASE + "  depends_on:\n    init: complete\nsidecars:\n  init:\n    image: busybox\n",
+        BACKEND_IMAGE + "  depends_on:\n    init: complete\nsidecars:\n  init:\n    image: busybox\n",
         "D2",
         Severity.ERROR,
         "validate api container dependencies status: essential container init can only have status START or "
@@ -53,7 +47,7 @@ FAILING = [
     ),
     (
         "D2 success on the main container",
-        BASE + "sidecars:\n  init:\n    image: busybox\n    depends_on:\n      api: success\n",
+        BACKEND_IMAGE + "sidecars:\n  init:\n    image: busybox\n    depends_on:\n      api: success\n",
         "D2",
         Severity.ERROR,
         "validate init container dependencies status: essential container api can only have status START or "
@@ -62,7 +56,7 @@ FAILING = [
     ),
     (
         "D3 self dependency",
-        BASE + "sidecars:\n  init:\n    image: busybox\n    depends_on:\n      init: start\n",
+        BACKEND_IMAGE + "sidecars:\n  init:\n    image: busybox\n    depends_on:\n      init: start\n",
         "D3",
         Severity.ERROR,
         "container init cannot depend on itself; remove this dependency",
@@ -70,7 +64,7 @@ FAILING = [
     ),
     (
         "X-healthy-without-healthcheck",
-        BASE + "  depends_on:\n    proxy: healthy\nsidecars:\n  proxy:\n    image: envoy\n",
+        BACKEND_IMAGE + "  depends_on:\n    proxy: healthy\nsidecars:\n  proxy:\n    image: envoy\n",
         "X-healthy-without-healthcheck",
         Severity.WARNING,
         "container proxy has no health check, so a HEALTHY dependency on it can never be met and the task does "
@@ -82,43 +76,44 @@ FAILING = [
 PASSING = [
     (
         "D6 a variable can complete the status",
-        BASE + "  depends_on:\n    nginx: st${REST}\nsidecars:\n  nginx:\n    image: n\n",
+        BACKEND_IMAGE + "  depends_on:\n    nginx: st${REST}\nsidecars:\n  nginx:\n    image: n\n",
         "D6",
     ),
     (
         "D6 a variable alone",
-        BASE + "  depends_on:\n    nginx: ${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
+        BACKEND_IMAGE + "  depends_on:\n    nginx: ${STATUS}\nsidecars:\n  nginx:\n    image: n\n",
         "D6",
     ),
     (
         "D1 sidecar exists",
-        BASE + "  depends_on:\n    nginx: start\nsidecars:\n  nginx:\n    image: n\n",
+        BACKEND_IMAGE + "  depends_on:\n    nginx: start\nsidecars:\n  nginx:\n    image: n\n",
         "D1",
     ),
     (
         "D1 firelens with logging",
-        BASE + "  depends_on:\n    firelens_log_router: start\n"
+        BACKEND_IMAGE + "  depends_on:\n    firelens_log_router: start\n"
         "logging:\n  destination:\n    Name: cloudwatch\n",
         "D1",
     ),  # fmt: skip
     (
         "D6 complete on a non-essential sidecar",
-        BASE + "  depends_on:\n    init: complete\nsidecars:\n  init:\n    image: b\n    essential: false\n",
+        BACKEND_IMAGE
+        + "  depends_on:\n    init: complete\nsidecars:\n  init:\n    image: b\n    essential: false\n",
         "D2",
     ),  # fmt: skip
     (
         "D6 any status on firelens",
-        BASE + "  depends_on:\n    firelens_log_router: success\nlogging:\n  image: fluent\n",
+        BACKEND_IMAGE + "  depends_on:\n    firelens_log_router: success\nlogging:\n  image: fluent\n",
         "D2",
     ),  # fmt: skip
     (
         "D2 invalid status is the schema's",
-        BASE + "  depends_on:\n    init: bogus\nsidecars:\n  init:\n    image: b\n",
+        BACKEND_IMAGE + "  depends_on:\n    init: bogus\nsidecars:\n  init:\n    image: b\n",
         "D2",
     ),  # fmt: skip
     (
         "healthy with a health check",
-        BASE + "  depends_on:\n    proxy: HEALTHY\n"
+        BACKEND_IMAGE + "  depends_on:\n    proxy: HEALTHY\n"
         "sidecars:\n  proxy:\n    image: e\n    healthcheck:\n      command: [CMD, true]\n",
         "X-healthy-without-healthcheck",
     ),  # fmt: skip
@@ -131,20 +126,19 @@ PASSING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, severity: Severity, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, severity, message, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
+@pytest.mark.parametrize(("text", "code"), cases(PASSING))
 def test_rule_stays_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 
 
 def test_d4_cycle_marks_every_edge_and_links_the_others() -> None:
     text = (
-        BASE
+        BACKEND_IMAGE
         + "sidecars:\n"
         + "  alpha:\n    image: a\n    depends_on:\n      beta: start\n"
         + "  beta:\n    image: b\n    depends_on:\n      gamma: start\n"
@@ -167,7 +161,7 @@ def test_d4_cycle_marks_every_edge_and_links_the_others() -> None:
 
 def test_d4_two_node_cycle_between_main_and_sidecar() -> None:
     text = (
-        BASE
+        BACKEND_IMAGE
         + "  depends_on:\n    init: start\nsidecars:\n  init:\n    image: b\n    depends_on:\n      api: start\n"
     )
     found = findings(text, "D4")
@@ -176,6 +170,6 @@ def test_d4_two_node_cycle_between_main_and_sidecar() -> None:
 
 
 def test_d1_links_the_existing_containers() -> None:
-    text = BASE + "  depends_on:\n    ngnix: start\nsidecars:\n  nginx:\n    image: n\n"
+    text = BACKEND_IMAGE + "  depends_on:\n    ngnix: start\nsidecars:\n  nginx:\n    image: n\n"
     (finding,) = findings(text, "D1")
     assert [r.span for r in finding.related] == [span_of(text, "api", 1), span_of(text, "nginx", 1)]

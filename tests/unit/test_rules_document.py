@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_quiet, assert_reports, findings
+from test_rules_support import assert_quiet, assert_reports, cases, findings
 
+from manifest_sets import LBWS, RDWS
 from sidecar_lsp.core.model import Severity
-
-RDWS = """
-name: web
-type: Request-Driven Web Service
-image:
-  location: app
-  port: 80
-"""
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
-"""
 
 FAILING = [
     (
@@ -111,13 +95,12 @@ PASSING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, severity: Severity, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, severity, message, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
+@pytest.mark.parametrize(("text", "code"), cases(PASSING))
 def test_rule_stays_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 

@@ -4,12 +4,14 @@ v1.33's own."""
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings
+from test_rules_support import assert_copilot, assert_quiet, cases, findings
 
-ENV = "name: test\ntype: Environment\n"
+from manifest_sets import ENVIRONMENT
+
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
 IMPORTED = (
-    ENV + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n      public:\n        - id: s1\n        - id: s2\n"
+    ENVIRONMENT
+    + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n      public:\n        - id: s1\n        - id: s2\n"
     "      private:\n        - id: s3\n        - id: s4\n"
 )
 ADJUSTED = "network:\n  vpc:\n    cidr: 10.0.0.0/16\n    subnets:\n"
@@ -25,7 +27,7 @@ def subnets(side: str, *items: str) -> str:
 REPORTS = [
     (
         "import-and-adjust",
-        ENV + "network:\n  vpc:\n    id: vpc-1\n    cidr: 10.0.0.0/16\n",
+        ENVIRONMENT + "network:\n  vpc:\n    id: vpc-1\n    cidr: 10.0.0.0/16\n",
         "E1",
         'validate "network": validate "vpc": cannot import VPC resources (with "id" fields) and customize VPC '
         'resources (with "cidr" and "az" fields) at the same time',
@@ -33,7 +35,9 @@ REPORTS = [
     ),
     (
         "subnet-id-and-cidr",
-        ENV + "network:\n  vpc:\n    subnets:\n" + subnets("public", "id: s1\n          cidr: 10.0.0.0/24"),
+        ENVIRONMENT
+        + "network:\n  vpc:\n    subnets:\n"
+        + subnets("public", "id: s1\n          cidr: 10.0.0.0/24"),
         "E2",
         'validate "network": validate "vpc": validate "subnets": validate "public[0]": must specify one, not both, '
         'of "id" and "cidr"',
@@ -41,7 +45,7 @@ REPORTS = [
     ),
     (
         "subnet-id-and-az",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    subnets:\n"
         + subnets("private", "id: s1", "id: s2\n          az: us-east-1a"),
         "E2",
@@ -51,7 +55,7 @@ REPORTS = [
     ),
     (
         "imported-subnet-without-id",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n"
         + subnets("public", "id: s1", "az: us-east-1a"),
         "E3",
@@ -60,14 +64,14 @@ REPORTS = [
     ),
     (
         "imported-without-subnets",
-        ENV + "network:\n  vpc:\n    id: vpc-1\n",
+        ENVIRONMENT + "network:\n  vpc:\n    id: vpc-1\n",
         "E3",
         f"{IMPORTED_PREFIX}VPC must have subnets in order to proceed with environment creation",
         "vpc-1",
     ),
     (
         "imported-one-public",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n"
         + subnets("public", "id: s1")
         + subnets("private", "id: s2", "id: s3"),
@@ -77,14 +81,14 @@ REPORTS = [
     ),
     (
         "imported-one-private",
-        ENV + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n" + subnets("private", "id: s2"),
+        ENVIRONMENT + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n" + subnets("private", "id: s2"),
         "E3",
         f'{IMPORTED_PREFIX}validate "private": at least two private subnets must be imported',
         "private",
     ),
     (
         "adjusted-subnet-without-cidr",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24", "cidr: 10.0.1.0/24")
         + subnets("private", "id: subnet-1"),
@@ -94,7 +98,7 @@ REPORTS = [
     ),
     (
         "adjusted-zones-differ",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24\n          az: us-east-1a")
         + subnets("private", "cidr: 10.0.1.0/24\n          az: us-east-1b"),
@@ -104,7 +108,7 @@ REPORTS = [
     ),
     (
         "adjusted-one-zone",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24\n          az: us-east-1a")
         + subnets("private", "cidr: 10.0.1.0/24\n          az: us-east-1a"),
@@ -114,7 +118,7 @@ REPORTS = [
     ),
     (
         "adjusted-cidrs-per-zone",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24\n          az: a", "cidr: 10.0.2.0/24\n          az: b")
         + subnets(
@@ -129,7 +133,7 @@ REPORTS = [
     ),
     (
         "ingress-without-cidr",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    security_group:\n      ingress:\n        - ip_protocol: tcp\n          ports: 80\n",
         "E5",
         'validate "security_group": validate ingress[0]: "cidr" must be specified',
@@ -137,7 +141,7 @@ REPORTS = [
     ),
     (
         "egress-without-protocol",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    security_group:\n      egress:\n        - cidr: 0.0.0.0/0\n          ports: 0-65535\n",
         "E5",
         'validate "security_group": validate egress[0]: "ip_protocol" must be specified',
@@ -145,7 +149,7 @@ REPORTS = [
     ),
     (
         "ingress-without-ports",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    security_group:\n      ingress:\n        - cidr: 0.0.0.0/0\n          ip_protocol: tcp\n",
         "E5",
         'validate "security_group": validate ingress[0]: "ports" must be specified',
@@ -153,7 +157,7 @@ REPORTS = [
     ),
     (
         "ports-range-reversed",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    security_group:\n      egress:\n        - {cidr: 0.0.0.0/0, ip_protocol: tcp, ports: 3-1}\n",
         "E5",
         'validate "security_group": validate egress[0]: min value 3 cannot be greater than max value 1',
@@ -161,7 +165,8 @@ REPORTS = [
     ),
     (
         "null-subnet-items-are-dropped",
-        ENV + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n      public:\n        - id: s1\n        -\n"
+        ENVIRONMENT
+        + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n      public:\n        - id: s1\n        -\n"
         "      private:\n        - id: s3\n        - id: s4\n",
         "E3",
         'validate "network": validate "vpc": validate "subnets" for an imported VPC: validate "public": at least '
@@ -170,28 +175,28 @@ REPORTS = [
     ),
     (
         "public-certificate-not-arn",
-        ENV + "http:\n  public:\n    certificates: [mock-cert]\n",
+        ENVIRONMENT + "http:\n  public:\n    certificates: [mock-cert]\n",
         "E6",
         'validate "http config": validate "public": parse "certificates[0]": arn: invalid prefix',
         "mock-cert",
     ),
     (
         "public-certificates-json-array",
-        ENV + "http:\n  public:\n    certificates: '[\"a\"]'\n",
+        ENVIRONMENT + "http:\n  public:\n    certificates: '[\"a\"]'\n",
         "E6",
         'validate "http config": validate "public": parse "certificates[0]": arn: invalid prefix',
         "'[\"a\"]'",
     ),
     (
         "private-certificate-short-arn",
-        ENV + f"http:\n  private:\n    certificates: [{CERT}, 'arn:aws:acm']\n",
+        ENVIRONMENT + f"http:\n  private:\n    certificates: [{CERT}, 'arn:aws:acm']\n",
         "E6",
         'validate "http config": validate "private": parse "certificates[1]": arn: not enough sections',
         "'arn:aws:acm'",
     ),
     (
         "both-ingress-public",
-        ENV
+        ENVIRONMENT
         + "http:\n  public:\n    security_groups:\n      ingress:\n        restrict_to:\n          cdn: true\n"
         "    ingress:\n      cdn: true\ncdn: true\n",
         "E7",
@@ -201,7 +206,7 @@ REPORTS = [
     ),
     (
         "both-ingress-private",
-        ENV
+        ENVIRONMENT
         + "http:\n  private:\n    security_groups:\n      ingress:\n        from_vpc: true\n    ingress:\n      vpc: true\n",
         "E7",
         'validate "http config": validate "private": must specify one, not both, of '
@@ -210,14 +215,14 @@ REPORTS = [
     ),
     (
         "public-from-vpc",
-        ENV + "http:\n  public:\n    security_groups:\n      ingress:\n        from_vpc: false\n",
+        ENVIRONMENT + "http:\n  public:\n    security_groups:\n      ingress:\n        from_vpc: false\n",
         "E8",
         'validate "http config": validate "public": a public load balancer already allows vpc ingress',
         "from_vpc",
     ),
     (
         "private-restrict-to",
-        ENV
+        ENVIRONMENT
         + "http:\n  private:\n    security_groups:\n      ingress:\n        restrict_to:\n          source_ips: [10.0.0.0/8]\n",
         "E9",
         'validate "http config": validate "private": an internal load balancer cannot have restrictive ingress fields',
@@ -225,21 +230,21 @@ REPORTS = [
     ),
     (
         "source-ip-without-prefix",
-        ENV + "http:\n  public:\n    ingress:\n      source_ips: [10.0.0.1]\n",
+        ENVIRONMENT + "http:\n  public:\n    ingress:\n      source_ips: [10.0.0.1]\n",
         "E10",
         'validate "http config": validate "public": parse IPNet 10.0.0.1: invalid CIDR address: 10.0.0.1',
         "10.0.0.1",
     ),
     (
         "cdn-certificate-not-arn",
-        ENV + "cdn:\n  certificate: my-cert\n  terminate_tls: true\n",
+        ENVIRONMENT + "cdn:\n  certificate: my-cert\n  terminate_tls: true\n",
         "E11",
         'validate "cdn": parse cdn certificate: arn: invalid prefix',
         "my-cert",
     ),
     (
         "cdn-certificate-region",
-        ENV
+        ENVIRONMENT
         + "cdn:\n  certificate: arn:aws:acm:eu-west-1:123456789012:certificate/abc\n  terminate_tls: true\n",
         "E11",
         'validate "cdn": cdn certificate must be in region us-east-1',
@@ -247,28 +252,28 @@ REPORTS = [
     ),
     (
         "static-assets-alias-only",
-        ENV + "cdn:\n  static_assets:\n    alias: static.example.com\n",
+        ENVIRONMENT + "cdn:\n  static_assets:\n    alias: static.example.com\n",
         "E12",
         'validate "cdn": validate "static_assets": "location" must be specified',
         "static_assets",
     ),
     (
         "static-assets-without-alias",
-        ENV + "cdn:\n  static_assets:\n    location: bucket.s3.amazonaws.com\n    path: static/*\n",
+        ENVIRONMENT + "cdn:\n  static_assets:\n    location: bucket.s3.amazonaws.com\n    path: static/*\n",
         "E12",
         'validate "cdn": validate "static_assets": "alias" must be specified',
         "static_assets",
     ),
     (
         "cdn-ingress-without-cdn",
-        ENV + "http:\n  public:\n    ingress:\n      cdn: true\n",
+        ENVIRONMENT + "http:\n  public:\n    ingress:\n      cdn: true\n",
         "E13",
         "CDN must be enabled to limit security group ingress to CloudFront",
         "true",
     ),
     (
         "deprecated-cdn-ingress-cdn-false",
-        ENV
+        ENVIRONMENT
         + "http:\n  public:\n    security_groups:\n      ingress:\n        restrict_to:\n          cdn: true\ncdn: false\n",
         "E13",
         "CDN must be enabled to limit security group ingress to CloudFront",
@@ -276,28 +281,28 @@ REPORTS = [
     ),
     (
         "cdn-certificate-without-termination",
-        ENV + f"cdn:\n  certificate: {CERT}\n",
+        ENVIRONMENT + f"cdn:\n  certificate: {CERT}\n",
         "E14",
         '"cdn.terminate_tls" must be true if "cdn.certificate" is set without "http.public.certificates"',
         CERT,
     ),
     (
         "public-certificates-without-cdn-certificate",
-        ENV + f"http:\n  public:\n    certificates: [{CERT}]\ncdn: true\n",
+        ENVIRONMENT + f"http:\n  public:\n    certificates: [{CERT}]\ncdn: true\n",
         "E14",
         '"cdn.certificate" must be specified if "http.public.certificates" and "cdn" are specified',
         "cdn",
     ),
     (
         "internal-subnets-without-import",
-        ENV + "http:\n  private:\n    subnets: [s1]\n",
+        ENVIRONMENT + "http:\n  private:\n    subnets: [s1]\n",
         "E15",
         "in order to specify internal ALB subnet placement, subnets must be imported",
         "subnets",
     ),
     (
         "internal-subnets-empty-list",
-        ENV + "http:\n  private:\n    subnets: []\n",
+        ENVIRONMENT + "http:\n  private:\n    subnets: []\n",
         "E15",
         "in order to specify internal ALB subnet placement, subnets must be imported",
         "subnets",
@@ -328,10 +333,10 @@ REPORTS = [
 # (id, manifest Copilot accepts, code that must stay quiet)
 QUIET = [
     ("imported", IMPORTED, "E1"),
-    ("adjusted-empty-id", ENV + "network:\n  vpc:\n    id: ''\n    cidr: 10.0.0.0/16\n", "E1"),
+    ("adjusted-empty-id", ENVIRONMENT + "network:\n  vpc:\n    id: ''\n    cidr: 10.0.0.0/16\n", "E1"),
     (
         "subnet-cidr-and-az",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24\n          az: a", "cidr: 10.0.2.0/24\n          az: b")
         + subnets("private", "cidr: 10.0.1.0/24\n          az: a", "cidr: 10.0.3.0/24\n          az: b"),
@@ -339,12 +344,14 @@ QUIET = [
     ),
     (
         "imported-private-only",
-        ENV + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n" + subnets("private", "id: s1", "id: s2"),
+        ENVIRONMENT
+        + "network:\n  vpc:\n    id: vpc-1\n    subnets:\n"
+        + subnets("private", "id: s1", "id: s2"),
         "E3",
     ),
     (
         "adjusted-null-subnet-item",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24")
         + "        -\n"
@@ -353,12 +360,15 @@ QUIET = [
     ),
     (
         "adjusted-without-zones",
-        ENV + ADJUSTED + subnets("public", "cidr: 10.0.0.0/24") + subnets("private", "cidr: 10.0.1.0/24"),
+        ENVIRONMENT
+        + ADJUSTED
+        + subnets("public", "cidr: 10.0.0.0/24")
+        + subnets("private", "cidr: 10.0.1.0/24"),
         "E4",
     ),
     (
         "adjusted-two-zones",
-        ENV
+        ENVIRONMENT
         + ADJUSTED
         + subnets("public", "cidr: 10.0.0.0/24\n          az: a", "cidr: 10.0.2.0/24\n          az: b")
         + subnets("private", "cidr: 10.0.1.0/24\n          az: a", "cidr: 10.0.3.0/24\n          az: b"),
@@ -366,80 +376,82 @@ QUIET = [
     ),
     (
         "security-group-rule",
-        ENV
+        ENVIRONMENT
         + "network:\n  vpc:\n    security_group:\n      ingress:\n        - ip_protocol: tcp\n          ports: 0\n          cidr: 0.0.0.0/0\n",
         "E5",
     ),
     (
         "certificates",
-        ENV
+        ENVIRONMENT
         + f"http:\n  public:\n    certificates: [{CERT}, 'arn:::::']\n  private:\n    certificates: ['${{CERT}}']\n",
         "E6",
     ),
     (
         "certificates-json-array-of-arns",
-        ENV + f"http:\n  public:\n    certificates: '[\"{CERT}\"]'\n",
+        ENVIRONMENT + f"http:\n  public:\n    certificates: '[\"{CERT}\"]'\n",
         "E6",
     ),
     (
         "new-ingress-only",
-        ENV
+        ENVIRONMENT
         + "http:\n  public:\n    ingress:\n      source_ips: [10.0.0.0/8]\n  private:\n    ingress:\n      vpc: true\n",
         "E7",
     ),
     (
         "private-from-vpc",
-        ENV + "http:\n  private:\n    security_groups:\n      ingress:\n        from_vpc: true\n",
+        ENVIRONMENT + "http:\n  private:\n    security_groups:\n      ingress:\n        from_vpc: true\n",
         "E8",
     ),
     (
         "public-restrict-to",
-        ENV
+        ENVIRONMENT
         + "http:\n  public:\n    security_groups:\n      ingress:\n        restrict_to:\n          source_ips: [10.0.0.0/8]\n",
         "E9",
     ),
     (
         "source-ips",
-        ENV
+        ENVIRONMENT
         + "http:\n  public:\n    ingress:\n      source_ips: [10.0.0.0/8, '2001:db8::/32', '::ffff:1.2.3.4/33']\n",
         "E10",
     ),
-    ("cdn-certificate", ENV + f"cdn:\n  certificate: {CERT}\n  terminate_tls: true\n", "E11"),
+    ("cdn-certificate", ENVIRONMENT + f"cdn:\n  certificate: {CERT}\n  terminate_tls: true\n", "E11"),
     (
         "static-assets",
-        ENV
+        ENVIRONMENT
         + "cdn:\n  static_assets:\n    alias: a.example.com\n    location: b.s3.amazonaws.com\n    path: static/*\n",
         "E12",
     ),
     (
         "cdn-ingress-with-cdn-map",
-        ENV + "cdn:\n  terminate_tls: false\nhttp:\n  public:\n    ingress:\n      cdn: true\n",
+        ENVIRONMENT + "cdn:\n  terminate_tls: false\nhttp:\n  public:\n    ingress:\n      cdn: true\n",
         "E13",
     ),
-    ("cdn-ingress-false", ENV + "cdn: false\nhttp:\n  public:\n    ingress:\n      cdn: false\n", "E13"),
+    (
+        "cdn-ingress-false",
+        ENVIRONMENT + "cdn: false\nhttp:\n  public:\n    ingress:\n      cdn: false\n",
+        "E13",
+    ),
     (
         "both-certificates",
-        ENV + f"http:\n  public:\n    certificates: [{CERT}]\ncdn:\n  certificate: {CERT}\n",
+        ENVIRONMENT + f"http:\n  public:\n    certificates: [{CERT}]\ncdn:\n  certificate: {CERT}\n",
         "E14",
     ),
-    ("cdn-true-alone", ENV + "cdn: true\n", "E14"),
+    ("cdn-true-alone", ENVIRONMENT + "cdn: true\n", "E14"),
     ("internal-subnets-imported", IMPORTED + "http:\n  private:\n    subnets: [s3, s1]\n", "E15"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "copilot", "where"), [row[1:] for row in REPORTS], ids=[row[0] for row in REPORTS]
-)
+@pytest.mark.parametrize(("text", "code", "copilot", "where"), cases(REPORTS))
 def test_reports(text: str, code: str, copilot: str, where: str | tuple[str, int]) -> None:
     assert_copilot(text, code, copilot, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "code"), cases(QUIET))
 def test_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 
 
-@pytest.mark.parametrize(("text", "_code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "_code"), cases(QUIET))
 def test_manifests_copilot_accepts_get_no_rule_finding(text: str, _code: str) -> None:
     assert findings(text) == []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from test_rules_support import findings, span_of
 
-from manifest_sets import OWN_DIR, corpus_file
+from manifest_sets import LBWS, OWN_DIR, corpus_file
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import UNLISTED_PREFIX, run_rules, strip_environment_prefix
 from sidecar_lsp.core.yaml_map import parse
@@ -57,14 +57,9 @@ def test_trap2_target_container_checked_against_the_merged_prod_document(source:
     assert result[0].path == ("environments", "prod", "http", "target_container")
 
 
-ENVS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
+ENVS = (
+    LBWS
+    + """\
 sidecars:
   nginx:
     image: n
@@ -81,6 +76,7 @@ environments:
   dev:
     count: 2
 """
+)
 
 
 def test_problem_in_several_environments_is_reported_once_with_their_names() -> None:

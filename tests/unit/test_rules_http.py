@@ -3,39 +3,38 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings
+from test_rules_support import assert_copilot, assert_quiet, cases, findings
 
-LBWS = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\n  port: 80\n"
-BACKEND = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n  port: 80\n"
+from manifest_sets import BACKEND, LBWS_IMAGE
 
 # (id, manifest, code, Copilot's message, where)
 REPORTS = [
-    ("no-http", LBWS, "A1", '"http" must be specified', "type"),
+    ("no-http", LBWS_IMAGE, "A1", '"http" must be specified', "type"),
     (
         "nlb-only-without-http-false",
-        LBWS + "nlb:\n  port: 80/tcp\n",
+        LBWS_IMAGE + "nlb:\n  port: 80/tcp\n",
         "A1",
         '"http" must be specified',
         "type",
     ),
-    ("http-null", LBWS + "http:\n", "A1", '"http" must be specified', "http"),
+    ("http-null", LBWS_IMAGE + "http:\n", "A1", '"http" must be specified', "http"),
     (
         "http-false-no-nlb",
-        LBWS + "http: false\n",
+        LBWS_IMAGE + "http: false\n",
         "A2",
         'must specify at least one of "http" or "nlb"',
         "false",
     ),
     (
         "http-false-empty-nlb",
-        LBWS + "http: false\nnlb: {}\n",
+        LBWS_IMAGE + "http: false\nnlb: {}\n",
         "A2",
         'must specify at least one of "http" or "nlb"',
         "false",
     ),
     (
         "alias-only",
-        LBWS + "http:\n  alias: example.com\n",
+        LBWS_IMAGE + "http:\n  alias: example.com\n",
         "A3",
         'validate "http": "path" must be specified',
         "http",
@@ -49,28 +48,28 @@ REPORTS = [
     ),
     (
         "empty-source-ips-is-set",
-        LBWS + "http:\n  allowed_source_ips: []\n",
+        LBWS_IMAGE + "http:\n  allowed_source_ips: []\n",
         "A3",
         'validate "http": "path" must be specified',
         "http",
     ),
     (
         "hosted-zone-without-alias",
-        LBWS + "http:\n  path: /\n  hosted_zone: Z123\n",
+        LBWS_IMAGE + "http:\n  path: /\n  hosted_zone: Z123\n",
         "A4",
         'validate "http": "alias" must be specified if "hosted_zone" is specified',
         "hosted_zone",
     ),
     (
         "hosted-zone-empty-alias-list",
-        LBWS + "http:\n  path: /\n  hosted_zone: Z123\n  alias: []\n",
+        LBWS_IMAGE + "http:\n  path: /\n  hosted_zone: Z123\n  alias: []\n",
         "A4",
         'validate "http": "alias" must be specified if "hosted_zone" is specified',
         "hosted_zone",
     ),
     (
         "hosted-zone-in-additional-rule",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  alias: a.com\n  additional_rules:\n    - path: /b\n      hosted_zone: Z1\n",
         "A4",
         'validate "http": validate "additional_rules[0]": "alias" must be specified if "hosted_zone" is specified',
@@ -78,7 +77,7 @@ REPORTS = [
     ),
     (
         "source-ip-without-prefix",
-        LBWS + "http:\n  path: /\n  allowed_source_ips: [10.0.0.0/24, 10.0.0.1]\n",
+        LBWS_IMAGE + "http:\n  path: /\n  allowed_source_ips: [10.0.0.0/24, 10.0.0.1]\n",
         "A5",
         'validate "http": validate "allowed_source_ips[1]": parse IPNet 10.0.0.1: invalid CIDR address: 10.0.0.1',
         "10.0.0.1",
@@ -93,7 +92,7 @@ REPORTS = [
     ),
     (
         "source-ip-netmask",
-        LBWS + "http:\n  path: /\n  allowed_source_ips: [10.0.0.0/255.0.0.0]\n",
+        LBWS_IMAGE + "http:\n  path: /\n  allowed_source_ips: [10.0.0.0/255.0.0.0]\n",
         "A5",
         'validate "http": validate "allowed_source_ips[0]": parse IPNet 10.0.0.0/255.0.0.0: invalid CIDR '
         "address: 10.0.0.0/255.0.0.0",
@@ -101,7 +100,7 @@ REPORTS = [
     ),
     (
         "five-conditions",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  alias: [a.com, b.com, c.com]\n  allowed_source_ips: [10.0.0.0/24, 10.0.1.0/24]\n",
         "A6",
         'validate "http": validate condition values per listener rule: listener rule has more than five '
@@ -110,7 +109,7 @@ REPORTS = [
     ),
     (
         "five-source-ips",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  allowed_source_ips: [1.0.0.0/8, 2.0.0.0/8, 3.0.0.0/8, 4.0.0.0/8, 5.0.0.0/8]\n",
         "A6",
         'validate "http": validate condition values per listener rule: listener rule has more than five '
@@ -119,42 +118,43 @@ REPORTS = [
     ),
     (
         "alias-map-without-name",
-        LBWS + "http:\n  path: /\n  alias:\n    - hosted_zone: Z1\n",
+        LBWS_IMAGE + "http:\n  path: /\n  alias:\n    - hosted_zone: Z1\n",
         "A7",
         'validate "http": validate "alias": "name" must be specified',
         "hosted_zone",
     ),
     (
         "nlb-alias-map-without-name",
-        LBWS + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - hosted_zone: Z1\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - hosted_zone: Z1\n",
         "A7",
         'validate "nlb": validate "alias": "name" must be specified',
         "hosted_zone",
     ),
     (
         "nlb-without-port",
-        LBWS + "http: false\nnlb:\n  target_port: 80\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  target_port: 80\n",
         "N1",
         'validate "nlb": "port" must be specified',
         "nlb",
     ),
     (
         "nlb-alias-only",
-        LBWS + "http:\n  path: /\nnlb:\n  alias:\n    - name: a.com\n",
+        LBWS_IMAGE + "http:\n  path: /\nnlb:\n  alias:\n    - name: a.com\n",
         "N1",
         'validate "nlb": "port" must be specified',
         "nlb",
     ),
     (
         "nlb-healthcheck-interval",
-        LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {interval: 5s}\n",
+        LBWS_IMAGE + "http:\n  path: /\nnlb:\n  healthcheck: {interval: 5s}\n",
         "N1",
         'validate "nlb": "port" must be specified',
         "nlb",
     ),
     (
         "nlb-hosted-zone",
-        LBWS + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - name: a.com\n      hosted_zone: Z1\n",
+        LBWS_IMAGE
+        + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - name: a.com\n      hosted_zone: Z1\n",
         "N2",
         'validate "nlb": "hosted_zone" is not supported for Network Load Balancer',
         "hosted_zone",
@@ -163,60 +163,63 @@ REPORTS = [
 
 # (id, manifest Copilot accepts, code that must stay quiet)
 QUIET = [
-    ("http-path", LBWS + "http:\n  path: /\n", "A1"),
-    ("http-true", LBWS + "http: true\n", "A1"),
-    ("nlb-only", LBWS + "http: false\nnlb:\n  port: 80/tcp\n", "A2"),
-    ("http-no-with-nlb-alias", LBWS + "http: no\nnlb:\n  port: 80/tcp\n  alias: a.com\n", "A2"),
+    ("http-path", LBWS_IMAGE + "http:\n  path: /\n", "A1"),
+    ("http-true", LBWS_IMAGE + "http: true\n", "A1"),
+    ("nlb-only", LBWS_IMAGE + "http: false\nnlb:\n  port: 80/tcp\n", "A2"),
+    ("http-no-with-nlb-alias", LBWS_IMAGE + "http: no\nnlb:\n  port: 80/tcp\n  alias: a.com\n", "A2"),
     ("backend-without-http", BACKEND, "A3"),
     ("backend-http-empty-map", BACKEND + "http: {}\n", "A3"),
-    ("alias-with-hosted-zone", LBWS + "http:\n  path: /\n  alias: a.com\n  hosted_zone: Z1\n", "A4"),
+    ("alias-with-hosted-zone", LBWS_IMAGE + "http:\n  path: /\n  alias: a.com\n  hosted_zone: Z1\n", "A4"),
     (
         "source-ips-cidr",
-        LBWS + "http:\n  path: /\n  allowed_source_ips: [10.0.0.1/32, '::ffff:1.2.3.4/128']\n",
+        LBWS_IMAGE + "http:\n  path: /\n  allowed_source_ips: [10.0.0.1/32, '::ffff:1.2.3.4/128']\n",
         "A5",
     ),
-    ("source-ip-variable", LBWS + "http:\n  path: /\n  allowed_source_ips: ['${OFFICE_CIDR}']\n", "A5"),
+    ("source-ip-variable", LBWS_IMAGE + "http:\n  path: /\n  allowed_source_ips: ['${OFFICE_CIDR}']\n", "A5"),
     (
         "four-conditions",
-        LBWS + "http:\n  path: /\n  alias: [a.com, b.com]\n  allowed_source_ips: [1.0.0.0/8, 2.0.0.0/8]\n",
+        LBWS_IMAGE
+        + "http:\n  path: /\n  alias: [a.com, b.com]\n  allowed_source_ips: [1.0.0.0/8, 2.0.0.0/8]\n",
         "A6",
     ),
     (
         "alias-maps-with-names",
-        LBWS + "http:\n  path: /\n  alias:\n    - name: a.com\n      hosted_zone: Z1\n    - b.com\n",
+        LBWS_IMAGE + "http:\n  path: /\n  alias:\n    - name: a.com\n      hosted_zone: Z1\n    - b.com\n",
         "A7",
     ),
-    ("nlb-with-port", LBWS + "http:\n  path: /\nnlb:\n  port: 443/tls\n  alias: a.com\n", "N1"),
-    ("nlb-empty-map", LBWS + "http:\n  path: /\nnlb: {}\n", "N1"),
+    ("nlb-with-port", LBWS_IMAGE + "http:\n  path: /\nnlb:\n  port: 443/tls\n  alias: a.com\n", "N1"),
+    ("nlb-empty-map", LBWS_IMAGE + "http:\n  path: /\nnlb: {}\n", "N1"),
     # NLBHealthCheckArgs.isEmpty leaves grace_period out: an nlb with only it is not set.
     (
         "nlb-healthcheck-grace-period-only",
-        LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: 5s}\n",
+        LBWS_IMAGE + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: 5s}\n",
         "N1",
     ),
-    ("nlb-healthcheck-null-only", LBWS + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: ~}\n", "N1"),
+    (
+        "nlb-healthcheck-null-only",
+        LBWS_IMAGE + "http:\n  path: /\nnlb:\n  healthcheck: {grace_period: ~}\n",
+        "N1",
+    ),
     (
         "nlb-alias-without-zone",
-        LBWS + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - name: a.com\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 80/tcp\n  alias:\n    - name: a.com\n",
         "N2",
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "copilot", "where"), [row[1:] for row in REPORTS], ids=[row[0] for row in REPORTS]
-)
+@pytest.mark.parametrize(("text", "code", "copilot", "where"), cases(REPORTS))
 def test_reports(text: str, code: str, copilot: str, where: str) -> None:
     assert_copilot(text, code, copilot, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "code"), cases(QUIET))
 def test_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 
 
 def test_hosted_zone_only_in_one_environment_names_it() -> None:
-    text = LBWS + "http:\n  path: /\nenvironments:\n  prod:\n    http:\n      hosted_zone: Z1\n"
+    text = LBWS_IMAGE + "http:\n  path: /\nenvironments:\n  prod:\n    http:\n      hosted_zone: Z1\n"
     [finding] = findings(text, "A4")
     assert finding.message.startswith(
         'in environment \'prod\': validate "http": "alias" must be specified if "hosted_zone" is specified; '

@@ -4,12 +4,10 @@ certificate F1-F2: one row per case, each verdict Copilot v1.33's own."""
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings
+from test_rules_support import assert_copilot, assert_quiet, cases, findings
 
-WORKER = "name: w\ntype: Worker Service\nimage:\n  location: nginx\n"
-BACKEND = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n"
-JOB = "name: j\ntype: Scheduled Job\nimage:\n  location: nginx\n"
-SITE = "name: s\ntype: Static Site\n"
+from manifest_sets import BACKEND_IMAGE, JOB, STATIC_SITE, WORKER
+
 SERVICE_NAME = (
     "service name must start with a letter, contain only lower-case letters, numbers, and hyphens, and have no "
     "consecutive or trailing hyphen"
@@ -56,7 +54,7 @@ REPORTS = [
     ),
     (
         "empty-publish-topic-name",
-        BACKEND + "publish:\n  topics:\n    - name: ''\n",
+        BACKEND_IMAGE + "publish:\n  topics:\n    - name: ''\n",
         "Q2",
         'validate "publish": validate "topics[0]": "name" must be specified',
         "''",
@@ -108,7 +106,7 @@ REPORTS = [
     ),
     (
         "override-family",
-        BACKEND + "taskdef_overrides:\n  - path: Family\n    value: x\n",
+        BACKEND_IMAGE + "taskdef_overrides:\n  - path: Family\n    value: x\n",
         "O5",
         'validate "taskdef_overrides[0]": "Family" cannot be overridden with a custom value',
         "Family",
@@ -127,21 +125,21 @@ REPORTS = [
     ("on-missing", JOB, "J1", 'validate "on": "schedule" must be specified', "Scheduled Job"),
     (
         "certificate-without-alias",
-        SITE + f"http:\n  certificate: {US_EAST_1}\n",
+        STATIC_SITE + f"http:\n  certificate: {US_EAST_1}\n",
         "F1",
         'validate "http": "alias" must be specified if "certificate" is specified',
         "certificate",
     ),
     (
         "certificate-not-an-arn",
-        SITE + "http:\n  alias: example.com\n  certificate: my-cert\n",
+        STATIC_SITE + "http:\n  alias: example.com\n  certificate: my-cert\n",
         "F2",
         'validate "http": parse cdn certificate: arn: invalid prefix',
         "my-cert",
     ),
     (
         "certificate-wrong-region",
-        SITE
+        STATIC_SITE
         + "http:\n  alias: example.com\n  certificate: arn:aws:acm:us-west-2:123456789012:certificate/abc\n",
         "F2",
         'validate "http": cdn certificate must be in region us-east-1',
@@ -167,7 +165,7 @@ QUIET = [
         WORKER + "subscribe:\n  topics:\n    - name: t1\n      service: ${PUBLISHER}\n",
         "Q1",
     ),
-    ("topic-names", BACKEND + "publish:\n  topics:\n    - name: my_topic-1\n", "Q2"),
+    ("topic-names", BACKEND_IMAGE + "publish:\n  topics:\n    - name: my_topic-1\n", "Q2"),
     (
         "high-throughput-alone",
         WORKER + "subscribe:\n  queue:\n    fifo:\n      high_throughput: true\n",
@@ -187,25 +185,31 @@ QUIET = [
     ),
     (
         "override-other-paths",
-        BACKEND
+        BACKEND_IMAGE
         + "taskdef_overrides:\n  - path: ContainerDefinitions[0].Ulimits[-]\n    value: {Name: nofile}\n  - path: FamilyName\n    value: x\n",
         "O5",
     ),
     ("schedule", JOB + "on:\n  schedule: '@daily'\n", "J1"),
-    ("certificate-and-alias", SITE + f"http:\n  alias: example.com\n  certificate: {US_EAST_1}\n", "F1"),
-    ("certificate-us-east-1", SITE + f"http:\n  alias: example.com\n  certificate: {US_EAST_1}\n", "F2"),
-    ("certificate-variable", SITE + "http:\n  alias: example.com\n  certificate: ${CERT_ARN}\n", "F2"),
+    (
+        "certificate-and-alias",
+        STATIC_SITE + f"http:\n  alias: example.com\n  certificate: {US_EAST_1}\n",
+        "F1",
+    ),
+    (
+        "certificate-us-east-1",
+        STATIC_SITE + f"http:\n  alias: example.com\n  certificate: {US_EAST_1}\n",
+        "F2",
+    ),
+    ("certificate-variable", STATIC_SITE + "http:\n  alias: example.com\n  certificate: ${CERT_ARN}\n", "F2"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "copilot", "where"), [row[1:] for row in REPORTS], ids=[row[0] for row in REPORTS]
-)
+@pytest.mark.parametrize(("text", "code", "copilot", "where"), cases(REPORTS))
 def test_reports(text: str, code: str, copilot: str, where: str | tuple[str, int]) -> None:
     assert_copilot(text, code, copilot, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "code"), cases(QUIET))
 def test_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 

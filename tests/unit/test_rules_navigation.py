@@ -3,55 +3,14 @@ test_rules_navigation so its basename differs from tests/e2e/test_navigation.py:
 
 from __future__ import annotations
 
-import textwrap
-
 from test_rules_support import span_of
 
+from manifest_sets import SIDECAR_SERVICE
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.navigation import definitions, highlights, prepare_rename, references, rename
 from sidecar_lsp.core.yaml_map import parse
 
-TEXT = textwrap.dedent(
-    """\
-    name: api
-    type: Load Balanced Web Service
-    image:
-      location: app
-      port: 80
-      depends_on:
-        nginx: start
-    http:
-      path: /
-      target_container: nginx
-    sidecars:
-      nginx:
-        image: nginx
-        port: 8080
-        mount_points:
-          - source_volume: "data"
-            path: /d
-    storage:
-      volumes:
-        data:
-          path: /data
-    environments:
-      prod:
-        http:
-          additional_rules:
-            - path: /admin
-              target_container: nginx
-        sidecars:
-          nginx:
-            port: 8081
-          logs:
-            image: busybox
-            depends_on:
-              api: start
-            mount_points:
-              - source_volume: data
-                path: /logs
-    """
-)
+TEXT = SIDECAR_SERVICE
 DOC = parse(TEXT)
 
 
@@ -113,7 +72,10 @@ def test_rename_a_sidecar_everywhere_keeping_comments_and_quotes() -> None:
     edits = rename(DOC, at("nginx", 3), "proxy")
     assert edits is not None
     assert sorted(e.span.start for e in edits) == [span_of(TEXT, "nginx", n).start for n in (1, 2, 3, 5, 6)]
-    assert "image: nginx" in apply_edits(TEXT, edits)  # the image is no reference
+    renamed = apply_edits(TEXT, edits)
+    assert "image: nginx" in renamed  # the image is no reference
+    assert "  proxy:  # the proxy\n" in renamed  # the comment after the key stays
+    assert 'source_volume: "data"' in renamed
     assert {e.new_text for e in edits} == {"proxy"}
 
 

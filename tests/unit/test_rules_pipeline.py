@@ -4,7 +4,7 @@ v1.33's own."""
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings, span_of
+from test_rules_support import assert_copilot, assert_quiet, cases, findings, span_of
 
 SOURCE = (
     "version: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: https://github.com/org/repo\n"
@@ -76,14 +76,12 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "copilot", "where"), [row[1:] for row in REPORTS], ids=[row[0] for row in REPORTS]
-)
+@pytest.mark.parametrize(("text", "code", "copilot", "where"), cases(REPORTS))
 def test_reports(text: str, code: str, copilot: str, where: str) -> None:
     assert_copilot(text, code, copilot, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "code"), cases(QUIET))
 def test_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 

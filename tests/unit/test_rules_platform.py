@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_quiet, assert_reports, findings, span_of
+from test_rules_support import assert_quiet, assert_reports, cases, findings, span_of
 
+from manifest_sets import LBWS, RDWS
 from sidecar_lsp.core.model import Severity
-
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-http:
-  path: /
-"""
-RDWS = """
-name: web
-type: Request-Driven Web Service
-image:
-  location: app
-  port: 80
-"""
 
 VALID_PAIRS = (
     "('linux', 'x86_64'), ('linux', 'amd64'), ('linux', 'arm'), ('linux', 'arm64'), ('windows', 'x86_64'), "
@@ -143,13 +127,12 @@ PASSING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, severity: Severity, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, severity, message, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
+@pytest.mark.parametrize(("text", "code"), cases(PASSING))
 def test_rule_stays_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_reports, findings, span_of
+from test_rules_support import assert_reports, cases, findings, span_of
 
+from manifest_sets import LBWS_IMAGE
 from sidecar_lsp.core.model import Severity
-
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-"""
 
 FAILING = [
     (
         "P1 main container and sidecar on the same port",
-        LBWS + "http:\n  path: /\nsidecars:\n  foo:\n    image: f\n    port: 80\n",
+        LBWS_IMAGE + "http:\n  path: /\nsidecars:\n  foo:\n    image: f\n    port: 80\n",
         "P1",
         'containers "api" and "foo" are exposing the same port 80; give one of them another port, or point '
         "target_container at the one that owns it",
@@ -26,7 +19,7 @@ FAILING = [
     ),
     (
         "P1 alb target_port on one sidecar's port, target_container another sidecar",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  target_container: nginx\n  target_port: 81\n"
         + "sidecars:\n  nginx:\n    image: n\n    port: 8080\n  foo:\n    image: f\n    port: 81\n",
         "P1",
@@ -45,7 +38,7 @@ FAILING = [
     ),
     (
         "P2 nlb target_port matches a udp sidecar port",
-        LBWS
+        LBWS_IMAGE
         + "http: false\nnlb:\n  port: 8080/tcp\n  target_port: 80\n  target_container: foo\n"
         + "sidecars:\n  foo:\n    image: f\n    port: 80/udp\n",
         "P2",
@@ -54,7 +47,8 @@ FAILING = [
     ),
     (
         "H1 nlb health check on a udp port",
-        LBWS + "http: false\nnlb:\n  port: 8080/udp\n  target_port: 8080\n  healthcheck:\n    port: 8080\n",
+        LBWS_IMAGE
+        + "http: false\nnlb:\n  port: 8080/udp\n  target_port: 8080\n  healthcheck:\n    port: 8080\n",
         "H1",
         'container "api" exposes port 8080 using protocol udp invalid for health checks. Valid protocol is "TCP"; '
         "point healthcheck.port at a TCP port",
@@ -62,7 +56,7 @@ FAILING = [
     ),
     (
         "H1 alb health check from image.port exposed over udp by the nlb",
-        LBWS + "http:\n  path: /\nnlb:\n  port: 80/udp\n  healthcheck:\n    port: 81\n",
+        LBWS_IMAGE + "http:\n  path: /\nnlb:\n  port: 80/udp\n  healthcheck:\n    port: 81\n",
         "H1",
         'container "api" exposes port 80 using protocol udp invalid for health checks. Valid protocol is "TCP"; '
         "point healthcheck.port at a TCP port",
@@ -70,7 +64,7 @@ FAILING = [
     ),
     (
         "H2 grace period in an additional rule",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  additional_rules:\n    - path: /a\n      healthcheck:\n        grace_period: 5s\n",
         "H2",
         'validate "grace_period": "grace_period" specified for "http.additional_rules[0]"; specify "grace_period" '
@@ -79,7 +73,7 @@ FAILING = [
     ),
     (
         "H2 grace period on both http and nlb",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  healthcheck:\n    grace_period: 5s\n"
         + "nlb:\n  port: 443/tls\n  healthcheck:\n    grace_period: 5s\n",
         "H2",
@@ -90,8 +84,7 @@ FAILING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, Severity.ERROR, message, where)
 
@@ -100,87 +93,87 @@ def test_rule_reports(text: str, code: str, message: str, where: tuple[str, int]
 P3_PASSING = [
     (
         "main container uses a non-default protocol",
-        LBWS + "http: false\nnlb:\n  port: 80/udp\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 80/udp\n",
     ),
     (
         "alb target_port equals a sidecar port, target_container empty",
-        LBWS + "http:\n  path: /\n  target_port: 81\nsidecars:\n  foo:\n    image: f\n    port: 81\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_port: 81\nsidecars:\n  foo:\n    image: f\n    port: 81\n",
     ),
     (
         "nlb target_port equals a sidecar port, target_container empty",
-        LBWS
+        LBWS_IMAGE
         + "http: false\nnlb:\n  port: 8080/tcp\n  target_port: 81\nsidecars:\n  foo:\n    image: f\n    port: 81\n",
     ),
     (
         "nlb target_port equals a udp sidecar port, target_container empty",
-        LBWS
+        LBWS_IMAGE
         + "http: false\nnlb:\n  port: 8080/udp\n  target_port: 81\nsidecars:\n  foo:\n    image: f\n    port: 81/udp\n",
     ),
     (
         "tls terminated at the nlb exposes a tcp port",
-        LBWS + "http: false\nnlb:\n  port: 443/tls\n  target_port: 80\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 443/tls\n  target_port: 80\n",
     ),
     (
         "target_port and target_container name the main container's own port",
-        LBWS + "http:\n  path: /\n  target_container: api\n  target_port: 80\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: api\n  target_port: 80\n",
     ),
     (
         "target_port and target_container name a sidecar's own port",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  target_container: foo\n  target_port: 81\nsidecars:\n  foo:\n    image: f\n"
         "    port: 81\n",
     ),
     (
         "multiple ports through additional_rules",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  target_port: 81\n  additional_rules:\n    - path: /a\n      target_port: 82\n"
         "    - path: /b\n      target_port: 80\n",
     ),
     (
         "alb and nlb target_port expose the same port of the primary container",
-        LBWS + "http:\n  path: /\n  target_port: 81\nnlb:\n  port: 8080/tcp\n  target_port: 81\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_port: 81\nnlb:\n  port: 8080/tcp\n  target_port: 81\n",
     ),
     (
         "alb and nlb target_port expose the same port of a sidecar",
-        LBWS + "http:\n  path: /\n  target_container: foo\n  target_port: 81\n"
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: foo\n  target_port: 81\n"
         "nlb:\n  port: 8080/tcp\n  target_container: foo\n  target_port: 81\nsidecars:\n  foo:\n    image: f\n",
     ),
     (
         "nlb exposes multiple ports",
-        LBWS + "http: false\nnlb:\n  port: 8080/tcp\n  additional_listeners:\n    - port: 8081/tcp\n"
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 8080/tcp\n  additional_listeners:\n    - port: 8081/tcp\n"
         "    - port: 8082/udp\n",
     ),
     (
         "nlb health check on a udp listener pointed at a tcp port",
-        LBWS + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 80\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 80\n",
     ),
     (
         "a float health check port decodes truncated (3.5 is port 3), not the listener's udp port",
-        LBWS + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 3.5\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 3.5\n",
     ),
 ]
 
 
-@pytest.mark.parametrize("text", [case[1] for case in P3_PASSING], ids=[case[0] for case in P3_PASSING])
+@pytest.mark.parametrize("text", cases(P3_PASSING))
 def test_positive_port_cases_have_no_port_finding(text: str) -> None:
     assert [f for f in findings(text) if f.code in ("P1", "P2")] == []
 
 
 def test_p1_links_the_first_exposer() -> None:
-    text = LBWS + "http:\n  path: /\nsidecars:\n  foo:\n    image: f\n    port: 80\n"
+    text = LBWS_IMAGE + "http:\n  path: /\nsidecars:\n  foo:\n    image: f\n    port: 80\n"
     (finding,) = findings(text, "P1")
     assert [r.span for r in finding.related] == [span_of(text, "80", 2)]
     assert "foo" in finding.related[0].message
 
 
 def test_h1_float_health_check_port_truncated_onto_the_udp_port() -> None:
-    text = LBWS + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 8081.7\n"
+    text = LBWS_IMAGE + "http: false\nnlb:\n  port: 8081/udp\n  healthcheck:\n    port: 8081.7\n"
     (finding,) = findings(text, "H1")
     assert finding.span == span_of(text, "8081.7")
 
 
 def test_h1_udp_nlb_listener_without_health_check_port() -> None:
-    text = LBWS + "http: false\nnlb:\n  port: 80/udp\n"
+    text = LBWS_IMAGE + "http: false\nnlb:\n  port: 80/udp\n"
     (finding,) = findings(text, "H1")
     assert finding.span == span_of(text, "80/udp")
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_copilot, assert_quiet, findings
+from test_rules_support import assert_copilot, assert_quiet, cases, findings
 
-LBWS = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\n  port: 80\nhttp:\n  path: /\n"
-NLB_ONLY = "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\n  port: 80\nhttp: false\nnlb:\n  port: 80/tcp\n"
-BACKEND = "name: api\ntype: Backend Service\nimage:\n  location: nginx\n  port: 80\n"
-WORKER = "name: w\ntype: Worker Service\nimage:\n  location: nginx\n"
+from manifest_sets import BACKEND, LBWS, NLB_ONLY, WORKER
+
 WORKER_METRICS = '"cpu_percentage", "memory_percentage" or "queue_delay"'
 
 # (id, manifest, code, Copilot's message, where)
@@ -233,14 +231,12 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "copilot", "where"), [row[1:] for row in REPORTS], ids=[row[0] for row in REPORTS]
-)
+@pytest.mark.parametrize(("text", "code", "copilot", "where"), cases(REPORTS))
 def test_reports(text: str, code: str, copilot: str, where: str) -> None:
     assert_copilot(text, code, copilot, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [row[1:] for row in QUIET], ids=[row[0] for row in QUIET])
+@pytest.mark.parametrize(("text", "code"), cases(QUIET))
 def test_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 

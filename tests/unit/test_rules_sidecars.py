@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_quiet, assert_reports, findings
+from test_rules_support import assert_quiet, assert_reports, cases, findings
 
+from manifest_sets import LBWS
 from sidecar_lsp.core.model import Severity
-
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: nginx
-  port: 80
-http:
-  path: /
-"""
 
 FAILING = [
     (
@@ -84,7 +75,7 @@ FAILING = [
     ),
     (
         "I2 LBWS without image.port",
-        "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\nhttp:\n  path: /\n",
+        LBWS.replace("  port: 80\n", ""),
         "I2",
         'validate "image": "port" must be specified; add image.port with the port your container listens on '
         "(e.g. port: 80)",
@@ -194,13 +185,12 @@ PASSING = [
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, Severity.ERROR, message, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
+@pytest.mark.parametrize(("text", "code"), cases(PASSING))
 def test_rule_stays_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_quiet, assert_reports, findings, manifest, span_of
+from test_rules_support import assert_quiet, assert_reports, cases, findings, manifest, span_of
 
+from manifest_sets import BACKEND_IMAGE
 from sidecar_lsp.core.model import Severity
-
-SVC = """
-name: api
-type: Backend Service
-image:
-  location: app
-"""
 
 FAILING = [
     (
         "V2 volume without path",
-        SVC + "storage:\n  volumes:\n    data:\n      efs: true\n",
+        BACKEND_IMAGE + "storage:\n  volumes:\n    data:\n      efs: true\n",
         "V2",
         'validate "storage": validate "volumes[data]": "path" must be specified; give the path inside the main '
         "container where the volume is mounted",
@@ -25,7 +19,7 @@ FAILING = [
     ),
     (
         "V3 two managed volumes",
-        SVC
+        BACKEND_IMAGE
         + "storage:\n  volumes:\n    first:\n      path: /a\n      efs: true\n    second:\n      path: /b\n"
         "      efs:\n        uid: 1000\n        gid: 1000\n",
         "V3",
@@ -35,7 +29,7 @@ FAILING = [
     ),
     (
         "V4 uid with id",
-        SVC
+        BACKEND_IMAGE
         + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        id: fs-1\n        uid: 1000\n"
         "        gid: 1000\n",
         "V4",
@@ -45,21 +39,22 @@ FAILING = [
     ),
     (
         "V5 uid without gid",
-        SVC + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        uid: 1000\n",
+        BACKEND_IMAGE + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        uid: 1000\n",
         "V5",
         'validate "volumes[a]": validate "efs": "gid" must be specified if "uid" is specified; add efs.gid',
         ("uid", 1),
     ),
     (
         "V6 uid zero",
-        SVC + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        uid: 0\n        gid: 0\n",
+        BACKEND_IMAGE
+        + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        uid: 0\n        gid: 0\n",
         "V6",
         'validate "volumes[a]": validate "efs": "uid" must not be 0; use a non-root POSIX user id',
         ("0", 1),
     ),
     (
         "V7 access point with a root_dir",
-        SVC
+        BACKEND_IMAGE
         + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        id: fs-1\n        root_dir: /x\n"
         "        auth:\n          iam: true\n          access_point_id: fsap-1\n",
         "V7",
@@ -69,7 +64,7 @@ FAILING = [
     ),
     (
         "X-null-volume",
-        SVC + "storage:\n  volumes:\n    scratch:\n",
+        BACKEND_IMAGE + "storage:\n  volumes:\n    scratch:\n",
         "X-null-volume",
         "volume 'scratch' has no configuration: Copilot reads a null volume as a nil pointer and crashes while validating "
         "(not reported by Copilot); give it at least a path",
@@ -77,7 +72,7 @@ FAILING = [
     ),
     (
         "X-null-volume added by an override",
-        SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
+        BACKEND_IMAGE + "storage:\n  volumes:\n    data:\n      path: /d\n"
         "environments:\n  test:\n    storage:\n      volumes: {scratch: ~}\n",
         "X-null-volume",
         "in environment 'test': volume 'scratch' has no configuration: Copilot reads a null volume as a nil "
@@ -86,7 +81,7 @@ FAILING = [
     ),
     (
         "X-source-volume",
-        SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
+        BACKEND_IMAGE + "storage:\n  volumes:\n    data:\n      path: /d\n"
         "sidecars:\n  nginx:\n    image: n\n    mount_points:\n      - source_volume: dta\n        path: /x\n",
         "X-source-volume",
         "sidecar 'nginx' mounts volume 'dta', which storage.volumes does not define (data); ECS rejects the task "
@@ -96,47 +91,46 @@ FAILING = [
 ]
 
 PASSING = [
-    ("V2 path given", SVC + "storage:\n  volumes:\n    a:\n      path: /a\n", "V2"),
+    ("V2 path given", BACKEND_IMAGE + "storage:\n  volumes:\n    a:\n      path: /a\n", "V2"),
     (
         "V3 one managed, one byo",
-        SVC + "storage:\n  volumes:\n    a:\n      path: /a\n      efs: true\n"
+        BACKEND_IMAGE + "storage:\n  volumes:\n    a:\n      path: /a\n      efs: true\n"
         "    b:\n      path: /b\n      efs:\n        id: fs-1\n",
         "V3",
     ),  # fmt: skip
     (
         "V7 access point done right",
-        SVC + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        id: f\n"
+        BACKEND_IMAGE + "storage:\n  volumes:\n    a:\n      path: /a\n      efs:\n        id: f\n"
         "        auth:\n          access_point_id: fsap-1\n",
         "V7",
     ),  # fmt: skip
     (
         "X-null-volume: an override's null leaves the base volume as it is",
-        SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
+        BACKEND_IMAGE + "storage:\n  volumes:\n    data:\n      path: /d\n"
         "environments:\n  test:\n    storage:\n      volumes: {data: ~}\n",
         "X-null-volume",
     ),  # fmt: skip
     (
         "X-source-volume defined",
-        SVC + "storage:\n  volumes:\n    data:\n      path: /d\n"
+        BACKEND_IMAGE + "storage:\n  volumes:\n    data:\n      path: /d\n"
         "sidecars:\n  n:\n    image: n\n    mount_points:\n      - source_volume: data\n        path: /x\n",
         "X-source-volume",
     ),  # fmt: skip
     (
         "X-source-volume added by taskdef_overrides",
-        SVC + "taskdef_overrides:\n  - path: Volumes[-]\n    value: {}\n"
+        BACKEND_IMAGE + "taskdef_overrides:\n  - path: Volumes[-]\n    value: {}\n"
         "sidecars:\n  n:\n    image: n\n    mount_points:\n      - source_volume: data\n        path: /x\n",
         "X-source-volume",
     ),  # fmt: skip
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, Severity.ERROR, message, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
+@pytest.mark.parametrize(("text", "code"), cases(PASSING))
 def test_rule_stays_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 
@@ -155,7 +149,7 @@ def _apply(text: str, edits: tuple) -> str:  # type: ignore[type-arg]
 
 
 def test_source_volume_fix_adds_a_volume_stub_and_links_the_volumes() -> None:
-    text = SVC + (
+    text = BACKEND_IMAGE + (
         "storage:\n  volumes:\n    data:  # shared\n      path: /d\n"
         "sidecars:\n  nginx:\n    image: n\n    mount_points:\n      - source_volume: cache\n        path: /x\n"
     )
@@ -163,14 +157,14 @@ def test_source_volume_fix_adds_a_volume_stub_and_links_the_volumes() -> None:
     assert [r.span for r in finding.related] == [span_of(text, "data")]
     (fix,) = finding.fixes
     assert _apply(text, fix.edits) == manifest(
-        SVC
+        BACKEND_IMAGE
         + "storage:\n  volumes:\n    data:  # shared\n      path: /d\n    cache:\n      path: /mnt/cache\n"
         "sidecars:\n  nginx:\n    image: n\n    mount_points:\n      - source_volume: cache\n        path: /x\n"
     )
 
 
 def test_source_volume_fix_creates_storage_above_environments() -> None:
-    text = SVC + (
+    text = BACKEND_IMAGE + (
         "sidecars:\n  nginx:\n    image: n\n    mount_points:\n      - source_volume: cache\n        path: /x\n"
         "environments:\n  prod:\n    count: 2\n"
     )

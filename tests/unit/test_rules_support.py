@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from typing import Any
 
+import pytest
+
+from manifest_sets import position_of
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
 from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml_map import parse
+
+
+def cases(rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """The rows of a rule table, ``(id, *values)``, as pytest parameters named by their id."""
+    return [pytest.param(*row[1:], id=row[0]) for row in rows]
 
 
 def manifest(text: str) -> str:
@@ -21,12 +31,7 @@ def findings(text: str, code: str | None = None) -> list[Finding]:
 
 def span_of(text: str, needle: str, occurrence: int = 1) -> Span:
     """The span of the ``occurrence``-th ``needle`` in ``text`` (dedented), on one line."""
-    body = manifest(text)
-    offset = -1
-    for _ in range(occurrence):
-        offset = body.index(needle, offset + 1)
-    line = body.count("\n", 0, offset)
-    col = offset - (body.rfind("\n", 0, offset) + 1)
+    line, col = position_of(manifest(text), needle, occurrence)
     return Span(Pos(line, col), Pos(line, col + len(needle)))
 
 

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_support import assert_quiet, assert_reports, findings, span_of
+from test_rules_support import assert_quiet, assert_reports, cases, findings, span_of
 
+from manifest_sets import BACKEND_IMAGE, LBWS_IMAGE
 from sidecar_lsp.core.model import Severity
-
-LBWS = """
-name: api
-type: Load Balanced Web Service
-image:
-  location: app
-  port: 80
-"""
-BACKEND = """
-name: api
-type: Backend Service
-image:
-  location: app
-"""
 
 FAILING = [
     (
         "T1 a map dropped from the http map targets the empty name",
-        LBWS + "http:\n  path: /\n  target_container: {a: 1}\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: {a: 1}\n",
         "T1",
         Severity.ERROR,
         'validate load balancer target for "http": target container "" doesn\'t exist; target the main '
@@ -33,7 +20,7 @@ FAILING = [
     ),
     (
         "T1 unknown target",
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  target_container: envoy\nsidecars:\n  nginx:\n    image: n\n    port: 8080\n",
         "T1",
         Severity.ERROR,
@@ -43,7 +30,7 @@ FAILING = [
     ),
     (
         "T1 sidecar without port",
-        LBWS + "http:\n  path: /\n  target_container: nginx\nsidecars:\n  nginx:\n    image: n\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: nginx\nsidecars:\n  nginx:\n    image: n\n",
         "T1",
         Severity.ERROR,
         'validate load balancer target for "http": target container "nginx" doesn\'t expose a port; set '
@@ -52,7 +39,7 @@ FAILING = [
     ),
     (
         "T1 main container without port (Backend)",
-        BACKEND + "http:\n  path: /\n  target_container: api\n",
+        BACKEND_IMAGE + "http:\n  path: /\n  target_container: api\n",
         "T1",
         Severity.ERROR,
         'validate load balancer target for "http": target container "api" doesn\'t expose a port; set image.port',
@@ -60,7 +47,8 @@ FAILING = [
     ),
     (
         "T1 additional rule",
-        LBWS + "http:\n  path: /\n  additional_rules:\n    - path: /admin\n      target_container: ghost\n",
+        LBWS_IMAGE
+        + "http:\n  path: /\n  additional_rules:\n    - path: /admin\n      target_container: ghost\n",
         "T1",
         Severity.ERROR,
         'validate load balancer target for "http.additional_rules[0]": target container "ghost" doesn\'t exist; '
@@ -69,7 +57,7 @@ FAILING = [
     ),
     (
         "T1 nlb listener",
-        LBWS + "http: false\nnlb:\n  port: 443/tls\n  target_container: tls\n",
+        LBWS_IMAGE + "http: false\nnlb:\n  port: 443/tls\n  target_container: tls\n",
         "T1",
         Severity.ERROR,
         'validate target for "nlb": target container "tls" doesn\'t exist; target the main container or a sidecar '
@@ -77,8 +65,8 @@ FAILING = [
         ("tls", 2),
     ),
     (
-        "T1 LBWS camelCase target is validated too",
-        LBWS + "http:\n  path: /\n  targetContainer: nginx\n",
+        "T1 LBWS_IMAGE camelCase target is validated too",
+        LBWS_IMAGE + "http:\n  path: /\n  targetContainer: nginx\n",
         "T1",
         Severity.ERROR,
         'validate load balancer target for "http": target container "nginx" doesn\'t exist; target the main '
@@ -87,7 +75,7 @@ FAILING = [
     ),
     (
         "T2 both spellings",
-        LBWS + "http:\n  path: /\n  target_container: api\n  targetContainer: api\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: api\n  targetContainer: api\n",
         "T2",
         Severity.ERROR,
         'validate "http": must specify one, not both, of "target_container" and "targetContainer"; remove the '
@@ -96,7 +84,7 @@ FAILING = [
     ),
     (
         "T3 Backend alias without any port",
-        BACKEND + "network:\n  connect:\n    alias: api.local\n",
+        BACKEND_IMAGE + "network:\n  connect:\n    alias: api.local\n",
         "T3",
         Severity.ERROR,
         'cannot set "network.connect.alias" when no ports are exposed; set image.port or http.target_container, '
@@ -113,8 +101,8 @@ FAILING = [
         ("wrk", 1),
     ),
     (
-        "X-target-container-camel deprecated in LBWS",
-        LBWS + "http:\n  path: /\n  targetContainer: api\n",
+        "X-target-container-camel deprecated in LBWS_IMAGE",
+        LBWS_IMAGE + "http:\n  path: /\n  targetContainer: api\n",
         "X-target-container-camel",
         Severity.WARNING,
         "http.targetContainer is deprecated (kept for backwards compatibility); rename it to target_container",
@@ -122,7 +110,7 @@ FAILING = [
     ),
     (
         "X-target-container-camel ignored in Backend",
-        BACKEND + "  port: 80\nhttp:\n  path: /\n  targetContainer: api\n",
+        BACKEND_IMAGE + "  port: 80\nhttp:\n  path: /\n  targetContainer: api\n",
         "X-target-container-camel",
         Severity.WARNING,
         "http.targetContainer is ignored in a Backend Service: traffic goes to the main container (not reported "
@@ -131,7 +119,7 @@ FAILING = [
     ),
     (
         "X-target-container-camel in an additional rule",
-        LBWS + "http:\n  path: /\n  additional_rules:\n    - path: /a\n      targetContainer: api\n",
+        LBWS_IMAGE + "http:\n  path: /\n  additional_rules:\n    - path: /a\n      targetContainer: api\n",
         "X-target-container-camel",
         Severity.WARNING,
         "http.additional_rules[0].targetContainer is ignored: only the top-level http block accepts the camelCase "
@@ -143,19 +131,28 @@ FAILING = [
 PASSING = [
     (
         "T1 a list in an additional rule is a decode error, not an empty target",
-        BACKEND + "http:\n  path: /\n  additional_rules:\n    - path: /a\n      target_container: [x]\n",
+        BACKEND_IMAGE
+        + "http:\n  path: /\n  additional_rules:\n    - path: /a\n      target_container: [x]\n",
         "T1",
     ),
-    ("T1 target is the main container with port", LBWS + "http:\n  path: /\n  target_container: api\n", "T1"),
+    (
+        "T1 target is the main container with port",
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: api\n",
+        "T1",
+    ),
     (
         "T1 Backend camelCase is ignored, not validated",
-        BACKEND + "http:\n  path: /\n  targetContainer: ghost\n",
+        BACKEND_IMAGE + "http:\n  path: /\n  targetContainer: ghost\n",
         "T1",
     ),
-    ("T3 Backend alias with image.port", BACKEND + "  port: 80\nnetwork:\n  connect:\n    alias: a\n", "T3"),
+    (
+        "T3 Backend alias with image.port",
+        BACKEND_IMAGE + "  port: 80\nnetwork:\n  connect:\n    alias: a\n",
+        "T3",
+    ),
     (
         "T3 Backend alias with target_container",
-        BACKEND + "http:\n  path: /\n  target_container: x\nnetwork:\n  connect:\n    alias: a\n",
+        BACKEND_IMAGE + "http:\n  path: /\n  target_container: x\nnetwork:\n  connect:\n    alias: a\n",
         "T3",
     ),  # fmt: skip
     (
@@ -165,26 +162,25 @@ PASSING = [
     ),
     (
         "camel with snake is T2's",
-        LBWS + "http:\n  path: /\n  target_container: api\n  targetContainer: api\n",
+        LBWS_IMAGE + "http:\n  path: /\n  target_container: api\n  targetContainer: api\n",
         "X-target-container-camel",
     ),  # fmt: skip
 ]
 
 
-@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), [case[1:] for case in FAILING],
-                         ids=[case[0] for case in FAILING])  # fmt: skip
+@pytest.mark.parametrize(("text", "code", "severity", "message", "where"), cases(FAILING))
 def test_rule_reports(text: str, code: str, severity: Severity, message: str, where: tuple[str, int]) -> None:
     assert_reports(text, code, severity, message, where)
 
 
-@pytest.mark.parametrize(("text", "code"), [case[1:] for case in PASSING], ids=[case[0] for case in PASSING])
+@pytest.mark.parametrize(("text", "code"), cases(PASSING))
 def test_rule_stays_quiet(text: str, code: str) -> None:
     assert_quiet(text, code)
 
 
 def test_t1_offers_the_nearest_targets_as_fixes() -> None:
     text = (
-        LBWS
+        LBWS_IMAGE
         + "http:\n  path: /\n  target_container: ngnix\nsidecars:\n  nginx:\n    image: n\n    port: 81\n"
     )
     (finding,) = findings(text, "T1")
@@ -193,7 +189,7 @@ def test_t1_offers_the_nearest_targets_as_fixes() -> None:
 
 
 def test_camel_case_fix_renames_the_key() -> None:
-    text = LBWS + "http:\n  path: /\n  targetContainer: api\n"
+    text = LBWS_IMAGE + "http:\n  path: /\n  targetContainer: api\n"
     (finding,) = findings(text, "X-target-container-camel")
     (fix,) = finding.fixes
     assert [(e.span, e.new_text) for e in fix.edits] == [

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from manifest_sets import LBWS
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import Finding, Severity, Span
 from sidecar_lsp.core.validate import schema_findings
 from sidecar_lsp.core.yaml_map import parse
-
-SERVICE = """\
-name: api
-type: Load Balanced Web Service
-image:
-  location: nginx
-  port: 80
-http:
-  path: /
-"""
 
 
 def schema_only(text: str, **options: bool) -> list[Finding]:
@@ -123,7 +114,7 @@ def schema_only(text: str, **options: bool) -> list[Finding]:
 def test_schema_problem_is_placed_and_worded(
     tail: str, code: str, severity: Severity, span: Span, message: str
 ) -> None:
-    findings = schema_only(SERVICE + tail)
+    findings = schema_only(LBWS + tail)
     assert [(f.code, f.severity, f.span) for f in findings] == [(code, severity, span)]
     assert message in findings[0].message
 
@@ -141,7 +132,7 @@ def test_schema_problem_is_placed_and_worded(
     ],
 )
 def test_what_copilot_accepts_is_not_flagged(tail: str) -> None:
-    text = SERVICE + tail if not tail.startswith("http:") else SERVICE.replace("http:\n  path: /\n", tail)
+    text = LBWS + tail if not tail.startswith("http:") else LBWS.replace("http:\n  path: /\n", tail)
     assert schema_only(text) == []
 
 
@@ -153,11 +144,11 @@ def test_missing_required_key_points_at_the_parent() -> None:
 
 
 def test_missing_key_in_a_nested_map_points_at_its_key() -> None:
-    findings = schema_only(
-        SERVICE + "sidecars:\n  nginx:\n    image: x\n    mount_points:\n      - path: /a\n"
-    )
-    required = [f for f in findings if f.code == "schema-required"]
-    assert required == [] or required[0].span.start.line == 11
+    findings = schema_only(LBWS + "sidecars:\n  nginx:\n    image: x\n    mount_points:\n      - path: /a\n")
+    required = [(f.span, f.message) for f in findings if f.code == "schema-required"]
+    assert required == [
+        (Span.of(11, 8, 11, 16), "missing required key 'source_volume' in 'sidecars.nginx.mount_points[0]'")
+    ]
 
 
 def test_bad_type_value_suggests_and_fixes() -> None:
@@ -169,7 +160,7 @@ def test_bad_type_value_suggests_and_fixes() -> None:
 
 
 def test_unknown_key_has_a_rename_fix() -> None:
-    (finding,) = schema_only(SERVICE + "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n")
+    (finding,) = schema_only(LBWS + "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n")
     (edit,) = finding.fixes[0].edits
     assert (edit.span, edit.new_text) == (Span.of(10, 4, 10, 15), "mount_points")
 
@@ -180,7 +171,7 @@ def test_list_at_the_top_gives_one_finding() -> None:
 
 
 def test_unknown_keys_can_be_turned_off() -> None:
-    text = SERVICE + "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n"
+    text = LBWS + "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n"
     assert schema_only(text, unknown_keys=False) == []
     assert [f.code for f in analyze(text, Options(unknown_keys=False)).findings] == []
 
@@ -229,7 +220,7 @@ def test_a_refused_base_value_every_override_replaces_is_a_hint() -> None:
 
 def test_a_value_that_does_not_decode_fails_every_environment() -> None:
     # `cpu: big` fails Copilot's decoding of the base, whatever prod's override says.
-    text = SERVICE + "cpu: big\nenvironments:\n  prod:\n    cpu: 512\n"
+    text = LBWS + "cpu: big\nenvironments:\n  prod:\n    cpu: 512\n"
     (finding,) = schema_only(text)
     assert (finding.code, finding.severity) == ("schema-type", Severity.ERROR)
     assert finding.message.startswith("cpu:")
@@ -259,7 +250,7 @@ def test_missing_name_is_reported_once_in_copilots_words() -> None:
 
 
 def test_remembered_pieces_follow_edits_and_moves() -> None:
-    broken = SERVICE + "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      retries: two\n"
+    broken = LBWS + "sidecars:\n  nginx:\n    image: x\n    healthcheck:\n      retries: two\n"
     (first,) = schema_only(broken)
     # The same sidecar two lines lower: the remembered error lands at its new position.
     moved = broken.replace("http:\n", "cpu: 256\nmemory: 512\nhttp:\n")
@@ -271,7 +262,7 @@ def test_remembered_pieces_follow_edits_and_moves() -> None:
 
 
 def test_schema_diagnostics_off_keeps_only_cross_field_findings() -> None:
-    text = SERVICE + (
+    text = LBWS + (
         "sidecars:\n  nginx:\n    image: x\n    mount_point: []\n    mount_points:\n"
         "      - source_volume: nope\n        path: /a\n    healthcheck:\n      retries: two\n"
     )
@@ -290,11 +281,11 @@ def test_schema_diagnostics_off_keeps_only_cross_field_findings() -> None:
     ],
 )
 def test_bad_word_in_a_case_insensitive_field_suggests_and_fixes(tail: str, suggestion: str) -> None:
-    (finding,) = schema_only(SERVICE + tail)
+    (finding,) = schema_only(LBWS + tail)
     assert finding.message.endswith(f"did you mean '{suggestion}'?")
     edit = finding.fixes[0].edits[0]
     assert (edit.span, edit.new_text) == (finding.span, suggestion)
-    fixed = _apply(SERVICE + tail, edit.span, edit.new_text)
+    fixed = _apply(LBWS + tail, edit.span, edit.new_text)
     assert schema_only(fixed) == []
 
 
@@ -316,7 +307,7 @@ def test_keys_copilot_refuses_together_are_said_once_in_copilots_words() -> None
 
 
 def test_empty_from_cfn_map_is_named_plainly() -> None:
-    (finding,) = schema_only(SERVICE + "variables:\n  A: {}\n")
+    (finding,) = schema_only(LBWS + "variables:\n  A: {}\n")
     assert finding.code == "schema-type"
     # Copilot's words (verified with the oracle), then why and the fix.
     assert finding.message.startswith("variables.A: cannot unmarshal field to a string or into a map: ")

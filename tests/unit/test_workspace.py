@@ -6,7 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
-from workspace_support import checked, environments, findings_for, service, write_workspace
+from workspace_support import (
+    PUBLISHER,
+    checked,
+    environments,
+    findings_for,
+    service,
+    subscriber,
+    write_workspace,
+)
 
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import Severity
@@ -55,7 +63,7 @@ def test_override_keys_table(tmp_path: Path, envs: tuple[str, ...], override: st
     }
     found = checked(tmp_path, files, "api/manifest.yml", "X-unknown-environment")
     assert len(found) == expected
-    assert all(not f.fixes for f in found if override == "zzz")
+    assert [f.fixes for f in found] == [()] * expected  # no environment name is close enough to offer
 
 
 # --- base problems judged against the real environments -----------------------------------------
@@ -152,18 +160,6 @@ def test_name_against_folder(tmp_path: Path, rel: str, text: str, expected: str 
 
 # --- X-unknown-topic ----------------------------------------------------------------------------
 
-WORKER = """\
-name: orders-worker
-type: Worker Service
-image:
-  location: worker
-subscribe:
-  topics:
-    - name: {topic}
-      service: {service}
-"""
-PUBLISHER = service("api", "publish:\n  topics:\n    - name: orders\n")
-
 
 @pytest.mark.parametrize(
     ("topic", "service_name", "expected"),
@@ -183,7 +179,7 @@ def test_subscriptions_against_published_topics(
 ) -> None:
     files = {
         "api/manifest.yml": PUBLISHER,
-        "orders-worker/manifest.yml": WORKER.format(topic=topic, service=service_name),
+        "orders-worker/manifest.yml": subscriber(topic, service_name),
     }
     found = checked(tmp_path, files, "orders-worker/manifest.yml", "X-unknown-topic")
     if expected is None:
@@ -263,7 +259,7 @@ def test_editing_one_manifest_rechecks_only_what_depends_on_it(tmp_path: Path) -
         **environments("prod", "test"),
         "api/manifest.yml": PUBLISHER,
         "web/manifest.yml": service("web"),
-        "orders-worker/manifest.yml": WORKER.format(topic="orders", service="api"),
+        "orders-worker/manifest.yml": subscriber(),
         "pipelines/release/manifest.yml": PIPELINE,
     }
     workspace = scan(write_workspace(tmp_path, files))
@@ -312,9 +308,13 @@ def test_a_file_too_large_to_be_a_manifest_is_not_read(tmp_path: Path) -> None:
 
 def test_half_typed_manifests_never_break_the_index(tmp_path: Path) -> None:
     workspace = scan(
-        write_workspace(tmp_path, {**environments("prod"), "orders-worker/manifest.yml": WORKER})
+        write_workspace(tmp_path, {**environments("prod"), "orders-worker/manifest.yml": subscriber()})
     )
-    text = WORKER.format(topic="orders", service="api") + "environments:\n  prd:\n    count: 2\n"
+    text = subscriber() + "environments:\n  prd:\n    count: 2\n"
     for cut in range(0, len(text), 5):
         workspace.set_text("orders-worker/manifest.yml", text[:cut], unsaved=True)
         cross_file_findings(workspace, "orders-worker/manifest.yml")
+    # and once the typing is done, the index judges the whole text
+    workspace.set_text("orders-worker/manifest.yml", text, unsaved=True)
+    found = cross_file_findings(workspace, "orders-worker/manifest.yml")
+    assert sorted(f.code for f in found) == ["X-unknown-environment", "X-unknown-topic"]

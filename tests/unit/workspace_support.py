@@ -40,6 +40,18 @@ def service(name: str, extra: str = "") -> str:
     return SERVICE.format(name=name) + textwrap.dedent(extra).lstrip("\n")
 
 
+PUBLISHER = service("api", "publish:\n  topics:\n    - name: orders\n")
+"""The Backend Service ``api`` that publishes the topic ``orders``."""
+
+
+def subscriber(topic: str = "orders", publisher: str = "api") -> str:
+    """The Worker Service ``orders-worker`` subscribed to ``topic`` of ``publisher``."""
+    return (
+        "name: orders-worker\ntype: Worker Service\nimage:\n  location: worker\n"
+        f"subscribe:\n  topics:\n    - name: {topic}\n      service: {publisher}\n"
+    )
+
+
 def findings_for(workspace: Workspace, rel: str, code: str | None = None) -> list[Finding]:
     document = workspace.document(rel)
     assert document is not None, rel

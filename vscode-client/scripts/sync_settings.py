@@ -5,7 +5,7 @@
 
 Client-only settings (``server.*``, ``trace.*``, ``schemaDiagnostics``) are kept; every other
 ``sidecarLsp.*`` property is regenerated, in the dataclass's order, with the same type, default,
-bounds and description. ``tests/clients/test_settings_parity.py`` fails until this has been run.
+bounds and description. ``tests/test_settings_parity.py`` fails until this has been run.
 """
 
 from __future__ import annotations

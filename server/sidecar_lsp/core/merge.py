@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from .field_facts import user_keyed_maps
 from .interpolation import ENV_NAME_VARIABLE, substitute
+from .kinds import manifest_kind
 from .model import Finding, Related, Severity
 from .yaml_map import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
@@ -119,7 +120,7 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
     override = environments.get(env) if isinstance(environments, Mapping) else None
     if not isinstance(override, Mapping):
         return None
-    merger = _Merger(env)
+    merger = _Merger(env, manifest_kind(root))
     # An override has the top level's keys minus name, type and environments (Copilot drops them).
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
     override = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
@@ -136,10 +137,11 @@ def with_environment_name(node: Node, env: str) -> Node:
     if isinstance(node, Scalar):
         if not (isinstance(node.value, str) and f"${{{ENV_NAME_VARIABLE}}}" in node.value):
             return node
-        value = substitute(node.value, known)
-        return Scalar(
-            node.span, node.tag, node.anchor, value=value, raw=substitute(node.raw, known), style=node.style
-        )
+        # A substituted value is a string whatever it reads like (an environment named "yes"): quoted.
+        text, raw = substitute(node.value, known), substitute(node.raw, known)
+        if text == node.value:
+            return node  # only escaped: \${COPILOT_ENVIRONMENT_NAME} stays as written
+        return Scalar(node.span, node.tag, node.anchor, value=text, raw=raw, style=node.style or '"')
     if isinstance(node, Mapping):
         entries = [
             entry
@@ -164,9 +166,32 @@ def merge_all(root: Node | None) -> list[MergedEnvironment]:
     return [item for item in merged if item is not None]
 
 
+@functools.cache
+def _struct_only(kind: str | None, path: tuple[str, ...]) -> bool:
+    """Whether the field at ``path`` is a plain struct for Copilot (a map, and no scalar form)."""
+    # Imported here: the schema modules are heavy, and a manifest without such an override never needs them.
+    from .schema_index import SchemaIndex
+    from .schema_store import load_schema
+    from .schema_words import accepted_types
+
+    index = SchemaIndex(load_schema())
+    schemas = index.at(path, {"type": kind})
+    if not schemas:
+        return False
+    for schema in schemas:
+        if str(schema.get("$comment", "")).startswith("decode-escape:") and isinstance(
+            schema.get("then"), dict
+        ):
+            schema = index.resolve(schema["then"])  # what a value that decodes must be
+        if accepted_types(schema) - {"null"} != {"object"}:
+            return False
+    return True
+
+
 class _Merger:
-    def __init__(self, env: str) -> None:
+    def __init__(self, env: str, kind: str | None = None) -> None:
         self.env = env
+        self.kind = kind
         self.findings: list[Finding] = []
 
     def merge(self, base: Node | None, override: Node | None, path: tuple[str, ...]) -> Node | None:
@@ -179,6 +204,10 @@ class _Merger:
         if base is None or is_null(base):
             return override
         assert override is not None
+        if isinstance(base, Mapping) and not isinstance(override, Mapping) and _struct_only(self.kind, path):
+            # No scalar or list decodes into a struct: inside a scalar-or-map field's map yaml.v3 drops it
+            # (anywhere else the file fails to decode), and mergo keeps the base's struct.
+            return base
         if isinstance(base, Mapping) and isinstance(override, Mapping):
             if path and path[-1] in whole_value_maps():
                 return self.upsert(base, override)

@@ -89,7 +89,8 @@ def explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[F
             root, path, node, "schema-range", f"{path_prefix(path)}{error.instance} must be {bounds}"
         )
         return
-    if error.validator == "not" and _schema_of(error).get("not") == {"type": "null"}:
+    # A required key that is null, or a required Go string that is "" (files[].source): not set.
+    if error.validator == "not" and _schema_of(error).get("not") in ({"type": "null"}, {"enum": [None, ""]}):
         yield Finding(
             "schema-required",
             Severity.ERROR,

@@ -185,6 +185,8 @@ def security_group_rules(workload: Workload) -> Iterator[Finding]:
     for direction in ("ingress", "egress"):
         for index, item in enumerate(decoded_items(group.get(direction))):
             rule_map = mapping(item)
+            if rule_map is None:
+                continue  # a rule that is no map fails to decode (schema-type, X-json-array)
             for field in ("cidr", "ip_protocol", "ports"):
                 value = rule_map.get(field) if rule_map else None
                 missing = not is_set(value) if field == "ports" else not text_of(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ..interpolation import can_match, json_array_items, variables_in
+from ..interpolation import NAME_VARIABLES, can_match, json_array_items, variables_in
 from ..yaml_map import Mapping, Node, Scalar, Sequence, is_null, sequence_items
 from .base import text_of
 
@@ -127,12 +127,12 @@ def duration_ns(text: str) -> float | None:
 def decoded_items(node: Node | None) -> list[Node]:
     """The items of a list as yaml.v3 decodes them into a Go slice of structs or strings: a null item is
     dropped (and does not count for the indexes in Copilot's messages). A string that Copilot turns into
-    a list gives its items, each written where the string is; while it holds a ``${VAR}``, whose value
-    could add items, it gives none."""
+    a list gives its items, each written where the string is; while it holds a ``${VAR}`` whose value
+    could add items, it gives none (an application's or environment's name cannot: no quote, no comma)."""
     items = json_array_items(node)
     if items is not None:
         assert isinstance(node, Scalar)
-        if variables_in(node.value):
+        if set(variables_in(node.value)) - set(NAME_VARIABLES):
             return []
         return [Scalar(span=node.span, value=item, raw=item, style='"') for item in items]
     return [item for item in sequence_items(node) if not is_null(item)]

@@ -165,8 +165,8 @@ def _union_int(node: Node | None) -> int | None:
         return None
     if isinstance(node.value, (bool, str)):
         return 0
-    if isinstance(node.value, int):
-        return node.value
+    if isinstance(node.value, (int, float)):
+        return int(node.value)  # yaml.v3 truncates a fraction toward zero, as Go's conversion does
     return None
 
 
@@ -202,6 +202,19 @@ def range_values(workload: Workload) -> Iterator[Finding]:
             return
         bounds = (_union_int(low), _union_int(high))
         at: Node = entry.key
+        spot = entry.value.get("spot_from")
+        values = (*bounds, _union_int(spot) if is_set(spot) else 0)
+        negative = next(
+            (n for n, v in zip((low, high, spot), values, strict=True) if v is not None and v < 0), None
+        )
+        if negative is not None and None not in values:
+            yield workload.finding(
+                "C4",
+                f"{prefix}min value {values[0]}, max value {values[1]}, and spot_from value {values[2]} must all be "
+                "positive; use task counts of 0 or more",
+                negative,
+            )
+            return
     else:
         text = literal_text(entry.value)
         match = _RANGE.match(text) if text is not None else None

@@ -14,11 +14,9 @@ import logging
 from typing import Any
 
 import pytest
-from clientlib import REPO
 
+from manifest_sets import REPO
 from sidecar_lsp.settings import FIELDS, SECTION, Settings
-
-pytestmark = pytest.mark.clients
 
 PACKAGE_JSON = REPO / "vscode-client" / "package.json"
 CLIENT_ONLY = {

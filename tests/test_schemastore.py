@@ -9,13 +9,12 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import jsonschema
-import pytest
-from clientlib import REPO, SCHEMA
 from ruamel.yaml import YAML
 
-pytestmark = pytest.mark.clients
+from manifest_sets import REPO
 
 FOLDER = REPO / "schemastore"
+SCHEMA = REPO / "schema" / "copilot-manifest.schema.json"
 ENTRY = FOLDER / "catalog-entry.json"
 
 
