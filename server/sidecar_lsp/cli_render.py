@@ -9,9 +9,9 @@ from typing import TextIO
 
 from .cli_args import ArgumentParser, UsageError
 from .core.kinds import WORKLOAD_TYPES, manifest_kind
-from .core.merge import environment_names
+from .core.merge import environment_names, environment_view
 from .core.render import render
-from .core.task import describe_task, environment_view
+from .core.task import describe_task
 from .core.workspace import Workspaces
 from .core.yaml_map import Mapping, parse
 

@@ -14,26 +14,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .hover import field_markdown, instance_kind, plain_of
-from .kinds import manifest_kind
 from .model import Pos, Span
+from .names import ManifestNames, name_sources
 from .recover import Context, context_at
+from .references import CONTAINER, VOLUME, keyed_reference_in, reference_at
 from .schema_index import FieldInfo, SchemaIndex, value_text
 from .snippets import choice_text, escape_text, from_default_snippet
-from .task import FIRELENS_CONTAINER, environment_view, firelens_enabled
 from .yaml_map import Mapping as YamlMapping
-from .yaml_map import Node, ParsedDocument, Scalar, parse
+from .yaml_map import ParsedDocument, parse
 
 PathPart = str | int
 
-VOLUME_REFERENCES = ("source_volume",)
-"""Keys whose value names a volume under ``storage.volumes``."""
-CONTAINER_REFERENCES = ("target_container", "targetContainer")
-"""Keys whose value names a container (the main one, a sidecar or the FireLens router)."""
 _SCALAR_TYPES = ("string", "integer", "number", "boolean", "null")
 
 
@@ -80,14 +76,14 @@ def complete(
         return []
     document = document if document is not None else parse(text)
     instance = _instance(document, previous)
-    names = _Names(_roots(document, previous), ctx.path)
+    names = ManifestNames(name_sources(document, previous), ctx.path)
     if ctx.role == "value":
         return _values(index, ctx, instance, names)
     if ctx.role == "item":
         item = index.at(ctx.path, instance)
         if not index.properties(item) and item:
             return _values(index, ctx, instance, names)
-    if ctx.path and ctx.path[-1] == "depends_on":
+    if keyed_reference_in(ctx.path) is not None:
         return _dependency_keys(index, ctx, instance, names)
     return _keys(index, ctx, instance, _indent_unit(lines))
 
@@ -118,7 +114,7 @@ def describe(
         return field_markdown(info, path + (name,), instance_kind(instance))
     if kind == "enum":
         return dict(index.field_at(path, instance).enum_docs).get(name, "")
-    names = _Names(_roots(document, previous), path)
+    names = ManifestNames(name_sources(document, previous), path)
     if kind == "volume":
         return names.volume_doc(name)
     if kind == "container":
@@ -128,14 +124,6 @@ def describe(
 
 def _doc_data(kind: str, path: tuple[PathPart, ...], name: str) -> dict[str, Any]:
     return {"doc": kind, "path": list(path), "name": name}
-
-
-def _roots(document: ParsedDocument, previous: ParsedDocument | None) -> list[Node | None]:
-    """Where names come from: the document, and the last good version while this one is broken."""
-    roots = [document.root]
-    if previous is not None and (not document.complete or document.root is None):
-        roots.append(previous.root)
-    return roots
 
 
 def _instance(document: ParsedDocument, previous: ParsedDocument | None) -> Any:
@@ -284,15 +272,14 @@ def _indent_unit(lines: list[str]) -> int:
 # --- values
 
 
-def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> list[Candidate]:
-    key = next((p for p in reversed(ctx.path) if isinstance(p, str)), "")
-    in_dependencies = len(ctx.path) >= 2 and ctx.path[-2] == "depends_on"
-    if key in VOLUME_REFERENCES and not in_dependencies:
+def _values(index: SchemaIndex, ctx: Context, instance: Any, names: ManifestNames) -> list[Candidate]:
+    reference = reference_at(ctx.path, on_key=False)
+    if reference is not None and reference.kind == VOLUME:
         return [
             Candidate(v, "reference", v, ctx.replace, detail="volume", data=_doc_data("volume", ctx.path, v))
             for v in names.volumes()
         ]
-    if key in CONTAINER_REFERENCES and not in_dependencies:
+    if reference is not None and reference.kind == CONTAINER:
         return [
             Candidate(
                 c, "reference", c, ctx.replace, detail="container", data=_doc_data("container", ctx.path, c)
@@ -322,7 +309,9 @@ def _values(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> l
     return out
 
 
-def _dependency_keys(index: SchemaIndex, ctx: Context, instance: Any, names: _Names) -> list[Candidate]:
+def _dependency_keys(
+    index: SchemaIndex, ctx: Context, instance: Any, names: ManifestNames
+) -> list[Candidate]:
     me = names.owner_container()
     condition = index.field_at(ctx.path + ("*",), instance)
     conditions = [value_text(v) for v in condition.enum or condition.words]
@@ -349,79 +338,3 @@ def _dependency_keys(index: SchemaIndex, ctx: Context, instance: Any, names: _Na
 
 def _key_text(name: str) -> str:
     return name if re.fullmatch(r"[\w./-]+", name) else json.dumps(name)
-
-
-# --- names from the document
-
-
-class _Names:
-    """Volumes and containers of the manifest, for the environment the cursor is in."""
-
-    def __init__(self, roots: Iterable[Node | None], path: tuple[PathPart, ...]) -> None:
-        self.roots = [r for r in roots if isinstance(r, YamlMapping)]
-        self.path = path
-        self.env = (
-            path[1] if len(path) > 1 and path[0] == "environments" and isinstance(path[1], str) else None
-        )
-
-    def _layers(self) -> list[YamlMapping]:
-        """The manifest as the cursor's environment deploys it (the base outside ``environments``)."""
-        return [environment_view(root, self.env) for root in self.roots]
-
-    def volumes(self) -> list[str]:
-        out: list[str] = []
-        for layer in self._layers():
-            storage = layer.get("storage")
-            volumes = storage.get("volumes") if isinstance(storage, YamlMapping) else None
-            if isinstance(volumes, YamlMapping):
-                out.extend(volumes.keys())
-        return list(dict.fromkeys(out))
-
-    def containers(self) -> list[str]:
-        out: list[str] = []
-        for layer in self._layers():
-            name = layer.get("name")
-            if isinstance(name, Scalar) and name.text:
-                out.append(name.text)
-            sidecars = layer.get("sidecars")
-            if isinstance(sidecars, YamlMapping):
-                out.extend(sidecars.keys())
-        if any(
-            firelens_enabled(view, manifest_kind(root))
-            for root, view in zip(self.roots, self._layers(), strict=True)
-        ):
-            out.append(FIRELENS_CONTAINER)
-        return list(dict.fromkeys(out))
-
-    def owner_container(self) -> str | None:
-        """The container whose ``depends_on`` the cursor is in."""
-        path = self.path[2:] if self.env is not None else self.path
-        if len(path) >= 3 and path[0] == "sidecars" and isinstance(path[1], str):
-            return path[1]
-        if path[:1] == ("image",):
-            for root in self.roots:
-                name = root.get("name")
-                if isinstance(name, Scalar):
-                    return name.text
-        return None
-
-    def volume_doc(self, name: str) -> str:
-        for layer in self._layers():
-            storage = layer.get("storage")
-            volumes = storage.get("volumes") if isinstance(storage, YamlMapping) else None
-            volume = volumes.get(name) if isinstance(volumes, YamlMapping) else None
-            if isinstance(volume, YamlMapping):
-                path = volume.get("path")
-                return f"volume `{name}`" + (f" at `{path.text}`" if isinstance(path, Scalar) else "")
-        return ""
-
-    def container_doc(self, name: str) -> str:
-        if name == FIRELENS_CONTAINER:
-            return "the FireLens log router Copilot adds when `logging` sets more than `retention`"
-        for layer in self._layers():
-            sidecars = layer.get("sidecars")
-            sidecar = sidecars.get(name) if isinstance(sidecars, YamlMapping) else None
-            if isinstance(sidecar, YamlMapping):
-                image = sidecar.get("image")
-                return f"sidecar `{name}`" + (f", image `{image.text}`" if isinstance(image, Scalar) else "")
-        return f"main container `{name}`"

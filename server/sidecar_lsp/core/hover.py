@@ -10,15 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .field_facts import user_keyed_maps
 from .kinds import manifest_kind
-from .merge import environment_names
+from .merge import environment_names, environment_view, split_environment
 from .model import Pos, Span, dotted
+from .references import CONTAINER, NAME, SIDECARS, VOLUME, definition, reference_at
 from .schema_index import MISSING, FieldInfo, SchemaIndex, value_text
 from .task import (
     FIRELENS_CONTAINER,
     OTEL_CONTAINER,
     describe_task,
-    environment_view,
     firelens_enabled,
     xray_enabled,
 )
@@ -39,10 +40,8 @@ _PAGES = {
     "Environment": "manifest/environment",
     "Pipeline": "manifest/pipeline",
 }
-_USER_KEYED = {"volumes": "volume", "variables": None, "secrets": None, "labels": None, "depends_on": None,
-               "destination": None, "secretOptions": None, "args": None, "tags": None}  # fmt: skip
-_VOLUME_REFERENCES = ("source_volume",)
-_CONTAINER_REFERENCES = ("target_container", "targetContainer")
+_PLACEHOLDERS = {"volumes": "volume"}
+"""How the documentation's anchors write the user's name under a map keyed by names (most leave it out)."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,8 @@ class HoverInfo:
 
 def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
     """The Copilot documentation page (and anchor) for a manifest path."""
-    parts = [p for p in path if isinstance(p, str)]
-    if len(parts) >= 2 and parts[0] == "environments":
-        parts = parts[2:]
-    if parts[:1] == ["sidecars"]:
+    parts = [p for p in split_environment(path)[1] if isinstance(p, str)]
+    if parts[:1] == [SIDECARS]:
         return f"{DOCS_BASE}/developing/sidecars/"
     page = _PAGES.get(kind or "")
     if page is None:
@@ -69,8 +66,8 @@ def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
             skip_next = False
             continue
         anchor.append(part.replace("_", "-").lower())
-        if part in _USER_KEYED:
-            placeholder = _USER_KEYED[part]
+        if part in user_keyed_maps():
+            placeholder = _PLACEHOLDERS.get(part)
             if placeholder:
                 anchor.append(placeholder)
             skip_next = True
@@ -126,7 +123,8 @@ def hover(
     kind = instance_kind(instance)
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
     names = _Containers(root, path)
-    in_dependencies = len(path) >= 2 and path[-2] == "depends_on"
+    # A ``depends_on`` entry: its key names a container, its value is the condition.
+    in_dependencies = reference_at(path, on_key=True) is not None
     if location.role == "key":
         assert location.entry is not None
         span = location.entry.key.span
@@ -136,7 +134,7 @@ def hover(
         if not info.known:
             return None
         markdown = field_markdown(info, path, kind)
-        if key == "sidecars" and len(path) in (1, 3) and isinstance(root, YamlMapping):
+        if key == SIDECARS and len(path) in (1, 3) and isinstance(root, YamlMapping):
             markdown += "\n\n" + containers_markdown(root, kind, environments)
         return HoverInfo(markdown, span)
     node = location.node
@@ -153,9 +151,10 @@ def hover(
         if condition == "healthy" and not names.has_healthcheck(key):
             body += f"\n\n⚠ `{key}` defines no health check, so it never becomes healthy."
         return HoverInfo(body + "\n\n" + names.describe(key), span)
-    if key in _VOLUME_REFERENCES:
+    reference = reference_at(path, on_key=False)
+    if reference is not None and reference.kind == VOLUME:
         return HoverInfo(names.describe_volume(node.text), span)
-    if key in _CONTAINER_REFERENCES:
+    if reference is not None and reference.kind == CONTAINER:
         return HoverInfo(names.describe(node.text), span)
     info = index.field_at(path, instance)
     if not info.known:
@@ -231,31 +230,22 @@ class _Containers:
     """Containers and volumes of the manifest as seen from one environment (or the base)."""
 
     def __init__(self, root: Node, path: tuple[PathPart, ...]) -> None:
-        env_name = str(path[1]) if len(path) > 1 and path[0] == "environments" else None
+        env_name, _path_in_layer = split_environment(path)
         self.kind = manifest_kind(root)
         self.view = environment_view(root, env_name) if isinstance(root, YamlMapping) else None
-        """The manifest as that environment deploys it (``merge``): the one layer hover reads."""
-        self.layers: list[YamlMapping] = [self.view] if self.view is not None else []
+        """The manifest as that environment deploys it: hover reads no other layer."""
 
-    def _entry(self, section: tuple[str, ...], name: str) -> Entry | None:
-        found = None
-        for layer in self.layers:
-            node = find(layer, section)
-            if isinstance(node, YamlMapping) and node.entry(name) is not None:
-                found = found or node.entry(name)
-        return found
+    def _entry(self, kind: str, name: str) -> Entry | None:
+        return definition(self.view, kind, name) if self.view is not None else None
 
     def _main_name(self) -> str | None:
-        for layer in self.layers:
-            name = layer.get("name")
-            if isinstance(name, Scalar) and name.text:
-                return name.text
-        return None
+        name = self.view.get(NAME) if self.view is not None else None
+        return name.text if isinstance(name, Scalar) and name.text else None
 
     def has_healthcheck(self, name: str) -> bool:
         if name == self._main_name():
-            return any(find(layer, ("image", "healthcheck")) is not None for layer in self.layers)
-        entry = self._entry(("sidecars",), name)
+            return find(self.view, ("image", "healthcheck")) is not None
+        entry = self._entry(CONTAINER, name)
         return bool(
             entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
         )
@@ -263,16 +253,13 @@ class _Containers:
     def describe(self, name: str) -> str:
         """A container's image and port, or that it does not exist."""
         if name == self._main_name():
-            image = next((layer.get("image") for layer in self.layers if layer.get("image")), None)
-            port = next(
-                (find(layer, ("image", "port")) for layer in self.layers if find(layer, ("image", "port"))),
-                None,
-            )
+            image = find(self.view, ("image",))
+            port = find(self.view, ("image", "port"))
             lines = [f"**main container `{name}`**"]
             lines.append(f"- image: {_image_text(image)}")
             lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
             return "\n".join(lines)
-        entry = self._entry(("sidecars",), name)
+        entry = self._entry(CONTAINER, name)
         if entry is not None:
             value = entry.value
             lines = [f"**sidecar `{name}`** (line {entry.key.span.start.line + 1})"]
@@ -300,7 +287,7 @@ class _Containers:
         return f"⚠ no container named `{name}` in this manifest"
 
     def describe_volume(self, name: str) -> str:
-        entry = self._entry(("storage", "volumes"), name)
+        entry = self._entry(VOLUME, name)
         if entry is None:
             return f"⚠ no volume named `{name}` under `storage.volumes`"
         value = entry.value

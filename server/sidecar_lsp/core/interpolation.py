@@ -1,12 +1,14 @@
-"""Copilot's ``${VAR}`` interpolation and JSON-array conversion (reference §4.9), as pure text facts."""
+"""Copilot's ``${VAR}`` interpolation and JSON-array conversion (reference §4.9), as pure text facts,
+and the one fact a manifest adds: which variables it leaves empty."""
 
 from __future__ import annotations
 
 import json
 import re
 
+from .kinds import ENVIRONMENT, manifest_kind
 from .template_match import ANY, CharSet, char_set, languages_meet, search_automaton, template_automaton
-from .yaml_nodes import Node, Scalar
+from .yaml_nodes import Mapping, Node, Scalar
 
 VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 """``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
@@ -102,3 +104,13 @@ def can_match(text: str, pattern: str) -> bool:
     if check is None:
         return True
     return languages_meet(template_automaton(_template_parts(text)), check)
+
+
+def empty_variables(root: Node) -> tuple[str, ...]:
+    """The variables known to be empty: an environment manifest without a name has no environment name
+    to substitute."""
+    if manifest_kind(root) == ENVIRONMENT and isinstance(root, Mapping):
+        entry = root.entry("name")
+        if entry is None or not (isinstance(entry.value, Scalar) and entry.value.value not in (None, "")):
+            return (ENV_NAME_VARIABLE,)
+    return ()

@@ -27,6 +27,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .field_facts import user_keyed_maps
 from .interpolation import ENV_NAME_VARIABLE, substitute
 from .kinds import manifest_kind
 from .model import Finding, Related, Severity
@@ -34,12 +35,24 @@ from .yaml_map import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entri
 
 ENVIRONMENTS_KEY = "environments"
 
-WHOLE_VALUE_MAPS = frozenset(
-    {"variables", "secrets", "labels", "depends_on", "destination", "secretOptions", "args", "tags"}
-)
-"""Maps of Go type ``map[string]T``: mergo upserts keys and replaces each value whole."""
-POINTER_MAPS = frozenset({("sidecars",), ("storage", "volumes")})
-"""Maps of Go type ``map[string]*T``: a new key an override gives no value is kept, as a nil pointer."""
+PathPart = str | int
+
+
+@functools.cache
+def whole_value_maps() -> frozenset[str]:
+    """Maps of Go type ``map[string]T`` (``variables``, ``depends_on``, ...): mergo upserts keys and
+    replaces each value whole. The schema knows them as the maps keyed by the user's names whose
+    values may be scalars."""
+    return frozenset(name for name, scalar_values in user_keyed_maps().items() if scalar_values)
+
+
+@functools.cache
+def pointer_maps() -> frozenset[str]:
+    """Maps of Go type ``map[string]*T`` (``sidecars``, ``storage.volumes``): a new key an override
+    gives no value is kept, as a nil pointer. The schema knows them as the maps keyed by the user's
+    names whose values are always maps (structs)."""
+    return frozenset(name for name, scalar_values in user_keyed_maps().items() if not scalar_values)
+
 
 _COUNT_AUTOSCALING = (
     "range",
@@ -71,12 +84,26 @@ def environment_names(root: Node | None) -> list[str]:
     return [entry.name for entry in environments.entries if isinstance(entry.value, Mapping)]
 
 
+def split_environment(path: tuple[PathPart, ...]) -> tuple[str | None, tuple[PathPart, ...]]:
+    """The override a manifest path is written in and the path inside it (an override has the top
+    level's keys); ``(None, path)`` for a path of the base."""
+    if len(path) >= 2 and path[0] == ENVIRONMENTS_KEY and isinstance(path[1], str):
+        return path[1], path[2:]
+    return None, path
+
+
 def layers(root: Mapping) -> Iterator[tuple[str | None, Mapping]]:
     """The top level, then each override written under ``environments`` (the same keys, as written)."""
     yield None, root
     for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
         if isinstance(entry.value, Mapping):
             yield entry.name, entry.value
+
+
+def environment_view(root: Mapping, env: str | None) -> Mapping:
+    """The manifest as environment ``env`` deploys it (None: the base, for environments without override)."""
+    merged = merge_environment(root, env) if env is not None else None
+    return merged.root if merged is not None else base_without_environments(root)
 
 
 def base_without_environments(root: Mapping) -> Mapping:
@@ -182,7 +209,7 @@ class _Merger:
             # (anywhere else the file fails to decode), and mergo keeps the base's struct.
             return base
         if isinstance(base, Mapping) and isinstance(override, Mapping):
-            if path and path[-1] in WHOLE_VALUE_MAPS:
+            if path and path[-1] in whole_value_maps():
                 return self.upsert(base, override)
             return self.merge_mapping(base, override, path)
         # Scalars and lists: the override wins; a change of shape clears the other variant.
@@ -214,7 +241,7 @@ class _Merger:
             if not is_null(entry.value):
                 self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
                 entries.append(entry)
-            elif path in POINTER_MAPS:
+            elif path and path[-1] in pointer_maps():
                 # mergo adds the new key with its nil pointer: Copilot's validation then crashes on it.
                 entries.append(entry)
         return Mapping(base.span, base.tag, base.anchor, entries, base.flow)

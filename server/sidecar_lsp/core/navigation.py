@@ -1,14 +1,6 @@
 """Go to definition, find references, highlights and rename for containers and volumes.
 
-Names that tie a manifest together:
-
-* containers: defined by the top-level ``name`` (the main container) and by ``sidecars.<name>`` keys;
-  referenced by ``target_container`` (``http``, ``http.additional_rules[]``, ``nlb``,
-  ``nlb.additional_listeners[]``), the deprecated ``http.targetContainer``, and ``depends_on`` keys
-  (``image.depends_on``, ``sidecars.<name>.depends_on``);
-* volumes: defined by ``storage.volumes.<name>`` keys; referenced by
-  ``sidecars.<name>.mount_points[].source_volume``.
-
+Which keys define and which refer to a container or a volume is :data:`.references.NAME_KEYS`.
 The base and every ``environments.<env>`` override are read alike (an override has the top level's
 keys), so a reference inside an override resolves to the override's definition and to the base's.
 Only sidecars and volumes are renamed: the main container's name is the service's name.
@@ -21,10 +13,8 @@ from dataclasses import dataclass
 
 from .merge import layers
 from .model import Pos, Span, TextEdit
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, mapping, own_entries, sequence_items
-
-CONTAINER = "container"
-VOLUME = "volume"
+from .references import CONTAINER, names_written
+from .yaml_map import Mapping, Node, ParsedDocument, Scalar
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
@@ -51,48 +41,18 @@ def occurrences(document: ParsedDocument) -> list[Occurrence]:
     if not isinstance(root, Mapping):
         return []
     found: list[Occurrence] = []
-    name = root.get("name")
-    if isinstance(name, Scalar) and isinstance(name.value, str):
-        span = _name_span(name)
-        if span is not None:
-            found.append(Occurrence(CONTAINER, name.value, span, True, main=True))
     for env, top in layers(root):
-        found.extend(_occurrences_in(top, env))
+        for written in names_written(top, own_only=True, override=env is not None):
+            node = written.node
+            if written.key.main:
+                # The service's name is the main container's only when it is a string.
+                if isinstance(node, Scalar) and isinstance(node.value, str):
+                    span = _name_span(node)
+                    if span is not None:
+                        found.append(Occurrence(CONTAINER, node.value, span, True, main=True))
+                continue
+            found.extend(_occurrence(written.key.kind, node, written.key.definition, env))
     return found
-
-
-def _occurrences_in(top: Mapping, env: str | None) -> Iterator[Occurrence]:
-    sidecars = mapping(top.get("sidecars"))
-    for entry in own_entries(sidecars):
-        yield from _occurrence(CONTAINER, entry.key, True, env)
-        config = mapping(entry.value)
-        for dependency in own_entries(mapping(config.get("depends_on")) if config else None):
-            yield from _occurrence(CONTAINER, dependency.key, False, env)
-        for item in sequence_items(config.get("mount_points") if config else None):
-            mount_point = mapping(item)
-            source = mount_point.get("source_volume") if mount_point else None
-            yield from _occurrence(VOLUME, source, False, env)
-    image = mapping(top.get("image"))
-    for dependency in own_entries(mapping(image.get("depends_on")) if image else None):
-        yield from _occurrence(CONTAINER, dependency.key, False, env)
-    http = mapping(top.get("http"))
-    if http is not None:
-        yield from _occurrence(CONTAINER, http.get("target_container"), False, env)
-        yield from _occurrence(CONTAINER, http.get("targetContainer"), False, env)
-        for item in sequence_items(http.get("additional_rules")):
-            rule = mapping(item)
-            yield from _occurrence(CONTAINER, rule.get("target_container") if rule else None, False, env)
-    nlb = mapping(top.get("nlb"))
-    if nlb is not None:
-        yield from _occurrence(CONTAINER, nlb.get("target_container"), False, env)
-        for item in sequence_items(nlb.get("additional_listeners")):
-            listener = mapping(item)
-            yield from _occurrence(
-                CONTAINER, listener.get("target_container") if listener else None, False, env
-            )
-    storage = mapping(top.get("storage"))
-    for entry in own_entries(mapping(storage.get("volumes")) if storage else None):
-        yield from _occurrence(VOLUME, entry.key, True, env)
 
 
 def _occurrence(kind: str, node: Node | None, definition: bool, env: str | None) -> Iterator[Occurrence]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .kinds import manifest_kind
 from .model import Span
+from .references import SIDECARS
 from .yaml_map import Entry, Mapping, Node, ParsedDocument, Scalar, own_entries
 
 
@@ -41,7 +42,7 @@ def _sections(layer: Mapping, with_environments: bool = True) -> list[Symbol]:
     image = layer.entry("image")
     if image is not None and isinstance(image.value, (Mapping, Scalar)):
         out.append(_leaf(image, "container", "main container"))
-    sidecars = layer.entry("sidecars")
+    sidecars = layer.entry(SIDECARS)
     if sidecars is not None and isinstance(sidecars.value, Mapping):
         items = [_leaf(e, "sidecar", _image(e.value)) for e in own_entries(sidecars.value)]
         out.append(_section(sidecars, items))

@@ -8,8 +8,8 @@ dependency check (``containerDependencies``) knows the main container, FireLens 
 not the collector: ``depends_on: {aws-otel-collector: start}`` is rejected, so the collector is
 ``dependable=False`` here.
 
-Every function reads one environment's view of the manifest (:func:`environment_view`, built with
-``merge.merge_environment``), never the layers one by one.
+Every function reads one environment's view of the manifest (:func:`.merge.environment_view`),
+never the layers one by one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kinds import WORKLOAD_TYPES
-from .merge import base_without_environments, merge_environment
+from .merge import environment_view as environment_view  # re-exported for the readers of these facts
+from .references import DEPENDS_ON, MOUNT_POINTS, SIDECARS, SOURCE_VOLUME
 from .schema_store import load_schema
 from .yaml_map import Mapping, Node, Scalar, Sequence, is_null, mapping, sequence_items
 
@@ -82,7 +83,7 @@ class TaskContainer:
         return self.essential and self.role != "firelens"
 
     def depends_on(self) -> Mapping | None:
-        return mapping(self.config.get("depends_on")) if self.config else None
+        return mapping(self.config.get(DEPENDS_ON)) if self.config else None
 
     def has_healthcheck(self) -> bool:
         return self.config is not None and not is_null(self.config.get("healthcheck"))
@@ -97,12 +98,6 @@ class TaskContainer:
     def ports(self) -> list[str]:
         port = self.config.get("port") if self.config else None
         return [_text(port)] if isinstance(port, Scalar) and port.value is not None else []
-
-
-def environment_view(root: Mapping, env: str | None) -> Mapping:
-    """The manifest as environment ``env`` deploys it (None: the base, for environments without override)."""
-    merged = merge_environment(root, env) if env is not None else None
-    return merged.root if merged is not None else base_without_environments(root)
 
 
 def firelens_enabled(view: Mapping, kind: str | None) -> bool:
@@ -141,7 +136,7 @@ def task_containers(view: Mapping, kind: str | None) -> list[TaskContainer]:
     if xray_enabled(view, kind):
         containers.append(TaskContainer(OTEL_CONTAINER, "xray", None, None, True, False, OTEL_IMAGE))
     if kind in SIDECAR_KINDS:
-        sidecars = mapping(view.get("sidecars"))
+        sidecars = mapping(view.get(SIDECARS))
         for entry in sidecars.entries if sidecars else []:
             if isinstance(entry.value, Mapping):
                 essential = bool_of(entry.value.get("essential"))
@@ -176,11 +171,9 @@ def mounts(view: Mapping, container: TaskContainer) -> list[str]:
             if volume is not None and not is_null(path):
                 out.append(f"{entry.name} → {_text(path)}" + _read_only(volume))
     elif container.config is not None:
-        for item in sequence_items(container.config.get("mount_points")):
+        for item in sequence_items(container.config.get(MOUNT_POINTS)):
             if isinstance(item, Mapping):
-                out.append(
-                    f"{_text(item.get('source_volume'))} → {_text(item.get('path'))}" + _read_only(item)
-                )
+                out.append(f"{_text(item.get(SOURCE_VOLUME))} → {_text(item.get('path'))}" + _read_only(item))
     return out
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .field_facts import DECODE_ESCAPE_MARK
 from .interpolation import ENV_NAME_VARIABLE
-from .kinds import ENVIRONMENT, WORKLOAD_TYPES, manifest_kind
+from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, merge_all, with_environment_name
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
@@ -151,24 +152,14 @@ def _is_pipeline(root: Node) -> bool:
     return isinstance(root, Mapping) and root.entry("type") is None and root.entry("version") is not None
 
 
-def _empty_variables(root: Node) -> tuple[str, ...]:
-    """The variables known to be empty: an environment manifest without a name has no environment name
-    to substitute."""
-    if manifest_kind(root) == ENVIRONMENT and isinstance(root, Mapping):
-        entry = root.entry("name")
-        if entry is None or not (isinstance(entry.value, Scalar) and entry.value.value not in (None, "")):
-            return (ENV_NAME_VARIABLE,)
-    return ()
-
-
 def _as_copilot_reads(root: Node) -> Any:
     """The plain data Copilot decodes: an override's ``${COPILOT_ENVIRONMENT_NAME}`` substituted with its
     environment's name (a merged manifest has it already), and a string that parses as a JSON array of
     strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
     (X-json-array says why at the value)."""
-    from .interpolation import json_array_items, only_variables
+    from .interpolation import empty_variables, json_array_items, only_variables
 
-    empty = _empty_variables(root)
+    empty = empty_variables(root)
     overrides = root.get(ENVIRONMENTS_KEY) if isinstance(root, Mapping) else None
     if manifest_kind(root) not in WORKLOAD_TYPES or not isinstance(overrides, Mapping):
         overrides = None
@@ -206,8 +197,6 @@ def _first_line(document: ParsedDocument) -> Span:
 # Copilot decodes such a field's map first. When one of its keys is set, the map wins and a value of
 # the wrong type in another key is dropped without a word (the schema checks the value only ``if`` it
 # decodes, marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
-
-DECODE_ESCAPE_MARK = "decode-escape:"
 
 
 def _escape_of(schema: Any) -> Schema | None:

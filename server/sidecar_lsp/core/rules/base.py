@@ -19,6 +19,7 @@ from ..kinds import WORKLOAD_TYPES
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
 
 # Re-exported for the rule modules: the facts about a task's containers live in ``core/task.py``.
+from ..references import SIDECARS
 from ..task import FIRELENS_CONTAINER as FIRELENS_CONTAINER
 from ..task import OTEL_CONTAINER as OTEL_CONTAINER
 from ..task import SIDECAR_KINDS as SIDECAR_KINDS
@@ -212,7 +213,7 @@ class Workload:
         """Every ``sidecars.<name>`` entry (including null ones), in document order."""
         if self.kind not in SIDECAR_KINDS:
             return []
-        sidecars = mapping(self.root.get("sidecars"))
+        sidecars = mapping(self.root.get(SIDECARS))
         return list(sidecars.entries) if sidecars else []
 
     def sidecars(self) -> list[tuple[Entry, Mapping]]:

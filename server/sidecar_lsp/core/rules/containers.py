@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
+from ..references import MOUNT_POINTS, SOURCE_VOLUME
 from ..yaml_map import Entry, Mapping, Node, Scalar, mapping, sequence_items
 from .base import (
     ALL_WORKLOADS,
@@ -147,7 +148,7 @@ def main_port_required(workload: Workload) -> Iterator[Finding]:
 @rule("S4", Severity.ERROR, "Mount point source_volume is required")
 def mount_point_source_volume(workload: Workload) -> Iterator[Finding]:
     for name, index, item in _mount_points(workload):
-        source = item.entry("source_volume")
+        source = item.entry(SOURCE_VOLUME)
         if source is None or not text_of(source.value):
             yield workload.finding(
                 "S4",
@@ -172,7 +173,7 @@ def mount_point_path(workload: Workload) -> Iterator[Finding]:
 
 def _mount_points(workload: Workload) -> Iterator[tuple[str, int, Mapping]]:
     for entry, config in workload.sidecars():
-        for index, item in enumerate(sequence_items(config.get("mount_points"))):
+        for index, item in enumerate(sequence_items(config.get(MOUNT_POINTS))):
             if isinstance(item, Mapping):
                 yield entry.name, index, item
 

@@ -5,50 +5,17 @@ into lists."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from ..interpolation import json_array_items, variables_in
+from ..field_facts import keys_ignored_by, value_shape
+from ..interpolation import empty_variables, json_array_items, only_variables, variables_in
 from ..kinds import ENVIRONMENT
 from ..merge import ENVIRONMENTS_KEY, layers
 from ..model import Finding, Severity
-from ..yaml_map import Scalar, iter_nodes, own_entries
-from .base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, rule
+from ..yaml_map import Scalar, iter_nodes, own_entries, to_plain
+from .base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
 
 DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
-
-RDWS_IGNORED: tuple[str, ...] = (
-    "sidecars", "logging", "storage", "entrypoint", "exec", "taskdef_overrides", "nlb", "deployment", "env_file",
-)  # fmt: skip
-STATIC_SITE_IGNORED = RDWS_IGNORED + (
-    "image", "command", "cpu", "memory", "count", "platform", "variables", "secrets", "network", "publish",
-    "observability", "subscribe", "on", "timeout", "retries", "tags",
-)  # fmt: skip
-"""Keys of other workload types that Static Site's struct lacks (name, type, http, files remain)."""
-
-INTEGER_KEYS = frozenset(
-    {
-        "cpu", "memory", "target_port", "ephemeral", "uid", "gid", "retention", "retries", "tries",
-        "healthy_threshold", "unhealthy_threshold", "spot", "spot_from", "min", "max", "value",
-        "cpu_percentage", "memory_percentage", "requests", "cpu_utilization", "memory_utilization",
-        "messages_delayed",
-    }
-)  # fmt: skip
-BOOLEAN_KEYS = frozenset(
-    {
-        "exec", "essential", "read_only", "readonly_fs", "stickiness", "redirect_to_https", "enableMetadata",
-        "iam", "recursive", "content_based_deduplication", "high_throughput", "deny_default", "private", "fifo",
-        "connect", "efs",
-    }
-)  # fmt: skip
-LIST_KEYS = frozenset(
-    {
-        "command", "entrypoint", "alias", "exclude", "reinclude", "security_groups", "subnets",
-        "allowed_source_ips", "cache_from", "topics", "certificates", "source_ips", "rollback_alarms",
-        "additional_rules", "additional_listeners", "mount_points", "files",
-    }
-)  # fmt: skip
-"""Fields that accept a list, where Copilot's JSON-array conversion is what the user wants."""
-FREE_FORM = frozenset({"taskdef_overrides", "filter_policy"})
-"""Subtrees whose values are not Copilot fields (CloudFormation overrides, SNS filter policies)."""
 
 
 @rule(
@@ -59,7 +26,7 @@ FREE_FORM = frozenset({"taskdef_overrides", "filter_policy"})
     copilot=False,
 )
 def ignored_keys(workload: Workload) -> Iterator[Finding]:
-    ignored = RDWS_IGNORED if workload.kind == RDWS else STATIC_SITE_IGNORED
+    ignored = keys_ignored_by(workload.kind)
     for _env, top in layers(workload.root):
         for entry in own_entries(top):
             if entry.name in ignored:
@@ -81,32 +48,20 @@ def _why(kind: str, key: str) -> str:
 
 
 def _field_nodes(workload: Workload) -> Iterator[tuple[tuple[str | int, ...], Scalar]]:
-    """Every scalar with its path relative to the top level or to its environment override."""
+    """Every scalar with its path in the document (an override's under ``environments.<env>``)."""
     for env, top in layers(workload.root):
         for path, node in iter_nodes(top):
             if not isinstance(node, Scalar) or not path:
                 continue
             if env is None and path[0] == ENVIRONMENTS_KEY:
                 continue
-            if any(part in FREE_FORM for part in path if isinstance(part, str)):
-                continue
-            yield path, node
+            yield (path if env is None else (ENVIRONMENTS_KEY, env, *path)), node
 
 
-def _is_integer_field(workload: Workload, path: tuple[str | int, ...]) -> bool:
-    key = path[-1]
-    parent = path[-2] if len(path) >= 2 else None
-    if key == "port":
-        return parent in ("image", "healthcheck")
-    if key == "count":
-        return len(path) == 1 and workload.kind != RDWS
-    return isinstance(key, str) and key in INTEGER_KEYS and parent not in ("variables", "secrets", "labels")
-
-
-def _is_boolean_field(path: tuple[str | int, ...]) -> bool:
-    key = path[-1]
-    parent = path[-2] if len(path) >= 2 else None
-    return isinstance(key, str) and key in BOOLEAN_KEYS and parent not in ("variables", "secrets", "labels")
+@per_workload
+def _plain(workload: Workload) -> Any:
+    """The document as plain data: its shape picks the schema's branches."""
+    return to_plain(workload.root)
 
 
 @rule(
@@ -120,11 +75,8 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload):
         if not isinstance(node.value, str) or not variables_in(node.value):
             continue
-        if _is_integer_field(workload, path):
-            kind = "a number"
-        elif _is_boolean_field(path):
-            kind = "a boolean"
-        else:
+        kind = value_shape(path, _plain(workload)).decoded_as
+        if kind is None:
             continue
         yield workload.finding(
             "X-interpolation-type",
@@ -133,6 +85,13 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
             "value itself, per environment under environments.<env> if it differs",
             node,
         )
+
+
+def _no_item_is_a_value(workload: Workload, items: list[str]) -> bool:
+    """Every item is made of variables known to be empty, so the schema, which takes an empty item as
+    no value (as Copilot does), has nothing to say about the string."""
+    empty = empty_variables(workload.root)
+    return bool(empty) and all(only_variables(item, empty) for item in items)
 
 
 @rule(
@@ -144,15 +103,14 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload):
-        if json_array_items(node) is None:
+        items = json_array_items(node)
+        if items is None:
             continue
-        one_string = {("alias", STATIC_SITE), ("command", RDWS)}
-        if (
-            isinstance(path[-1], str)
-            and path[-1] in LIST_KEYS
-            and (path[-1], workload.kind) not in one_string
-        ):
-            continue  # a list field: the conversion gives the list the user meant (these two are one string)
+        shape = value_shape(path, _plain(workload))
+        if not shape.known or shape.takes_strings:
+            continue  # a list of strings: the conversion gives the list the user meant
+        if shape.takes_list and not _no_item_is_a_value(workload, items):
+            continue  # a list of maps: the schema judges each string the conversion makes an item
         yield workload.finding(
             "X-json-array",
             f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives a "

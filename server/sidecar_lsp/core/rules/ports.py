@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Finding, Severity
+from ..references import TARGET_CONTAINER
 from ..yaml_map import Mapping, Node, Scalar, mapping
 from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, per_workload, rule, text_of
 
@@ -95,7 +96,7 @@ def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict
             if port is None or target_port is None:
                 continue
             container = exposed[port].container if port in exposed else main
-            container = text_of(routing_rule.get("target_container")) or container
+            container = text_of(routing_rule.get(TARGET_CONTAINER)) or container
             add(port, TCP, container, target_port)
         for _path, listener in workload.nlb_listeners():
             parsed_listener = _listener_port(listener)
@@ -107,7 +108,7 @@ def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict
                 port, node = int_of(target_port) or 0, target_port
             protocol = TCP if protocol == TLS else protocol  # TLS terminates at the NLB
             container = exposed[port].container if port in exposed else main
-            container = text_of(listener.get("target_container")) or container
+            container = text_of(listener.get(TARGET_CONTAINER)) or container
             add(port, protocol, container, node)
         main_port = workload.main_port()
         port = int_of(main_port)

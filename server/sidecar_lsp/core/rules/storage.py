@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..merge import layers
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+from ..references import SOURCE_VOLUMES, names_written
 from ..yaml_map import Entry, Mapping, mapping, own_entries, sequence_items
 from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
 from .formats import dropped_or_uint32
@@ -188,28 +189,26 @@ def source_volume_exists(workload: Workload) -> Iterator[Finding]:
     volumes = volume_entries(workload)
     names = {entry.name for entry in volumes}
     storage = workload.root.entry("storage")
-    for sidecar, config in workload.sidecars():
-        for item in sequence_items(config.get("mount_points")):
-            mount_point = mapping(item)
-            source = mount_point.get("source_volume") if mount_point else None
-            name = text_of(source)
-            if not name or name in names or source is None:
-                continue
-            related: tuple[Related, ...] = tuple(
-                Related(entry.key.span, f"volume '{entry.name}'") for entry in volumes
-            )
-            if not related and storage is not None:
-                related = (Related(storage.key.span, "storage has no volumes"),)
-            listed = ", ".join(sorted(names)) if names else "none are defined"
-            yield workload.finding(
-                "X-source-volume",
-                f"sidecar '{sidecar.name}' mounts volume '{name}', which storage.volumes does not define "
-                f"({listed}); ECS rejects the task definition at deploy time (not checked by Copilot); add "
-                f"storage.volumes.{name} or fix the name",
-                source,
-                related=related,
-                fixes=add_volume_fixes(workload, name),
-            )
+    for mount in names_written(workload.root, (SOURCE_VOLUMES,)):
+        source, sidecar = mount.node, mount.path[1]
+        name = text_of(source)
+        if not name or name in names:
+            continue
+        related: tuple[Related, ...] = tuple(
+            Related(entry.key.span, f"volume '{entry.name}'") for entry in volumes
+        )
+        if not related and storage is not None:
+            related = (Related(storage.key.span, "storage has no volumes"),)
+        listed = ", ".join(sorted(names)) if names else "none are defined"
+        yield workload.finding(
+            "X-source-volume",
+            f"sidecar '{sidecar}' mounts volume '{name}', which storage.volumes does not define "
+            f"({listed}); ECS rejects the task definition at deploy time (not checked by Copilot); add "
+            f"storage.volumes.{name} or fix the name",
+            source,
+            related=related,
+            fixes=add_volume_fixes(workload, name),
+        )
 
 
 def add_volume_fixes(workload: Workload, name: str) -> tuple[Fix, ...]:

@@ -6,25 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Fix, Severity, TextEdit
+from ..references import TARGET_CONTAINER, TARGET_CONTAINER_CAMEL, TARGET_CONTAINERS, names_written
 from ..yaml_map import Entry, Mapping, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule, text_of
 
-CAMEL = "targetContainer"
-SNAKE = "target_container"
+CAMEL = TARGET_CONTAINER_CAMEL
+SNAKE = TARGET_CONTAINER
 
 
 def target_container_entries(workload: Workload) -> Iterator[tuple[str, Entry]]:
     """Every target container Copilot validates, with the dotted place it is written."""
-    for path, rule_map in workload.http_rules():
-        entry = rule_map.entry(SNAKE)
-        if entry is None and path == ("http",) and workload.kind == LBWS:
-            entry = rule_map.entry(CAMEL)  # LBWS copies targetContainer into target_container
-        if entry is not None and is_set(entry.value):
-            yield _dotted(path), entry
-    for path, listener in workload.nlb_listeners():
-        entry = listener.entry(SNAKE)
-        if entry is not None and is_set(entry.value):
-            yield _dotted(path), entry
+    for target in names_written(workload.root, TARGET_CONTAINERS):
+        if target.key.workloads is not None and workload.kind not in target.key.workloads:
+            continue
+        if target.entry.name == CAMEL and target.parent.entry(SNAKE) is not None:
+            continue  # LBWS copies targetContainer into target_container only when that is absent
+        if is_set(target.entry.value):
+            yield _dotted(target.path[:-1]), target.entry
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
