@@ -151,3 +151,12 @@ def value_shape(path: tuple[PathPart, ...], instance: Any) -> ValueShape:
     items = frozenset(info.item_types)
     takes_strings = "array" in types and (not items or "string" in items)
     return ValueShape(True, "array" in types, takes_strings, decoded_as)
+
+
+@functools.cache
+def is_plain_struct(kind: str | None, path: tuple[str, ...]) -> bool:
+    """Whether Copilot decodes only a map into the field at ``path`` (a Go struct with no scalar form)."""
+    index = schema_index()
+    schemas = _decoded(index, index.at(path, {"type": kind}))
+    info = index.field(path[-1] if path else "", schemas)
+    return info.known and set(info.types) - {"null"} == {"object"}

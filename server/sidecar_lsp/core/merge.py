@@ -27,7 +27,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .field_facts import user_keyed_maps
+from .field_facts import is_plain_struct, user_keyed_maps
 from .interpolation import ENV_NAME_VARIABLE, substitute
 from .kinds import manifest_kind
 from .model import Finding, Related, Severity
@@ -166,28 +166,6 @@ def merge_all(root: Node | None) -> list[MergedEnvironment]:
     return [item for item in merged if item is not None]
 
 
-@functools.cache
-def _struct_only(kind: str | None, path: tuple[str, ...]) -> bool:
-    """Whether the field at ``path`` is a plain struct for Copilot (a map, and no scalar form)."""
-    # Imported here: the schema modules are heavy, and a manifest without such an override never needs them.
-    from .schema_index import SchemaIndex
-    from .schema_store import load_schema
-    from .schema_words import accepted_types
-
-    index = SchemaIndex(load_schema())
-    schemas = index.at(path, {"type": kind})
-    if not schemas:
-        return False
-    for schema in schemas:
-        if str(schema.get("$comment", "")).startswith("decode-escape:") and isinstance(
-            schema.get("then"), dict
-        ):
-            schema = index.resolve(schema["then"])  # what a value that decodes must be
-        if accepted_types(schema) - {"null"} != {"object"}:
-            return False
-    return True
-
-
 class _Merger:
     def __init__(self, env: str, kind: str | None = None) -> None:
         self.env = env
@@ -204,7 +182,11 @@ class _Merger:
         if base is None or is_null(base):
             return override
         assert override is not None
-        if isinstance(base, Mapping) and not isinstance(override, Mapping) and _struct_only(self.kind, path):
+        if (
+            isinstance(base, Mapping)
+            and not isinstance(override, Mapping)
+            and is_plain_struct(self.kind, path)
+        ):
             # No scalar or list decodes into a struct: inside a scalar-or-map field's map yaml.v3 drops it
             # (anywhere else the file fails to decode), and mergo keeps the base's struct.
             return base
