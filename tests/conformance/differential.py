@@ -31,8 +31,9 @@ from oracle import Oracle
 
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
-from sidecar_lsp.core.rules import BASE_AND_PREFIX, UNLISTED_PREFIX
+from sidecar_lsp.core.rules import BASE_AND_PREFIX, RULES, UNLISTED_PREFIX
 from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
 
 OPTIONS = Options(assume_manifest=True)
 """As ``sidecar-lsp check`` runs on a file under ``copilot/``."""
@@ -146,6 +147,14 @@ class Tally:
         return sum(n for (_, outcome), n in self.by_category.items() if outcome != "agree")
 
 
+def _beyond_copilot(code: str) -> bool:
+    """A check Copilot's decoding and ``Validate()`` do not make (a deploy-time failure in its template or
+    pipeline code, in ECS or CloudFormation, or the workspace): the oracle cannot judge it. A crash or a
+    decoding failure Copilot reports is not beyond it."""
+    rule = RULES.get(code) or WORKSPACE_RULES.get(code)
+    return rule is not None and not rule.copilot
+
+
 def compare(case: Case, verdict: dict[str, Any], findings: list[Finding] | None = None) -> list[Disagreement]:
     """Where the tool and Copilot disagree on one manifest."""
     envs = oracle_envs(verdict)
@@ -155,7 +164,7 @@ def compare(case: Case, verdict: dict[str, Any], findings: list[Finding] | None 
     out: list[Disagreement] = []
     for env, (stage, message) in envs.items():
         mine = errors.get(env, [])
-        plain = [f for f in mine if not f.code.startswith("X-")]
+        plain = [f for f in mine if not _beyond_copilot(f.code)]
         described = [f"{f.code} {f.span.start.line + 1}:{f.span.start.col + 1} {f.message}" for f in mine]
         if stage == "ok" and plain:
             out.append(

@@ -104,13 +104,14 @@ SERVICE = """\
         # Copilot rejects these; the schema's type error said so, the rule now says why.
         ("taskdef_overrides:\n  - path: '[\"a\"]'\n    value: x\n", "X-json-array", True),
         ("http: ${X}\n", "X-interpolation-type", True),
-        # Unchanged: a number field, a list field, and a text field of a scalar-or-map union, which
-        # Copilot drops to "" (analyze keeps X-json-array there: Copilot's checks may refuse the "").
+        # A text field of a scalar-or-map union: Copilot drops the list to "" and accepts the manifest;
+        # the schema's dropped-value warning says so (a check that refuses "" is a rule's: A8, W4, ...).
         (
             "sidecars:\n  proxy:\n    image:\n      build:\n        context: .\n        dockerfile: '[\"D\"]'\n",
             "X-json-array",
-            True,
+            False,
         ),
+        # Unchanged: a number field and a list field.
         ("logging:\n  retention: ${X}\n", "X-interpolation-type", True),
         ('command: \'["a", "b"]\'\n', "X-json-array", False),
     ],

@@ -62,7 +62,7 @@ FAILING = [
         "X-json-array",
         Severity.ERROR,
         "Copilot converts a string that parses as a JSON array into a YAML list, so 'HOSTS' receives a list where "
-        "it expects a string and the manifest fails to decode (not reported by Copilot before deploy); write the "
+        "it expects a string and the manifest fails to decode; write the "
         "value as a literal block (|) to keep it a string",
         ('\'["a", "b"]\'', 1),
     ),

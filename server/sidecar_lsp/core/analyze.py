@@ -173,8 +173,8 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     ruled_paths = {(f.path, f.severity, _scope(f.message)) for f in rule_findings if f.path}
     # Inside a scalar-or-map field that decodes as a map, Copilot drops a value it cannot decode instead
     # of failing: there the "fails to decode" checks are wrong and the schema's warning says what happens.
-    # (A JSON-array string in a text field still becomes "", which Copilot's checks may refuse: X-json-array
-    # stays there; a list item that fails is left out of the list.)
+    # (A JSON-array string in a text field becomes "", which Copilot's checks may refuse: the rules that
+    # read a dropped value as empty say so, A8, W4, E11, O1, Q4.)
     dropped = {f.span for f in findings if f.code == "schema-dropped-value"}
     # A rule that says what the dropped value becomes (Q4, A8, W4) says all the warning would.
     dropped_and_ruled = {
@@ -188,10 +188,7 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
             continue
         if finding.code == "schema-dropped-value" and finding.span in dropped_and_ruled:
             continue
-        if finding.span in dropped and (
-            finding.code == "X-interpolation-type"
-            or (finding.code == "X-json-array" and finding.path and isinstance(finding.path[-1], int))
-        ):
+        if finding.span in dropped and finding.code in ("X-interpolation-type", "X-json-array"):
             continue
         scope = _scope(finding.message) if finding.code.startswith("schema-") else ""
         if finding.code.startswith("schema-") and (

@@ -238,6 +238,8 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
             if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
         ):
             union = path
+        elif union is None and path[-2:-1] == ("alias",) and isinstance(path[-1], int):
+            union = path  # an http.alias item: the alias decoder keeps what decodes and drops the rest
         for key, item in value.items():
             child = child_schema(schema, key)
             if child is None:

@@ -178,7 +178,7 @@ def _mount_points(workload: Workload) -> Iterator[tuple[str, int, Mapping]]:
                 yield entry.name, index, item
 
 
-@rule("X-null-sidecar", Severity.ERROR, "Sidecar entry without a configuration", copilot=False)
+@rule("X-null-sidecar", Severity.ERROR, "Sidecar entry without a configuration")
 def null_sidecar(workload: Workload) -> Iterator[Finding]:
     for entry in workload.sidecar_entries():
         if not is_set(entry.value):

@@ -67,7 +67,6 @@ def pipeline_provider(workload: Workload) -> Iterator[Finding]:
     Severity.ERROR,
     "Empty environment override of a Scheduled Job or Request-Driven Web Service",
     kinds=frozenset({JOB, RDWS}),
-    copilot=False,
 )
 def null_override(workload: Workload) -> Iterator[Finding]:
     environments = mapping(workload.root.get(ENVIRONMENTS_KEY))

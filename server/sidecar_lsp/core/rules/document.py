@@ -69,7 +69,6 @@ def _plain(workload: Workload) -> Any:
     Severity.ERROR,
     "${VAR} in a number or boolean field",
     kinds=ALL_WORKLOADS,
-    copilot=False,
 )
 def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload):
@@ -99,7 +98,6 @@ def _no_item_is_a_value(workload: Workload, items: list[str]) -> bool:
     Severity.ERROR,
     "String that Copilot turns into a list",
     kinds=ALL_WORKLOADS | {ENVIRONMENT},
-    copilot=False,
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload):
@@ -113,8 +111,12 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
             continue  # a list of maps: the schema judges each string the conversion makes an item
         yield workload.finding(
             "X-json-array",
-            f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives a "
-            "list where it expects a string and the manifest fails to decode (not reported by Copilot before "
-            "deploy); write the value as a literal block (|) to keep it a string",
+            f"Copilot converts a string that parses as a JSON array into a YAML list, so '{path[-1]}' receives "
+            + (
+                "a list of strings where it expects a list of maps"
+                if shape.takes_list
+                else "a list where it expects a string"
+            )
+            + " and the manifest fails to decode; write the value as a literal block (|) to keep it a string",
             node,
         )

@@ -185,10 +185,12 @@ def cdn_static_assets(workload: Workload) -> Iterator[Finding]:
     static = mapping(static_entry.value) if static_entry else None
     if static_entry is None or static is None:
         return
-    if not any(filled(static.get(field)) for field in ("location", "alias", "path")):
+    # Inside the cdn map a value that is no string is dropped, which leaves the field empty.
+    texts = {field: dropped_or_template_text(static.get(field)) for field in ("alias", "location", "path")}
+    if not any(texts.values()):
         return
-    for field in ("alias", "location", "path"):
-        if not filled(static.get(field)):
+    for field, text in texts.items():
+        if not text:
             yield workload.finding(
                 "E12",
                 f'validate "cdn": validate "static_assets": "{field}" must be specified; static assets need '

@@ -145,8 +145,8 @@ def dropped_shape(node: Node | None) -> str | None:
     platform half) then fails Copilot's check of ''."""
     if isinstance(node, Mapping):
         return "map"
-    if isinstance(node, Sequence):
-        return "list"
+    if isinstance(node, Sequence) or json_array_items(node) is not None:
+        return "list"  # a JSON-array string too: Copilot makes it a list first
     return None
 
 

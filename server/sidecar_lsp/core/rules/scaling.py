@@ -236,7 +236,6 @@ def range_values(workload: Workload) -> Iterator[Finding]:
     Severity.ERROR,
     "cpu_percentage or memory_percentage with a cooldown but no value",
     kinds=SCALING_KINDS,
-    copilot=False,
 )
 def percentage_without_value(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)

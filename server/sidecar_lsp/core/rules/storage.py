@@ -161,7 +161,7 @@ def efs_access_point(workload: Workload) -> Iterator[Finding]:
         )
 
 
-@rule("X-null-volume", Severity.ERROR, "Volume entry without a configuration", copilot=False)
+@rule("X-null-volume", Severity.ERROR, "Volume entry without a configuration")
 def null_volume(workload: Workload) -> Iterator[Finding]:
     for entry in volume_entries(workload):
         if not is_set(entry.value):
