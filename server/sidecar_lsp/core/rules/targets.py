@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from ..model import Finding, Fix, Severity, TextEdit
 from ..references import TARGET_CONTAINER, TARGET_CONTAINER_CAMEL, TARGET_CONTAINERS, names_written
-from ..yaml_map import Entry, Mapping, Scalar, Sequence, mapping
+from ..yaml_map import Entry, Mapping, Scalar, mapping
 from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule, text_of
+from .formats import dropped_shape
 
 CAMEL = TARGET_CONTAINER_CAMEL
 SNAKE = TARGET_CONTAINER
@@ -38,8 +39,9 @@ def target_container_exists(workload: Workload) -> Iterator[Finding]:
     main = workload.name
     for where, entry in target_container_entries(workload):
         target = text_of(entry.value)
-        if target is None and where == "http" and isinstance(entry.value, (Mapping, Sequence)):
-            # The http union swallows the type error (schema-dropped-value): Copilot targets "".
+        if workload.kind == LBWS and where.startswith("http") and dropped_shape(entry.value):
+            # A Load Balanced Web Service's http union (and with it each additional rule) swallows the
+            # type error (schema-dropped-value): Copilot targets "". Elsewhere it fails to decode.
             target = ""
         if target is None:
             continue
