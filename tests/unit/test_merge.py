@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from sidecar_lsp.core.analyze import analyze
 from sidecar_lsp.core.merge import environment_names, merge_all, merge_environment
 from sidecar_lsp.core.yaml_map import Mapping, Scalar, find, parse, to_plain
 
@@ -127,11 +128,16 @@ def test_null_override_value_keeps_the_base() -> None:
     assert isinstance(cpu, Scalar) and cpu.value == 256
 
 
-def test_both_image_sources_in_an_override_is_reported() -> None:
-    text = "name: a\ntype: Worker Service\nenvironments:\n  test:\n    image:\n      build: x\n      location: y\n"
-    merged = merge_environment(parse(text).root, "test")
-    assert merged is not None
-    assert [f.code for f in merged.findings] == ["I3"]
+def test_both_image_sources_in_an_override_break_every_environment() -> None:
+    """I3 reads the override as written (Copilot refuses it while decoding the file): the finding names no
+    environment, so it applies to all of them."""
+    text = (
+        "name: a\ntype: Worker Service\nimage: {location: z}\nenvironments:\n  test:\n    image:\n"
+        "      build: x\n      location: y\n  prod:\n    count: 1\n"
+    )
+    (finding,) = [f for f in analyze(text).findings if f.code == "I3"]
+    assert finding.message.startswith('unmarshal manifest: must specify one of "build" and "location"')
+    assert "in environment" not in finding.message
 
 
 def test_no_override_no_merge() -> None:

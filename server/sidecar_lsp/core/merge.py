@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .field_facts import is_plain_struct, user_keyed_maps
 from .interpolation import ENV_NAME_VARIABLE, substitute
 from .kinds import manifest_kind
-from .model import Finding, Related, Severity
 from .yaml_map import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
 ENVIRONMENTS_KEY = "environments"
@@ -68,11 +67,10 @@ _EFS_BYO = ("id", "root_dir", "auth")
 
 @dataclass
 class MergedEnvironment:
-    """One environment's view of the manifest: the merged tree and what went wrong merging."""
+    """One environment's view of the manifest: the merged tree."""
 
     name: str
     root: Mapping
-    findings: list[Finding] = field(default_factory=list)
 
 
 def environment_names(root: Node | None) -> list[str]:
@@ -127,7 +125,7 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
     merged = merger.merge_mapping(base_without_environments(root), override, ())
     named = with_environment_name(merged, env)
     assert isinstance(named, Mapping)
-    return MergedEnvironment(env, named, merger.findings)
+    return MergedEnvironment(env, named)
 
 
 def with_environment_name(node: Node, env: str) -> Node:
@@ -170,15 +168,10 @@ class _Merger:
     def __init__(self, env: str, kind: str | None = None) -> None:
         self.env = env
         self.kind = kind
-        self.findings: list[Finding] = []
 
     def merge(self, base: Node | None, override: Node | None, path: tuple[str, ...]) -> Node | None:
         if is_null(override):
             return base
-        if path == ("image",) and isinstance(override, Mapping):
-            set_keys = {entry.name for entry in override.entries if not is_null(entry.value)}
-            if {"build", "location"} <= set_keys:
-                self.report_both_image_sources(override)
         if base is None or is_null(base):
             return override
         assert override is not None
@@ -249,20 +242,3 @@ class _Merger:
             if set_keys & set(_EFS_BYO):
                 return set(_EFS_MANAGED)
         return set()
-
-    def report_both_image_sources(self, override: Mapping) -> None:
-        build = override.entry("build")
-        location = override.entry("location")
-        assert build is not None and location is not None
-        self.findings.append(
-            Finding(
-                "I3",
-                Severity.ERROR,
-                'unmarshal manifest: must specify one of "build" and "location": the override of '
-                f"'{self.env}' sets both, so Copilot cannot read the manifest for any environment; keep only "
-                "one of them in this override",
-                location.key.span,
-                path=(ENVIRONMENTS_KEY, self.env, "image", "location"),
-                related=(Related(build.key.span, "image.build is also set here"),),
-            )
-        )

@@ -46,7 +46,6 @@ __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scop
 
 logger = logging.getLogger(__name__)
 
-WHOLE_FILE_MERGE_CODE = "I3"
 UNLISTED_PREFIX = "for environments without an override (every environment under 'environments' fixes this): "
 
 
@@ -97,10 +96,7 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
         merged = merged_envs.get(entry.name)
         if merged is not None:
             env_findings = check_workload(Workload(merged.root, kind, merged.name, paths, document_.lines))
-            # The override's image is decoded with the whole file: both sources break every environment.
-            findings.extend(f for f in merged.findings if f.code == WHOLE_FILE_MERGE_CODE)
-            others = [f for f in merged.findings if f.code != WHOLE_FILE_MERGE_CODE]
-            per_env.append((merged.name, others + env_findings))
+            per_env.append((merged.name, env_findings))
         elif is_null(entry.value):
             # `test: ~` overrides nothing: Copilot validates the base for that environment, so a
             # problem of the base still breaks it (it must not count as fixed there).

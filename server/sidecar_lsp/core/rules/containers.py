@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..merge import layers
 from ..model import Finding, Severity
 from ..references import MOUNT_POINTS, SOURCE_VOLUME
 from ..yaml_map import Entry, Mapping, Node, Scalar, mapping, sequence_items
@@ -286,6 +287,20 @@ def name_required(workload: Workload) -> Iterator[Finding]:
 
 @rule("I3", Severity.ERROR, "An override sets both image.build and image.location", kinds=IMAGE_KINDS)
 def override_sets_both_image_sources(workload: Workload) -> Iterator[Finding]:
-    """Reported by ``merge.py`` while it applies the override (Copilot's ``imageTransformer``); registered
-    here so that the code has a severity, a title and a documentation entry like every other rule."""
-    return iter(())
+    # Copilot decodes each override with the file, before it merges any: an override's image that sets
+    # both breaks every environment, so the image is read as written, in each run alike.
+    root = workload.paths.root
+    for env, layer in layers(root) if isinstance(root, Mapping) else ():
+        image = mapping(layer.get("image"))
+        if env is None or image is None or not all(_sources_set(image)):
+            continue
+        build, location = image.entry("build"), image.entry("location")
+        assert build is not None and location is not None
+        yield workload.finding(
+            "I3",
+            'unmarshal manifest: must specify one of "build" and "location": the override of '
+            f"'{env}' sets both, so Copilot cannot read the manifest for any environment; keep only one of "
+            "them in this override",
+            location.key,
+            related=workload.related(build.key, "image.build is also set here"),
+        )
