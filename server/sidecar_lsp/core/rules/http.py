@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Finding, Severity
+from ..references import TARGET_CONTAINER
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
 from .formats import cidr_error, decoded_items, dropped_shape, template_text
@@ -18,7 +19,7 @@ _RULE_FIELDS = (
     "healthcheck",
     "stickiness",
     "deregistration_delay",
-    "target_container",
+    TARGET_CONTAINER,
     "target_port",
     "allowed_source_ips",
     "hosted_zone",
@@ -26,7 +27,7 @@ _RULE_FIELDS = (
 )
 _LISTENER_FIELDS = (
     "port",
-    "target_container",
+    TARGET_CONTAINER,
     "target_port",
     "ssl_policy",
     "stickiness",
