@@ -45,6 +45,19 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _change(
+    proc: LspProcess, uri: str, version: int, start: dict[str, int], end: dict[str, int], text: str
+) -> None:
+    """One incremental ``didChange`` replacing ``start``-``end`` (UTF-16 positions) with ``text``."""
+    proc.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": start, "end": end}, "text": text}],
+        },
+    )
+
+
 def assert_range_inside(lines: list[str], value: dict[str, Any]) -> None:
     for end in ("start", "end"):
         pos = value[end]
@@ -159,24 +172,9 @@ def test_random_edits_never_break_the_server(
         before = text[:end_offset].split("\n")
         end_line, end_col = len(before) - 1, len(before[-1])
         version += 1
-        server.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {
-                        "range": {
-                            "start": {"line": line, "character": units(lines[line][:col])},
-                            "end": {
-                                "line": end_line,
-                                "character": units(text.split("\n")[end_line][:end_col]),
-                            },
-                        },
-                        "text": insert,
-                    }
-                ],
-            },
-        )
+        start = {"line": line, "character": units(lines[line][:col])}
+        end = {"line": end_line, "character": units(text.split("\n")[end_line][:end_col])}
+        _change(server, uri, version, start, end, insert)
         text = text[:offset] + insert + text[end_offset:]
         lines = text.split("\n")
         for pl, pc in probes:
@@ -388,21 +386,9 @@ def test_incremental_edits_around_every_line_break_never_drift(server: LspProces
     for line, col, end_line, end_col, new in edits:
         version += 1
         lines = re.split(r"\r\n|\r|\n", text)
-        server.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {
-                        "range": {
-                            "start": {"line": line, "character": units(lines[line][:col])},
-                            "end": {"line": end_line, "character": units(lines[end_line][:end_col])},
-                        },
-                        "text": new,
-                    }
-                ],
-            },
-        )
+        first = {"line": line, "character": units(lines[line][:col])}
+        last = {"line": end_line, "character": units(lines[end_line][:end_col])}
+        _change(server, uri, version, first, last, new)
         start, end = client_offset(text, line, col), client_offset(text, end_line, end_col)
         text = text[:start] + new + text[end:]
         _, _, edited = server.wait_notification(
