@@ -63,6 +63,9 @@ _COUNT_AUTOSCALING = (
 )
 _EFS_MANAGED = ("uid", "gid")
 _EFS_BYO = ("id", "root_dir", "auth")
+_PLAIN_STRINGS = {"Static Site": frozenset({("http", "alias"), ("http", "certificate")})}
+"""Fields Copilot declares as ``string``, not ``*string`` (``StaticSiteHTTP``): an override's ``''`` is the
+zero value, which mergo does not copy, so the base's value stays."""
 
 
 @dataclass
@@ -128,6 +131,23 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
     return MergedEnvironment(env, named)
 
 
+def _without_empty_lists(node: Node) -> Node | None:
+    """An override's value for a field the base leaves unset, as mergo sets it: a list without an item
+    (yaml.v3 leaves null items out) leaves the field unset, here and in the maps below it."""
+    if isinstance(node, Sequence):
+        return node if any(not is_null(item) for item in node.items) else None
+    if not isinstance(node, Mapping):
+        return node
+    entries: list[Entry] = []
+    for entry in node.entries:
+        value = _without_empty_lists(entry.value)
+        if value is not None:
+            entries.append(entry if value is entry.value else Entry(entry.key, value, entry.merged))
+    if len(entries) == len(node.entries):
+        return node
+    return Mapping(node.span, node.tag, node.anchor, entries, node.flow)
+
+
 def with_environment_name(node: Node, env: str) -> Node:
     """``node`` with ``${COPILOT_ENVIRONMENT_NAME}`` in its string values replaced by ``env``, as Copilot
     substitutes it before validating; the parts without it are the same nodes."""
@@ -176,6 +196,12 @@ class _Merger:
             return override
         assert override is not None
         if (
+            isinstance(override, Scalar)
+            and override.value == ""
+            and path in _PLAIN_STRINGS.get(self.kind or "", ())
+        ):
+            return base
+        if (
             isinstance(base, Mapping)
             and not isinstance(override, Mapping)
             and is_plain_struct(self.kind, path)
@@ -215,7 +241,9 @@ class _Merger:
         for entry in overrides.values():
             if not is_null(entry.value):
                 self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
-                entries.append(entry)
+                value = _without_empty_lists(entry.value)
+                if value is not None:
+                    entries.append(entry if value is entry.value else Entry(entry.key, value, entry.merged))
             elif path and path[-1] in pointer_maps():
                 # mergo adds the new key with its nil pointer: Copilot's validation then crashes on it.
                 entries.append(entry)
