@@ -19,7 +19,17 @@ from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_fin
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
 from .schema_store import Schema
-from .yaml_map import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
+from .yaml_map import (
+    Mapping,
+    Node,
+    ParsedDocument,
+    Scalar,
+    Sequence,
+    is_null,
+    iter_nodes,
+    own_entries,
+    to_plain,
+)
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
 
@@ -76,7 +86,12 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
                 envs_with[id(f)].append(env)
     from .rules import scoped
 
-    kept = [scoped(f, envs_with[id(f)], len(merged)) if id(f) in envs_with else f for f in findings]
+    # `test: ~` overrides nothing: Copilot validates the base for it, so it keeps every base problem.
+    unchanged = [e.name for e in own_entries(root.get(ENVIRONMENTS_KEY)) if is_null(e.value)]
+    for f in candidates:
+        envs_with[id(f)] += unchanged
+    overridden = len(merged) + len(unchanged)
+    kept = [scoped(f, envs_with[id(f)], overridden) if id(f) in envs_with else f for f in findings]
     return kept + (_environment_name_findings(document, findings, per_env) if named else [])
 
 
