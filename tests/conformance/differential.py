@@ -212,7 +212,7 @@ def _without_witnessed_misses(
     names = verdict.get("undefined_vars") or []
     requests: list[dict[str, Any]] = [
         {"text": case.text, "vars": dict.fromkeys(names, value), "var_search": False}
-        for value in (_witness_values() if names else ())
+        for value in ((*_witness_values(), *_manifest_names(case.tree)) if names else ())
     ]
     requests += [{"text": case.text, "vars": values} for values in _affix_solutions(case.text, names)]
     if "${COPILOT_APPLICATION_NAME}" in case.text:
@@ -232,7 +232,7 @@ def _without_witnessed_misses(
             if stage == "ok":
                 witnessed.add("" if "env" in request else env)  # an environment without an override
     if names and misses - witnessed:
-        witnessed |= _searched_assignment(oracle, case.text, names)
+        witnessed |= _searched_assignment(oracle, case.text, names, _manifest_names(case.tree))
     return [d for d in found if not (d.kind == "miss" and d.env in witnessed)]
 
 
@@ -240,7 +240,22 @@ _STAGES = ("read", "yaml", "interpolate", "unmarshal", "applyenv", "panic", "val
 _MAX_SEARCHED_NAMES = 24
 
 
-def _searched_assignment(oracle: Oracle, text: str, names: list[str]) -> set[str]:
+def _manifest_names(tree: Any) -> tuple[str, ...]:
+    """The container and volume names the manifest itself defines (``target_container: ${X}`` deploys with
+    ``X`` one of them)."""
+    if not isinstance(tree, dict):
+        return ()
+    found = [tree.get("name")]
+    for section in (
+        tree.get("sidecars"),
+        (tree.get("storage") or {}).get("volumes") if isinstance(tree.get("storage"), dict) else None,
+    ):
+        if isinstance(section, dict):
+            found.extend(section)
+    return tuple(n for n in dict.fromkeys(found) if isinstance(n, str) and "$" not in n)
+
+
+def _searched_assignment(oracle: Oracle, text: str, names: list[str], own: tuple[str, ...] = ()) -> set[str]:
     """The environments Copilot accepts for the best values found one variable at a time: each variable in
     turn takes the candidate (its affix solutions, then the witness words) that gets Copilot furthest,
     the others keeping theirs. Needed when variables need different values (``${N}s`` and ``${D}`` in two
@@ -250,7 +265,7 @@ def _searched_assignment(oracle: Oracle, text: str, names: list[str]) -> set[str
     for solution in _affix_solutions(text, names):
         for name, value in solution.items():
             affixes[name].append(value)
-    candidates = {name: [*dict.fromkeys([*affixes[name], "1", *_witness_values()])] for name in names}
+    candidates = {name: [*dict.fromkeys([*affixes[name], "1", *_witness_values(), *own])] for name in names}
     chosen = {name: candidates[name][0] for name in names}
 
     def score(answer: dict[str, Any]) -> tuple[int, int, int]:

@@ -33,4 +33,20 @@ platform:
     ("${OS}", "mac${OS}"),
 )
 
-WORD_VARIABLES = (PLATFORM_HALF,)
+MAIN_NAME_TARGET = WordVariable(
+    "main-name-target",
+    """\
+name: ${SERVICE_NAME}
+type: Load Balanced Web Service
+image:
+  location: nginx
+  port: 80
+http:
+  path: /
+  target_container: api
+""",
+    {"SERVICE_NAME": "api"},
+    ("name: ${SERVICE_NAME}", "name: x-${SERVICE_NAME}"),
+)
+
+WORD_VARIABLES = (PLATFORM_HALF, MAIN_NAME_TARGET)

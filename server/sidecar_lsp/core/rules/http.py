@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..interpolation import json_array_items
 from ..model import Finding, Severity
 from ..references import TARGET_CONTAINER
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
@@ -181,6 +182,9 @@ def alias_names(node: Node | None) -> list[str]:
         if advanced:
             return [text_of(item.get("name")) or "" for item in advanced if item is not None]
         return [text_of(item) or "" for item in node.items]
+    items = json_array_items(node)
+    if items is not None:
+        return items  # a JSON-array string is the list of names it spells
     text = text_of(node)
     return [text] if text is not None else []
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from ..interpolation import can_match, variables_in
 from ..model import Finding, Fix, Severity, TextEdit
 from ..references import TARGET_CONTAINER, TARGET_CONTAINER_CAMEL, TARGET_CONTAINERS, names_written
 from ..yaml_map import Entry, Mapping, Scalar, mapping
@@ -33,6 +35,11 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return out
 
 
+def _can_be(template: str, name: str) -> bool:
+    """Whether some values of the variables in ``template`` make it ``name`` (``${SERVICE_NAME}``)."""
+    return can_match(template, rf"\A{re.escape(name)}\Z")
+
+
 @rule("T1", Severity.ERROR, "Target container must exist and expose a port", kinds=frozenset({LBWS, BACKEND}))
 def target_container_exists(workload: Workload) -> Iterator[Finding]:
     sidecars = {entry.name: entry for entry in workload.sidecar_entries()}
@@ -43,14 +50,14 @@ def target_container_exists(workload: Workload) -> Iterator[Finding]:
             # A Load Balanced Web Service's http union (and with it each additional rule) swallows the
             # type error (schema-dropped-value): Copilot targets "". Elsewhere it fails to decode.
             target = ""
-        if target is None:
-            continue
+        if target is None or (variables_in(target) and target != main):
+            continue  # a ${VAR} target may name any container
         wrapper = (
             f'validate load balancer target for "{where}": '
             if where.startswith("http")
             else (f'validate target for "{where}": ')
         )
-        if target == main:
+        if target == main or (main is not None and variables_in(main) and _can_be(main, target)):
             if workload.main_port() is None:
                 image = workload.root.entry("image")
                 yield workload.finding(
