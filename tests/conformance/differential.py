@@ -216,12 +216,15 @@ def _without_witnessed_misses(
     ]
     requests += [{"text": case.text, "vars": values} for values in _affix_solutions(case.text, names)]
     if "${COPILOT_APPLICATION_NAME}" in case.text:
-        requests += [{"text": case.text, "app": name} for name in _name_candidates(case.text, "APPLICATION")]
+        requests += [
+            {"text": case.text, "app": name}
+            for name in _name_candidates(case.text, "APPLICATION", _manifest_names(case.tree))
+        ]
     if "" in misses and "${COPILOT_ENVIRONMENT_NAME}" in case.text and verdict.get("kind") == "workload":
         overridden = case.tree.get("environments") if isinstance(case.tree, dict) else None
         requests += [
             {"text": case.text, "env": [name]}
-            for name in _name_candidates(case.text, "ENVIRONMENT")
+            for name in _name_candidates(case.text, "ENVIRONMENT", _manifest_names(case.tree))
             if not (isinstance(overridden, dict) and name in overridden)
         ]
     if not requests:
@@ -288,11 +291,12 @@ def _searched_assignment(oracle: Oracle, text: str, names: list[str], own: tuple
     return {env for env, (stage, _) in oracle_envs(best).items() if stage == "ok"}
 
 
-def _name_candidates(text: str, which: str) -> list[str]:
+def _name_candidates(text: str, which: str, own: tuple[str, ...] = ()) -> list[str]:
     """Names to try for ``${COPILOT_<which>_NAME}``: the witness words, and the values that make a written
     ``prefix${…}suffix`` one of them, that can be a name (lower-case letters, digits and hyphens)."""
     variable = f"COPILOT_{which}_NAME"
-    values = [solution[variable] for solution in _affix_solutions(text, [variable])] + list(_witness_values())
+    values = [solution[variable] for solution in _affix_solutions(text, [variable])]
+    values += [*_witness_values(), *own]
     return [v for v in dict.fromkeys(values) if re.fullmatch(r"[a-z][a-z0-9-]*", v)]
 
 

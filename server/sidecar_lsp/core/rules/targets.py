@@ -35,6 +35,13 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return out
 
 
+def _may_name_a_container(target: str, main: str | None, sidecars: dict[str, Entry]) -> bool:
+    """Whether some values of the variables in ``target`` make it the name of a container of the task."""
+    if main is None or variables_in(main):
+        return True
+    return any(_can_be(target, name) for name in (main, *sidecars))
+
+
 def _can_be(template: str, name: str) -> bool:
     """Whether some values of the variables in ``template`` make it ``name`` (``${SERVICE_NAME}``)."""
     return can_match(template, rf"\A{re.escape(name)}\Z")
@@ -50,8 +57,10 @@ def target_container_exists(workload: Workload) -> Iterator[Finding]:
             # A Load Balanced Web Service's http union (and with it each additional rule) swallows the
             # type error (schema-dropped-value): Copilot targets "". Elsewhere it fails to decode.
             target = ""
-        if target is None or (variables_in(target) and target != main):
-            continue  # a ${VAR} target may name any container
+        if target is None:
+            continue
+        if variables_in(target) and _may_name_a_container(target, main, sidecars):
+            continue
         wrapper = (
             f'validate load balancer target for "{where}": '
             if where.startswith("http")
