@@ -161,13 +161,19 @@ def dropped_note(node: Node | None) -> str:
     return f"; Copilot drops this {shape} and reads an empty value" if shape else ""
 
 
-def dropped_or_uint32(node: Node | None) -> int | None:
-    """The number a ``uint32`` field inside the map of a scalar-or-map field holds, or None when unset:
-    yaml.v3 truncates a fraction, and drops what does not fit (text, ``${VAR}``, a negative or too large
-    number, a boolean, a list or map), which leaves 0."""
+INT64 = (-(2**63), 2**63 - 1)
+UINT32 = (0, 2**32 - 1)
+
+
+def dropped_or_int(node: Node | None, bounds: tuple[int, int] = INT64) -> int | None:
+    """The number a Go integer field (``bounds``: its type's range) inside the map of a scalar-or-map
+    field holds, or None when unset: yaml.v3 truncates a fraction toward zero, and drops what does not
+    fit (text, even ``"5"`` or ``${N}``, a boolean, a list or map, a number out of range, ``.inf``), which
+    leaves 0 (schema-dropped-value)."""
     if node is None or is_null(node):
         return None
     value = node.value if isinstance(node, Scalar) else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 2**32:
+    low, high = bounds
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and low - 1 < value < high + 1:
         return int(value)
     return 0

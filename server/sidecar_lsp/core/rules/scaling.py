@@ -9,7 +9,7 @@ from ..interpolation import can_match, variables_in
 from ..model import Finding, Severity
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule
-from .formats import GO_DURATION, duration_ns, literal_text
+from .formats import GO_DURATION, dropped_or_int, duration_ns, literal_text
 from .http import http_disabled, http_set
 
 SCALING_KINDS = frozenset({LBWS, BACKEND, WORKER})
@@ -155,21 +155,6 @@ def spot_or_autoscaling(workload: Workload) -> Iterator[Finding]:
         )
 
 
-def _union_int(node: Node | None) -> int | None:
-    """An ``*int`` of the count/range unions as Copilot validates it: a value that does not decode (a
-    string, even ``"5"`` or ``${N}``, a boolean, a list or a map) is dropped and the field reads 0
-    (schema-dropped-value); None where the number is not known exactly."""
-    if isinstance(node, (Mapping, Sequence)):
-        return 0
-    if not isinstance(node, Scalar) or node.value is None:
-        return None
-    if isinstance(node.value, (bool, str)):
-        return 0
-    if isinstance(node.value, (int, float)):
-        return int(node.value)  # yaml.v3 truncates a fraction toward zero, as Go's conversion does
-    return None
-
-
 def _union_duration(node: Node | None) -> float | None:
     """A duration of the count union as Copilot validates it: a value that is not a Go duration (a
     number, a word, a list or a map) is dropped and reads 0; None for a ``${VAR}`` text that some value
@@ -200,10 +185,10 @@ def range_values(workload: Workload) -> Iterator[Finding]:
                 "C4", f'{prefix}"min/max" must be specified; give both range.min and range.max', entry.key
             )
             return
-        bounds = (_union_int(low), _union_int(high))
+        bounds = (dropped_or_int(low), dropped_or_int(high))
         at: Node = entry.key
         spot = entry.value.get("spot_from")
-        values = (*bounds, _union_int(spot) if is_set(spot) else 0)
+        values = (*bounds, dropped_or_int(spot) or 0)
         negative = next(
             (n for n, v in zip((low, high, spot), values, strict=True) if v is not None and v < 0), None
         )

@@ -9,7 +9,7 @@ from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
 from ..references import SOURCE_VOLUMES, names_written
 from ..yaml_map import Entry, Mapping, mapping, own_entries, sequence_items
 from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
-from .formats import dropped_or_uint32
+from .formats import UINT32, dropped_or_int
 
 _MANAGED = ("uid", "gid")
 _BYO = ("id", "root_dir", "auth")
@@ -126,7 +126,7 @@ def efs_uid_not_zero(workload: Workload) -> Iterator[Finding]:
     for entry, volume in _volumes(workload):
         efs = _efs_map(volume)
         uid = efs.get("uid") if efs else None
-        if uid is not None and dropped_or_uint32(uid) == 0:
+        if uid is not None and dropped_or_int(uid, UINT32) == 0:
             dropped = (
                 ""
                 if int_of(uid) == 0
