@@ -10,7 +10,7 @@ from ..model import Finding, Severity
 from ..references import TARGET_CONTAINER
 from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
 from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
-from .formats import cidr_error, decoded_items, dropped_shape, template_text
+from .formats import cidr_error, decoded_items, dropped_note, dropped_shape, template_text
 
 ALB_KINDS = frozenset({LBWS, BACKEND})
 
@@ -278,11 +278,10 @@ def nlb_alias_hosted_zone(workload: Workload) -> Iterator[Finding]:
 def dropped_http_version(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         version = rule_map.get("version")
-        shape = dropped_shape(version)
-        if version is not None and shape is not None:
+        if version is not None and dropped_shape(version):
             yield workload.finding(
                 "A8",
-                f"{prefix}\"version\" field value '' must be one of GRPC, HTTP1 or HTTP2; Copilot drops this "
-                f"{shape} and reads an empty value: write grpc, http1 or http2",
+                f"{prefix}\"version\" field value '' must be one of GRPC, HTTP1 or HTTP2{dropped_note(version)}: "
+                "write grpc, http1 or http2",
                 version,
             )

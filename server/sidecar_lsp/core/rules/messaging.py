@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..model import Finding, Severity
 from ..yaml_map import Mapping, Node, mapping
 from .base import ALL_WORKLOADS, STATIC_SITE, WORKER, Workload, is_set, rule, text_of
-from .formats import decoded_items, dropped_shape, is_valid_service_name, literal_text
+from .formats import decoded_items, dropped_note, dropped_shape, is_valid_service_name, literal_text
 
 PUBLISHERS = ALL_WORKLOADS - {STATIC_SITE}
 
@@ -120,11 +120,9 @@ def dropped_fifo_setting(workload: Workload) -> Iterator[Finding]:
     for prefix, fifo in _fifo_places(workload):
         for key, words in _FIFO_WORDS.items():
             entry = fifo.entry(key)
-            shape = dropped_shape(entry.value) if entry is not None else None
-            if entry is not None and shape is not None:
+            if entry is not None and dropped_shape(entry.value):
                 yield workload.finding(
                     "Q4",
-                    f'{prefix}validate "{key}": {words}; Copilot drops this {shape} and reads an '
-                    "empty value: write one of the words",
+                    f'{prefix}validate "{key}": {words}{dropped_note(entry.value)}: write one of the words',
                     entry.value,
                 )
