@@ -85,6 +85,13 @@ def environment_names(root: Node | None) -> list[str]:
     return [entry.name for entry in environments.entries if isinstance(entry.value, Mapping)]
 
 
+def unchanged_environments(root: Node | None) -> list[str]:
+    """The environments whose override is null (``test: ~``): it overrides nothing, so Copilot validates
+    the base for them, and every problem of the base breaks them too."""
+    environments = root.get(ENVIRONMENTS_KEY) if isinstance(root, Mapping) else None
+    return [entry.name for entry in own_entries(environments) if is_null(entry.value)]
+
+
 def split_environment(path: tuple[PathPart, ...]) -> tuple[str | None, tuple[PathPart, ...]]:
     """The override a manifest path is written in and the path inside it (an override has the top
     level's keys); ``(None, path)`` for a path of the base."""
@@ -240,7 +247,6 @@ class _Merger:
             entries.append(Entry(key, value, entry.merged))
         for entry in overrides.values():
             if not is_null(entry.value):
-                self.merge(None, entry.value, (*path, entry.name))  # checks the override on its own
                 value = _without_empty_lists(entry.value)
                 if value is not None:
                     entries.append(entry if value is entry.value else Entry(entry.key, value, entry.merged))

@@ -14,7 +14,7 @@ from typing import Any
 from .field_facts import DECODE_ESCAPE_MARK
 from .interpolation import ENV_NAME_VARIABLE
 from .kinds import WORKLOAD_TYPES, manifest_kind
-from .merge import ENVIRONMENTS_KEY, merge_all, with_environment_name
+from .merge import ENVIRONMENTS_KEY, merge_all, unchanged_environments, with_environment_name
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
@@ -25,9 +25,7 @@ from .yaml_map import (
     ParsedDocument,
     Scalar,
     Sequence,
-    is_null,
     iter_nodes,
-    own_entries,
     to_plain,
 )
 
@@ -86,8 +84,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
                 envs_with[id(f)].append(env)
     from .rules import scoped
 
-    # `test: ~` overrides nothing: Copilot validates the base for it, so it keeps every base problem.
-    unchanged = [e.name for e in own_entries(root.get(ENVIRONMENTS_KEY)) if is_null(e.value)]
+    unchanged = unchanged_environments(root)
     for f in candidates:
         envs_with[id(f)] += unchanged
     overridden = len(merged) + len(unchanged)

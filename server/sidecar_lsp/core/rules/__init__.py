@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 
 from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
-from ..merge import ENVIRONMENTS_KEY, base_without_environments, merge_all
+from ..merge import ENVIRONMENTS_KEY, base_without_environments, merge_all, unchanged_environments
 from ..model import Finding, FindingKey, Severity, finding_key, internal_error, unique_findings
-from ..yaml_map import Mapping, ParsedDocument, is_null, own_entries
+from ..yaml_map import Mapping, ParsedDocument, own_entries
 from . import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
     dependencies,
@@ -91,16 +91,15 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
         Workload(base_without_environments(root), kind, None, paths, document_.lines)
     )
     merged_envs = {merged.name: merged for merged in merge_all(root)}
+    unchanged = unchanged_environments(root)
     per_env: list[tuple[str, list[Finding]]] = []
     for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
         merged = merged_envs.get(entry.name)
         if merged is not None:
             env_findings = check_workload(Workload(merged.root, kind, merged.name, paths, document_.lines))
             per_env.append((merged.name, env_findings))
-        elif is_null(entry.value):
-            # `test: ~` overrides nothing: Copilot validates the base for that environment, so a
-            # problem of the base still breaks it (it must not count as fixed there).
-            per_env.append((entry.name, base_findings))
+        elif entry.name in unchanged:
+            per_env.append((entry.name, base_findings))  # a base problem is not fixed there
     findings.extend(combine(base_findings, per_env))
     return unique_findings(findings)
 
