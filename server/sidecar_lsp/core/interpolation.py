@@ -17,6 +17,8 @@ VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 APP_NAME_VARIABLE = "COPILOT_APPLICATION_NAME"
 ENV_NAME_VARIABLE = "COPILOT_ENVIRONMENT_NAME"
 NAME_VARIABLES = (APP_NAME_VARIABLE, ENV_NAME_VARIABLE)
+ENV_NAME_REFERENCE = f"${{{ENV_NAME_VARIABLE}}}"
+"""How a manifest writes the environment's name."""
 """The names Copilot defines itself (``interpolate.go``): an application's or environment's name."""
 
 _NAME_CHARACTERS = char_set((ord("a"), ord("z")), (ord("0"), ord("9")), (ord("-"), ord("-")))

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .field_facts import is_plain_struct, user_keyed_maps
-from .interpolation import ENV_NAME_VARIABLE, substitute
+from .interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE, substitute
 from .kinds import manifest_kind
 from .yaml_map import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
@@ -160,7 +160,7 @@ def with_environment_name(node: Node, env: str) -> Node:
     substitutes it before validating; the parts without it are the same nodes."""
     known = {ENV_NAME_VARIABLE: env}
     if isinstance(node, Scalar):
-        if not (isinstance(node.value, str) and f"${{{ENV_NAME_VARIABLE}}}" in node.value):
+        if not (isinstance(node.value, str) and ENV_NAME_REFERENCE in node.value):
             return node
         # A substituted value is a string whatever it reads like (an environment named "yes"): quoted.
         text, raw = substitute(node.value, known), substitute(node.raw, known)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .field_facts import DECODE_ESCAPE_MARK
-from .interpolation import ENV_NAME_VARIABLE
+from .interpolation import ENV_NAME_REFERENCE
 from .kinds import WORKLOAD_TYPES, manifest_kind
 from .merge import ENVIRONMENTS_KEY, merge_all, unchanged_environments, with_environment_name
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
@@ -56,7 +56,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         and f.code not in ("schema-type", "schema-empty")
         and f.path[:1] != (ENVIRONMENTS_KEY,)
     ]
-    named = f"${{{ENV_NAME_VARIABLE}}}" in document.text
+    named = ENV_NAME_REFERENCE in document.text
     merged = merge_all(root) if candidates or named else []
     if not merged:
         return findings
@@ -114,7 +114,7 @@ def _names_env(document: ParsedDocument, finding: Finding) -> bool:
     start, end = finding.span.start, finding.span.end
     if start.line != end.line or start.line >= len(document.lines):
         return False
-    return f"${{{ENV_NAME_VARIABLE}}}" in document.lines[start.line][start.col : end.col]
+    return ENV_NAME_REFERENCE in document.lines[start.line][start.col : end.col]
 
 
 def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[Finding]:
@@ -193,7 +193,7 @@ def _as_copilot_reads(root: Node) -> Any:
     def needs_converting(node: Node) -> bool:
         if not (isinstance(node, Scalar) and isinstance(node.value, str)):
             return False
-        return node.value.lstrip().startswith("[") or f"${{{ENV_NAME_VARIABLE}}}" in node.value
+        return node.value.lstrip().startswith("[") or ENV_NAME_REFERENCE in node.value
 
     if not any(needs_converting(node) for _, node in iter_nodes(root)):
         return to_plain(root)  # the common case: shares the document's cached conversion
