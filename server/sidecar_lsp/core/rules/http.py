@@ -282,6 +282,6 @@ def dropped_http_version(workload: Workload) -> Iterator[Finding]:
             yield workload.finding(
                 "A8",
                 f"{prefix}\"version\" field value '' must be one of GRPC, HTTP1 or HTTP2{dropped_note(version)}: "
-                "write grpc, http1 or http2",
+                "write one of them (any case)",
                 version,
             )
