@@ -3,7 +3,7 @@
 usage: python scripts/conformance.py [--count N] [--seed S] [--jobs J] [--start I] [--show K]
                                      [--corpus DIR] [--dump DIR]
 
-Needs copilot-oracle (Copilot v1.33's decoding and Validate() as a command): ``SIDECAR_ORACLE``, or
+Needs copilot-oracle (Copilot v1.34.1's decoding and Validate() as a command): ``SIDECAR_ORACLE``, or
 ``../shared/tools/copilot-oracle/copilot-oracle`` beside the checkout. Each job runs one oracle
 process and analyses in process. Case ``i`` of seed ``S`` is always the same manifest, so
 ``--start i --count 1 --show 1`` reproduces one disagreement. Prints agreement per mutation

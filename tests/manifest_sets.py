@@ -17,7 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 OWN_DIR = REPO / "tests" / "manifests"
 OWN = sorted(OWN_DIR.glob("copilot/**/manifest.yml"))
-"""The project's own manifests (``tests/manifests/README.md``), each accepted by Copilot v1.33."""
+"""The project's own manifests (``tests/manifests/README.md``), each accepted by Copilot v1.34.1."""
 
 CORPUS_DIR = REPO.parent / "shared" / "corpus" / "copilot-cli"
 CORPUS = (

@@ -1,5 +1,5 @@
 """Every realistic manifest: the project's own (tests/manifests) get no error; Copilot's corpus (an extra)
-gets errors exactly where Copilot v1.33 rejects it.
+gets errors exactly where Copilot v1.34.1 rejects it.
 
 Copilot's own validator rejects six of the 46 corpus files. Five fail for every deployment and get errors with
 Copilot's message; the sixth fails only for an environment without an override (its image is given only

@@ -1,7 +1,7 @@
 """Helpers shared by every section: documentation links, regex fragments and schema constructors.
 
 ``VAR`` follows Copilot's interpolation (``internal/pkg/manifest/interpolate.go``, aws/copilot-cli
-v1.33); the boolean words are the YAML 1.1 ones that yaml.v3 still decodes into a Go ``bool``; ``doc``
+v1.34.1); the boolean words are the YAML 1.1 ones that yaml.v3 still decodes into a Go ``bool``; ``doc``
 gives every field a ``description`` and ``markdownDescription`` that end with its page in Copilot's
 documentation.
 """

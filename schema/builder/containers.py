@@ -2,7 +2,7 @@
 
 Sources: Copilot's ``internal/pkg/manifest/workload.go`` (``Image``, ``DockerBuildArgs``,
 ``PlatformArgsOrString``), ``workload_ecs.go`` (``ContainerHealthCheck``, platforms) and ``validate.go``
-(aws/copilot-cli v1.33).
+(aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 yaml.v3 decodes null into any field's zero value, Copilot's scalar-or-map fields each have a custom
 ``UnmarshalYAML`` with its own message, and a YAML number decodes into a Go string. Sources: Copilot's
 ``internal/pkg/manifest/union.go``, ``workload.go``, ``workload_ecs.go``, ``svc.go`` and ``validate.go``
-(aws/copilot-cli v1.33).
+(aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations
@@ -135,9 +135,9 @@ def _is_union(schema: dict[str, Any], definitions: dict[str, Any]) -> bool:
     )
 
 
-NIL_CHECKED_SLICES = frozenset({"cache_from", "allowed_source_ips"})
-"""Lists whose ``IsEmpty`` asks ``== nil``: yaml.v3 makes ``[]`` a non-nil slice, so an empty list is
-set. Other lists count by their length."""
+NIL_CHECKED = frozenset({"cache_from", "allowed_source_ips", "args"})
+"""Lists and maps whose ``IsEmpty`` asks ``== nil`` (``DockerBuildArgs``, ``RoutingRule``): yaml.v3 makes
+``[]`` and ``{}`` non-nil, so an empty one is set. Other lists and maps count by their length."""
 
 
 def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
     no_items = {"type": "array", "not": {"contains": {"not": {"type": ["null", "array"]}}}}
     if kinds == {"array"}:
         items = _resolve(_resolve(schema, definitions).get("items") or {}, definitions)
-        if key in NIL_CHECKED_SLICES:
+        if key in NIL_CHECKED:
             condition: dict[str, Any] = {"type": "array"}
         elif _schema_types(items, definitions) == ["object"]:
             condition = {"type": "array", "contains": {"type": "object"}}
@@ -159,11 +159,15 @@ def _counts(key: str, schema: dict[str, Any], definitions: dict[str, Any]) -> di
         # A struct is set when one of its own keys is, by the same test one level down (unknown keys,
         # nulls and a struct of its own given a scalar leave it empty: queue_delay: {cooldown: /}).
         inner = _resolve(schema, definitions).get("properties") or {}
-        condition = (
-            {"type": "object", "anyOf": [_counts(k, sub, definitions) for k, sub in inner.items()]}
-            if inner
-            else {"type": "object", "minProperties": 1}
-        )
+        if inner:
+            condition = {
+                "type": "object",
+                "anyOf": [_counts(k, sub, definitions) for k, sub in inner.items()],
+            }
+        elif key in NIL_CHECKED:
+            condition = {"type": "object"}
+        else:
+            condition = {"type": "object", "minProperties": 1}
     else:
         # Set unless null, an empty map (a nested union's map that decodes to nothing fails on its own)
         # or a list without items (a string-or-list field such as alias).
@@ -187,11 +191,34 @@ CUSTOM_DECODERS = frozenset(
 """Keys whose Go type decodes itself: its failure is Copilot's own error, which no map swallows."""
 
 
-NOT_COUNTED = {"loadBalancedWebServiceHttp": ("alb",)}
-"""Keys of a union map that its ``IsEmpty`` leaves out: ``http: {alb: arn}`` alone is no http map."""
-
 PLAIN_HERE = {"network/connect": ("alias",)}
 """Keys named like a self-decoding field that are plain strings in this union (connect.alias)."""
+
+
+GO_INTEGER_RANGES = frozenset({(0, 65535), (0, 4294967295)})
+"""The bounds of the unsigned Go types Copilot declares (``uint16`` ports, ``uint32`` EFS ids): yaml.v3
+refuses a number outside them while decoding. Any other bound is a ``Validate()`` check."""
+
+
+def integer_bounds(target: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The lowest and highest whole numbers a number field takes, read from inclusive or exclusive bounds."""
+    low, high = target.get("minimum"), target.get("maximum")
+    if low is None and "exclusiveMinimum" in target:
+        low = target["exclusiveMinimum"] + 1
+    if high is None and "exclusiveMaximum" in target:
+        high = target["exclusiveMaximum"] - 1
+    return low, high
+
+
+def _has_union_items(target: dict[str, Any], definitions: dict[str, Any]) -> bool:
+    items = target.get("items")
+    return isinstance(items, dict) and _is_union(_resolve(items, definitions), definitions)
+
+
+def _checked_after_decoding(target: dict[str, Any]) -> bool:
+    """Whether the number's bounds are checked by Copilot's ``Validate()``, after the value decoded."""
+    bounds = integer_bounds(target)
+    return bounds[1] is not None and bounds not in GO_INTEGER_RANGES
 
 
 def _lenient(
@@ -207,11 +234,19 @@ def _lenient(
     if (
         (key in CUSTOM_DECODERS and key not in PLAIN_HERE.get(place, ()))
         or _is_union(schema, definitions)
+        or _has_union_items(target, definitions)
         or not kinds
     ):
-        return schema  # a nested union's error is not a type error: Copilot fails on it
+        # A nested union's error is not a type error (each hand-written UnmarshalYAML returns its own
+        # errors.New, the generic Union an fmt.Errorf): yaml.v3 fails the whole decoding on it, item by
+        # item in a list (security_groups.groups: [{}]), and no union map swallows it.
+        return schema
     extra = target.get("additionalProperties")
-    if (
+    if set(kinds) <= {"integer", "number"} and _checked_after_decoding(target):
+        # yaml.v3 decodes any whole number into the Go int; Validate() then checks the bounds (a
+        # percentage's 0-100), so a value out of them is kept and refused, not dropped.
+        decodes: dict[str, Any] = {"type": ["integer", "number"]}
+    elif (
         name in _DECODE_ONLY
         or set(kinds) <= {"integer", "number", "boolean"}
         or (
@@ -224,7 +259,7 @@ def _lenient(
             and extra.get("$ref", "").rsplit("/", 1)[-1] in _DECODE_ONLY
         )
     ):
-        decodes: dict[str, Any] = {"not": {}}  # every failure is a decoding error: nothing is checked
+        decodes = {"not": {}}  # every failure is a decoding error: nothing is checked
     elif "string" in kinds:
         decodes = {"type": ["string", "number", "boolean"]}  # yaml.v3 reads any scalar into a string
     else:
@@ -284,11 +319,7 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
                 {
                     "if": {
                         "type": "object",
-                        "anyOf": [
-                            _counts(key, sub, definitions)
-                            for key, sub in properties.items()
-                            if key not in NOT_COUNTED.get(place, ())
-                        ],
+                        "anyOf": [_counts(key, sub, definitions) for key, sub in properties.items()],
                     },
                     "else": {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]},
                 }
@@ -330,12 +361,23 @@ def yaml_numbers(schema: Any) -> None:
             pass
         elif kinds == "integer":
             schema["type"] = "number"
+            _truncated_bounds(schema)
         elif isinstance(kinds, list) and "integer" in kinds:
             schema["type"] = [
                 "number" if k == "integer" else k for k in kinds if k != "number" or "integer" not in kinds
             ]
+            _truncated_bounds(schema)
         for value in schema.values():
             yaml_numbers(value)
     elif isinstance(schema, list):
         for value in schema:
             yaml_numbers(value)
+
+
+def _truncated_bounds(schema: dict[str, Any]) -> None:
+    """Bounds as yaml.v3 applies them to a fraction, which it truncates toward zero: ``100.5`` is a
+    percentage of 100 and ``-0.5`` one of 0, so the bounds one past them are exclusive."""
+    if isinstance(schema.get("maximum"), int) and schema["maximum"] >= 0:
+        schema["exclusiveMaximum"] = schema.pop("maximum") + 1
+    if isinstance(schema.get("minimum"), int) and schema["minimum"] <= 0:
+        schema["exclusiveMinimum"] = schema.pop("minimum") - 1

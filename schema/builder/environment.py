@@ -1,6 +1,6 @@
 """The environment manifest (``type: Environment``).
 
-Sources: Copilot's ``internal/pkg/manifest/env.go`` and ``validate_env.go`` (aws/copilot-cli v1.33).
+Sources: Copilot's ``internal/pkg/manifest/env.go`` and ``validate_env.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

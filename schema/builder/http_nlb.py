@@ -1,7 +1,7 @@
 """``http`` (Application Load Balancer, Request-Driven and Static Site variants) and ``nlb``.
 
 Sources: Copilot's ``internal/pkg/manifest/http.go``, ``svc.go`` (health checks), ``lb_web_svc.go``,
-``rd_web_svc.go``, ``static_site.go`` and ``validate.go`` (aws/copilot-cli v1.33).
+``rd_web_svc.go``, ``static_site.go`` and ``validate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

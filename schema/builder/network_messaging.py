@@ -1,7 +1,7 @@
 """``network`` (VPC placement, security groups, Service Connect) and ``publish``/``subscribe``.
 
 Sources: Copilot's ``internal/pkg/manifest/workload.go`` (``NetworkConfig``), ``svc.go``,
-``worker_svc.go`` (``SubscribeConfig``, ``SQSQueue``) and ``validate.go`` (aws/copilot-cli v1.33).
+``worker_svc.go`` (``SubscribeConfig``, ``SQSQueue``) and ``validate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

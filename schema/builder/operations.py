@@ -1,7 +1,7 @@
 """``exec``, ``taskdef_overrides``, ``deployment`` and ``observability``.
 
 Sources: Copilot's ``internal/pkg/manifest/workload_ecs.go`` (``ExecuteCommand``, ``DeploymentConfig``),
-``workload.go``, ``rd_web_svc.go`` and ``validate.go`` (aws/copilot-cli v1.33).
+``workload.go``, ``rd_web_svc.go`` and ``validate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

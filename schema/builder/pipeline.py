@@ -1,6 +1,6 @@
 """The pipeline manifest (``copilot/pipelines/<name>/manifest.yml``, selected by ``version``).
 
-Sources: Copilot's ``internal/pkg/manifest/pipeline.go`` and ``validate.go`` (aws/copilot-cli v1.33).
+Sources: Copilot's ``internal/pkg/manifest/pipeline.go`` and ``validate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Scalar and shared definitions: string-, boolean- and duration-like values, variables, secrets.
 
 Sources: Copilot's ``internal/pkg/manifest/workload_ecs.go`` (``Variable``, ``Secret``), ``svc.go`` (the
-string-or-``from_cfn`` union) and ``interpolate.go`` (aws/copilot-cli v1.33).
+string-or-``from_cfn`` union) and ``interpolate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

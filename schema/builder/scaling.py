@@ -1,7 +1,7 @@
 """``count``: a number of tasks or an autoscaling map (``range``, metrics, ``spot``).
 
 Sources: Copilot's ``internal/pkg/manifest/svc.go`` (``Count``, ``AdvancedCount``, ``ScalingConfigOrT``)
-and ``validate.go`` (aws/copilot-cli v1.33).
+and ``validate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

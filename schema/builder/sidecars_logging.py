@@ -1,7 +1,7 @@
 """``sidecars`` and ``logging`` (FireLens).
 
 Sources: Copilot's ``internal/pkg/manifest/workload_ecs.go`` (``SidecarConfig``, ``Logging``) and
-``validate.go`` (aws/copilot-cli v1.33); the wording of the original fields follows the project's seed spec
+``validate.go`` (aws/copilot-cli v1.34.1); the wording of the original fields follows the project's seed spec
 (``sidecars-seed.md``), and fields the spec lacks say so.
 """
 
@@ -24,7 +24,7 @@ def sidecar() -> dict[str, Any]:
             {
                 "port": doc(
                     "Port of the container to expose (optional). The docs type it as Integer, but Copilot "
-                    "v1.33 reads a string: a number such as `80` or `<port>/<protocol>` such as "
+                    "v1.34.1 reads a string: a number such as `80` or `<port>/<protocol>` such as "
                     "`2000/udp`, protocol `tcp` or `udp` in any case (default `tcp`). Needed when the "
                     "sidecar is a `target_container`.",
                     link,
@@ -35,7 +35,7 @@ def sidecar() -> dict[str, Any]:
                         "pattern": with_var(rf"^{UINT16}(/({ci('tcp')}|{ci('udp')}))?$"),
                     },
                     md="Port of the container to expose (optional).\n\n"
-                    "Copilot v1.33 reads it as a string: a number such as `80`, or `<port>/<protocol>` such "
+                    "Copilot v1.34.1 reads it as a string: a number such as `80`, or `<port>/<protocol>` such "
                     "as `2000/udp`. The protocol is `tcp` or `udp` in any case (default `tcp`). Needed when "
                     "the sidecar is a `target_container`.",
                     examples=[80, "2000/udp"],
@@ -144,7 +144,7 @@ def sidecars() -> dict[str, Any]:
         "Windows image, FireLens, AWS X-Ray, and AWS App Mesh are not supported.\n\n"
         "If you have defined an EFS volume for your main container through the `storage` field, you can "
         "also mount that volume in any sidecar container. Each key is the sidecar's container name.\n\n"
-        "Copilot v1.33: sidecar images may be built from a Dockerfile (`image.build`), sidecars accept "
+        "Copilot v1.34.1: sidecar images may be built from a Dockerfile (`image.build`), sidecars accept "
         "`env_file`, and `port` accepts `<port>/<protocol>`.",
     )
 

@@ -1,6 +1,6 @@
 """``storage`` (volumes, EFS, ephemeral) and the sidecars' ``mount_points``.
 
-Sources: Copilot's ``internal/pkg/manifest/storage.go`` and ``validate.go`` (aws/copilot-cli v1.33).
+Sources: Copilot's ``internal/pkg/manifest/storage.go`` and ``validate.go`` (aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Sources: Copilot's ``internal/pkg/manifest/lb_web_svc.go``, ``backend_svc.go``, ``worker_svc.go``,
 ``rd_web_svc.go``, ``static_site.go``, ``job.go`` and the override merge in ``transform.go``
-(aws/copilot-cli v1.33).
+(aws/copilot-cli v1.34.1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Talk to copilot-oracle (Copilot v1.33's own decoding and Validate() as a command) in ``--serve`` mode.
+"""Talk to copilot-oracle (Copilot v1.34.1's own decoding and Validate() as a command) in ``--serve`` mode.
 
 The oracle is not part of the project: it is found through ``SIDECAR_ORACLE`` or beside the checkout
 at ``../shared/tools/copilot-oracle/copilot-oracle``. :func:`find_oracle` returns None when it is absent,

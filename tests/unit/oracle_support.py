@@ -1,4 +1,4 @@
-"""The copilot oracle (Copilot v1.33's own decoding, merge and Validate()) for tests that compare with it.
+"""The copilot oracle (Copilot v1.34.1's own decoding, merge and Validate()) for tests that compare with it.
 
 It lives in ``../shared`` beside the checkout; tests that need it are extras: without it they are
 skipped with a message that says so (a fresh clone keeps its other tests' strength).

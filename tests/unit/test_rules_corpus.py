@@ -1,7 +1,7 @@
 """The cross-field rules on the realistic manifests: the project's own get exactly the findings
 explained below; on Copilot's 46 (an extra), exactly the problems Copilot reports.
 
-Copilot v1.33 itself rejects six of them (its own validator, run over the corpus): three environment
+Copilot v1.34.1 itself rejects six of them (its own validator, run over the corpus): three environment
 manifests whose test certificates are not ARNs, two Worker Services that subscribe to a service named
 in camelCase, and one Worker Service whose image is given only in ``environments.test``. The rules
 must report each of those, and nothing else anywhere.

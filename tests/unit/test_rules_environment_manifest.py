@@ -1,5 +1,5 @@
 """Environment manifest rules E1-E15 (``validate_env.go``): one row per case, each verdict Copilot
-v1.33's own."""
+v1.34.1's own."""
 
 from __future__ import annotations
 

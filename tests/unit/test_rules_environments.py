@@ -148,7 +148,7 @@ environments:
 
 
 def test_null_override_keeps_the_base_problem_an_error_for_that_environment() -> None:
-    # Copilot v1.33 validates the base for `test: ~`: the missing image breaks test, only prod fixes it.
+    # Copilot v1.34.1 validates the base for `test: ~`: the missing image breaks test, only prod fixes it.
     (finding,) = findings(NULL_OVERRIDE, "I1")
     assert finding.severity is Severity.ERROR
     assert finding.message.startswith("in environments without an override and 'test': must specify one of")

@@ -1,4 +1,4 @@
-"""Load balancer rules A1-A7 and N1-N2: one row per case, each verdict Copilot v1.33's own."""
+"""Load balancer rules A1-A7 and N1-N2: one row per case, each verdict Copilot v1.34.1's own."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Topic and queue rules Q1-Q3, task definition overrides O5, the job schedule J1 and the Static Site
-certificate F1-F2: one row per case, each verdict Copilot v1.33's own."""
+certificate F1-F2: one row per case, each verdict Copilot v1.34.1's own."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Pipeline manifest rules PL1-PL4 (``Pipeline.Validate``): one row per case, each verdict Copilot
-v1.33's own."""
+v1.34.1's own."""
 
 from __future__ import annotations
 
@@ -95,5 +95,5 @@ def test_a_null_post_deployment_is_reported_because_copilot_crashes_on_it() -> N
     # copilot-oracle: stage "panic" (runtime error: invalid memory address or nil pointer dereference).
     text = PIPE + "    post_deployments:\n      check:\n"
     [finding] = findings(text, "PL3")
-    assert finding.message.startswith("post-deployment 'check' has no configuration: Copilot v1.33 ")
+    assert finding.message.startswith("post-deployment 'check' has no configuration: Copilot v1.34.1 ")
     assert finding.span == span_of(text, "check")

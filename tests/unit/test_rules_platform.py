@@ -1,4 +1,4 @@
-"""Platform, Windows, ARM and Request-Driven Web Service rules: W3-W8, R1-R3, X-windows-unsupported."""
+"""Platform, Windows, ARM and Request-Driven Web Service rules: W3-W7, R1-R3, X-windows-unsupported."""
 
 from __future__ import annotations
 
@@ -63,15 +63,6 @@ FAILING = [
         ("true", 1),
     ),
     (
-        "W8 arm with spot",
-        LBWS + "platform: linux/arm64\ncount:\n  spot: 2\n",
-        "W8",
-        Severity.ERROR,
-        "validate ARM: 'Fargate Spot' is not supported when deploying on ARM architecture; remove count.spot or "
-        "use an x86_64 platform",
-        ("2", 1),
-    ),
-    (
         "R1 rdws on windows",
         RDWS + "platform: windows/amd64\n",
         "R1",
@@ -120,7 +111,6 @@ PASSING = [
         LBWS + "platform: windows/x86_64\nnetwork:\n  connect: false\n",
         "W7",
     ),  # fmt: skip
-    ("W8 spot on x86", LBWS + "platform: linux/x86_64\ncount:\n  spot: 2\n", "W8"),
     ("R3 private placement", RDWS + "network:\n  vpc:\n    placement: private\n", "R3"),
     ("R3 subnets map", RDWS + "network:\n  vpc:\n    placement:\n      subnets: [a, b]\n", "R3"),
     ("R2 windows is R1's", RDWS + "platform: windows/amd64\n", "R2"),
@@ -141,3 +131,16 @@ def test_windows_rules_link_the_platform() -> None:
     text = LBWS + "platform: windows/x86_64\nstorage:\n  readonly_fs: true\n"
     (finding,) = findings(text, "W5")
     assert [r.span for r in finding.related] == [span_of(text, "windows/x86_64")]
+
+
+@pytest.mark.parametrize(
+    "count",
+    [
+        "count:\n  spot: 2\n",
+        "count:\n  range:\n    min: 1\n    max: 4\n    spot_from: 2\n  cpu_percentage: 70\n",
+    ],
+    ids=["spot", "spot_from"],
+)
+def test_arm_may_use_fargate_spot(count: str) -> None:
+    """v1.34.1 (aws/copilot-cli#5943) lets ARM tasks run on Fargate Spot: nothing is reported."""
+    assert findings(LBWS + "platform: linux/arm64\n" + count) == []

@@ -1,4 +1,4 @@
-"""Autoscaling rules C1-C6 (``count``): one row per case, each verdict Copilot v1.33's own."""
+"""Autoscaling rules C1-C6 (``count``): one row per case, each verdict Copilot v1.34.1's own."""
 
 from __future__ import annotations
 

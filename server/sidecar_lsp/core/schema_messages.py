@@ -25,6 +25,7 @@ from .schema_words import (
     location_words,
     path_prefix,
     quote,
+    whole_number_bounds,
 )
 from .yaml_map import Mapping, Node, Scalar, Sequence, find
 
@@ -79,7 +80,7 @@ def explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[F
         yield _with_fixes(finding, _replacement_fixes(node, close))
         return
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        low, high = _schema_of(error).get("minimum"), _schema_of(error).get("maximum")
+        low, high = whole_number_bounds(_schema_of(error))
         bounds = (
             f"between {low} and {high}"
             if low is not None and high is not None

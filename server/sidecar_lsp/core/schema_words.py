@@ -35,6 +35,17 @@ def decodes_words(schema: dict[str, Any]) -> bool:
     return schema.get("pattern") in _decoded_patterns()
 
 
+def whole_number_bounds(schema: dict[str, Any]) -> tuple[Any, Any]:
+    """The lowest and highest whole numbers a number field takes: the schema writes a bound that yaml.v3's
+    truncation of a fraction reaches as an exclusive one (``exclusiveMaximum: 101`` for 0-100)."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is None and isinstance(schema.get("exclusiveMinimum"), int):
+        low = schema["exclusiveMinimum"] + 1
+    if high is None and isinstance(schema.get("exclusiveMaximum"), int):
+        high = schema["exclusiveMaximum"] - 1
+    return low, high
+
+
 def path_prefix(path: tuple[Any, ...]) -> str:
     """``a.b: `` before a message about the value at ``path`` (nothing at the top level)."""
     return f"{dotted(path)}: " if path else ""

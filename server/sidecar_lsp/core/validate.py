@@ -32,6 +32,12 @@ from .yaml_map import (
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
 
 
+DECODING_CODES = frozenset({"schema-type", "schema-empty", "schema-empty-value"})
+"""Schema findings that are decoding failures: the file does not decode, so no override fixes them. An
+empty value is one since the only field that refuses it is a generic ``Union`` (``http.healthcheck: ''``
+is neither a path nor a map)."""
+
+
 def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
     """Every schema problem in ``document``, placed at the offending key or value."""
     return _scoped_to_environments(document, _document_findings(document, unknown_keys=unknown_keys))
@@ -43,7 +49,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     Copilot checks the base merged with each environment's override: ``placement: yes`` in the base
     is fine for an environment whose override gives a placement of its own. Each such finding of the
     base is looked for in every merged environment and says where it still applies. A value that does
-    not decode (``schema-type``) fails every environment, since Copilot decodes the base first.
+    not decode (:data:`DECODING_CODES`) fails every environment, since Copilot decodes the base first.
     """
     root = document.root
     if not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
@@ -53,7 +59,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         for f in findings
         if f.severity is Severity.ERROR
         and f.code.startswith("schema-")
-        and f.code not in ("schema-type", "schema-empty")
+        and f.code not in DECODING_CODES
         and f.path[:1] != (ENVIRONMENTS_KEY,)
     ]
     named = ENV_NAME_REFERENCE in document.text

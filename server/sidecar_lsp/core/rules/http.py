@@ -55,8 +55,14 @@ def rule_set(rule_map: Mapping) -> bool:
 
 
 def http_set(http: Mapping) -> bool:
-    """``!HTTP.IsEmpty()``: the main rule, ``targetContainer`` or an additional rule is set."""
-    return rule_set(http) or is_set(http.get("targetContainer")) or _has_structs(http.get("additional_rules"))
+    """``!HTTP.IsEmpty()``: the main rule, ``targetContainer``, an additional rule or (since v1.34,
+    aws/copilot-cli#5490) an imported ``alb`` is set."""
+    return (
+        rule_set(http)
+        or is_set(http.get("targetContainer"))
+        or is_set(http.get("alb"))
+        or _has_structs(http.get("additional_rules"))
+    )
 
 
 def http_disabled(workload: Workload) -> bool:

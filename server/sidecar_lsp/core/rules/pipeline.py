@@ -65,7 +65,7 @@ def deployment_buildspec(workload: Workload) -> Iterator[Finding]:
                 if action is None and is_null(entry.value):
                     yield workload.finding(
                         "PL3",
-                        f"{section.split('_')[0]}-deployment '{entry.name}' has no configuration: Copilot v1.33 "
+                        f"{section.split('_')[0]}-deployment '{entry.name}' has no configuration: Copilot v1.34.1 "
                         "reads it as a nil pointer and crashes while validating the pipeline; give it a buildspec",
                         entry.key,
                     )

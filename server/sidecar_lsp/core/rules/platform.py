@@ -1,5 +1,7 @@
-"""Platform, Windows and ARM (W3-W8), Request-Driven Web Service restrictions (R1-R3) and the
-Windows features the docs rule out (FireLens, X-Ray, App Mesh)."""
+"""Platform, Windows and ARM (W3-W7), Request-Driven Web Service restrictions (R1-R3) and the Windows
+features the docs rule out (FireLens, X-Ray, App Mesh).
+
+ARM may use Fargate Spot: v1.34.1 dropped the check (aws/copilot-cli#5943) that was rule W8."""
 
 from __future__ import annotations
 
@@ -142,23 +144,6 @@ def windows_service_connect(workload: Workload) -> Iterator[Finding]:
             connect,
             related=workload.related(_platform_node(workload), "the platform is Windows"),
         )
-
-
-@rule("W8", Severity.ERROR, "ARM: no Fargate Spot", kinds=SIDECAR_KINDS)
-def arm_spot(workload: Workload) -> Iterator[Finding]:
-    if not workload.is_arm():
-        return
-    for path in (("count", "spot"), ("count", "range", "spot_from")):
-        node = workload.get(*path)
-        if is_set(node):
-            assert node is not None
-            yield workload.finding(
-                "W8",
-                "validate ARM: 'Fargate Spot' is not supported when deploying on ARM architecture; remove "
-                f"{'.'.join(path)} or use an x86_64 platform",
-                node,
-                related=workload.related(_platform_node(workload), "the platform is ARM"),
-            )
 
 
 @rule("R1", Severity.ERROR, "Request-Driven Web Service: no Windows", kinds=frozenset({RDWS}))
