@@ -236,12 +236,43 @@ def workload_defs() -> dict[str, Any]:
             f"{DOCS}/manifest/overview/#environment-overrides",
             {"type": "object", "additionalProperties": ref(f"{def_name}Override")},
         )
-        out[def_name] = doc(
-            f"{type_name} manifest. {TYPE_DOCS[type_name]}",
-            link,
-            obj(props, required=["name", "type"]),
-        )
+        manifest = obj(props, required=["name", "type"])
+        if "sidecars" in props:
+            manifest["allOf"] = [sidecar_image_without_overrides()]
+        out[def_name] = doc(f"{type_name} manifest. {TYPE_DOCS[type_name]}", link, manifest)
     return out
+
+
+def sidecar_image_without_overrides() -> dict[str, Any]:
+    """Copilot refuses a sidecar without an image. In a manifest where no ``environments.<env>.sidecars``
+    could give one, the schema says so on its own (yaml-language-server); elsewhere only the merge can."""
+    override_with_sidecars = {
+        "type": "object",
+        "required": ["sidecars"],
+        "properties": {"sidecars": {"type": "object"}},
+    }
+    return {
+        "$comment": "A sidecar needs an image (rule S1); only an override's sidecars map could supply one.",
+        "if": {
+            "not": {
+                "required": ["environments"],
+                "properties": {
+                    # Some override has a sidecars map: {"not": {"additionalProperties": {"not": X}}} reads
+                    # "some value is an X" in draft-07, which has no "contains" for maps.
+                    "environments": {
+                        "type": "object",
+                        "not": {"additionalProperties": {"not": override_with_sidecars}},
+                    }
+                },
+            }
+        },
+        # allow_null adds the "not null" branch of the required image: image: ~ is no image for Copilot.
+        "then": {
+            "properties": {
+                "sidecars": {"additionalProperties": {"required": ["image"], "properties": {"image": {}}}}
+            }
+        },
+    }
 
 
 def manifest_type() -> dict[str, Any]:
