@@ -55,11 +55,16 @@ def main(argv: list[str] | None = None) -> int:
             return 141
     args = _parser().parse_args(args_list)
     level = logging.WARNING if args.verbose == 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
-    handler: logging.Handler = (
-        logging.FileHandler(args.log_file, encoding="utf-8")
-        if args.log_file
-        else logging.StreamHandler(sys.stderr)
-    )
+    try:
+        handler: logging.Handler = (
+            logging.FileHandler(args.log_file, encoding="utf-8")
+            if args.log_file
+            else logging.StreamHandler(sys.stderr)
+        )
+    except OSError as error:
+        # A usage error, reported as argparse reports one: a line and status 2, no traceback.
+        sys.stderr.write(f"sidecar-lsp: cannot open log file {args.log_file}: {error.strerror or error}\n")
+        return 2
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

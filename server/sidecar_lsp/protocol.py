@@ -5,7 +5,10 @@
 * after ``shutdown`` every request but ``exit`` gets InvalidRequest (-32600);
 * a body that is not JSON gets ParseError (-32700) with a null id;
 * error replies carry a message only, never a Python traceback;
-* ``exit`` ends the process with 0 after ``shutdown`` and 1 without it (the server's ``exit_code``).
+* ``exit`` ends the process with 0 after ``shutdown`` and 1 without it (the server's ``exit_code``);
+* a message longer than :data:`MAX_MESSAGE_BYTES` is refused with a ParseError and an error in the log;
+* the end of the input ends the server at once, with 0 between messages and 1 inside a message or after
+  a refused one; a body is read in chunks as it arrives, never by the length its header declares.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +37,18 @@ logger = logging.getLogger(__name__)
 
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?\n?$", re.IGNORECASE)
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-"""Larger bodies are read and dropped with a ParseError: a client never sends them."""
+"""The longest body read; a longer one is skipped and answered with a ParseError.
+
+The server does not parse texts over 1,000,000 characters, at most 12 MB even as JSON ``\\u``
+escapes, so no useful message comes near 64 MiB: a larger length is a client's bug or a corrupt
+stream, and holding it would take the memory of a whole editor.
+"""
+READ_CHUNK_BYTES = 1024 * 1024
+"""A body is read at most this much at a time: memory grows with the bytes that arrive, not with the
+length a header declares (pygls' stdin reader, ``BufferedReader.read(n)``, allocates n bytes first)."""
+_LONGEST_SKIP = 10**18
+"""A larger Content-Length counts as this one (``int`` refuses more than 4,300 digits): skipping
+either reads until the input ends all the same."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class SidecarProtocol(LanguageServerProtocol):
 
     initialize_seen = False
     exit_code = 0
+    """What the process exits with: set by ``exit``, and to 1 when a message was lost (see :func:`serve`)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -127,28 +143,44 @@ class SidecarProtocol(LanguageServerProtocol):
 
 
 async def serve(reader: asyncio.StreamReader | Any, protocol: SidecarProtocol, stop: threading.Event) -> None:
-    """Read LSP messages until the stream ends; each goes to ``protocol``."""
+    """Read LSP messages until the stream ends; each goes to ``protocol``.
+
+    ``reader`` is pygls' ``StdinAsyncReader`` (whose ``readexactly`` returns fewer bytes at the end
+    of the input) or an ``asyncio.StreamReader`` (which raises ``IncompleteReadError`` there).
+    When the input ends inside a message, or after a refused one, ``protocol.exit_code`` becomes 1.
+    """
     while not stop.is_set():
-        length: int | None = None
+        declared: bytes | None = None
+        header_started = False
         while True:
             header = await reader.readline()
             if not header:
+                if header_started:
+                    _input_ended_inside_a_message(protocol, "in its header")
                 return
+            header_started = True
             if header in (b"\r\n", b"\n"):
                 break
             match = _CONTENT_LENGTH.match(header)
             if match:
-                length = int(match.group(1))
-        if length is None:
+                declared = match.group(1)
+        if declared is None:
             protocol.send_parse_error("Parse error: a message without Content-Length")
             continue
+        length = _declared_length(declared)
         if length > MAX_MESSAGE_BYTES:
-            left = length
-            while left > 0:
-                left -= len(await reader.readexactly(min(left, 1 << 20)))
-            protocol.send_parse_error(f"Parse error: message of {length:,} bytes refused")
+            _refuse(protocol, declared)
+            skipped = 0
+            async for chunk in _chunks(reader, length):
+                skipped += len(chunk)
+            if skipped < length:
+                _input_ended_inside_a_message(protocol, f"after {skipped:,} bytes of the refused body")
+                return
             continue
-        body = await reader.readexactly(length)
+        body = b"".join([chunk async for chunk in _chunks(reader, length)])
+        if len(body) < length:
+            _input_ended_inside_a_message(protocol, f"after {len(body):,} of {length:,} bytes")
+            return
         try:
             message = json.loads(body, object_hook=protocol.structure_message)
         except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
@@ -162,6 +194,51 @@ async def serve(reader: asyncio.StreamReader | Any, protocol: SidecarProtocol, s
             protocol.handle_message(message)
         except Exception:
             logger.exception("handling a message failed")
+
+
+def _declared_length(digits: bytes) -> int:
+    """The Content-Length's value, at most :data:`_LONGEST_SKIP`."""
+    significant = digits.lstrip(b"0")
+    if len(significant) > len(str(_LONGEST_SKIP)):
+        return _LONGEST_SKIP
+    return min(int(significant or b"0"), _LONGEST_SKIP)
+
+
+def _refuse(protocol: SidecarProtocol, declared: bytes) -> None:
+    """Log and answer a message over the limit.
+
+    The session then ends with 1 even if the rest is read: the client's message was never applied
+    (a lost ``didChange`` leaves the server with other text than the editor's).
+    """
+    shown = declared.decode("ascii") if len(declared) <= 40 else f"{declared[:40].decode('ascii')}..."
+    logger.error(
+        "refused a message of Content-Length %s: over the limit of %s bytes; its body is skipped",
+        shown,
+        f"{MAX_MESSAGE_BYTES:,}",
+    )
+    protocol.exit_code = 1
+    protocol.send_parse_error(f"Parse error: a message of more than {MAX_MESSAGE_BYTES:,} bytes refused")
+
+
+async def _chunks(reader: asyncio.StreamReader | Any, length: int) -> AsyncIterator[bytes]:
+    """The next ``length`` bytes, at most :data:`READ_CHUNK_BYTES` at a time; fewer when the input ends."""
+    left = length
+    while left > 0:
+        wanted = min(left, READ_CHUNK_BYTES)
+        try:
+            chunk: bytes = await reader.readexactly(wanted)
+        except asyncio.IncompleteReadError as ended:
+            chunk = ended.partial
+        if chunk:
+            yield chunk
+        if len(chunk) < wanted:
+            return
+        left -= wanted
+
+
+def _input_ended_inside_a_message(protocol: SidecarProtocol, where: str) -> None:
+    logger.error("the input ended inside a message (%s); stopping with exit status 1", where)
+    protocol.exit_code = 1
 
 
 def start_io(server: LanguageServer) -> None:

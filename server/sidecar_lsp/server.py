@@ -105,7 +105,9 @@ class SidecarLanguageServer(LanguageServer):
 
     @property
     def exit_code(self) -> int:
-        """0 when the client sent ``shutdown`` before ``exit`` (or never sent ``exit``), else 1."""
+        """0 when the client sent ``shutdown`` before ``exit``, or its input ended between messages
+        without ``exit``; 1 after ``exit`` without ``shutdown``, or when the input ended inside a
+        message or after a message refused for its length."""
         protocol = self.protocol
         return protocol.exit_code if isinstance(protocol, SidecarProtocol) else 0
 

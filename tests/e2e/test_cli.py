@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from sidecar_lsp import __version__
 
@@ -98,3 +101,51 @@ def test_settings_doc_lists_every_setting() -> None:
     for field in FIELDS:
         default = str(field.default).lower() if isinstance(field.default, bool) else str(field.default)
         assert f"| `{field.key}` | {field.type} | `{default}` |" in doc
+
+
+def _unopenable_log_file(tmp_path: Path, case: str) -> str:
+    """A log file path that cannot be opened for writing, of each kind a user may give."""
+    if case == "missing directory":
+        return "no/such/dir/x.log"  # relative, as typed: the message must repeat it as given
+    if case == "a directory":
+        return str(tmp_path)
+    if case == "under a file":
+        (tmp_path / "plain").write_text("", encoding="utf-8")
+        return str(tmp_path / "plain" / "x.log")
+    read_only = tmp_path / "read-only.log"
+    read_only.write_text("", encoding="utf-8")
+    read_only.chmod(0o444)
+    return str(read_only)
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("missing directory", "No such file or directory"),
+        ("a directory", "Is a directory"),
+        ("under a file", "Not a directory"),
+        pytest.param(
+            "not writable",
+            "Permission denied",
+            marks=pytest.mark.skipif(
+                hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write a read-only file"
+            ),
+        ),
+    ],
+)
+def test_a_log_file_that_cannot_be_opened_is_a_usage_error_in_one_line(
+    tmp_path: Path, case: str, reason: str
+) -> None:
+    log_file = _unopenable_log_file(tmp_path, case)
+    out = subprocess.run(
+        [*PYTHON, "--stdio", "--log-file", log_file],
+        input=b"",
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stdout == b""  # nothing but LSP on stdout, and no session was started
+    stderr = out.stderr.decode()
+    assert "Traceback" not in stderr
+    assert stderr == f"sidecar-lsp: cannot open log file {log_file}: {reason}\n"  # one line

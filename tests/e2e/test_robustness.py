@@ -255,6 +255,71 @@ def test_exit_without_shutdown_exits_with_1() -> None:
     assert proc.proc.wait(10) == 1
 
 
+INITIALIZED = b'{"jsonrpc": "2.0", "method": "initialized", "params": {}}'
+
+
+def _until_end_of_input(data: bytes, log: Path) -> int:
+    """Send ``data`` to a new server, close its stdin, and return its exit status (its stderr to ``log``).
+
+    The limit is generous: the server must end, not end fast; one that keeps reading is killed.
+    """
+    with log.open("wb") as stderr:
+        proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(data)
+        proc.stdin.close()
+        try:
+            return proc.wait(10)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the server was still running 10 s after the end of its input: {log.read_text()}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize(
+    "declared", [b"2000000000", b"1000000000000000", b"9" * 5000], ids=["2GB", "1e15", "5000-digits"]
+)
+def test_an_absurd_content_length_is_refused_and_the_end_of_input_ends_the_server_with_1(
+    declared: bytes, tmp_path: Path
+) -> None:
+    log = tmp_path / "stderr.log"
+    assert _until_end_of_input(b"Content-Length: %s\r\n\r\n" % declared + INITIALIZED, log) == 1
+    errors = log.read_text(encoding="utf-8")
+    assert (
+        f"ERROR sidecar_lsp.protocol: refused a message of Content-Length {declared[:40].decode()}" in errors
+    )
+    assert "ERROR sidecar_lsp.protocol: the input ended inside a message" in errors
+    assert "Traceback" not in errors
+
+
+def test_the_end_of_input_inside_a_body_ends_the_server_with_1_and_between_messages_with_0(
+    tmp_path: Path,
+) -> None:
+    short = tmp_path / "short.log"
+    truncated = b"Content-Length: %d\r\n\r\n" % (len(INITIALIZED) + 100) + INITIALIZED
+    assert _until_end_of_input(truncated, short) == 1
+    ending = f"the input ended inside a message (after {len(INITIALIZED)} of {len(INITIALIZED) + 100} bytes)"
+    assert ending in short.read_text(encoding="utf-8")
+    whole = tmp_path / "whole.log"
+    assert _until_end_of_input(b"Content-Length: %d\r\n\r\n" % len(INITIALIZED) + INITIALIZED, whole) == 0
+    assert "ERROR" not in whole.read_text(encoding="utf-8")
+
+
+def test_a_message_of_several_megabytes_arrives_whole() -> None:
+    proc = fresh()
+    try:
+        text = "name: big\ntype: Backend Service\n# " + "é" * 1_100_000 + "\n"  # 6.6 MB as JSON escapes it
+        published = open_text(proc, URI, text)
+        assert [d["code"] for d in published["diagnostics"]] == ["file-too-large"]
+        assert f"file is {len(text):,} characters long" in published["diagnostics"][0]["message"]
+        assert proc.request("textDocument/documentSymbol", {"textDocument": {"uri": URI}}) == []
+    finally:
+        proc.close()
+
+
 def test_a_body_that_is_not_json_gets_a_parse_error_and_errors_carry_no_traceback() -> None:
     proc = fresh()
     try:
