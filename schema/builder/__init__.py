@@ -40,7 +40,7 @@ from .primitives import primitives
 from .scaling import count_defs
 from .sidecars_logging import logging_def, sidecar, sidecars
 from .storage import mount_point, storage_defs
-from .workloads import TYPES, manifest_type, workload_defs
+from .workloads import TYPES, manifest_type, sidecar_image_without_overrides, workload_defs
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "copilot-manifest.schema.json"
 # A name, not an address: the schema is installed with the package (`sidecar-lsp schema` prints its
@@ -78,6 +78,7 @@ def build() -> dict[str, Any]:
         }
         for type_name, (def_name, _) in TYPES.items()
     ]
+    branches.append(sidecar_image_without_overrides())
     branches.append(
         {
             "if": {"properties": {"type": {"const": "Environment"}}, "required": ["type"]},

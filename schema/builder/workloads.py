@@ -237,15 +237,17 @@ def workload_defs() -> dict[str, Any]:
             {"type": "object", "additionalProperties": ref(f"{def_name}Override")},
         )
         manifest = obj(props, required=["name", "type"])
-        if "sidecars" in props:
-            manifest["allOf"] = [sidecar_image_without_overrides()]
         out[def_name] = doc(f"{type_name} manifest. {TYPE_DOCS[type_name]}", link, manifest)
     return out
 
 
 def sidecar_image_without_overrides() -> dict[str, Any]:
     """Copilot refuses a sidecar without an image. In a manifest where no ``environments.<env>.sidecars``
-    could give one, the schema says so on its own (yaml-language-server); elsewhere only the merge can."""
+    could give one, the schema says so on its own (yaml-language-server); elsewhere only the merge can.
+
+    A branch of the root's ``allOf``, beside the per-type definitions: sidecar-lsp validates a manifest
+    against its type's definition alone, piece by piece, and says this in rule S1's words, per environment."""
+    sidecar_types = [name for name in TYPES if "sidecars" in workload_props(name)]
     override_with_sidecars = {
         "type": "object",
         "required": ["sidecars"],
@@ -254,6 +256,8 @@ def sidecar_image_without_overrides() -> dict[str, Any]:
     return {
         "$comment": "A sidecar needs an image (rule S1); only an override's sidecars map could supply one.",
         "if": {
+            "properties": {"type": {"enum": sidecar_types}},
+            "required": ["type"],
             "not": {
                 "required": ["environments"],
                 "properties": {
@@ -264,12 +268,19 @@ def sidecar_image_without_overrides() -> dict[str, Any]:
                         "not": {"additionalProperties": {"not": override_with_sidecars}},
                     }
                 },
-            }
+            },
         },
         # allow_null adds the "not null" branch of the required image: image: ~ is no image for Copilot.
         "then": {
             "properties": {
-                "sidecars": {"additionalProperties": {"required": ["image"], "properties": {"image": {}}}}
+                "sidecars": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "required": ["image"],
+                        "properties": {"image": True},
+                    },
+                }
             }
         },
     }

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from generate import Alias, Anchored, Case, Generator, RandomChooser, cases, realistic_sources, render
-from oracle import Oracle
+from oracle import Oracle, VerdictSource
 
 from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
@@ -192,7 +192,7 @@ def _depends_on_assumed_values(verdict: dict[str, Any], message: str) -> bool:
 
 
 def _without_witnessed_misses(
-    oracle: Oracle, case: Case, verdict: dict[str, Any], found: list[Disagreement]
+    oracle: VerdictSource, case: Case, verdict: dict[str, Any], found: list[Disagreement]
 ) -> list[Disagreement]:
     """Drop a miss when Copilot itself accepts the environment for some value the tool cannot know.
 
@@ -258,7 +258,9 @@ def _manifest_names(tree: Any) -> tuple[str, ...]:
     return tuple(n for n in dict.fromkeys(found) if isinstance(n, str) and "$" not in n)
 
 
-def _searched_assignment(oracle: Oracle, text: str, names: list[str], own: tuple[str, ...] = ()) -> set[str]:
+def _searched_assignment(
+    oracle: VerdictSource, text: str, names: list[str], own: tuple[str, ...] = ()
+) -> set[str]:
     """The environments Copilot accepts for the best values found one variable at a time: each variable in
     turn takes the candidate (its affix solutions, then the witness words) that gets Copilot furthest,
     the others keeping theirs. Needed when variables need different values (``${N}s`` and ``${D}`` in two
@@ -393,7 +395,7 @@ def _normal(verdict: dict[str, Any]) -> dict[str, str]:
     return {env: "ok" if stage == "ok" else "rejected" for env, (stage, _) in oracle_envs(verdict).items()}
 
 
-def run(oracle: Oracle, batch: Sequence[Case]) -> Tally:
+def run(oracle: VerdictSource, batch: Sequence[Case]) -> Tally:
     """Compare a batch of cases; the oracle answers them in one stream."""
     tally = Tally()
     verdicts = oracle.verdicts({"text": case.text} for case in batch)
@@ -504,9 +506,14 @@ OUTCOMES = ("agree", "false error", "miss", "unknown-key claim")
 
 def report(tally: Tally, *, seed: int, count: int) -> str:
     """The agreement figures as a table per category and per oracle stage."""
+    per_env = {o: sum(n for (_, oo), n in tally.by_stage.items() if oo == o) for o in OUTCOMES[1:3]}
+    per_manifest = {o: sum(n for (_, oo), n in tally.by_category.items() if oo == o) for o in OUTCOMES[1:]}
     lines = [
         f"{tally.manifests} manifests ({tally.environments} environments), seed {seed}, requested {count}: "
         f"{tally.disagreeing_manifests()} disagree",
+        f"false errors: {per_manifest['false error']} manifests ({per_env['false error']} environments); "
+        f"misses: {per_manifest['miss']} manifests ({per_env['miss']} environments); "
+        f"unknown-key claims contradicted: {per_manifest['unknown-key claim']} manifests",
         "",
         f"{'category':<14}" + "".join(f"{o:>19}" for o in OUTCOMES),
     ]

@@ -1,5 +1,8 @@
 """Talk to copilot-oracle (Copilot v1.34.1's own decoding and Validate() as a command) in ``--serve`` mode.
 
+The tests do not talk to it directly: they read the record of its verdicts (:mod:`copilot_verdicts`),
+which checks itself against the oracle where it is present; ``scripts/conformance.py`` talks to it.
+
 The oracle is not part of the project: it is found through ``SIDECAR_ORACLE`` or beside the checkout
 at ``../shared/tools/copilot-oracle/copilot-oracle``. :func:`find_oracle` returns None when it is absent,
 and every caller says so loudly.
@@ -13,10 +16,16 @@ import subprocess
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ORACLE = ROOT.parent / "shared" / "tools" / "copilot-oracle" / "copilot-oracle"
+
+
+class VerdictSource(Protocol):
+    """What answers Copilot's verdicts: the oracle itself, or its record."""
+
+    def verdicts(self, requests: Iterable[dict[str, Any]]) -> list[dict[str, Any]]: ...
 
 
 def find_oracle() -> Path | None:
