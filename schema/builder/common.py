@@ -141,3 +141,8 @@ def bool_or_obj(
         md,
         **extra,
     )
+
+
+REFUSED_MARK = "refused when set: "
+"""How a field's ``$comment`` says that Copilot decodes it and then refuses any value that sets it (a metric
+another workload type scales on); decoding.py turns it into an if/then with that message."""

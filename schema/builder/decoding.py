@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import BOOL_WORDS_RE, DURATION_RE, with_var
+from .common import BOOL_WORDS_RE, DURATION_RE, REFUSED_MARK, with_var
 from .workloads import TYPES
 
 MANIFEST_DEFINITIONS = frozenset(
@@ -210,6 +210,23 @@ def integer_bounds(target: dict[str, Any]) -> tuple[int | None, int | None]:
     return low, high
 
 
+def _refusals(properties: dict[str, Any], definitions: dict[str, Any]) -> list[dict[str, Any]]:
+    """For each field marked :data:`REFUSED_MARK`: when a value sets it (the same test as the map's), an
+    error in Copilot's words at the field (only null passes ``enum: [null]``)."""
+    out: list[dict[str, Any]] = []
+    for key, sub in properties.items():
+        comment = str(sub.get("$comment", ""))
+        if comment.startswith(REFUSED_MARK):
+            message = comment[len(REFUSED_MARK) :]
+            out.append(
+                {
+                    "if": {"type": "object", **_counts(key, sub, definitions)},
+                    "then": {"properties": {key: {"enum": [None], "errorMessage": message}}},
+                }
+            )
+    return out
+
+
 def _has_union_items(target: dict[str, Any], definitions: dict[str, Any]) -> bool:
     items = target.get("items")
     return isinstance(items, dict) and _is_union(_resolve(items, definitions), definitions)
@@ -324,6 +341,7 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
                     "else": {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]},
                 }
             )
+            node["allOf"].extend(_refusals(properties, definitions))
             if place not in STRICT_UNIONS:
                 node["properties"] = {
                     key: _lenient(key, sub, definitions, place) for key, sub in properties.items()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import DURATION_RE, L_LBWS, L_WORKER, doc, dur, integer, obj, ref, with_var
+from .common import DURATION_RE, L_LBWS, L_WORKER, REFUSED_MARK, doc, dur, integer, obj, ref, with_var
 
 
 def count_defs() -> dict[str, Any]:
@@ -90,6 +90,13 @@ def count_defs() -> dict[str, Any]:
             }
         ),
     )
+    # Copilot's AdvancedCount has every metric, for every workload type: a metric another type scales on
+    # decodes as it does there (and so may make the map an autoscaling map), then Validate() refuses it.
+    for key in ("requests", "response_time"):
+        worker[key] = _refused_metric(service[key], key, "a Worker Service", f"{L_WORKER}#count")
+    service["queue_delay"] = _refused_metric(
+        worker["queue_delay"], "queue_delay", "a Load Balanced Web Service or a Backend Service", link
+    )
     int_count = {"type": ["integer", "object"], "additionalProperties": False}
     return {
         "scalingCooldown": cooldown,
@@ -113,3 +120,15 @@ def count_defs() -> dict[str, Any]:
             ],
         ),
     }
+
+
+def _refused_metric(decodes_as: dict[str, Any], key: str, of: str, link: str) -> dict[str, Any]:
+    """A metric of Copilot's ``AdvancedCount`` that this workload type does not scale on: it decodes as the
+    metric does elsewhere, and a value that sets it is refused (decoding.py adds the refusal)."""
+    message = f'autoscaling field "{key}" is invalid for {of}'
+    schema = {k: v for k, v in decodes_as.items() if k not in ("description", "markdownDescription")}
+    return doc(
+        f"Not a scaling metric of {of}: Copilot refuses it ({message}).",
+        link,
+        schema | {"$comment": f"{REFUSED_MARK}{message}", "doNotSuggest": True},
+    )

@@ -44,6 +44,7 @@ CATEGORIES = (
     "var",  # a ${VAR} (or a JSON-array string) in place of a value
     "anchor",  # anchors, aliases and << merge keys
     "delete",  # a key removed
+    "graft",  # a value of any shape seen under the same key elsewhere, or part of a base map in an override
 )
 UNION_FIELDS = frozenset(
     {
@@ -125,6 +126,27 @@ def realistic_sources(extra: Sequence[Path] = ()) -> list[tuple[str, Any]]:
     return out
 
 
+def harvest_subtrees(sources: Sequence[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """Values of every shape (maps, lists, scalars) seen under each key name in realistic manifests."""
+    pool: dict[str, list[Any]] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if v is not None and not isinstance(k, (Alias, Anchored)):
+                    bucket = pool.setdefault(str(k), [])
+                    if v not in bucket:
+                        bucket.append(v)
+                walk(v)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for _, tree in sources:
+        walk(tree)
+    return pool
+
+
 def harvest(sources: Sequence[tuple[str, Any]]) -> dict[str, list[Any]]:
     """Scalar values seen under each key name in realistic manifests (values for schema draws)."""
     pool: dict[str, list[Any]] = {}
@@ -155,6 +177,7 @@ class Generator:
         self.definitions: dict[str, Any] = schema["definitions"]
         self.sources = list(sources)
         self.pool = harvest(self.sources)
+        self.subtrees = harvest_subtrees(self.sources)
         self._patterns: dict[str, re.Pattern[str]] = {}
 
     # -- schema helpers --
@@ -471,6 +494,33 @@ class Generator:
                     _set(override, path, alias_value, create=True)
         else:
             tree["x-shared"] = {"<<": Alias("a")}
+        return tree
+
+    def mutate_graft(self, c: Chooser, tree: Any) -> Any:
+        """What a fuzzer over real manifests does: a value replaced by one seen under the same key in some
+        manifest, whatever its shape; or a part of a base map (some of its keys) copied into an override,
+        such as an ``http`` holding only ``alb``."""
+        base = {k: v for k, v in tree.items() if k != "environments"} if isinstance(tree, dict) else tree
+        maps = [p for p in self.paths(base, leaves=False) if isinstance(_get(tree, p), dict)]
+        if maps and tree.get("type") in WORKLOAD_DEFINITIONS and c.chance(0.5):
+            path = c.pick(maps)
+            value = copy.deepcopy(_get(tree, path))
+            keys = list(value)
+            if keys and c.chance(0.7):
+                kept = {c.pick(keys) for _ in range(c.integer(1, min(3, len(keys))))}
+                value = {k: v for k, v in value.items() if k in kept}
+            environments = tree.get("environments")
+            if not isinstance(environments, dict):
+                environments = tree["environments"] = {}
+            override = environments.get(env := c.pick(ENV_NAMES))
+            if not isinstance(override, dict):
+                override = environments[env] = {}
+            _set(override, path, value, create=True)
+            return tree
+        paths = [p for p in self.paths(tree) if isinstance(p[-1], str) and p[-1] in self.subtrees]
+        if paths:
+            path = c.pick(paths)
+            _set(tree, path, copy.deepcopy(c.pick(self.subtrees[str(path[-1])])))
         return tree
 
     def mutate_delete(self, c: Chooser, tree: Any) -> Any:

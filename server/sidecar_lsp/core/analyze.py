@@ -190,7 +190,7 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
             continue
         if finding.span in dropped and finding.code in ("X-interpolation-type", "X-json-array"):
             continue
-        scope = _scope(finding.message) if finding.code.startswith("schema-") else ""
+        scope = _schema_scope(finding) if finding.code.startswith("schema-") else ""
         if finding.code.startswith("schema-") and (
             (finding.span, finding.severity, scope) in ruled
             or (finding.path, finding.severity, scope) in ruled_paths
@@ -201,6 +201,19 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
 
 
 _SCOPES = ("in environment", "for environments without an override")
+
+
+def _schema_scope(finding: Finding) -> str:
+    """The environments a schema finding is about: a value under ``environments.<env>`` that decodes breaks
+    that environment alone (C2 stands for the refused metric an override gives), as its scope says."""
+    from .rules import in_environments
+    from .validate import DECODING_CODES
+
+    scope = _scope(finding.message)
+    path = finding.path
+    if not scope and len(path) >= 2 and path[0] == "environments" and finding.code not in DECODING_CODES:
+        scope = _scope(in_environments(finding, [str(path[1])]).message)
+    return scope
 
 
 def _scope(message: str) -> str:
