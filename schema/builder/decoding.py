@@ -76,8 +76,10 @@ UNION_MESSAGES = {
     "requestDrivenWebServiceHttp/private": "private is neither a boolean nor a map with endpoint",
     "serviceCount": 'unable to unmarshal "count" field to an integer or autoscaling configuration',
     "workerCount": 'unable to unmarshal "count" field to an integer or autoscaling configuration',
+    "jobCount": 'unable to unmarshal "count" field to an integer or autoscaling configuration',
     "serviceCount/range": 'unable to unmarshal "range" field',
     "workerCount/range": 'unable to unmarshal "range" field',
+    "jobCount/range": 'unable to unmarshal "range" field',
     "network/vpc/placement": "unable to unmarshal placement field into string or compose-style map",
     "requestDrivenWebServiceNetwork/vpc/placement": "unable to unmarshal placement field into string or compose-style map",
     "network/vpc/placement/subnets": "unable to unmarshal subnets field into string slice or compose-style map",
@@ -97,7 +99,7 @@ UNION_MESSAGES = {
     "environmentManifest/http/public/access_logs": "unable to unmarshal access_logs field into bool or ELB Access logs config",
     "environmentManifest/cdn": "unable to unmarshal cdn field into bool or composite-style map",
 }
-for _name in ("serviceCount", "workerCount"):
+for _name in ("serviceCount", "workerCount", "jobCount"):
     for _key in ("cpu_percentage", "memory_percentage", "requests", "response_time", "queue_delay"):
         UNION_MESSAGES[f"{_name}/{_key}"] = "unable to unmarshal into int or composite-style map"
 STRICT_UNIONS = frozenset(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import DURATION_RE, L_LBWS, L_WORKER, REFUSED_MARK, doc, dur, integer, obj, ref, with_var
+from .common import DURATION_RE, L_JOB, L_LBWS, L_WORKER, REFUSED_MARK, doc, dur, integer, obj, ref, with_var
 
 
 def count_defs() -> dict[str, Any]:
@@ -92,10 +92,28 @@ def count_defs() -> dict[str, Any]:
     )
     # Copilot's AdvancedCount has every metric, for every workload type: a metric another type scales on
     # decodes as it does there (and so may make the map an autoscaling map), then Validate() refuses it.
+    every_field = {**common, **service, "queue_delay": worker["queue_delay"]}
+    job = {
+        key: _refused_metric(
+            schema,
+            "Not for a Scheduled Job, which runs `count` tasks per invocation and does not scale",
+            "cannot have autoscaling options for workloads of type 'Scheduled Job'",
+            f"{L_JOB}#count",
+        )
+        for key, schema in every_field.items()
+    }
     for key in ("requests", "response_time"):
-        worker[key] = _refused_metric(service[key], key, "a Worker Service", f"{L_WORKER}#count")
+        worker[key] = _refused_metric(
+            service[key],
+            "Not a scaling metric of a Worker Service",
+            f'autoscaling field "{key}" is invalid for a Worker Service',
+            f"{L_WORKER}#count",
+        )
     service["queue_delay"] = _refused_metric(
-        worker["queue_delay"], "queue_delay", "a Load Balanced Web Service or a Backend Service", link
+        worker["queue_delay"],
+        "Not a scaling metric of a Load Balanced Web Service or a Backend Service",
+        'autoscaling field "queue_delay" is invalid for a Load Balanced Web Service or a Backend Service',
+        link,
     )
     int_count = {"type": ["integer", "object"], "additionalProperties": False}
     return {
@@ -105,6 +123,13 @@ def count_defs() -> dict[str, Any]:
             link,
             {**int_count, "properties": service},
             examples=[1, {"range": "1-10", "cpu_percentage": 70}],
+        ),
+        "jobCount": doc(
+            "Number of tasks to run per invocation (default 1). A Scheduled Job does not scale: Copilot decodes "
+            "an autoscaling map and refuses it.",
+            f"{L_JOB}#count",
+            {**int_count, "properties": job},
+            examples=[1],
         ),
         "workerCount": doc(
             "Number of tasks (default 1), or an autoscaling map with `range`, `queue_delay` and other "
@@ -122,13 +147,12 @@ def count_defs() -> dict[str, Any]:
     }
 
 
-def _refused_metric(decodes_as: dict[str, Any], key: str, of: str, link: str) -> dict[str, Any]:
-    """A metric of Copilot's ``AdvancedCount`` that this workload type does not scale on: it decodes as the
-    metric does elsewhere, and a value that sets it is refused (decoding.py adds the refusal)."""
-    message = f'autoscaling field "{key}" is invalid for {of}'
+def _refused_metric(decodes_as: dict[str, Any], why: str, message: str, link: str) -> dict[str, Any]:
+    """A field of Copilot's ``AdvancedCount`` that this workload type does not scale on: it decodes as the
+    field does elsewhere, and a value that sets it is refused (decoding.py adds the refusal)."""
     schema = {k: v for k, v in decodes_as.items() if k not in ("description", "markdownDescription")}
     return doc(
-        f"Not a scaling metric of {of}: Copilot refuses it ({message}).",
+        f"{why}: Copilot refuses it ({message}).",
         link,
         schema | {"$comment": f"{REFUSED_MARK}{message}", "doNotSuggest": True},
     )

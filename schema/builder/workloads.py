@@ -123,7 +123,7 @@ def workload_props(type_name: str) -> dict[str, Any]:
     elif type_name == "Worker Service":
         p["count"] = ref("workerCount")
     elif type_name == "Scheduled Job":
-        p["count"] = integer("Number of tasks to run per invocation (no autoscaling).", link)
+        p["count"] = ref("jobCount")
     elif type_name == "Request-Driven Web Service":
         p["count"] = s_like(
             "Name of an App Runner auto scaling configuration, e.g. `high-availability/3`.",

@@ -33,6 +33,7 @@ from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
 from sidecar_lsp.core.rules import BASE_AND_PREFIX, RULES, UNLISTED_PREFIX
 from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.validate import DECODING_CODES
 from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
 
 OPTIONS = Options(assume_manifest=True)
@@ -74,7 +75,7 @@ def _checks_override_only(finding: Finding) -> bool:
         len(finding.path) >= 2
         and finding.path[0] == "environments"
         and finding.code.startswith("schema-")
-        and finding.code != "schema-type"
+        and finding.code not in DECODING_CODES
     )
 
 
@@ -243,9 +244,12 @@ _STAGES = ("read", "yaml", "interpolate", "unmarshal", "applyenv", "panic", "val
 _MAX_SEARCHED_NAMES = 24
 
 
+_NAMING_KEYS = ("target_container", "targetContainer", "source_volume")
+
+
 def _manifest_names(tree: Any) -> tuple[str, ...]:
     """The container and volume names the manifest itself defines (``target_container: ${X}`` deploys with
-    ``X`` one of them)."""
+    ``X`` one of them), then those it refers to (``name: ${SERVICE_NAME}`` deploys with a target's name)."""
     if not isinstance(tree, dict):
         return ()
     found = [tree.get("name")]
@@ -255,7 +259,23 @@ def _manifest_names(tree: Any) -> tuple[str, ...]:
     ):
         if isinstance(section, dict):
             found.extend(section)
+    found.extend(_referred_names(tree))
     return tuple(n for n in dict.fromkeys(found) if isinstance(n, str) and "$" not in n)
+
+
+def _referred_names(tree: Any) -> list[Any]:
+    if isinstance(tree, list):
+        return [name for item in tree for name in _referred_names(item)]
+    if not isinstance(tree, dict):
+        return []
+    names: list[Any] = []
+    for key, value in tree.items():
+        if key in _NAMING_KEYS:
+            names.append(value)
+        elif key == "depends_on" and isinstance(value, dict):
+            names.extend(value)
+        names.extend(_referred_names(value))
+    return names
 
 
 def _searched_assignment(

@@ -35,6 +35,11 @@ def decodes_words(schema: dict[str, Any]) -> bool:
     return schema.get("pattern") in _decoded_patterns()
 
 
+GO_UNSIGNED_RANGES = frozenset({(0, 65535), (0, 4294967295)})
+"""The bounds of the Go types Copilot declares ``uint16`` (ports) and ``uint32`` (EFS ids): a number outside
+them fails yaml.v3's decoding, which no override can fix."""
+
+
 def whole_number_bounds(schema: dict[str, Any]) -> tuple[Any, Any]:
     """The lowest and highest whole numbers a number field takes: the schema writes a bound that yaml.v3's
     truncation of a fraction reaches as an exclusive one (``exclusiveMaximum: 101`` for 0-100)."""

@@ -61,7 +61,6 @@ WINDOWS_OS_FAMILIES = frozenset(
         "windows_server_2022_full",
     }
 )
-ARM_ARCHITECTURES = frozenset({"arm", "arm64"})
 
 Check = Callable[["Workload"], Iterable[Finding]]
 
@@ -249,10 +248,6 @@ class Workload:
     def is_windows(self) -> bool:
         platform = self.platform()
         return platform is not None and platform[0] in WINDOWS_OS_FAMILIES
-
-    def is_arm(self) -> bool:
-        platform = self.platform()
-        return platform is not None and platform[1] in ARM_ARCHITECTURES
 
     def main_image(self) -> Mapping | None:
         return mapping(self.root.get("image"))

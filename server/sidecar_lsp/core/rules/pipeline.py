@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..kinds import PIPELINE
 from ..model import Finding, Severity
-from ..yaml_map import Mapping, Sequence, is_null, mapping
+from ..yaml_map import Mapping, is_null, mapping, sequence_items
 from .base import Workload, is_set, rule, text_of
 from .formats import decoded_items
 
@@ -43,7 +43,8 @@ def post_deployments_or_tests(workload: Workload) -> Iterator[Finding]:
     for name, stage in _stages(workload):
         tests = stage.entry("test_commands")
         post = stage.entry("post_deployments")
-        has_tests = tests is not None and isinstance(tests.value, Sequence) and bool(tests.value.items)
+        # yaml.v3 leaves a null item out of a []string: test_commands: [~] is no test command.
+        has_tests = tests is not None and any(not is_null(item) for item in sequence_items(tests.value))
         if has_tests and post is not None and is_set(post.value):
             assert tests is not None
             yield workload.finding(

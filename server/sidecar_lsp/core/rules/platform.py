@@ -11,7 +11,6 @@ from ..interpolation import can_become_one_of, variables_in
 from ..model import Finding, Severity
 from ..yaml_map import Node, mapping
 from .base import (
-    ARM_ARCHITECTURES,
     BACKEND,
     LBWS,
     RDWS,
@@ -229,4 +228,4 @@ def windows_unsupported_features(workload: Workload) -> Iterator[Finding]:
             )
 
 
-__all__ = ["ARM_ARCHITECTURES", "WINDOWS_OS_FAMILIES", "VALID_PLATFORM_PAIRS"]
+__all__ = ["WINDOWS_OS_FAMILIES", "VALID_PLATFORM_PAIRS"]
