@@ -12,8 +12,6 @@ import pytest
 from copilot_verdicts import CopilotVerdicts
 from differential import Tally, compare, make_generator, oracle_envs, report, run
 from generate import Case, Generator, cases
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from word_variables import WORD_VARIABLES, WordVariable
 
 from fixtures import all_fixtures
@@ -68,29 +66,16 @@ def test_the_run_covers_every_category(tally: Tally) -> None:
     assert {"null", "swap", "wrong-type", "unknown-key", "env-override", "var", "anchor"} <= categories
 
 
-class HypothesisChooser:
-    """The generator's choices drawn by hypothesis, so a failing manifest shrinks."""
-
-    def __init__(self, data: st.DataObject) -> None:
-        self.data = data
-
-    def chance(self, p: float) -> bool:
-        return bool(self.data.draw(st.floats(0, 1, exclude_max=True)) < p)
-
-    def pick(self, items: Any) -> Any:
-        return self.data.draw(st.sampled_from(list(items)))
-
-    def integer(self, low: int, high: int) -> int:
-        return int(self.data.draw(st.integers(low, high)))
+SECOND_SEED_COUNT = 600
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(data=st.data())
-def test_hypothesis_manifests_agree(
-    oracle: CopilotVerdicts, generator: Generator, data: st.DataObject
-) -> None:
-    case: Case = generator.case(HypothesisChooser(data))
-    found = [d for d in run(oracle, [case]).disagreements() if d.kind == "false error" or d.stage in DECODING]
+def test_a_second_seed_agrees(oracle: CopilotVerdicts, generator: Generator) -> None:
+    """Another seed's manifests: no false error and no miss of a decoding error. (This was a hypothesis
+    test; Hypothesis mixes constants from the modules loaded so far into its draws, so its manifests
+    changed with the tests that ran before it, and no record of verdicts could hold them.)"""
+    tally = run(oracle, list(cases(generator, SEED + 2, 0, SECOND_SEED_COUNT)))
+    found = [d for d in tally.disagreements() if d.kind == "false error" or d.stage in DECODING]
+    assert tally.manifests == SECOND_SEED_COUNT
     assert not found, found[0].describe()
 
 
