@@ -200,7 +200,7 @@ async def test_valid_fixture_has_no_diagnostic(yls: Session, path: Path) -> None
 UNKNOWN_KEY = re.compile(r"^Property \S+ is not allowed\.$")
 
 
-def test_some_generated_manifests_are_accepted() -> None:
+async def test_some_generated_manifests_are_accepted() -> None:
     assert len(GENERATED) >= GENERATED_COUNT // 4
 
 
