@@ -132,8 +132,11 @@ def test_empty_directory_is_a_usage_error(tmp_path: Path) -> None:
     assert "no Copilot manifests" in err
 
 
-def test_invalid_utf8_is_a_diagnostic_at_the_bad_byte(tmp_path: Path) -> None:
-    path = write_manifest(tmp_path, "api", b"name: api\ntype: Backend Service\nvariables:\n  A: caf\xe9\n")
+@pytest.mark.parametrize("line_break", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
+def test_invalid_utf8_is_a_diagnostic_at_the_bad_byte(tmp_path: Path, line_break: bytes) -> None:
+    """The bad byte's line is counted as editors count lines: a lone CR ends one too."""
+    text = b"name: api\ntype: Backend Service\nvariables:\n  A: caf\xe9\n".replace(b"\n", line_break)
+    path = write_manifest(tmp_path, "api", text)
     status, out, _ = run(["--format", "json", str(path)])
     items = json.loads(out)
     assert status == 1

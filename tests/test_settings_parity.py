@@ -82,14 +82,39 @@ def client_payload(schema_diagnostics: bool = True) -> dict[str, Any]:
     return payload
 
 
+SETTINGS_LOGGER = "sidecar_lsp.settings"
+
+
+def settings_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage() for r in caplog.records if r.name == SETTINGS_LOGGER and r.levelno >= logging.WARNING
+    ]
+
+
 def test_settings_parity_client_defaults_read_back_as_server_defaults(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A value the server refuses keeps its default, so the settings alone would still compare equal:
+    the problems ``Settings.read`` reports (each also logged as a warning) must be none."""
     payload = client_payload()
-    with caplog.at_level(logging.WARNING, logger="sidecar_lsp.settings"):
-        assert Settings.from_wire(payload) == Settings()
-        assert Settings.from_wire({SECTION: payload}) == Settings()
-    assert not [r.message for r in caplog.records if "ignoring" in r.message]
+    with caplog.at_level(logging.WARNING, logger=SETTINGS_LOGGER):
+        assert Settings.read(payload) == (Settings(), [])
+        assert Settings.read({SECTION: payload}) == (Settings(), [])
+    assert settings_warnings(caplog) == []
+
+
+def test_settings_parity_a_refused_client_value_is_reported_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What the test above looks for: a value of the wrong type is refused, reported and logged."""
+    payload = client_payload()
+    payload["completion"]["enable"] = "yes"
+    with caplog.at_level(logging.WARNING, logger=SETTINGS_LOGGER):
+        settings, problems = Settings.read(payload)
+    assert settings == Settings()
+    problem = f"setting {SECTION}.completion.enable: 'yes' is not true or false; using True"
+    assert problems == [problem]
+    assert settings_warnings(caplog) == [problem]
 
 
 def test_settings_parity_server_understands_schema_diagnostics() -> None:

@@ -24,6 +24,7 @@ from typing import TextIO
 
 from .cli_args import ArgumentParser, UsageError
 from .core.analyze import Options, analyze
+from .core.lines import OffsetIndex
 from .core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from .core.workspace import Workspaces
 from .core.workspace_rules import check_in_workspaces
@@ -230,8 +231,8 @@ def _decode(data: bytes) -> tuple[str, Finding | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         before = data[: error.start].decode("utf-8", errors="replace")
-        line = before.count("\n")
-        col = len(before) - (before.rfind("\n") + 1)
+        # On the client's lines, like every other finding: a lone CR ends a line too.
+        line, col = OffsetIndex(before).position(len(before))
         problem = Finding(
             "encoding",
             Severity.ERROR,

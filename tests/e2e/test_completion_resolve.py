@@ -69,6 +69,22 @@ async def test_completion_list_has_no_documentation_and_resolve_brings_it(
     assert (resolved.label, resolved.text_edit) == (essential.label, essential.text_edit)
 
 
+@pytest.mark.parametrize("line_break", ["\r\n", "\r"], ids=["CRLF", "CR"])
+async def test_completion_list_is_the_same_whatever_the_line_breaks(
+    session: RecordingClient, tmp_path: Any, line_break: str
+) -> None:
+    """The client's lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``: the same cursor, the same list."""
+    line = LINES.index("    port: 80") + 1  # the blank line inside the nginx sidecar
+    with_newlines = (tmp_path / "copilot" / "lf" / "manifest.yml").as_uri()
+    rewritten = (tmp_path / "copilot" / "other" / "manifest.yml").as_uri()
+    await open_doc(session, with_newlines, MANIFEST)
+    await open_doc(session, rewritten, MANIFEST.replace("\n", line_break))
+    expected = [(i.label, i.text_edit) for i in await completion_labels(session, with_newlines, line, 4)]
+    assert "essential" in [label for label, _edit in expected]
+    got = [(i.label, i.text_edit) for i in await completion_labels(session, rewritten, line, 4)]
+    assert got == expected
+
+
 async def test_resolve_describes_a_reference(session: RecordingClient, tmp_path: Any) -> None:
     uri = (tmp_path / "copilot" / "ref" / "manifest.yml").as_uri()
     await open_doc(session, uri, MANIFEST)

@@ -38,17 +38,28 @@ sidecars:
 {tail}"""
 )
 
+IMAGE_BLOCK = "name: api\ntype: Backend Service\nimage:\n  build: Dockerfile\n  |\n"
+IMAGE_KEYS = ("location", "credentials", "labels", "depends_on", "port", "healthcheck")
+"""What a Backend Service's ``image`` block offers below ``build``."""
+
 
 @pytest.fixture(scope="module")
 def index() -> SchemaIndex:
     return SchemaIndex(load_schema())
 
 
-def run(index: SchemaIndex, text: str, previous: str | None = None) -> tuple[list[Candidate], Pos]:
+def run(
+    index: SchemaIndex, text: str, previous: str | None = None, line_break: str = "\n"
+) -> tuple[list[Candidate], Pos]:
+    """Completion at the ``CURSOR`` of ``text`` (written with ``\\n``).
+
+    With ``line_break`` the documents are written with that break instead; the cursor keeps the
+    (line, character) it has in ``text``, as it does in an editor.
+    """
     line_no = next(i for i, line in enumerate(text.split("\n")) if CURSOR in line)
     col = text.split("\n")[line_no].index(CURSOR)
-    clean = text.replace(CURSOR, "", 1)
-    prev = parse(previous) if previous is not None else None
+    clean = text.replace(CURSOR, "", 1).replace("\n", line_break)
+    prev = parse(previous.replace("\n", line_break)) if previous is not None else None
     return complete(clean, Pos(line_no, col), index, parse(clean), prev), Pos(line_no, col)
 
 
@@ -167,6 +178,14 @@ ROWS = [
     ),
     Row("inside a comment: nothing", BASE.format(nginx_extra="    # he|", tail=""), exactly=()),
     Row("no type yet: top-level basics", "name: api\n|\n", ("type",), ("sidecars",)),
+    Row("image block of a Backend Service", IMAGE_BLOCK, exactly=IMAGE_KEYS),
+    Row(
+        "first line: the keys below are siblings",
+        "|\nname: api\ntype: Backend Service\n",
+        ("image", "sidecars"),
+        ("name", "type"),
+    ),
+    Row("first line: value half typed", "type: Back|end\nname: api\n", ("Backend Service",)),
 ]
 
 
@@ -180,6 +199,45 @@ def test_completion_table(index: SchemaIndex, row: Row) -> None:
         assert label in got
     for label in row.excludes:
         assert label not in got
+
+
+# --- line breaks: the cursor's line is the client's (``\n``, ``\r\n`` or a lone ``\r``, see core/lines.py)
+
+LINE_BREAKS = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
+
+
+@pytest.mark.parametrize("line_break", LINE_BREAKS.values(), ids=LINE_BREAKS.keys())
+def test_image_block_offers_its_keys_whatever_the_line_breaks(index: SchemaIndex, line_break: str) -> None:
+    # Cut at "\n" only, a text with lone CR breaks was one line: the cursor's line 4 was past its end, 0 keys.
+    candidates, _ = run(index, IMAGE_BLOCK, line_break=line_break)
+    assert labels(candidates) == list(IMAGE_KEYS)
+
+
+@pytest.mark.parametrize("line_break", ["\r\n", "\r"], ids=["CRLF", "CR"])
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+def test_same_candidates_whatever_the_line_breaks(index: SchemaIndex, row: Row, line_break: str) -> None:
+    """Labels, insertions and replaced ranges at the same (line, character) as with ``\\n``."""
+    assert run(index, row.text, line_break=line_break)[0] == run(index, row.text)[0]
+
+
+# str.splitlines also ends lines at these, LSP clients do not (NEL, U+2028 and U+2029 end the
+# parser's lines, not the client's): the cursor stays on the client's line.
+SPLITLINES_ONLY_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("character", SPLITLINES_ONLY_BREAKS, ids=lambda c: f"U+{ord(c):04X}")
+def test_characters_only_splitlines_breaks_at_leave_the_cursor_on_its_line(
+    index: SchemaIndex, character: str
+) -> None:
+    above = "type: Backend Service\n"
+    with_character = IMAGE_BLOCK.replace(above, f"{above}# a note{character}on one line\n")
+    with_space = IMAGE_BLOCK.replace(above, f"{above}# a note on one line\n")
+    # The parser refuses each such text (a control character, or a comment it ends early): the
+    # manifest's type comes from the last version that parsed, as while the user types.
+    last_parsed = with_space.replace(CURSOR, "")
+    candidates, _ = run(index, with_character, previous=last_parsed)
+    assert candidates == run(index, with_space, previous=last_parsed)[0]
+    assert labels(candidates) == list(IMAGE_KEYS)
 
 
 def test_bare_word_snippet_replaces_the_word_with_an_indented_block(index: SchemaIndex) -> None:

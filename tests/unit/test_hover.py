@@ -174,3 +174,16 @@ def test_nothing_between_nodes(index: SchemaIndex) -> None:
 )
 def test_docs_url(path: tuple[str, ...], kind: str, url: str) -> None:
     assert docs_url(path, kind) == "https://aws.github.io/copilot-cli/docs/" + url
+
+
+@pytest.mark.parametrize("line_break", ["\r\n", "\r"], ids=["CRLF", "CR"])
+def test_same_hover_at_every_position_whatever_the_line_breaks(index: SchemaIndex, line_break: str) -> None:
+    """Hover reads the tree, whose positions are on the client's lines (``\\r`` alone ends one too)."""
+    positions = [
+        Pos(line, col) for line, text in enumerate(MANIFEST.split("\n")) for col in range(len(text) + 1)
+    ]
+    with_newlines = parse(MANIFEST)
+    expected = [hover(with_newlines, pos, index) for pos in positions]
+    assert sum(info is not None for info in expected) > len(positions) // 2
+    rewritten = parse(MANIFEST.replace("\n", line_break))
+    assert [hover(rewritten, pos, index) for pos in positions] == expected

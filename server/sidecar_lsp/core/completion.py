@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .hover import field_markdown, instance_kind, plain_of
+from .lines import split_lines
 from .model import Pos, Span
 from .names import ManifestNames, name_sources
 from .recover import Context, context_at
@@ -70,7 +71,8 @@ def complete(
         below a syntax error while the user types.
     """
     index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
-    lines = text.split("\n")
+    # The client's lines (``\n``, ``\r\n`` or a lone ``\r``): ``pos.line`` counts them.
+    lines = split_lines(text)
     ctx = context_at(lines, pos)
     if ctx is None:
         return []

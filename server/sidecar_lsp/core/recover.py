@@ -94,10 +94,14 @@ def _is_parent_value(rest: str) -> bool:
 
 
 def context_at(lines: list[str], pos: Pos) -> Context | None:
-    """The completion context at ``pos``; None inside comments, block scalars and flow collections."""
+    """The completion context at ``pos``; None inside comments, block scalars and flow collections.
+
+    ``lines`` are the client's lines, as :func:`.lines.split_lines` cuts them (no line break left in
+    them): ``pos.line`` indexes them, so any other cut would put the cursor on another line.
+    """
     if not 0 <= pos.line < len(lines):
         return None
-    line = lines[pos.line].rstrip("\r")
+    line = lines[pos.line]
     col = min(pos.col, len(line))
     before = line[:col]
     if re.search(r"(^|\s)#", before) or "\t" in before[: len(before) - len(before.lstrip())]:
@@ -172,7 +176,7 @@ def _owner(
     index = 0
     first = True
     for number in range(line_no - 1, -1, -1):
-        info = _split(lines[number].rstrip("\r"))
+        info = _split(lines[number])
         if info is None:
             continue
         kind, col = state
@@ -229,7 +233,7 @@ def _owner(
         path = path + tuple(0 for _ in outer_dashes)
     # keys of the same mapping below the cursor line
     for number in range(line_no + 1, len(lines)):
-        info = _split(lines[number].rstrip("\r"))
+        info = _split(lines[number])
         if info is None:
             continue
         if info.indent < key_col:
