@@ -132,16 +132,21 @@ def test_empty_directory_is_a_usage_error(tmp_path: Path) -> None:
     assert "no Copilot manifests" in err
 
 
-@pytest.mark.parametrize("line_break", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
-def test_invalid_utf8_is_a_diagnostic_at_the_bad_byte(tmp_path: Path, line_break: bytes) -> None:
-    """The bad byte's line is counted as editors count lines: a lone CR ends one too."""
-    text = b"name: api\ntype: Backend Service\nvariables:\n  A: caf\xe9\n".replace(b"\n", line_break)
+@pytest.mark.parametrize(
+    ("line_break", "bom"),
+    [(b"\n", b""), (b"\r\n", b""), (b"\r", b""), (b"\n", b"\xef\xbb\xbf")],
+    ids=["LF", "CRLF", "CR", "BOM"],
+)
+def test_invalid_utf8_is_a_diagnostic_at_the_bad_byte(tmp_path: Path, line_break: bytes, bom: bytes) -> None:
+    """The bad byte's line is counted as editors count lines (a lone CR ends one too), after the BOM."""
+    text = bom + b"name: api\ntype: Backend Service\nvariables:\n  A: caf\xe9\n".replace(b"\n", line_break)
     path = write_manifest(tmp_path, "api", text)
     status, out, _ = run(["--format", "json", str(path)])
     items = json.loads(out)
     assert status == 1
     assert items[0]["code"] == "encoding"
     assert (items[0]["line"], items[0]["column"]) == (4, 9)
+    assert "byte 0xe9" in items[0]["message"]
 
 
 @pytest.mark.parametrize(

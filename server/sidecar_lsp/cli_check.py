@@ -11,6 +11,7 @@ terminal escapes.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import logging
 import os
@@ -227,20 +228,22 @@ def _read_regular_file(path: str) -> bytes | str:
 
 def _decode(data: bytes) -> tuple[str, Finding | None]:
     """UTF-8 text (a BOM is allowed), or the text with the bad bytes replaced plus where they are."""
+    # Without its BOM the text starts where positions count from, and the error's offsets count from there.
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), None
+        return body.decode("utf-8"), None
     except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8", errors="replace")
+        before = body[: error.start].decode("utf-8", errors="replace")
         # On the client's lines, like every other finding: a lone CR ends a line too.
         line, col = OffsetIndex(before).position(len(before))
         problem = Finding(
             "encoding",
             Severity.ERROR,
-            f"invalid UTF-8 byte 0x{data[error.start]:02x}: Copilot reads manifests as UTF-8; "
+            f"invalid UTF-8 byte 0x{body[error.start]:02x}: Copilot reads manifests as UTF-8; "
             "save the file as UTF-8",
             Span(Pos(line, col), Pos(line, col + 1)),
         )
-        return data.decode("utf-8-sig", errors="replace"), problem
+        return body.decode("utf-8", errors="replace"), problem
 
 
 def _as_json(path: str, finding: Finding) -> dict[str, object]:
