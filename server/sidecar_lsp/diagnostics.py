@@ -4,7 +4,8 @@ The event loop takes a :class:`~.documents.Snapshot`; the worker runs :func:`che
 pure function of the snapshot (and of a parse of exactly its text, which the loop may already
 have); the loop stores the result only if the document is still open at that version with those
 settings, and publishes only then. An older result is never published over a newer version, and
-a document closed meanwhile is never put back into the caches.
+a document closed meanwhile is never put back into the caches. Publishing is also the one moment a
+document's Copilot workspace takes its text (requests such as code actions only read it).
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ class Diagnostics:
             return  # a newer version or new settings are on their way; they publish instead
         diagnostics: list[types.Diagnostic] = []
         if checked.served and snapshot.settings.diagnostics_enable:
+            self.server.take_into_workspace(uri, doc, checked.analysis)
             lines = lsp_convert.lines_of(doc)
             findings = self.server.findings_for(uri, doc, checked.analysis)
             diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]

@@ -51,6 +51,16 @@ def _locations(doc: TextDocument, spans: list[Span]) -> list[types.Location]:
     return [types.Location(uri=doc.uri, range=lsp_convert.to_lsp_range(doc, span, lines)) for span in spans]
 
 
+def _definition_in_manifest(
+    ls: SidecarLanguageServer, uri: str, position: types.Position
+) -> list[types.Location] | None:
+    found = _tree_at(ls, uri, position)
+    if found is None:
+        return None
+    tree, doc, pos = found
+    return _locations(doc, navigation.definitions(tree, pos)) or None
+
+
 def register(server: SidecarLanguageServer) -> None:
     """Add the navigation and code-action features to ``server``."""
 
@@ -58,12 +68,14 @@ def register(server: SidecarLanguageServer) -> None:
     async def definition(
         ls: SidecarLanguageServer, params: types.DefinitionParams
     ) -> list[types.Location] | None:
-        """textDocument/definition: source_volume -> the volume; target_container, depends_on -> the container."""
-        found = _tree_at(ls, params.text_document.uri, params.position)
-        if found is None:
-            return None
-        tree, doc, pos = found
-        return _locations(doc, navigation.definitions(tree, pos)) or None
+        """textDocument/definition, the one handler of the method (so it is guarded like every
+        other): in a rendering, the line that set the value (the workspace features); in a manifest,
+        source_volume -> the volume, target_container and depends_on -> the container."""
+        uri = params.text_document.uri
+        renderings = ls.workspace_features
+        if renderings is not None and renderings.renders(uri):
+            return renderings.definition(uri, params.position.line)
+        return _definition_in_manifest(ls, uri, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     async def references(
@@ -144,7 +156,8 @@ def register(server: SidecarLanguageServer) -> None:
         )
         lines = lsp_convert.lines_of(doc)
         actions = []
-        shown = ls.findings_for(params.text_document.uri, doc, analysis)  # with the cross-file findings
+        # with the cross-file findings; a query: it publishes, registers and changes nothing
+        shown = ls.findings_for(params.text_document.uri, doc, analysis)
         for finding, fix in fixes.code_actions(analysis.document, shown, span):
             actions.append(
                 types.CodeAction(

@@ -174,10 +174,19 @@ class SidecarLanguageServer(LanguageServer):
         return self.caches.last_complete(uri)
 
     def findings_for(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
-        """What to show for a served document: its findings, judged in its Copilot workspace if any."""
+        """What to show for a served document: its findings, judged in its Copilot workspace if any.
+
+        A query: it changes nothing (no workspace, publish or registration), so requests may ask it.
+        """
         if self.workspace_features is None:
             return analysis.findings
         return self.workspace_features.findings(uri, doc, analysis)
+
+    def take_into_workspace(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
+        """Publishing only: the document's Copilot workspace takes its text (and re-publishes what
+        depends on it); see :meth:`.workspace_features.WorkspaceFeatures.take`."""
+        if self.workspace_features is not None:
+            self.workspace_features.take(uri, doc, analysis)
 
     def forget(self, uri: str) -> None:
         if self.workspace_features is not None:

@@ -2,14 +2,17 @@
 
 * Diagnostics: a manifest in a ``copilot/`` workspace gets its findings judged against the other
   files and the cross-file rules (``core.workspace_rules``); when its facts change (an environment
-  folder, a topic), the open files that read them are re-published, and only those.
+  folder, a topic), the open files that read them are re-published, and only those. Only
+  publishing changes what the workspace holds of an open document (:meth:`WorkspaceFeatures.take`);
+  a request such as a code action reads it (:meth:`WorkspaceFeatures.findings`) and changes nothing.
 * ``workspace/didChangeWatchedFiles`` (registered when the client allows it) keeps files that are
   not open current; an open document's unsaved text always wins over the disk.
 * Code lens on each ``environments.<env>`` key runs ``sidecarLsp.showMerged``, which renders the
   manifest for that environment (``core.render``) under a ``sidecar-lsp-merged:`` URI, asks the
   client to show it (``window/showDocument``) and returns ``{uri, text}``. The text of such a URI is
   answered by the ``sidecarLsp/merged`` request (VS Code's content provider asks it), and
-  ``textDocument/definition`` in it lands on the source line that set the value.
+  ``textDocument/definition`` in it (routed here by navigation's handler, the one for that method)
+  lands on the source line that set the value.
 
 All state here is touched on the event loop only.
 """
@@ -78,16 +81,33 @@ class WorkspaceFeatures:
 
     # --- diagnostics
 
-    def findings(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
-        """The document's findings judged in its workspace, plus the cross-file ones."""
+    def take(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
+        """The document's diagnostics are being published: its workspace takes its text.
+
+        The one place an open document's text enters a workspace (found, and read from disk, the
+        first time); the open documents that read a fact it changed are re-published, and the
+        workspace's files are watched from then on (when the client allows it).
+        """
         found = self._locate(uri)
         if found is None:
-            return analysis.findings
+            return
         workspace, rel = found
         if workspace.set_text(rel, doc.source, analysis.document, unsaved=True):
             self._recheck(workspace, rel, uri)
         self._watch()
-        return findings_in_workspace(workspace, rel, analysis.findings)
+
+    def findings(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
+        """The document's findings judged in its workspace, plus the cross-file ones; changes nothing.
+
+        A text the workspace has not taken yet (its diagnostics are still to come) is judged in a
+        copy that holds it; a workspace no publish has found yet is not looked for.
+        """
+        found = self._locate(uri, scan=False)
+        if found is None:
+            return analysis.findings
+        workspace, rel = found
+        view = workspace.with_text(rel, doc.source, analysis.document)
+        return findings_in_workspace(view, rel, analysis.findings)
 
     def closed(self, uri: str) -> None:
         """An editor closed the document: its unsaved edits are gone, the disk's text counts again."""
@@ -191,6 +211,11 @@ class WorkspaceFeatures:
             )
         return lenses
 
+    @staticmethod
+    def renders(uri: str) -> bool:
+        """Whether ``uri`` names a rendering (a ``sidecar-lsp-merged:`` document)."""
+        return uri.startswith(f"{MERGED_SCHEME}:")
+
     def definition(self, merged: str, line: int) -> list[types.Location] | None:
         """Where the value on ``line`` of a rendering was set."""
         target = parse_merged_uri(merged)
@@ -212,7 +237,7 @@ def _argument(params: Any, name: str, index: int) -> Any:
 
 
 def register(server: SidecarLanguageServer) -> None:
-    """Add the workspace features to ``server`` (after the navigation ones: definition is extended)."""
+    """Add the workspace features to ``server``; navigation's definition handler routes renderings here."""
     features = WorkspaceFeatures(server, Workspaces())
     server.workspace_features = features
 
@@ -259,25 +284,3 @@ def register(server: SidecarLanguageServer) -> None:
         if rendering is None:
             return None
         return {"text": rendering.text or f"# {rendering.problem}\n"}
-
-    _extend_definition(server, features)
-
-
-def _extend_definition(server: SidecarLanguageServer, features: WorkspaceFeatures) -> None:
-    """Answer textDocument/definition in a rendering; every other document keeps its handler.
-
-    pygls keeps one handler per method: this one routes a ``sidecar-lsp-merged:`` URI here and
-    anything else to the handler registered before it (navigation's), unchanged.
-    """
-    registered = server.protocol.fm.features
-    previous = registered.get(types.TEXT_DOCUMENT_DEFINITION)
-
-    async def definition(params: types.DefinitionParams) -> Any:
-        if params.text_document.uri.startswith(f"{MERGED_SCHEME}:"):
-            return features.definition(params.text_document.uri, params.position.line)
-        if previous is None:
-            return None
-        result = previous(params)
-        return await result if asyncio.iscoroutine(result) else result
-
-    registered[types.TEXT_DOCUMENT_DEFINITION] = definition

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from workspace_support import PUBLISHER, environments, service, subscriber, write_workspace  # noqa: E402
 
+from sidecar_lsp.workspace_features import merged_uri  # noqa: E402
+
 API_PRD = service("api", "environments:\n  prd:\n    count: 2\n")
 WORKER = subscriber()
 LENSES = service(
@@ -62,6 +64,14 @@ async def publish_after(
                 return params
         await asyncio.sleep(0.02)
     raise AssertionError(f"no diagnostics published for {uri} within {TIMEOUT}s")
+
+
+@pytest_lsp.fixture(config=CONFIG, loop_scope="module")
+async def configured_client(lsp_client: RecordingClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A session of the test's own, started with the settings (``sidecarLsp``) the test names."""
+    await start(lsp_client, "visual-studio-code", init_options={"sidecarLsp": request.param})
+    yield
+    await lsp_client.shutdown_session()
 
 
 def codes(params: types.PublishDiagnosticsParams) -> list[str]:
@@ -194,6 +204,99 @@ async def test_code_lens_command_rendering_and_definition(client: RecordingClien
     )
     assert isinstance(locations, list) and len(locations) == 1
     assert locations[0].uri == api and locations[0].range.start.line == lines.index("    count: 3")
+
+
+async def test_definition_in_a_merged_view_that_cannot_be_rendered_answers_null(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    """A textDocument/* handler that raises answers null, the merged view's definition included:
+    here reading the source raises (it is not UTF-8 on disk, and not open)."""
+    root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": LENSES})
+    source = root / "api" / "manifest.yml"
+    source.write_bytes(source.read_bytes() + b"# caf\xe9 (Latin-1)\n")
+    result = await asyncio.wait_for(
+        client.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=types.TextDocumentIdentifier(uri=merged_uri(uri_of(source), "prod")),
+                position=types.Position(line=1, character=0),
+            )
+        ),
+        TIMEOUT,
+    )
+    assert result is None
+
+
+def received_since(client: RecordingClient, mark: tuple[int, int]) -> tuple[list[str], list[str]]:
+    """The publishes (their URIs) and registrations (their methods) since ``mark`` (``mark_of``)."""
+    return (
+        [p.uri for p in client.publishes[mark[0] :]],
+        [r.method for r in client.registrations[mark[1] :]],
+    )
+
+
+def mark_of(client: RecordingClient) -> tuple[int, int]:
+    return len(client.publishes), len(client.registrations)
+
+
+async def quick_fixes(client: RecordingClient, uri: str, line: int, character: int) -> list[str]:
+    position = types.Position(line=line, character=character)
+    actions = await asyncio.wait_for(
+        client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(start=position, end=position),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        ),
+        TIMEOUT,
+    )
+    return [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+
+
+@pytest.mark.parametrize("configured_client", [{"diagnostics": {"debounceMs": 5000}}], indirect=True)
+async def test_code_actions_before_an_edit_is_published_change_nothing(
+    configured_client: RecordingClient, tmp_path: Path
+) -> None:
+    """Quick fixes for a text whose diagnostics are still to come are judged in the workspace as it
+    is with that text, yet nothing is published or registered because of them; the workspace takes
+    the text when the edit's own diagnostics are published."""
+    client = configured_client
+    root = write_workspace(
+        tmp_path,
+        {**environments("prod"), "api/manifest.yml": PUBLISHER, "orders-worker/manifest.yml": WORKER},
+    )
+    api, worker = uri_of(root / "api" / "manifest.yml"), uri_of(root / "orders-worker" / "manifest.yml")
+    await open_doc(client, worker, WORKER)
+    await open_doc(client, api, PUBLISHER)
+    edited = PUBLISHER + "environments:\n  prd:\n    count: 2\n"  # a new fact of api: worker reads api's
+    mark = mark_of(client)
+    change(client, api, 2, full(edited))  # within 5 s of the open: published only after 5 s
+    titles = await quick_fixes(client, api, edited.split("\n").index("  prd:"), 3)
+    assert titles == ["Change the environment to 'prod'"]
+    await asyncio.sleep(1.0)
+    assert received_since(client, mark) == ([], [])
+    published = await publish_after(client, api, lambda: None)  # after the 5 s pause
+    assert published.version == 2 and "X-unknown-environment" in codes(published)
+
+
+@pytest.mark.parametrize("configured_client", [{"diagnostics": {"enable": False}}], indirect=True)
+async def test_code_actions_with_diagnostics_off_change_nothing(
+    configured_client: RecordingClient, tmp_path: Path
+) -> None:
+    """With diagnostics off no publish looks for the workspace, and a code action does not either:
+    it reads no workspace from disk, registers no file watchers and re-publishes no other document
+    (here the unsaved rename of a topic that orders-worker subscribes to); its fixes are the file's own."""
+    client = configured_client
+    root = write_workspace(tmp_path, {"api/manifest.yml": PUBLISHER, "orders-worker/manifest.yml": WORKER})
+    api, worker = uri_of(root / "api" / "manifest.yml"), uri_of(root / "orders-worker" / "manifest.yml")
+    unsaved = PUBLISHER.replace("name: orders", "name: payments") + "cout: 2\n"
+    assert not (await open_doc(client, worker, WORKER)).diagnostics
+    assert not (await open_doc(client, api, unsaved)).diagnostics
+    mark = mark_of(client)
+    titles = await quick_fixes(client, api, unsaved.split("\n").index("cout: 2"), 1)
+    assert titles == ["Rename to 'count'"]
+    await asyncio.sleep(1.0)
+    assert received_since(client, mark) == ([], [])
 
 
 async def test_hover_on_sidecars_lists_every_environment_of_the_workspace(

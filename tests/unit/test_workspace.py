@@ -254,6 +254,18 @@ def test_an_unsaved_edit_counts(tmp_path: Path) -> None:
     assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment") == []
 
 
+def test_a_text_not_taken_yet_is_judged_in_a_copy_and_the_workspace_is_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    workspace = scan(write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": PUBLISHER}))
+    assert workspace.with_text("api/manifest.yml", PUBLISHER) is workspace  # it holds that text
+    view = workspace.with_text("api/manifest.yml", PRD_OVERRIDE)
+    assert findings_for(view, "api/manifest.yml", "X-unknown-environment")
+    kept = workspace.document("api/manifest.yml")
+    assert kept is not None and kept.text == PUBLISHER
+    assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment") == []
+
+
 def test_editing_one_manifest_rechecks_only_what_depends_on_it(tmp_path: Path) -> None:
     files = {
         **environments("prod", "test"),

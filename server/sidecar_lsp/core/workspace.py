@@ -201,6 +201,19 @@ class Workspace:
         self.files[rel] = _File(text, facts, parsed, unsaved)
         return known is None or known.facts != facts
 
+    def with_text(self, rel: str, text: str, document: ParsedDocument | None = None) -> Workspace:
+        """The workspace as it is with ``text`` in ``rel``: itself when it holds that text, else a copy.
+
+        This one is left as it is: a request can judge a text the workspace has not taken yet
+        (an edit whose diagnostics are still to come) without changing what others read.
+        """
+        known = self.files.get(rel)
+        if known is not None and known.text == text:
+            return self
+        view = Workspace(self.root, self.app, dict(self.files), set(self.template_overrides))
+        view.set_text(rel, text, document, unsaved=True)  # a new entry in the copy's dict, none shared
+        return view
+
     def remove(self, rel: str) -> bool:
         """Forget ``rel`` (deleted on disk); True when it was known."""
         self._memo.pop(rel, None)
