@@ -331,6 +331,9 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
     def visit(node: Any, place: str) -> None:
         if not isinstance(node, dict):
             return
+        refusals = _refusals(node.get("properties") or {}, definitions)
+        if refusals:  # read before the union's lenient copies replace the fields' comments
+            node.setdefault("allOf", []).extend(refusals)
         if place in UNION_MESSAGES and _is_union(node, definitions):
             properties = node["properties"]
             # In allOf: the field may have an if/then of its own (EFS: uid/gid against id).
@@ -343,7 +346,6 @@ def scalar_or_map_unions(schema: dict[str, Any]) -> None:
                     "else": {"not": {"type": "object"}, "errorMessage": UNION_MESSAGES[place]},
                 }
             )
-            node["allOf"].extend(_refusals(properties, definitions))
             if place not in STRICT_UNIONS:
                 node["properties"] = {
                     key: _lenient(key, sub, definitions, place) for key, sub in properties.items()

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import L_ENV, b_like, bool_or_obj, doc, integer, obj, ref, s_like, str_list, with_var
+from .common import (
+    L_ENV,
+    REFUSED_MARK,
+    b_like,
+    bool_or_obj,
+    doc,
+    integer,
+    obj,
+    ref,
+    s_like,
+    str_list,
+    with_var,
+)
 from .workloads import TYPE_DOCS
 
 
@@ -75,6 +87,26 @@ def environment_def() -> dict[str, Any]:
             }
         ),
     )
+    # Copilot's RestrictiveIngress, in the deprecated security_groups.ingress of either load balancer.
+    restrict_to = doc(
+        "DEPRECATED. Use `http.public.ingress.cdn` and `http.public.ingress.source_ips`.",
+        f"{el}#http-public",
+        obj(
+            {
+                "cdn": b_like("DEPRECATED. Only allow ingress from CloudFront.", f"{el}#http-public"),
+                "source_ips": str_list(
+                    "DEPRECATED. CIDR blocks allowed to reach the load balancer.", f"{el}#http-public"
+                ),
+            }
+        ),
+    )
+    refused_message = "an internal load balancer cannot have restrictive ingress fields"
+    private_restrict_to = doc(
+        f"Not for the internal load balancer: Copilot refuses it ({refused_message}).",
+        f"{el}#http-private",
+        {k: v for k, v in restrict_to.items() if k not in ("description", "markdownDescription")}
+        | {"$comment": f"{REFUSED_MARK}{refused_message}", "doNotSuggest": True},
+    )
     deprecated_sg_public = doc(
         "DEPRECATED. Use `ingress`. Ingress restrictions of the public load balancer's security group.",
         f"{el}#http-public",
@@ -85,18 +117,7 @@ def environment_def() -> dict[str, Any]:
                     f"{el}#http-public",
                     obj(
                         {
-                            "restrict_to": doc(
-                                "DEPRECATED. Use `http.public.ingress.cdn`.",
-                                f"{el}#http-public",
-                                obj(
-                                    {
-                                        "cdn": b_like(
-                                            "DEPRECATED. Only allow ingress from CloudFront.",
-                                            f"{el}#http-public",
-                                        )
-                                    }
-                                ),
-                            ),
+                            "restrict_to": restrict_to,
                             "from_vpc": b_like(
                                 "DEPRECATED. Allow ingress from the VPC.", f"{el}#http-public"
                             ),
@@ -118,7 +139,8 @@ def environment_def() -> dict[str, Any]:
                         {
                             "from_vpc": b_like(
                                 "DEPRECATED. Use `http.private.ingress.vpc`.", f"{el}#http-private"
-                            )
+                            ),
+                            "restrict_to": private_restrict_to,
                         }
                     ),
                 )
