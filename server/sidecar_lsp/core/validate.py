@@ -14,7 +14,13 @@ from typing import Any
 from .field_facts import DECODE_ESCAPE_MARK
 from .interpolation import ENV_NAME_REFERENCE
 from .kinds import WORKLOAD_TYPES, manifest_kind
-from .merge import ENVIRONMENTS_KEY, merge_all, unchanged_environments, with_environment_name
+from .merge import (
+    ENVIRONMENTS_KEY,
+    base_without_environments,
+    merge_all,
+    unchanged_environments,
+    with_environment_name,
+)
 from .model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
 from .schema_memo import Path, checker, child_schema, clear_memo, deref, schema_errors, type_definition
 from .schema_messages import explain
@@ -64,15 +70,13 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     ]
     named = ENV_NAME_REFERENCE in document.text
     merged = merge_all(root) if candidates or named else []
-    if not merged:
+    unchanged = unchanged_environments(root)
+    if not merged and not (named and unchanged):
         return findings
     per_env = [
         (
             environment.name,
-            _document_findings(
-                ParsedDocument(document.text, environment.root, [], document.lines),
-                unknown_keys=False,
-            ),
+            _document_findings(_with_root(document, environment.root), unknown_keys=False),
         )
         for environment in merged
     ]
@@ -90,12 +94,24 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
                 envs_with[id(f)].append(env)
     from .rules import scoped
 
-    unchanged = unchanged_environments(root)
     for f in candidates:
         envs_with[id(f)] += unchanged
     overridden = len(merged) + len(unchanged)
     kept = [scoped(f, envs_with[id(f)], overridden) if id(f) in envs_with else f for f in findings]
-    return kept + (_environment_name_findings(document, findings, per_env) if named else [])
+    if not named:
+        return kept
+    # A null override (prod: ~) deploys the base, under that environment's name.
+    base = base_without_environments(root)
+    per_env += [
+        (env, _document_findings(_with_root(document, with_environment_name(base, env)), unknown_keys=False))
+        for env in unchanged
+    ]
+    return kept + _environment_name_findings(document, findings, per_env)
+
+
+def _with_root(document: ParsedDocument, root: Node) -> ParsedDocument:
+    """``document`` read as one environment deploys it: another tree over the same text and lines."""
+    return ParsedDocument(document.text, root, [], document.lines)
 
 
 def _environment_name_findings(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..merge import layers
 from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
 from ..references import SOURCE_VOLUMES, names_written
-from ..yaml_map import Entry, Mapping, mapping, own_entries, sequence_items
+from ..yaml_map import Entry, Mapping, Node, mapping, own_entries, sequence_items
 from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
 from .formats import UINT32, dropped_or_int
 
@@ -90,7 +90,7 @@ def efs_managed_or_byo(workload: Workload) -> Iterator[Finding]:
         if efs is None:
             continue
         managed = [efs.entry(key) for key in _MANAGED if is_set(efs.get(key))]
-        byo = [efs.entry(key) for key in _BYO if is_set(efs.get(key))]
+        byo = [efs.entry(key) for key in _BYO if _byo_set(key, efs.get(key))]
         if managed and byo and managed[0] is not None and byo[0] is not None:
             yield workload.finding(
                 "V4",
@@ -99,6 +99,15 @@ def efs_managed_or_byo(workload: Workload) -> Iterator[Finding]:
                 managed[0].key,
                 related=workload.related(byo[0].key, f"{byo[0].name} is set here"),
             )
+
+
+def _byo_set(key: str, node: Node | None) -> bool:
+    """Whether a bring-your-own field is set as ``EmptyBYOConfig`` reads it: ``auth`` is a struct, set only
+    when ``iam`` or ``access_point_id`` is (``auth: demo`` decodes to nothing inside the efs map)."""
+    if key == "auth":
+        auth = mapping(node)
+        return auth is not None and any(is_set(auth.get(field)) for field in ("iam", "access_point_id"))
+    return is_set(node)
 
 
 @rule("V5", Severity.ERROR, "EFS: uid and gid go together")
