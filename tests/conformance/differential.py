@@ -249,7 +249,8 @@ _NAMING_KEYS = ("target_container", "targetContainer", "source_volume")
 
 def _manifest_names(tree: Any) -> tuple[str, ...]:
     """The container and volume names the manifest itself defines (``target_container: ${X}`` deploys with
-    ``X`` one of them), then those it refers to (``name: ${SERVICE_NAME}`` deploys with a target's name)."""
+    ``X`` one of them), those it refers to (``name: ${SERVICE_NAME}`` deploys with a target's name, even a
+    number's), then the other values it writes."""
     if not isinstance(tree, dict):
         return ()
     found = [tree.get("name")]
@@ -260,7 +261,22 @@ def _manifest_names(tree: Any) -> tuple[str, ...]:
         if isinstance(section, dict):
             found.extend(section)
     found.extend(_referred_names(tree))
-    return tuple(n for n in dict.fromkeys(found) if isinstance(n, str) and "$" not in n)
+    found.extend(_written_values(tree)[:_MAX_WRITTEN_VALUES])
+    texts = (str(n) for n in found if isinstance(n, (str, int)) and not isinstance(n, bool))
+    return tuple(n for n in dict.fromkeys(texts) if "$" not in n)
+
+
+_MAX_WRITTEN_VALUES = 40
+
+
+def _written_values(tree: Any) -> list[Any]:
+    """The scalars the manifest writes: a ``${VAR}`` often stands for one of them (an imported subnet's
+    id in ``http.private.subnets``, a port)."""
+    if isinstance(tree, dict):
+        return [value for item in tree.values() for value in _written_values(item)]
+    if isinstance(tree, list):
+        return [value for item in tree for value in _written_values(item)]
+    return [tree] if isinstance(tree, (str, int)) and not isinstance(tree, bool) else []
 
 
 def _referred_names(tree: Any) -> list[Any]:
