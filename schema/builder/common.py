@@ -146,3 +146,14 @@ def bool_or_obj(
 REFUSED_MARK = "refused when set: "
 """How a field's ``$comment`` says that Copilot decodes it and then refuses any value that sets it (a metric
 another workload type scales on); decoding.py turns it into an if/then with that message."""
+
+
+def refused(decodes_as: dict[str, Any], why: str, message: str, link: str) -> dict[str, Any]:
+    """A field Copilot's struct has here but refuses when set: it decodes as ``decodes_as`` (so it may set
+    the map around it), and decoding.py adds the refusal in Copilot's ``message``."""
+    schema = {k: v for k, v in decodes_as.items() if k not in ("description", "markdownDescription")}
+    return doc(
+        f"{why}: Copilot refuses it ({message}).",
+        link,
+        schema | {"$comment": f"{REFUSED_MARK}{message}", "doNotSuggest": True},
+    )

@@ -9,13 +9,13 @@ from typing import Any
 
 from .common import (
     L_ENV,
-    REFUSED_MARK,
     b_like,
     bool_or_obj,
     doc,
     integer,
     obj,
     ref,
+    refused,
     s_like,
     str_list,
     with_var,
@@ -100,12 +100,11 @@ def environment_def() -> dict[str, Any]:
             }
         ),
     )
-    refused_message = "an internal load balancer cannot have restrictive ingress fields"
-    private_restrict_to = doc(
-        f"Not for the internal load balancer: Copilot refuses it ({refused_message}).",
+    private_restrict_to = refused(
+        restrict_to,
+        "Not for the internal load balancer",
+        "an internal load balancer cannot have restrictive ingress fields",
         f"{el}#http-private",
-        {k: v for k, v in restrict_to.items() if k not in ("description", "markdownDescription")}
-        | {"$comment": f"{REFUSED_MARK}{refused_message}", "doNotSuggest": True},
     )
     deprecated_sg_public = doc(
         "DEPRECATED. Use `ingress`. Ingress restrictions of the public load balancer's security group.",

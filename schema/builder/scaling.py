@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import DURATION_RE, L_JOB, L_LBWS, L_WORKER, REFUSED_MARK, doc, dur, integer, obj, ref, with_var
+from .common import DURATION_RE, L_JOB, L_LBWS, L_WORKER, doc, dur, integer, obj, ref, refused, with_var
 
 
 def count_defs() -> dict[str, Any]:
@@ -94,7 +94,7 @@ def count_defs() -> dict[str, Any]:
     # decodes as it does there (and so may make the map an autoscaling map), then Validate() refuses it.
     every_field = {**common, **service, "queue_delay": worker["queue_delay"]}
     job = {
-        key: _refused_metric(
+        key: refused(
             schema,
             "Not for a Scheduled Job, which runs `count` tasks per invocation and does not scale",
             "cannot have autoscaling options for workloads of type 'Scheduled Job'",
@@ -103,13 +103,13 @@ def count_defs() -> dict[str, Any]:
         for key, schema in every_field.items()
     }
     for key in ("requests", "response_time"):
-        worker[key] = _refused_metric(
+        worker[key] = refused(
             service[key],
             "Not a scaling metric of a Worker Service",
             f'autoscaling field "{key}" is invalid for a Worker Service',
             f"{L_WORKER}#count",
         )
-    service["queue_delay"] = _refused_metric(
+    service["queue_delay"] = refused(
         worker["queue_delay"],
         "Not a scaling metric of a Load Balanced Web Service or a Backend Service",
         'autoscaling field "queue_delay" is invalid for a Load Balanced Web Service or a Backend Service',
@@ -145,14 +145,3 @@ def count_defs() -> dict[str, Any]:
             ],
         ),
     }
-
-
-def _refused_metric(decodes_as: dict[str, Any], why: str, message: str, link: str) -> dict[str, Any]:
-    """A field of Copilot's ``AdvancedCount`` that this workload type does not scale on: it decodes as the
-    field does elsewhere, and a value that sets it is refused (decoding.py adds the refusal)."""
-    schema = {k: v for k, v in decodes_as.items() if k not in ("description", "markdownDescription")}
-    return doc(
-        f"{why}: Copilot refuses it ({message}).",
-        link,
-        schema | {"$comment": f"{REFUSED_MARK}{message}", "doNotSuggest": True},
-    )

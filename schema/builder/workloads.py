@@ -236,8 +236,11 @@ def workload_defs() -> dict[str, Any]:
             f"{DOCS}/manifest/overview/#environment-overrides",
             {"type": "object", "additionalProperties": ref(f"{def_name}Override")},
         )
-        manifest = obj(props, required=["name", "type"])
-        out[def_name] = doc(f"{type_name} manifest. {TYPE_DOCS[type_name]}", link, manifest)
+        out[def_name] = doc(
+            f"{type_name} manifest. {TYPE_DOCS[type_name]}",
+            link,
+            obj(props, required=["name", "type"]),
+        )
     return out
 
 
