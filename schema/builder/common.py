@@ -157,3 +157,18 @@ def refused(decodes_as: dict[str, Any], why: str, message: str, link: str) -> di
         link,
         schema | {"$comment": f"{REFUSED_MARK}{message}", "doNotSuggest": True},
     )
+
+
+GO_UNSIGNED_MARK = "Go unsigned integer: "
+"""How a number field's ``$comment`` says Copilot declares it a Go ``uint16``/``uint32``: a number outside the
+type's range fails yaml.v3's decoding of the file, where any other bound is a ``Validate()`` check."""
+
+
+def go_unsigned(bits: int) -> dict[str, Any]:
+    """The schema of a Go unsigned integer field (``uint16`` ports, ``uint32`` EFS ids)."""
+    return {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2**bits - 1,
+        "$comment": f"{GO_UNSIGNED_MARK}uint{bits}, whose range yaml.v3 checks while it decodes",
+    }

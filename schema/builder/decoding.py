@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import BOOL_WORDS_RE, DURATION_RE, REFUSED_MARK, with_var
+from .common import BOOL_WORDS_RE, DURATION_RE, GO_UNSIGNED_MARK, REFUSED_MARK, with_var
 from .workloads import TYPES
 
 MANIFEST_DEFINITIONS = frozenset(
@@ -197,21 +197,6 @@ PLAIN_HERE = {"network/connect": ("alias",)}
 """Keys named like a self-decoding field that are plain strings in this union (connect.alias)."""
 
 
-GO_INTEGER_RANGES = frozenset({(0, 65535), (0, 4294967295)})
-"""The bounds of the unsigned Go types Copilot declares (``uint16`` ports, ``uint32`` EFS ids): yaml.v3
-refuses a number outside them while decoding. Any other bound is a ``Validate()`` check."""
-
-
-def integer_bounds(target: dict[str, Any]) -> tuple[int | None, int | None]:
-    """The lowest and highest whole numbers a number field takes, read from inclusive or exclusive bounds."""
-    low, high = target.get("minimum"), target.get("maximum")
-    if low is None and "exclusiveMinimum" in target:
-        low = target["exclusiveMinimum"] + 1
-    if high is None and "exclusiveMaximum" in target:
-        high = target["exclusiveMaximum"] - 1
-    return low, high
-
-
 def _refusals(properties: dict[str, Any], definitions: dict[str, Any]) -> list[dict[str, Any]]:
     """For each field marked :data:`REFUSED_MARK`: when a value sets it (the same test as the map's), an
     error in Copilot's words at the field (only null passes ``enum: [null]``)."""
@@ -235,9 +220,10 @@ def _has_union_items(target: dict[str, Any], definitions: dict[str, Any]) -> boo
 
 
 def _checked_after_decoding(target: dict[str, Any]) -> bool:
-    """Whether the number's bounds are checked by Copilot's ``Validate()``, after the value decoded."""
-    bounds = integer_bounds(target)
-    return bounds[1] is not None and bounds not in GO_INTEGER_RANGES
+    """Whether the number's upper bound is checked by Copilot's ``Validate()``, after the value decoded (a
+    Go unsigned type's range is checked while decoding)."""
+    bounded = "maximum" in target or "exclusiveMaximum" in target
+    return bounded and not str(target.get("$comment", "")).startswith(GO_UNSIGNED_MARK)
 
 
 def _lenient(

@@ -21,6 +21,7 @@ from .common import (
     VAR,
     ci,
     doc,
+    go_unsigned,
     ref,
     s_like,
     with_var,
@@ -59,7 +60,7 @@ def primitives() -> dict[str, Any]:
         "uint16": doc(
             "A port number from 0 to 65535.",
             L_OVERVIEW,
-            {"type": "integer", "minimum": 0, "maximum": 65535},
+            go_unsigned(16),
         ),
         "stringOrStringList": doc(
             "A string (split with shell rules) or a list of strings.",

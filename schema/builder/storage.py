@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import BOOL_WORDS_RE, L_LBWS, L_SIDECARS, L_STORAGE, b_like, doc, obj, ref, s_like
+from .common import BOOL_WORDS_RE, L_LBWS, L_SIDECARS, L_STORAGE, b_like, doc, go_unsigned, obj, ref, s_like
 
 
 def mount_point() -> dict[str, Any]:
@@ -90,12 +90,12 @@ def storage_defs() -> dict[str, Any]:
                 "uid": doc(
                     "POSIX user ID for a Copilot-managed file system (requires `gid`; not 0).",
                     ml,
-                    {"type": "integer", "minimum": 0, "maximum": 4294967295},
+                    go_unsigned(32),
                 ),
                 "gid": doc(
                     "POSIX group ID for a Copilot-managed file system (requires `uid`).",
                     ml,
-                    {"type": "integer", "minimum": 0, "maximum": 4294967295},
+                    go_unsigned(32),
                 ),
             },
             "additionalProperties": False,

@@ -16,9 +16,9 @@ from jsonschema.exceptions import ValidationError
 from .model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Severity, Span, TextEdit
 from .schema_memo import Path, checker
 from .schema_words import (
-    GO_UNSIGNED_RANGES,
     MAX_LISTED,
     accepted_types,
+    decodes_in_range,
     decodes_words,
     describe,
     describe_value,
@@ -87,10 +87,9 @@ def explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[F
             if low is not None and high is not None
             else (f"at least {low}" if low is not None else f"at most {high}")
         )
-        # A number out of a Go unsigned type's range fails yaml.v3's decoding of the file; any other bound,
-        # and one on a field Copilot reads as text (a sidecar's port string), is a check after decoding.
-        number_only = "string" not in accepted_types(_schema_of(error))
-        code = "schema-type" if number_only and (low, high) in GO_UNSIGNED_RANGES else "schema-range"
+        # A number out of a Go unsigned type's range fails yaml.v3's decoding of the file; any other bound
+        # (a percentage, a sidecar's port string) is a check after decoding.
+        code = "schema-type" if decodes_in_range(_schema_of(error)) else "schema-range"
         yield _at_value(root, path, node, code, f"{path_prefix(path)}{error.instance} must be {bounds}")
         return
     # A required key that is null, or a required Go string that is "" (files[].source): not set.

@@ -35,9 +35,14 @@ def decodes_words(schema: dict[str, Any]) -> bool:
     return schema.get("pattern") in _decoded_patterns()
 
 
-GO_UNSIGNED_RANGES = frozenset({(0, 65535), (0, 4294967295)})
-"""The bounds of the Go types Copilot declares ``uint16`` (ports) and ``uint32`` (EFS ids): a number outside
-them fails yaml.v3's decoding, which no override can fix."""
+GO_UNSIGNED_MARK = "Go unsigned integer:"
+"""How the schema builder's ``$comment`` marks a Go ``uint16``/``uint32`` field: a number outside its range
+fails yaml.v3's decoding of the file, which no override can fix."""
+
+
+def decodes_in_range(schema: dict[str, Any]) -> bool:
+    """Whether the schema's bounds are a Go unsigned type's, which yaml.v3 checks while it decodes."""
+    return str(schema.get("$comment", "")).startswith(GO_UNSIGNED_MARK)
 
 
 def whole_number_bounds(schema: dict[str, Any]) -> tuple[Any, Any]:
