@@ -33,7 +33,7 @@ from sidecar_lsp.core.analyze import Options, analyze
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
 from sidecar_lsp.core.rules import BASE_AND_PREFIX, RULES, UNLISTED_PREFIX
 from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.validate import DECODING_CODES
+from sidecar_lsp.core.validate import override_environment
 from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
 
 OPTIONS = Options(assume_manifest=True)
@@ -58,25 +58,13 @@ def tool_errors(findings: Iterable[Finding], envs: Sequence[str]) -> dict[str, l
             targets = ["", *re.findall(r"'([^']*)'", listed)]
         elif match:
             targets = re.findall(r"'([^']*)'", match.group(1))
-        elif _checks_override_only(finding):
-            targets = [str(finding.path[1])]
+        elif (written_in := override_environment(finding)) is not None:
+            targets = [written_in]
         else:
             targets = list(envs)
         for env in targets:
             out.setdefault(env, []).append(finding)
     return out
-
-
-def _checks_override_only(finding: Finding) -> bool:
-    """A schema check of a value under ``environments.<env>`` that Copilot makes after decoding (a word, a
-    pattern, a range, a required key) breaks that environment only; a value that does not decode breaks
-    every deployment, as Copilot decodes the whole file first."""
-    return (
-        len(finding.path) >= 2
-        and finding.path[0] == "environments"
-        and finding.code.startswith("schema-")
-        and finding.code not in DECODING_CODES
-    )
 
 
 def oracle_envs(verdict: dict[str, Any]) -> dict[str, tuple[str, str]]:

@@ -204,15 +204,15 @@ _SCOPES = ("in environment", "for environments without an override")
 
 
 def _schema_scope(finding: Finding) -> str:
-    """The environments a schema finding is about: a value under ``environments.<env>`` that decodes breaks
-    that environment alone (C2 stands for the refused metric an override gives), as its scope says."""
+    """The environments a schema finding is about, in the words of a rule's scope (C2 stands for the
+    refused metric an override gives)."""
     from .rules import in_environments
-    from .validate import DECODING_CODES
+    from .validate import override_environment
 
     scope = _scope(finding.message)
-    path = finding.path
-    if not scope and len(path) >= 2 and path[0] == "environments" and finding.code not in DECODING_CODES:
-        scope = _scope(in_environments(finding, [str(path[1])]).message)
+    env = override_environment(finding)
+    if not scope and env is not None:
+        scope = _scope(in_environments(finding, [env]).message)
     return scope
 
 

@@ -44,6 +44,21 @@ empty value is one since the only field that refuses it is a generic ``Union`` (
 is neither a path nor a map)."""
 
 
+def override_environment(finding: Finding) -> str | None:
+    """The environment a schema finding breaks alone: a value written under ``environments.<env>`` that
+    decodes is checked for that deployment only (a word, a pattern, a range, a required key), where one
+    that does not decode breaks every deployment, as Copilot decodes the whole file first."""
+    path = finding.path
+    if (
+        len(path) >= 2
+        and path[0] == ENVIRONMENTS_KEY
+        and finding.code.startswith("schema-")
+        and finding.code not in DECODING_CODES
+    ):
+        return str(path[1])
+    return None
+
+
 def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
     """Every schema problem in ``document``, placed at the offending key or value."""
     return _scoped_to_environments(document, _document_findings(document, unknown_keys=unknown_keys))
