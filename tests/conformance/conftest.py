@@ -1,16 +1,11 @@
-"""The differential tests ask Copilot's verdicts of :mod:`copilot_verdicts`: the committed record, checked
-against copilot-oracle where it is beside the checkout. They run in every clone."""
+"""The differential tests ask Copilot's verdicts of :mod:`copilot_verdicts` (which the root conftest puts on
+the import path): the committed record, checked against copilot-oracle where it is beside the checkout.
+They run in every clone."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from copilot_verdicts import CopilotVerdicts, copilot_verdicts  # noqa: E402
+from copilot_verdicts import CopilotVerdicts, copilot_verdicts
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from generate import Case, Generator, cases
 from word_variables import WORD_VARIABLES, WordVariable
 
 from fixtures import all_fixtures
-from manifest_sets import WORD_VARIABLE
+from manifest_sets import OWN, WORD_VARIABLE
 from sidecar_lsp.core.schema_store import load_schema
 from sidecar_lsp.core.yaml_map import parse
 
@@ -137,11 +137,8 @@ def test_random_chooser_is_reproducible(generator: Generator) -> None:
     assert first.text == again.text
 
 
-def _schema_fixtures(kind: str) -> list[Any]:
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parents[1] / "fixtures" / "schema" / kind
-    return sorted(folder.glob("*.yml"))
+def _schema_fixtures(kind: str) -> list[Path]:
+    return sorted((ROOT / "tests" / "fixtures" / "schema" / kind).glob("*.yml"))
 
 
 @pytest.mark.parametrize("path", _schema_fixtures("invalid"), ids=lambda p: p.name)
@@ -159,12 +156,10 @@ def test_invalid_schema_fixture_copilot_accepts_breaks_only_unknown_keys(
 
 def _project_files() -> list[Path]:
     """Every manifest the project holds: the fixtures, the examples and tests/manifests."""
-    fixtures = ROOT / "tests" / "fixtures"
-    files = sorted((fixtures / "conformance").glob("*.yml"))
-    files += sorted((fixtures / "schema").glob("*/*.yml"))
+    files = [fixture.path for fixture in all_fixtures()]
+    files += _schema_fixtures("invalid") + _schema_fixtures("valid")
     files += sorted((ROOT / "examples" / "copilot").glob("**/manifest.yml"))
-    files += sorted((ROOT / "tests" / "manifests").glob("copilot/**/manifest.yml"))
-    return files
+    return files + OWN
 
 
 def _file_case(index: int, path: Path) -> Case:

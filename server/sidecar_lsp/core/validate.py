@@ -133,8 +133,8 @@ def _environment_name_findings(
     document: ParsedDocument, findings: list[Finding], per_env: list[tuple[str, list[Finding]]]
 ) -> list[Finding]:
     """Errors of a base value written with ``${COPILOT_ENVIRONMENT_NAME}``, which the base alone cannot
-    judge: in each overridden environment the name is known (``version: ${COPILOT_ENVIRONMENT_NAME}``
-    fails in ``test``, passes in ``grpc``)."""
+    judge: in each environment the manifest names, with an override or a null one, the name is known
+    (``version: ${COPILOT_ENVIRONMENT_NAME}`` fails in ``test``, passes in ``grpc``)."""
     from .rules import in_environments
 
     written = {(f.code, f.span) for f in findings}
