@@ -126,46 +126,40 @@ def realistic_sources(extra: Sequence[Path] = ()) -> list[tuple[str, Any]]:
     return out
 
 
+def _seen(value: Any, key: str = "") -> Iterator[tuple[str, Any, bool]]:
+    """Every value of a realistic manifest with the key it stands under, in document order: ``True`` for a
+    map entry's value (of any shape), ``False`` for a scalar (an item of a list counts for the list's key)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(k, (Alias, Anchored)):
+                yield str(k), v, True
+            yield from _seen(v, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _seen(item, key)
+    else:
+        yield key, value, False
+
+
+def _pooled(sources: Sequence[tuple[str, Any]], *, entries: bool) -> dict[str, list[Any]]:
+    pool: dict[str, list[Any]] = {}
+    for _, tree in sources:
+        for key, value, is_entry in _seen(tree):
+            if is_entry == entries and value is not None:
+                bucket = pool.setdefault(key, [])
+                if value not in bucket:
+                    bucket.append(value)
+    return pool
+
+
 def harvest_subtrees(sources: Sequence[tuple[str, Any]]) -> dict[str, list[Any]]:
     """Values of every shape (maps, lists, scalars) seen under each key name in realistic manifests."""
-    pool: dict[str, list[Any]] = {}
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if v is not None and not isinstance(k, (Alias, Anchored)):
-                    bucket = pool.setdefault(str(k), [])
-                    if v not in bucket:
-                        bucket.append(v)
-                walk(v)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for _, tree in sources:
-        walk(tree)
-    return pool
+    return _pooled(sources, entries=True)
 
 
 def harvest(sources: Sequence[tuple[str, Any]]) -> dict[str, list[Any]]:
     """Scalar values seen under each key name in realistic manifests (values for schema draws)."""
-    pool: dict[str, list[Any]] = {}
-
-    def walk(value: Any, key: str) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, str(k))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, key)
-        elif value is not None:
-            bucket = pool.setdefault(key, [])
-            if value not in bucket:
-                bucket.append(value)
-
-    for _, tree in sources:
-        walk(tree, "")
-    return pool
+    return _pooled(sources, entries=False)
 
 
 # --- the generator ---------------------------------------------------------------------------------
