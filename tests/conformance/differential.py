@@ -26,7 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generate import Alias, Anchored, Case, Generator, RandomChooser, cases, realistic_sources, render
+from generate import (
+    Alias,
+    Anchored,
+    Case,
+    Generator,
+    RandomChooser,
+    cases,
+    realistic_sources,
+    render,
+    seen_under_keys,
+)
 from oracle import Oracle, VerdictSource
 
 from sidecar_lsp.core.analyze import Options, analyze
@@ -248,8 +258,9 @@ def _manifest_names(tree: Any) -> tuple[str, ...]:
     ):
         if isinstance(section, dict):
             found.extend(section)
-    found.extend(_referred_names(tree))
-    found.extend(_written_values(tree)[:_MAX_WRITTEN_VALUES])
+    referred, written = _referred_and_written(tree)
+    found.extend(referred)
+    found.extend(written[:_MAX_WRITTEN_VALUES])
     texts = (str(n) for n in found if isinstance(n, (str, int)) and not isinstance(n, bool))
     return tuple(n for n in dict.fromkeys(texts) if "$" not in n)
 
@@ -257,29 +268,19 @@ def _manifest_names(tree: Any) -> tuple[str, ...]:
 _MAX_WRITTEN_VALUES = 40
 
 
-def _written_values(tree: Any) -> list[Any]:
-    """The scalars the manifest writes: a ``${VAR}`` often stands for one of them (an imported subnet's
-    id in ``http.private.subnets``, a port)."""
-    if isinstance(tree, dict):
-        return [value for item in tree.values() for value in _written_values(item)]
-    if isinstance(tree, list):
-        return [value for item in tree for value in _written_values(item)]
-    return [tree] if isinstance(tree, (str, int)) and not isinstance(tree, bool) else []
-
-
-def _referred_names(tree: Any) -> list[Any]:
-    if isinstance(tree, list):
-        return [name for item in tree for name in _referred_names(item)]
-    if not isinstance(tree, dict):
-        return []
-    names: list[Any] = []
-    for key, value in tree.items():
-        if key in _NAMING_KEYS:
-            names.append(value)
-        elif key == "depends_on" and isinstance(value, dict):
-            names.extend(value)
-        names.extend(_referred_names(value))
-    return names
+def _referred_and_written(tree: Any) -> tuple[list[Any], list[Any]]:
+    """The names the manifest refers to (targets, ``source_volume``, ``depends_on``), and every scalar it
+    writes: a ``${VAR}`` often stands for one of them (an imported subnet's id in ``http.private.subnets``)."""
+    referred: list[Any] = []
+    written: list[Any] = []
+    for key, value, is_entry in seen_under_keys(tree):
+        if is_entry and key in _NAMING_KEYS:
+            referred.append(value)
+        elif is_entry and key == "depends_on" and isinstance(value, dict):
+            referred.extend(value)
+        elif not is_entry and isinstance(value, (str, int)) and not isinstance(value, bool):
+            written.append(value)
+    return referred, written
 
 
 def _searched_assignment(

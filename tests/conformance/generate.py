@@ -126,17 +126,17 @@ def realistic_sources(extra: Sequence[Path] = ()) -> list[tuple[str, Any]]:
     return out
 
 
-def _seen(value: Any, key: str = "") -> Iterator[tuple[str, Any, bool]]:
+def seen_under_keys(value: Any, key: str = "") -> Iterator[tuple[str, Any, bool]]:
     """Every value of a realistic manifest with the key it stands under, in document order: ``True`` for a
     map entry's value (of any shape), ``False`` for a scalar (an item of a list counts for the list's key)."""
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, (Alias, Anchored)):
                 yield str(k), v, True
-            yield from _seen(v, str(k))
+            yield from seen_under_keys(v, str(k))
     elif isinstance(value, list):
         for item in value:
-            yield from _seen(item, key)
+            yield from seen_under_keys(item, key)
     else:
         yield key, value, False
 
@@ -144,7 +144,7 @@ def _seen(value: Any, key: str = "") -> Iterator[tuple[str, Any, bool]]:
 def _pooled(sources: Sequence[tuple[str, Any]], *, entries: bool) -> dict[str, list[Any]]:
     pool: dict[str, list[Any]] = {}
     for _, tree in sources:
-        for key, value, is_entry in _seen(tree):
+        for key, value, is_entry in seen_under_keys(tree):
             if is_entry == entries and value is not None:
                 bucket = pool.setdefault(key, [])
                 if value not in bucket:
