@@ -255,7 +255,8 @@ def test_exit_without_shutdown_exits_with_1() -> None:
     assert proc.proc.wait(10) == 1
 
 
-INITIALIZED = b'{"jsonrpc": "2.0", "method": "initialized", "params": {}}'
+INITIALIZED_MESSAGE = {"jsonrpc": "2.0", "method": "initialized", "params": {}}
+INITIALIZED = json.dumps(INITIALIZED_MESSAGE).encode()
 
 
 def _until_end_of_input(data: bytes, log: Path) -> int:
@@ -304,7 +305,7 @@ def test_the_end_of_input_inside_a_body_ends_the_server_with_1_and_between_messa
     ending = f"the input ended inside a message (after {len(INITIALIZED)} of {len(INITIALIZED) + 100} bytes)"
     assert ending in short.read_text(encoding="utf-8")
     whole = tmp_path / "whole.log"
-    assert _until_end_of_input(b"Content-Length: %d\r\n\r\n" % len(INITIALIZED) + INITIALIZED, whole) == 0
+    assert _until_end_of_input(_frame(INITIALIZED_MESSAGE), whole) == 0
     assert "ERROR" not in whole.read_text(encoding="utf-8")
 
 
