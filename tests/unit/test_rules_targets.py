@@ -83,6 +83,16 @@ FAILING = [
         ("targetContainer", 1),
     ),
     (
+        "T2 Backend: base camelCase, override snake_case (nothing moves the camelCase)",
+        BACKEND_IMAGE
+        + "http:\n  path: /\n  targetContainer: api\nenvironments:\n  prod:\n    http:\n      target_container: api\n",
+        "T2",
+        Severity.ERROR,
+        'in environment \'prod\': validate "http": must specify one, not both, of "target_container" and '
+        '"targetContainer"; remove the deprecated targetContainer',
+        ("targetContainer", 1),
+    ),
+    (
         "T3 Backend alias without any port",
         BACKEND_IMAGE + "network:\n  connect:\n    alias: api.local\n",
         "T3",
@@ -159,6 +169,12 @@ PASSING = [
         "T3 connect true",
         "name: w\ntype: Worker Service\nimage:\n  location: x\nnetwork:\n  connect: true\n",
         "T3",
+    ),
+    (
+        "T2 Load Balanced Web Service: base camelCase, override snake_case (each map's camelCase moves)",
+        LBWS_IMAGE
+        + "http:\n  path: /\n  targetContainer: api\nenvironments:\n  prod:\n    http:\n      target_container: api\n",
+        "T2",
     ),
     (
         "camel with snake is T2's",

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..interpolation import can_match, variables_in
+from ..merge import layers
 from ..model import Finding, Fix, Severity, TextEdit
 from ..references import TARGET_CONTAINER, TARGET_CONTAINER_CAMEL, TARGET_CONTAINERS, names_written
 from ..yaml_map import Entry, Mapping, Scalar, mapping
@@ -124,8 +125,7 @@ def both_target_container_spellings(workload: Workload) -> Iterator[Finding]:
     http = mapping(workload.root.get("http"))
     if http is None:
         return
-    snake, camel = http.entry(SNAKE), http.entry(CAMEL)
-    if snake is not None and camel is not None and is_set(snake.value) and is_set(camel.value):
+    for snake, camel in _both_spellings(workload, http):
         yield workload.finding(
             "T2",
             'validate "http": must specify one, not both, of "target_container" and "targetContainer"; '
@@ -134,6 +134,25 @@ def both_target_container_spellings(workload: Workload) -> Iterator[Finding]:
             related=workload.related(snake.key, "target_container is set here"),
             fixes=workload.delete_entry_fixes(camel, "Remove the deprecated targetContainer"),
         )
+
+
+def _both_spellings(workload: Workload, http: Mapping) -> Iterator[tuple[Entry, Entry]]:
+    """Each http map in which both spellings survive to Copilot's check. A Load Balanced Web Service's
+    decoder moves a lone ``targetContainer`` into ``target_container`` in each map it reads (the base, an
+    override), so only a map written with both keeps both through the merge; a Backend Service's keeps
+    whatever the merge gives it."""
+    if workload.kind == LBWS and isinstance(workload.paths.root, Mapping):
+        written = [
+            mapping(layer.get("http"))
+            for env, layer in layers(workload.paths.root)
+            if env is None or env == workload.env
+        ]
+    else:
+        written = [http]
+    for layer in written:
+        snake, camel = (layer.entry(SNAKE), layer.entry(CAMEL)) if layer is not None else (None, None)
+        if snake is not None and camel is not None and is_set(snake.value) and is_set(camel.value):
+            yield snake, camel
 
 
 @rule(
