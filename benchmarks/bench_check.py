@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "copilot-cli"

@@ -22,9 +22,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from lsp_client import LspProcess  # noqa: E402
 
-from sidecar_lsp.core.analyze import Options, analyze  # noqa: E402
-from sidecar_lsp.core.workspace import scan  # noqa: E402
-from sidecar_lsp.core.workspace_rules import cross_file_findings, findings_in_workspace  # noqa: E402
+from sidecar_lsp.core.check.analyze import Options, analyze  # noqa: E402
+from sidecar_lsp.core.workspace.model import scan  # noqa: E402
+from sidecar_lsp.core.workspace.rules import cross_file_findings, findings_in_workspace  # noqa: E402
 
 ENVIRONMENTS = ("dev", "test", "staging", "prod")
 SERVICES = 40

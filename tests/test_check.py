@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from manifest_sets import BACKEND_IMAGE
-from sidecar_lsp.cli_check import main_check
+from sidecar_lsp.cli.check import main_check
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -225,4 +225,4 @@ def test_installed_wheel_ships_the_schema_and_the_rules_doc(wheel: Path) -> None
 
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"sidecar_lsp/schemas/copilot-manifest.schema.json", "sidecar_lsp/docs/rules.md"} <= names
-    assert "sidecar_lsp/report_formats.py" in names
+    assert "sidecar_lsp/cli/reports.py" in names

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import sidecar_lsp.cli_check as cli_check
+import sidecar_lsp.cli.check as cli_check
 from manifest_sets import BACKEND_IMAGE
-from sidecar_lsp.cli_check import EXIT_INTERNAL, EXIT_USAGE, escape, main_check
+from sidecar_lsp.cli.check import EXIT_INTERNAL, EXIT_USAGE, escape, main_check
 
 CLEAN = BACKEND_IMAGE
 SECRET = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from manifest_sets import CORPUS, OWN, OWN_IGNORED_KEYS, corpus_params, own_name, own_params, require_corpus
-from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.check.validate import UNKNOWN_KEY
 from sidecar_lsp.core.model import Severity
-from sidecar_lsp.core.validate import UNKNOWN_KEY
 
 MANIFESTS = CORPUS
 

@@ -14,11 +14,8 @@ import jsonschema
 import pytest
 
 from manifest_sets import BACKEND_IMAGE
-from sidecar_lsp.cli_check import main_check
-from sidecar_lsp.core.model import Finding, Pos, Related, Severity, Span
-from sidecar_lsp.core.rules import RULES, SCHEMA_RULES
-from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
-from sidecar_lsp.report_formats import (
+from sidecar_lsp.cli.check import main_check
+from sidecar_lsp.cli.reports import (
     SARIF_SCHEMA_URI,
     escape_data,
     escape_property,
@@ -27,6 +24,9 @@ from sidecar_lsp.report_formats import (
     rule_docs,
     sarif_log,
 )
+from sidecar_lsp.core.model import Finding, Pos, Related, Severity, Span
+from sidecar_lsp.core.rules import RULES, SCHEMA_RULES
+from sidecar_lsp.core.workspace.rules import WORKSPACE_RULES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

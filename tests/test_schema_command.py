@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.schema.store import load_schema
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = [sys.executable, "-m", "sidecar_lsp", "schema"]

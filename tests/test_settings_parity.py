@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from manifest_sets import REPO
-from sidecar_lsp.settings import FIELDS, SECTION, Settings
+from sidecar_lsp.lsp.settings import FIELDS, SECTION, Settings
 
 PACKAGE_JSON = REPO / "vscode-client" / "package.json"
 CLIENT_ONLY = {
@@ -82,7 +82,7 @@ def client_payload(schema_diagnostics: bool = True) -> dict[str, Any]:
     return payload
 
 
-SETTINGS_LOGGER = "sidecar_lsp.settings"
+SETTINGS_LOGGER = "sidecar_lsp.lsp.settings"
 
 
 def settings_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:

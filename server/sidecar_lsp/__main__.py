@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 
-from . import __version__
+from sidecar_lsp import __version__
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,11 +33,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _command(name: str, argv: list[str]) -> int:
     if name == "check":
-        from .cli_check import main_check
+        from sidecar_lsp.cli.check import main_check
 
         return main_check(argv)
     if name == "render":
-        from .cli_render import main_render
+        from sidecar_lsp.cli.render import main_render
 
         return main_render(argv)
     return main_schema(argv)
@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     root.handlers[:] = [handler]
     root.setLevel(level)
 
-    from .protocol import start_io, start_tcp
-    from .server import make_server
+    from sidecar_lsp.lsp.protocol import start_io, start_tcp
+    from sidecar_lsp.lsp.server import make_server
 
     server = make_server()
     _tune_garbage_collector()
@@ -93,7 +93,7 @@ def main_schema(argv: list[str]) -> int:
     output.add_argument("--print", action="store_true", help="print the schema itself instead of its path")
     output.add_argument("--uri", action="store_true", help="print the path as a file:// URI")
     args = parser.parse_args(argv)
-    from .core.schema_store import schema_path
+    from sidecar_lsp.core.schema.store import schema_path
 
     path = schema_path()
     if not path.is_file():

@@ -39,12 +39,12 @@ from generate import (
 )
 from oracle import Oracle, VerdictSource
 
-from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.check.validate import override_environment
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
 from sidecar_lsp.core.rules import BASE_AND_PREFIX, RULES, UNLISTED_PREFIX
-from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.validate import override_environment
-from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.workspace.rules import WORKSPACE_RULES
 
 OPTIONS = Options(assume_manifest=True)
 """As ``sidecar-lsp check`` runs on a file under ``copilot/``."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sidecar_lsp.core.yaml_map import parse, resolve_plain
+from sidecar_lsp.core.yaml.tree import parse, resolve_plain
 
 T = TypeVar("T")
 

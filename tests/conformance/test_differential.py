@@ -16,8 +16,8 @@ from word_variables import WORD_VARIABLES, WordVariable
 
 from fixtures import all_fixtures
 from manifest_sets import OWN, WORD_VARIABLE
-from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.yaml.tree import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures import Fixture, all_fixtures
-from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Severity
 
 FIXTURES = all_fixtures()

@@ -95,7 +95,7 @@ def test_check_subcommand_is_dispatched(tmp_path: Path) -> None:
 
 
 def test_settings_doc_lists_every_setting() -> None:
-    from sidecar_lsp.settings import FIELDS
+    from sidecar_lsp.lsp.settings import FIELDS
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text(encoding="utf-8")
     for field in FIELDS:

@@ -290,9 +290,10 @@ def test_an_absurd_content_length_is_refused_and_the_end_of_input_ends_the_serve
     assert _until_end_of_input(b"Content-Length: %s\r\n\r\n" % declared + INITIALIZED, log) == 1
     errors = log.read_text(encoding="utf-8")
     assert (
-        f"ERROR sidecar_lsp.protocol: refused a message of Content-Length {declared[:40].decode()}" in errors
+        f"ERROR sidecar_lsp.lsp.protocol: refused a message of Content-Length {declared[:40].decode()}"
+        in errors
     )
-    assert "ERROR sidecar_lsp.protocol: the input ended inside a message" in errors
+    assert "ERROR sidecar_lsp.lsp.protocol: the input ended inside a message" in errors
     assert "Traceback" not in errors
 
 
@@ -473,7 +474,7 @@ BROKEN_RULE_SERVER = [
     "def broken(workload):\n"
     "    raise KeyError('boom')\n"
     "RULES['D1'] = dataclasses.replace(RULES['D1'], check=broken)\n"
-    "import sidecar_lsp.core.hover as hover\n"
+    "import sidecar_lsp.core.features.hover as hover\n"
     "hover.hover = broken\n"
     "from sidecar_lsp.__main__ import main\n"
     "sys.exit(main(['--stdio']))\n",

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from workspace_support import PUBLISHER, environments, service, subscriber, write_workspace  # noqa: E402
 
-from sidecar_lsp.workspace_features import merged_uri  # noqa: E402
+from sidecar_lsp.lsp.handlers.workspace import merged_uri  # noqa: E402
 
 API_PRD = service("api", "environments:\n  prd:\n    count: 2\n")
 WORKER = subscriber()

@@ -76,7 +76,7 @@ def _plain(node: Any) -> Any:
 def load_yaml(text: str) -> Any:
     """Load YAML with YAML 1.2 rules (``on``/``yes`` stay strings), as Copilot's yaml.v3 reads keys."""
     try:
-        from sidecar_lsp.core.yaml_map import parse  # type: ignore[import-not-found]
+        from sidecar_lsp.core.yaml.tree import parse  # type: ignore[import-not-found]
     except ImportError:
         parse = None
     if parse is not None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from workspace_support import environments, service, write_workspace
 
-from sidecar_lsp.cli_check import main_check
-from sidecar_lsp.cli_render import main_render
+from sidecar_lsp.cli.check import main_check
+from sidecar_lsp.cli.render import main_render
 
 API = service(
     "api",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 
 from manifest_sets import LBWS_BUILT
-from sidecar_lsp.core.completion import Candidate, complete, describe
+from sidecar_lsp.core.features.completion import Candidate, complete, describe
 from sidecar_lsp.core.model import Pos, Span
-from sidecar_lsp.core.schema_index import SchemaIndex
-from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.schema.index import SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.yaml.tree import parse
 
 CURSOR = "|"
 

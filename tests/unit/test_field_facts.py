@@ -1,4 +1,4 @@
-"""Field facts read from the schema (core/field_facts.py) instead of lists of key names, and the rule
+"""Field facts read from the schema (core/schema/facts.py) instead of lists of key names, and the rule
 findings that changed with them; each changed verdict was checked with Copilot's own decoder."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from sidecar_lsp.core.analyze import analyze
-from sidecar_lsp.core.field_facts import ValueShape, keys_ignored_by, user_keyed_maps, value_shape
-from sidecar_lsp.core.hover import docs_url
-from sidecar_lsp.core.merge import pointer_maps, whole_value_maps
+from sidecar_lsp.core.check.analyze import analyze
+from sidecar_lsp.core.features.hover import docs_url
+from sidecar_lsp.core.manifest.merge import pointer_maps, whole_value_maps
+from sidecar_lsp.core.schema.facts import ValueShape, keys_ignored_by, user_keyed_maps, value_shape
 
 LBWS = "Load Balanced Web Service"
 RDWS = "Request-Driven Web Service"

@@ -6,11 +6,11 @@ import textwrap
 
 from test_rules_support import span_of
 
-from sidecar_lsp.core.analyze import analyze
-from sidecar_lsp.core.fixes import code_actions, fixes_for
+from sidecar_lsp.core.check.analyze import analyze
+from sidecar_lsp.core.features.fixes import code_actions, fixes_for
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span, TextEdit
 from sidecar_lsp.core.rules import run_rules
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.yaml.tree import parse
 
 
 def apply(text: str, edits: tuple[TextEdit, ...] | list[TextEdit]) -> str:

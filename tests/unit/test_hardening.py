@@ -10,12 +10,12 @@ import pytest
 
 from manifest_sets import BACKEND_IMAGE
 from sidecar_lsp.core import lines as core_lines
-from sidecar_lsp.core.analyze import analyze
+from sidecar_lsp.core.check.analyze import analyze
 from sidecar_lsp.core.model import INTERNAL_ERROR, Pos, Severity
 from sidecar_lsp.core.rules import RULES
 from sidecar_lsp.core.rules.base import MAX_RELATED
-from sidecar_lsp.core.yaml_map import parse, resolve_plain, to_plain
-from sidecar_lsp.documents import DocumentCaches
+from sidecar_lsp.core.yaml.tree import parse, resolve_plain, to_plain
+from sidecar_lsp.lsp.documents import DocumentCaches
 
 BASE = BACKEND_IMAGE
 
@@ -120,7 +120,7 @@ def test_a_rule_that_raises_becomes_one_internal_error_and_the_rest_still_report
 
 
 def test_a_schema_check_that_raises_leaves_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sidecar_lsp.core.validate as validate
+    import sidecar_lsp.core.check.validate as validate
 
     def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise RuntimeError("boom")

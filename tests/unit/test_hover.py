@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from manifest_sets import LBWS_BUILT
-from sidecar_lsp.core.hover import HoverInfo, docs_url, hover
+from sidecar_lsp.core.features.hover import HoverInfo, docs_url, hover
 from sidecar_lsp.core.model import Pos, Span
-from sidecar_lsp.core.schema_index import SchemaIndex
-from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.schema.index import SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.yaml.tree import parse
 
 MANIFEST = (
     LBWS_BUILT

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from sidecar_lsp.core.analyze import analyze
-from sidecar_lsp.core.merge import environment_names, merge_all, merge_environment
-from sidecar_lsp.core.yaml_map import Mapping, Scalar, find, parse, to_plain
+from sidecar_lsp.core.check.analyze import analyze
+from sidecar_lsp.core.manifest.merge import environment_names, merge_all, merge_environment
+from sidecar_lsp.core.yaml.tree import Mapping, Scalar, find, parse, to_plain
 
 BASE = textwrap.dedent(
     """\

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sidecar_lsp.workspace_features import merged_uri, parse_merged_uri
+from sidecar_lsp.lsp.handlers.workspace import merged_uri, parse_merged_uri
 
 SOURCE = "file:///home/dev/my%20app/copilot/api/manifest.yml"
 

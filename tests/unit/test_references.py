@@ -7,11 +7,10 @@ import textwrap
 
 import pytest
 
-from sidecar_lsp.core.completion import complete
-from sidecar_lsp.core.hover import hover
-from sidecar_lsp.core.model import Pos
-from sidecar_lsp.core.navigation import references
-from sidecar_lsp.core.references import (
+from sidecar_lsp.core.features.completion import complete
+from sidecar_lsp.core.features.hover import hover
+from sidecar_lsp.core.features.navigation import references
+from sidecar_lsp.core.manifest.references import (
     ANY_ITEM,
     ANY_KEY,
     CONTAINER,
@@ -24,9 +23,10 @@ from sidecar_lsp.core.references import (
     names_written,
     reference_at,
 )
-from sidecar_lsp.core.schema_index import SchemaIndex
-from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.yaml_map import Mapping, parse
+from sidecar_lsp.core.model import Pos
+from sidecar_lsp.core.schema.index import SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.yaml.tree import Mapping, parse
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from oracle_support import verdicts
 
-from sidecar_lsp.core.merge import environment_names
-from sidecar_lsp.core.render import override_count, render
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.manifest.merge import environment_names
+from sidecar_lsp.core.manifest.render import override_count, render
+from sidecar_lsp.core.yaml.tree import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "copilot-cli"

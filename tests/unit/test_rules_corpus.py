@@ -16,7 +16,7 @@ import pytest
 from manifest_sets import CORPUS, OWN_RULE_FINDINGS, corpus_params, own_name, own_params, require_corpus
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import run_rules
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.yaml.tree import parse
 
 FILES = CORPUS
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from sidecar_lsp.core.rules import RULES, SCHEMA_RULES
-from sidecar_lsp.core.workspace_rules import WORKSPACE_RULES
+from sidecar_lsp.core.workspace.rules import WORKSPACE_RULES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 HEADING = re.compile(r"^### (\S+) — (.+)$", re.MULTILINE)

@@ -12,7 +12,7 @@ from test_rules_support import findings, span_of
 from manifest_sets import LBWS, OWN_DIR, corpus_file
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import UNLISTED_PREFIX, run_rules, strip_environment_prefix
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.yaml.tree import parse
 
 
 def manifest(source: str) -> str:

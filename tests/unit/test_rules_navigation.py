@@ -6,9 +6,9 @@ from __future__ import annotations
 from test_rules_support import span_of
 
 from manifest_sets import SIDECAR_SERVICE
+from sidecar_lsp.core.features.navigation import definitions, highlights, prepare_rename, references, rename
 from sidecar_lsp.core.model import Pos, Span
-from sidecar_lsp.core.navigation import definitions, highlights, prepare_rename, references, rename
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.yaml.tree import parse
 
 TEXT = SIDECAR_SERVICE
 DOC = parse(TEXT)

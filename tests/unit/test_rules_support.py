@@ -11,7 +11,7 @@ import pytest
 from manifest_sets import position_of
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
 from sidecar_lsp.core.rules import run_rules
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.yaml.tree import parse
 
 
 def cases(rows: Sequence[tuple[Any, ...]]) -> list[Any]:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from sidecar_lsp.core.schema_index import MISSING, SchemaIndex
-from sidecar_lsp.core.schema_store import load_schema
+from sidecar_lsp.core.schema.index import MISSING, SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
 
 INLINE: dict[str, Any] = {
     "type": "object",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sidecar_lsp.core.features.symbols import Symbol, document_symbols
 from sidecar_lsp.core.model import Pos, Span
-from sidecar_lsp.core.symbols import Symbol, document_symbols
-from sidecar_lsp.core.yaml_map import parse
+from sidecar_lsp.core.yaml.tree import parse
 
 MANIFEST = """name: api
 type: Backend Service

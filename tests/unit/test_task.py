@@ -1,17 +1,13 @@
-"""The containers of a task (core/task.py): one answer that hover, completion and the rules share."""
+"""The containers of a task (core/manifest/task.py): one answer that hover, completion and the rules share."""
 
 from __future__ import annotations
 
 import pytest
 from oracle_support import verdicts
 
-from sidecar_lsp.core.completion import complete
-from sidecar_lsp.core.hover import hover
-from sidecar_lsp.core.model import Pos
-from sidecar_lsp.core.rules import run_rules
-from sidecar_lsp.core.schema_index import SchemaIndex
-from sidecar_lsp.core.schema_store import load_schema
-from sidecar_lsp.core.task import (
+from sidecar_lsp.core.features.completion import complete
+from sidecar_lsp.core.features.hover import hover
+from sidecar_lsp.core.manifest.task import (
     FIRELENS_CONTAINER,
     OTEL_CONTAINER,
     describe_task,
@@ -19,7 +15,11 @@ from sidecar_lsp.core.task import (
     start_order,
     task_containers,
 )
-from sidecar_lsp.core.yaml_map import Mapping, parse
+from sidecar_lsp.core.model import Pos
+from sidecar_lsp.core.rules import run_rules
+from sidecar_lsp.core.schema.index import SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.yaml.tree import Mapping, parse
 
 DEPENDS_ON_FIRELENS = """name: api
 type: Backend Service
@@ -63,7 +63,7 @@ def _answers(text: str, index: SchemaIndex) -> tuple[bool, bool, bool]:
 def test_hover_rules_and_completion_agree_whether_firelens_exists(
     logging: str, exists: bool, index: SchemaIndex
 ) -> None:
-    # Before core/task.py, hover said Copilot adds the router for `logging: {retention: 30}` while D1
+    # Before core/manifest/task.py, hover said Copilot adds the router for `logging: {retention: 30}` while D1
     # said it does not exist, and completion offered it for any key but retention.
     assert _answers(DEPENDS_ON_FIRELENS.format(logging=logging), index) == (exists, exists, exists)
 

@@ -8,11 +8,11 @@ import pytest
 
 from conformance.word_variables import WORD_VARIABLES, WordVariable
 from manifest_sets import WORD_VARIABLE
-from sidecar_lsp.core.analyze import Options, analyze
-from sidecar_lsp.core.interpolation import can_become_one_of, can_match
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.decoding.interpolation import can_become_one_of, can_match
+from sidecar_lsp.core.decoding.template_match import search_automaton
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules.formats import GO_DURATION, duration_ns
-from sidecar_lsp.core.template_match import search_automaton
 
 DURATION = r"^([-+]?(\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|ms|s|m|h))*|0)$"
 RANGE = r"^\d+-\d+$"

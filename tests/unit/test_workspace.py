@@ -16,11 +16,11 @@ from workspace_support import (
     write_workspace,
 )
 
-from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import UNLISTED_PREFIX
-from sidecar_lsp.core.workspace import find_root, scan
-from sidecar_lsp.core.workspace_rules import cross_file_findings
+from sidecar_lsp.core.workspace.model import find_root, scan
+from sidecar_lsp.core.workspace.rules import cross_file_findings
 
 PRD_OVERRIDE = service("api", "environments:\n  prd:\n    count: 2\n")
 

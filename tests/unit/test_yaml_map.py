@@ -7,7 +7,7 @@ import time
 import pytest
 
 from sidecar_lsp.core.model import Pos, Span
-from sidecar_lsp.core.yaml_map import Mapping, Scalar, Sequence, find, find_entry, iter_nodes, node_at, parse
+from sidecar_lsp.core.yaml.tree import Mapping, Scalar, Sequence, find, find_entry, iter_nodes, node_at, parse
 
 MANIFEST = """\
 name: api

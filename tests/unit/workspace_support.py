@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from sidecar_lsp.core.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Finding
-from sidecar_lsp.core.workspace import Workspace, scan
-from sidecar_lsp.core.workspace_rules import findings_in_workspace
+from sidecar_lsp.core.workspace.model import Workspace, scan
+from sidecar_lsp.core.workspace.rules import findings_in_workspace
 
 ENV = "name: {name}\ntype: Environment\n"
 SERVICE = """\

@@ -2,7 +2,7 @@
  * Which documents the client sends to the server: exactly those the server serves. Pure: no
  * `vscode` import (test/documents.test.ts).
  *
- * The server (server/sidecar_lsp/server.py) serves a document when its path is a Copilot manifest
+ * The server (server/sidecar_lsp/lsp/server.py) serves a document when its path is a Copilot manifest
  * path (`kinds.is_manifest_path`: a file `manifest.yml`/`.yaml` under a `copilot` folder), or when a
  * line of the YAML says `type: <Copilot kind>` at the top level (its `_TYPE_LINE`, then the parse).
  * The kinds are read from the bundled schema (`definitions.manifestType.enum`), the same list the

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import logging
 
-from ..kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
-from ..merge import ENVIRONMENTS_KEY, base_without_environments, merge_all, unchanged_environments
-from ..model import Finding, FindingKey, Severity, finding_key, internal_error, unique_findings
-from ..yaml_map import Mapping, ParsedDocument, own_entries
-from . import (  # noqa: F401  (importing a rule module registers its rules)
+from sidecar_lsp.core.decoding.kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
+from sidecar_lsp.core.manifest.merge import (
+    ENVIRONMENTS_KEY,
+    base_without_environments,
+    merge_all,
+    unchanged_environments,
+)
+from sidecar_lsp.core.model import Finding, FindingKey, Severity, finding_key, internal_error, unique_findings
+from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
     dependencies,
     deploy,
@@ -40,7 +44,8 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     targets,
     workloads,
 )
-from .base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
+from sidecar_lsp.core.rules.base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
+from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, own_entries
 
 __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped"]
 

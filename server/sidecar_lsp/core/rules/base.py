@@ -15,18 +15,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..kinds import WORKLOAD_TYPES
-from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES
 
-# Re-exported for the rule modules: the facts about a task's containers live in ``core/task.py``.
-from ..references import SIDECARS
-from ..task import FIRELENS_CONTAINER as FIRELENS_CONTAINER
-from ..task import OTEL_CONTAINER as OTEL_CONTAINER
-from ..task import SIDECAR_KINDS as SIDECAR_KINDS
-from ..task import TaskContainer as Container
-from ..task import bool_of as bool_of
-from ..task import firelens_enabled, task_containers
-from ..yaml_map import (
+# Re-exported for the rule modules: the facts about a task's containers live in ``core/manifest/task.py``.
+from sidecar_lsp.core.manifest.references import SIDECARS
+from sidecar_lsp.core.manifest.task import FIRELENS_CONTAINER as FIRELENS_CONTAINER
+from sidecar_lsp.core.manifest.task import OTEL_CONTAINER as OTEL_CONTAINER
+from sidecar_lsp.core.manifest.task import SIDECAR_KINDS as SIDECAR_KINDS
+from sidecar_lsp.core.manifest.task import TaskContainer as Container
+from sidecar_lsp.core.manifest.task import bool_of as bool_of
+from sidecar_lsp.core.manifest.task import firelens_enabled, task_containers
+from sidecar_lsp.core.model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+from sidecar_lsp.core.yaml.tree import (
     Entry,
     Mapping,
     Node,

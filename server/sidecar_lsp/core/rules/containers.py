@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..merge import layers
-from ..model import Finding, Severity
-from ..references import MOUNT_POINTS, SOURCE_VOLUME
-from ..yaml_map import Entry, Mapping, Node, Scalar, mapping, sequence_items
-from .base import (
+from sidecar_lsp.core.manifest.merge import layers
+from sidecar_lsp.core.manifest.references import MOUNT_POINTS, SOURCE_VOLUME
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import (
     ALL_WORKLOADS,
     FIRELENS_CONTAINER,
     LBWS,
@@ -23,7 +22,8 @@ from .base import (
     rule,
     text_of,
 )
-from .formats import dropped_note, dropped_or_template_text
+from sidecar_lsp.core.rules.formats import dropped_note, dropped_or_template_text
+from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, mapping, sequence_items
 
 IMAGE_KINDS = ALL_WORKLOADS - {STATIC_SITE}
 

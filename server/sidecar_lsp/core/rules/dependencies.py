@@ -6,11 +6,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 
-from ..interpolation import can_become_one_of, variables_in
-from ..model import Finding, Related, Severity
-from ..task import TaskContainer as Container
-from ..yaml_map import Entry
-from .base import FIRELENS_CONTAINER, MAX_RELATED, Workload, per_workload, rule, text_of
+from sidecar_lsp.core.decoding.interpolation import can_become_one_of, variables_in
+from sidecar_lsp.core.manifest.task import TaskContainer as Container
+from sidecar_lsp.core.model import Finding, Related, Severity
+from sidecar_lsp.core.rules.base import FIRELENS_CONTAINER, MAX_RELATED, Workload, per_workload, rule, text_of
+from sidecar_lsp.core.yaml.tree import Entry
 
 _MAX_NAMES = 20
 """Container names listed in one message; a task of a thousand sidecars gets "and N more"."""

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..kinds import PIPELINE
-from ..merge import ENVIRONMENTS_KEY
-from ..model import Finding, Severity
-from ..yaml_map import Scalar, is_null, mapping, own_entries
-from .base import JOB, RDWS, Workload, rule
+from sidecar_lsp.core.decoding.kinds import PIPELINE
+from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import JOB, RDWS, Workload, rule
+from sidecar_lsp.core.yaml.tree import Scalar, is_null, mapping, own_entries
 
 PROVIDERS = ("GitHub", "GitHubV1", "CodeCommit", "Bitbucket")
 """internal/pkg/manifest/pipeline.go: the provider names Copilot's pipeline conversion knows."""

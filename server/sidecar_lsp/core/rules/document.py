@@ -7,13 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..field_facts import keys_ignored_by, value_shape
-from ..interpolation import empty_variables, json_array_items, only_variables, variables_in
-from ..kinds import ENVIRONMENT
-from ..merge import ENVIRONMENTS_KEY, layers
-from ..model import Finding, Severity
-from ..yaml_map import Scalar, iter_nodes, own_entries, to_plain
-from .base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
+from sidecar_lsp.core.decoding.interpolation import (
+    empty_variables,
+    json_array_items,
+    only_variables,
+    variables_in,
+)
+from sidecar_lsp.core.decoding.kinds import ENVIRONMENT
+from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, layers
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
+from sidecar_lsp.core.schema.facts import keys_ignored_by, value_shape
+from sidecar_lsp.core.yaml.tree import Scalar, iter_nodes, own_entries, to_plain
 
 DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
 

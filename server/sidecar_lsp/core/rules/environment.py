@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..kinds import ENVIRONMENT
-from ..model import Finding, Severity, Span
-from ..yaml_map import Mapping, Node, Scalar, mapping
-from .base import Workload, is_set, rule, text_of
-from .formats import decoded_items, literal_text
+from sidecar_lsp.core.decoding.kinds import ENVIRONMENT
+from sidecar_lsp.core.model import Finding, Severity, Span
+from sidecar_lsp.core.rules.base import Workload, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import decoded_items, literal_text
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, mapping
 
 ENV = frozenset({ENVIRONMENT})
 _PORT_RANGE = re.compile(r"^(\d+)-(\d+)$")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..interpolation import variables_in
-from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, Sequence, mapping
-from .base import Workload, bool_of, is_set, rule, text_of
-from .environment import ENV, filled, subnets_of, vpc_of
-from .formats import (
+from sidecar_lsp.core.decoding.interpolation import variables_in
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import Workload, bool_of, is_set, rule, text_of
+from sidecar_lsp.core.rules.environment import ENV, filled, subnets_of, vpc_of
+from sidecar_lsp.core.rules.formats import (
     CLOUDFRONT_REGION,
     arn_error,
     arn_region,
@@ -21,6 +20,7 @@ from .formats import (
     dropped_or_template_text,
     template_text,
 )
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Sequence, mapping
 
 
 def _certificates(workload: Workload, side: str) -> Iterator[tuple[int, Node, str]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ..interpolation import NAME_VARIABLES, can_match, json_array_items, variables_in
-from ..yaml_map import Mapping, Node, Scalar, Sequence, is_null, sequence_items
-from .base import text_of
+from sidecar_lsp.core.decoding.interpolation import NAME_VARIABLES, can_match, json_array_items, variables_in
+from sidecar_lsp.core.rules.base import text_of
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, is_null, sequence_items
 
 _DIGITS = re.compile(r"[0-9]+")
 _SERVICE_NAME = re.compile(r"[a-z][a-z0-9\-]+")

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..interpolation import json_array_items
-from ..model import Finding, Severity
-from ..references import TARGET_CONTAINER
-from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
-from .base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
-from .formats import cidr_error, decoded_items, dropped_note, dropped_shape, template_text
+from sidecar_lsp.core.decoding.interpolation import json_array_items
+from sidecar_lsp.core.manifest.references import TARGET_CONTAINER
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import (
+    cidr_error,
+    decoded_items,
+    dropped_note,
+    dropped_shape,
+    template_text,
+)
+from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, Sequence, mapping
 
 ALB_KINDS = frozenset({LBWS, BACKEND})
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Finding, Severity
-from ..yaml_map import Mapping, Node, mapping
-from .base import ALL_WORKLOADS, STATIC_SITE, WORKER, Workload, is_set, rule, text_of
-from .formats import decoded_items, dropped_note, dropped_shape, is_valid_service_name, literal_text
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import ALL_WORKLOADS, STATIC_SITE, WORKER, Workload, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import (
+    decoded_items,
+    dropped_note,
+    dropped_shape,
+    is_valid_service_name,
+    literal_text,
+)
+from sidecar_lsp.core.yaml.tree import Mapping, Node, mapping
 
 PUBLISHERS = ALL_WORKLOADS - {STATIC_SITE}
 

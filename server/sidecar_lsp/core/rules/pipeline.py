@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..kinds import PIPELINE
-from ..model import Finding, Severity
-from ..yaml_map import Mapping, is_null, mapping, sequence_items
-from .base import Workload, is_set, rule, text_of
-from .formats import decoded_items
+from sidecar_lsp.core.decoding.kinds import PIPELINE
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import Workload, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import decoded_items
+from sidecar_lsp.core.yaml.tree import Mapping, is_null, mapping, sequence_items
 
 PIPELINES = frozenset({PIPELINE})
 MAX_NAME = 100

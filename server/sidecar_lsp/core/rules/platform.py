@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..interpolation import can_become_one_of, variables_in
-from ..model import Finding, Severity
-from ..yaml_map import Node, mapping
-from .base import (
+from sidecar_lsp.core.decoding.interpolation import can_become_one_of, variables_in
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import (
     BACKEND,
     LBWS,
     RDWS,
@@ -22,7 +21,8 @@ from .base import (
     rule,
     text_of,
 )
-from .formats import dropped_note, dropped_or_template_text
+from sidecar_lsp.core.rules.formats import dropped_note, dropped_or_template_text
+from sidecar_lsp.core.yaml.tree import Node, mapping
 
 PLATFORM_KINDS = SIDECAR_KINDS | {RDWS}
 _ARCHITECTURES = ("x86_64", "amd64", "arm", "arm64")

@@ -11,10 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import Finding, Severity
-from ..references import TARGET_CONTAINER
-from ..yaml_map import Mapping, Node, Scalar, mapping
-from .base import BACKEND, JOB, LBWS, WORKER, Workload, int_of, is_set, per_workload, rule, text_of
+from sidecar_lsp.core.manifest.references import TARGET_CONTAINER
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import (
+    BACKEND,
+    JOB,
+    LBWS,
+    WORKER,
+    Workload,
+    int_of,
+    is_set,
+    per_workload,
+    rule,
+    text_of,
+)
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, mapping
 
 TCP, UDP, TLS = "TCP", "UDP", "TLS"
 PORT_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..interpolation import can_match, variables_in
-from ..model import Finding, Severity
-from ..yaml_map import Entry, Mapping, Node, Scalar, Sequence, mapping
-from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule
-from .formats import GO_DURATION, dropped_or_int, duration_ns, literal_text
-from .http import http_disabled, http_set
+from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import BACKEND, LBWS, WORKER, Workload, is_set, rule
+from sidecar_lsp.core.rules.formats import GO_DURATION, dropped_or_int, duration_ns, literal_text
+from sidecar_lsp.core.rules.http import http_disabled, http_set
+from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, Sequence, mapping
 
 SCALING_KINDS = frozenset({LBWS, BACKEND, WORKER})
 _RANGE = re.compile(r"^(\d+)-(\d+)$")

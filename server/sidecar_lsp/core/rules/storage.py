@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..merge import layers
-from ..model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
-from ..references import SOURCE_VOLUMES, names_written
-from ..yaml_map import Entry, Mapping, Node, mapping, own_entries, sequence_items
-from .base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
-from .formats import UINT32, dropped_or_int
+from sidecar_lsp.core.manifest.merge import layers
+from sidecar_lsp.core.manifest.references import SOURCE_VOLUMES, names_written
+from sidecar_lsp.core.model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+from sidecar_lsp.core.rules.base import SIDECAR_KINDS, Workload, bool_of, int_of, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import UINT32, dropped_or_int
+from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, mapping, own_entries, sequence_items
 
 _MANAGED = ("uid", "gid")
 _BYO = ("id", "root_dir", "auth")

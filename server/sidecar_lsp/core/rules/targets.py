@@ -6,13 +6,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..interpolation import can_match, variables_in
-from ..merge import layers
-from ..model import Finding, Fix, Severity, TextEdit
-from ..references import TARGET_CONTAINER, TARGET_CONTAINER_CAMEL, TARGET_CONTAINERS, names_written
-from ..yaml_map import Entry, Mapping, Scalar, mapping
-from .base import BACKEND, LBWS, WORKER, Workload, is_set, rule, text_of
-from .formats import dropped_shape
+from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.manifest.merge import layers
+from sidecar_lsp.core.manifest.references import (
+    TARGET_CONTAINER,
+    TARGET_CONTAINER_CAMEL,
+    TARGET_CONTAINERS,
+    names_written,
+)
+from sidecar_lsp.core.model import Finding, Fix, Severity, TextEdit
+from sidecar_lsp.core.rules.base import BACKEND, LBWS, WORKER, Workload, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import dropped_shape
+from sidecar_lsp.core.yaml.tree import Entry, Mapping, Scalar, mapping
 
 CAMEL = TARGET_CONTAINER_CAMEL
 SNAKE = TARGET_CONTAINER

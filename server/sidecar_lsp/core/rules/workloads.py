@@ -6,11 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..interpolation import variables_in
-from ..model import Finding, Severity
-from ..yaml_map import Mapping, mapping
-from .base import JOB, SIDECAR_KINDS, STATIC_SITE, Workload, is_set, rule, text_of
-from .formats import CLOUDFRONT_REGION, arn_error, arn_region, decoded_items, template_text
+from sidecar_lsp.core.decoding.interpolation import variables_in
+from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.rules.base import JOB, SIDECAR_KINDS, STATIC_SITE, Workload, is_set, rule, text_of
+from sidecar_lsp.core.rules.formats import (
+    CLOUDFRONT_REGION,
+    arn_error,
+    arn_region,
+    decoded_items,
+    template_text,
+)
+from sidecar_lsp.core.yaml.tree import Mapping, mapping
 
 PROTECTED_OVERRIDES = (r"Family", r"ContainerDefinitions\[\d+\].Name")
 """``invalidTaskDefOverridePathRegexp``, matched as ``^...$`` (the ``.`` matches any character)."""

@@ -1,0 +1,298 @@
+"""``sidecar-lsp check``: the language server's diagnostics for CI, as text, JSON, SARIF or GitHub annotations.
+
+It runs on checkouts it does not trust (a pull request's): it reads regular files only, with a
+bounded read that cannot block on a FIFO or a device; inside a directory it refuses a
+``manifest.yml`` that resolves outside that directory (a symlink to ``~/.ssh``) unless the file is
+named on the command line; messages never quote a file it could not read as a manifest; and text
+output escapes control characters, so no key or file name can forge a CI annotation line or send
+terminal escapes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import json
+import logging
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sidecar_lsp.cli.args import ArgumentParser, UsageError
+from sidecar_lsp.cli.reports import FAIL_ON_LEVELS, fails, format_github, format_sarif
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.lines import OffsetIndex
+from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
+from sidecar_lsp.core.workspace.model import Workspaces
+from sidecar_lsp.core.workspace.rules import check_in_workspaces
+from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_MAX_BYTES = 4 * MAX_TEXT_CHARS
+"""The most bytes read from one file: enough for the longest text the reader accepts."""
+_SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
+_MANIFEST_NAMES = ("manifest.yml", "manifest.yaml")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: list[Finding]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(
+        prog="sidecar-lsp check",
+        description="Check AWS Copilot manifests and print every problem with its line and column.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        help="manifest files, or directories searched for copilot/**/manifest.yml (default: .)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format: text, json, sarif (SARIF 2.1.0) or github (workflow-command annotations); "
+        "default: text",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_LEVELS,
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error; never: only usage and read "
+        "problems change the exit status)",
+    )
+    parser.add_argument(
+        "--sarif-help-uri",
+        metavar="URI",
+        help="where docs/rules.md is published; SARIF rules then link to their section (URI#anchor)",
+    )
+    parser.add_argument(
+        "--no-unknown-keys", action="store_true", help="do not warn about keys Copilot ignores"
+    )
+    return parser
+
+
+def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the checker; returns the exit status.
+
+    0 clean, 1 errors found, 2 usage or read error, 3 internal error (a bug of ours; every
+    other file is still checked and reported).
+    """
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except UsageError as error:
+        print(f"sidecar-lsp check: {error}", file=err)
+        print(
+            "usage: sidecar-lsp check [--format text|json|sarif|github] [--fail-on LEVEL] "
+            "[--no-unknown-keys] [PATH ...]",
+            file=err,
+        )
+        return EXIT_USAGE
+    options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
+    workspaces = Workspaces()  # manifests in a copilot/ workspace are also checked against each other
+    status = EXIT_OK
+    internal = False
+    results: list[FileResult] = []
+    for path, problem in _targets(args.paths):
+        if problem:
+            print(f"sidecar-lsp check: {escape(problem)}", file=err)
+            status = EXIT_USAGE
+            continue
+        try:
+            result = _check_file(path, options, workspaces)
+        except Exception as error:  # a bug of ours: say so, and go on with the other files
+            logger.debug("checking %s failed", path, exc_info=True)
+            print(
+                f"sidecar-lsp check: internal error checking {escape(path)}: {type(error).__name__}", file=err
+            )
+            internal = True
+            continue
+        if isinstance(result, str):
+            print(f"sidecar-lsp check: {escape(result)}", file=err)
+            status = EXIT_USAGE
+            continue
+        internal = internal or any(f.code == INTERNAL_ERROR for f in result.findings)
+        results.append(result)
+    if args.format == "json":
+        json.dump(
+            [_as_json(r.path, f) for r in results for f in r.findings], out, indent=2, ensure_ascii=False
+        )
+        out.write("\n")
+    elif args.format == "sarif":
+        out.write(format_sarif([(r.path, r.findings) for r in results], help_uri_base=args.sarif_help_uri))
+    elif args.format == "github":
+        out.write(format_github([(r.path, r.findings) for r in results]))
+    else:
+        _print_text(results, out)
+    if status == EXIT_OK and fails([(r.path, r.findings) for r in results], args.fail_on):
+        status = EXIT_ERRORS
+    return EXIT_INTERNAL if internal else status
+
+
+def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Each file to check, or a problem to report for a path that gives none."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(_manifests_under(path))
+            if not found:
+                yield raw, f"no Copilot manifests (copilot/**/manifest.yml) under {raw}"
+            root = os.path.realpath(path)
+            for file in found:
+                if _inside(os.path.realpath(file), root):
+                    yield str(file), None
+                else:  # a symlink out of the checkout: only read what the user names
+                    yield str(file), f"{file}: skipped, it resolves outside {raw} (name it to check it)"
+        elif path.exists():
+            yield raw, None
+        else:
+            yield raw, f"{raw}: no such file or directory"
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _manifests_under(folder: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+        if "copilot" not in Path(os.path.abspath(current)).parts:
+            continue
+        for name in sorted(files):
+            if name in _MANIFEST_NAMES:
+                yield Path(current) / name
+
+
+def _check_file(path: str, options: Options, workspaces: Workspaces) -> FileResult | str:
+    """The file's findings, or why it was not read."""
+    data = _read_regular_file(path)
+    if isinstance(data, str):
+        return data
+    if len(data) > _MAX_BYTES:
+        end = Pos(0, 0)
+        too_large = Finding(
+            "file-too-large",
+            Severity.ERROR,
+            f"file is more than {_MAX_BYTES:,} bytes long; sidecar-lsp reads manifests of up to "
+            f"{MAX_TEXT_CHARS:,} characters (Copilot manifests are a few KB)",
+            Span(end, end),
+        )
+        return FileResult(path, [too_large])
+    text, encoding_problem = _decode(data)
+    findings = check_in_workspaces(workspaces, path, text, analyze(text, options).findings)
+    if encoding_problem is not None:
+        findings = [encoding_problem, *findings]
+    return FileResult(path, findings)
+
+
+def _read_regular_file(path: str) -> bytes | str:
+    """At most ``_MAX_BYTES + 1`` bytes of a regular file, or why it cannot be read.
+
+    Opened non-blocking so that a FIFO or a device never hangs the check, and checked to be a
+    regular file after opening, so that it cannot be swapped for one in between.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror or error}"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return f"cannot read {path}: not a regular file"
+        chunks: list[bytes] = []
+        left = _MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror or error}"
+    finally:
+        os.close(fd)
+
+
+def _decode(data: bytes) -> tuple[str, Finding | None]:
+    """UTF-8 text (a BOM is allowed), or the text with the bad bytes replaced plus where they are."""
+    # Without its BOM the text starts where positions count from, and the error's offsets count from there.
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        before = body[: error.start].decode("utf-8", errors="replace")
+        # On the client's lines, like every other finding: a lone CR ends a line too.
+        line, col = OffsetIndex(before).position(len(before))
+        problem = Finding(
+            "encoding",
+            Severity.ERROR,
+            f"invalid UTF-8 byte 0x{body[error.start]:02x}: Copilot reads manifests as UTF-8; "
+            "save the file as UTF-8",
+            Span(Pos(line, col), Pos(line, col + 1)),
+        )
+        return body.decode("utf-8", errors="replace"), problem
+
+
+def _as_json(path: str, finding: Finding) -> dict[str, object]:
+    return {
+        "file": path,
+        "line": finding.span.start.line + 1,
+        "column": finding.span.start.col + 1,
+        "end_line": finding.span.end.line + 1,
+        "end_column": finding.span.end.col + 1,
+        "severity": finding.severity.value,
+        "code": finding.code,
+        "message": finding.message,
+    }
+
+
+def _print_text(results: list[FileResult], out: TextIO) -> None:
+    counts = {severity: 0 for severity in Severity}
+    for result in results:
+        for finding in result.findings:
+            counts[finding.severity] += 1
+            start = finding.span.start
+            out.write(
+                f"{escape(result.path)}:{start.line + 1}:{start.col + 1}: {finding.severity.value} "
+                f"[{escape(finding.code)}] {escape(finding.message)}\n"
+            )
+    files = len(results)
+    summary = f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}"
+    others = counts[Severity.INFORMATION] + counts[Severity.HINT]
+    if others:
+        summary += f", {_plural(others, 'note')}"
+    out.write(f"{summary} in {_plural(files, 'file')} checked\n")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape(text: str) -> str:
+    """``text`` on one line with no terminal escapes: control characters as ``\\n``, ``\\x1b``, ..."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,0 +1,229 @@
+"""One entry point for everything wrong with a manifest: YAML, schema and cross-field rules.
+
+The contract: :func:`analyze` and :func:`analyze_document` never raise. Each stage (the parse,
+the schema checks, each cross-field rule) runs isolated; one that raises is logged with its
+traceback and replaced by a single ``internal-error`` finding naming it, and the findings of
+every other stage are still returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sidecar_lsp.core.decoding.kinds import manifest_kind
+from sidecar_lsp.core.lines import split_lines
+from sidecar_lsp.core.model import (
+    EXCLUSIVE,
+    UNKNOWN_KEY,
+    Finding,
+    Pos,
+    Severity,
+    internal_error,
+    unique_findings,
+)
+from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to report; the server fills it from the user's settings."""
+
+    unknown_keys: bool = True
+    """Warn about keys Copilot silently ignores."""
+    cross_field: bool = True
+    """Run the cross-field rules (ports, dependencies, target containers, ...)."""
+    schema: bool = True
+    """Report YAML and schema problems; off when another tool (the Red Hat YAML extension) reports them."""
+    assume_manifest: bool = False
+    """Check the document even when its ``type`` names no Copilot kind (a ``copilot/**/manifest.yml``)."""
+
+
+@dataclass
+class Analysis:
+    document: ParsedDocument
+    kind: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def analyze(text: str, options: Options = Options()) -> Analysis:
+    """Parse and check ``text``; never raises."""
+    return analyze_document(safe_parse(text), options)
+
+
+def safe_parse(text: str) -> ParsedDocument:
+    """:func:`~.yaml_map.parse`, except that a failure of the parser becomes an empty tree with
+    an ``internal-error`` finding instead of an exception."""
+    try:
+        return parse(text)
+    except Exception as error:
+        logger.exception("the YAML reader raised")
+        lines = split_lines(text)
+        return ParsedDocument(text, None, [internal_error("yaml", error, lines[0])], lines, complete=False)
+
+
+def analyze_document(document: ParsedDocument, options: Options = Options()) -> Analysis:
+    """Check a document parsed already (the server parses once for completion and diagnostics).
+
+    Never raises (see the module's docstring).
+    """
+    findings = list(document.findings)
+    first_line = document.lines[0] if document.lines else ""
+    try:
+        # Imported here, not at the top: jsonschema and the rules cost a language server's
+        # start-up a few hundred milliseconds, and the server answers `initialize` before it
+        # needs them.
+        from sidecar_lsp.core.check.validate import schema_findings
+        from sidecar_lsp.core.rules import run_rules
+
+        kind = manifest_kind(document.root)
+    except Exception as error:
+        logger.exception("loading the checks failed")
+        return Analysis(document, None, [*findings, internal_error("setup", error, first_line)])
+
+    def isolated(name: str, check: Callable[[], list[Finding]]) -> list[Finding]:
+        try:
+            return check()
+        except Exception as error:
+            logger.exception("check %s raised", name)
+            return [internal_error(name, error, first_line)]
+
+    # A tree cut short by a syntax error lacks everything after it: checking it would report
+    # "missing" keys that are only unreadable, so the syntax error stands alone until it is fixed.
+    # A whole tree with a self-containing alias is checked, to learn whether Copilot reads the alias.
+    if (document.complete or document.recursive) and (kind is not None or options.assume_manifest):
+        findings.extend(
+            isolated("schema", lambda: schema_findings(document, unknown_keys=options.unknown_keys))
+        )
+        if options.cross_field and kind is not None:
+            findings.extend(isolated("rules", lambda: run_rules(document)))
+    if document.recursive:
+        findings = _ignored_recursion(findings, document)
+    try:
+        merged = _merge(_ignored_merges(findings, document), options)
+    except Exception as error:
+        logger.exception("merging the findings failed")
+        merged = [*findings, internal_error("merge", error, first_line)]
+    return Analysis(document, kind, merged)
+
+
+_IGNORED_NOTE = "; it sits inside a key Copilot ignores, so Copilot never reads it"
+
+
+def _ignored_recursion(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
+    """yaml.v3 fails on a self-containing alias only when it decodes it, never inside an ignored key.
+
+    There the alias (and a ``<<`` of it, read as empty) is a warning and the other checks stand;
+    anywhere else Copilot reads nothing of the file, so the YAML findings stand alone.
+    """
+    ignored = _ignored_ranges(findings, document)
+    recursion = [f for f in findings if f.code == "yaml-recursive-alias"]
+    if not all(any(a <= f.span.start < b for a, b in ignored) for f in recursion):
+        return list(document.findings)
+    return [
+        Finding(f.code, Severity.WARNING, f.message + _IGNORED_NOTE, f.span, f.path)
+        if f.code == "yaml-recursive-alias"
+        else f
+        for f in findings
+    ]
+
+
+def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
+    """A bad ``<<`` inside a key Copilot ignores is never decoded, so it fails nothing: a warning there."""
+    if not any(f.code == "yaml-bad-merge" for f in findings):
+        return findings
+    ignored = _ignored_ranges(findings, document)
+    out = []
+    for f in findings:
+        inside = any(a <= f.span.start < b for a, b in ignored)
+        if f.code == "yaml-bad-merge" and f.severity is Severity.ERROR and inside:
+            f = Finding(f.code, Severity.WARNING, f.message + _IGNORED_NOTE, f.span, f.path)
+        out.append(f)
+    return out
+
+
+def _ignored_ranges(findings: list[Finding], document: ParsedDocument) -> list[tuple[Pos, Pos]]:
+    """The text of each key the schema reports unknown (Copilot ignores it), from key to next key."""
+    from sidecar_lsp.core.yaml.tree import Mapping, find
+
+    ignored: list[tuple[Pos, Pos]] = []
+    for f in findings:
+        parent = find(document.root, f.path[:-1]) if f.code == UNKNOWN_KEY and f.path else None
+        if not isinstance(parent, Mapping):
+            continue
+        keys = [entry.key.span.start for entry in parent.entries if not entry.merged]
+        start = next((k for k in keys if k == f.span.start), None)
+        if start is not None:
+            later = [k for k in keys if k > start]
+            ignored.append((start, min(later) if later else Pos(len(document.lines) + 1, 0)))
+    return ignored
+
+
+def _merge(findings: list[Finding], options: Options) -> list[Finding]:
+    """Drop repeats and the generic unknown-key warning where a rule says more about that key."""
+    if not options.schema:
+        findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    if options.cross_field:
+        # I1 and V4 report these combinations in Copilot's words at the key that breaks them;
+        # the schema keeps its check for editors that use the schema alone.
+        findings = [f for f in findings if f.code != EXCLUSIVE]
+    if not options.unknown_keys:
+        findings = [f for f in findings if f.code != UNKNOWN_KEY and not f.code.startswith("X-ignored")]
+    # A rule speaks Copilot's words about one value; the schema's finding at that range only repeats it.
+    specific = {f.span for f in findings if f.code != UNKNOWN_KEY and f.code.startswith("X-")}
+    # A rule about one environment does not stand for a schema error that breaks every deployment:
+    # it stands for one that applies to the same environments.
+    rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
+    ruled = {(f.span, f.severity, _scope(f.message)) for f in rule_findings}
+    ruled_paths = {(f.path, f.severity, _scope(f.message)) for f in rule_findings if f.path}
+    # Inside a scalar-or-map field that decodes as a map, Copilot drops a value it cannot decode instead
+    # of failing: there the "fails to decode" checks are wrong and the schema's warning says what happens.
+    # (A JSON-array string in a text field becomes "", which Copilot's checks may refuse: the rules that
+    # read a dropped value as empty say so, A8, W4, E11, O1, Q4.)
+    dropped = {f.span for f in findings if f.code == "schema-dropped-value"}
+    # A rule that says what the dropped value becomes (Q4, A8, W4) says all the warning would.
+    dropped_and_ruled = {
+        f.span
+        for f in rule_findings
+        if f.span in dropped and f.severity is Severity.ERROR and not f.code.startswith("X-")
+    }
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.span.start, f.span.end, f.code)):
+        if finding.code == UNKNOWN_KEY and finding.span in specific:
+            continue
+        if finding.code == "schema-dropped-value" and finding.span in dropped_and_ruled:
+            continue
+        if finding.span in dropped and finding.code in ("X-interpolation-type", "X-json-array"):
+            continue
+        scope = _schema_scope(finding) if finding.code.startswith("schema-") else ""
+        if finding.code.startswith("schema-") and (
+            (finding.span, finding.severity, scope) in ruled
+            or (finding.path, finding.severity, scope) in ruled_paths
+        ):
+            continue
+        kept.append(finding)
+    return unique_findings(kept)
+
+
+_SCOPES = ("in environment", "for environments without an override")
+
+
+def _schema_scope(finding: Finding) -> str:
+    """The environments a schema finding is about, in the words of a rule's scope (C2 stands for the
+    refused metric an override gives)."""
+    from sidecar_lsp.core.check.validate import override_environment
+    from sidecar_lsp.core.rules import in_environments
+
+    scope = _scope(finding.message)
+    env = override_environment(finding)
+    if not scope and env is not None:
+        scope = _scope(in_environments(finding, [env]).message)
+    return scope
+
+
+def _scope(message: str) -> str:
+    """The environments a message is about (its prefix up to the first colon), or "" for all of them."""
+    return message.partition(": ")[0] if message.startswith(_SCOPES) else ""

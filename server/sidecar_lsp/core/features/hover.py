@@ -1,0 +1,330 @@
+"""Hover: what a key means (from the schema) and what a reference value points to.
+
+Pure: a parsed document and a code-point position in, :class:`HoverInfo` (markdown) out.
+"""
+
+from __future__ import annotations
+
+from collections import abc
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sidecar_lsp.core.decoding.kinds import manifest_kind
+from sidecar_lsp.core.manifest.merge import environment_names, environment_view, split_environment
+from sidecar_lsp.core.manifest.references import CONTAINER, NAME, SIDECARS, VOLUME, definition, reference_at
+from sidecar_lsp.core.manifest.task import (
+    FIRELENS_CONTAINER,
+    OTEL_CONTAINER,
+    describe_task,
+    firelens_enabled,
+    xray_enabled,
+)
+from sidecar_lsp.core.model import Pos, Span, dotted
+from sidecar_lsp.core.schema.facts import user_keyed_maps
+from sidecar_lsp.core.schema.index import MISSING, FieldInfo, SchemaIndex, value_text
+from sidecar_lsp.core.yaml.tree import Entry, Node, ParsedDocument, Scalar, Sequence, find, node_at
+from sidecar_lsp.core.yaml.tree import Mapping as YamlMapping
+
+PathPart = str | int
+
+
+DOCS_BASE = "https://aws.github.io/copilot-cli/docs"
+_PAGES = {
+    "Load Balanced Web Service": "manifest/lb-web-service",
+    "Backend Service": "manifest/backend-service",
+    "Worker Service": "manifest/worker-service",
+    "Request-Driven Web Service": "manifest/rd-web-service",
+    "Static Site": "manifest/static-site",
+    "Scheduled Job": "manifest/scheduled-job",
+    "Environment": "manifest/environment",
+    "Pipeline": "manifest/pipeline",
+}
+_PLACEHOLDERS = {"volumes": "volume"}
+"""How the documentation's anchors write the user's name under a map keyed by names (most leave it out)."""
+
+
+@dataclass(frozen=True)
+class HoverInfo:
+    markdown: str
+    span: Span
+    """The key or value the hover is about."""
+
+
+def docs_url(path: tuple[PathPart, ...], kind: str | None) -> str | None:
+    """The Copilot documentation page (and anchor) for a manifest path."""
+    parts = [p for p in split_environment(path)[1] if isinstance(p, str)]
+    if parts[:1] == [SIDECARS]:
+        return f"{DOCS_BASE}/developing/sidecars/"
+    page = _PAGES.get(kind or "")
+    if page is None:
+        return None
+    anchor: list[str] = []
+    skip_next = False
+    for part in parts:
+        if skip_next:
+            skip_next = False
+            continue
+        anchor.append(part.replace("_", "-").lower())
+        if part in user_keyed_maps():
+            placeholder = _PLACEHOLDERS.get(part)
+            if placeholder:
+                anchor.append(placeholder)
+            skip_next = True
+    return f"{DOCS_BASE}/{page}/" + ("#" + "-".join(anchor) if anchor else "")
+
+
+def field_markdown(info: FieldInfo, path: tuple[PathPart, ...], kind: str | None) -> str:
+    """Markdown for a field: its text, type, default, allowed values, an example and a docs link."""
+    lines: list[str] = []
+    title = f"**`{dotted(path)}`**" if path else "**manifest**"
+    kinds = " | ".join({"object": "map", "array": "list"}.get(t, t) for t in info.types)
+    lines.append(title + (f" · *{kinds}*" if kinds else ""))
+    if info.deprecated:
+        lines += ["", f"⚠ {info.deprecated}"]
+    if info.doc:
+        lines += ["", info.doc.strip()]
+    facts: list[str] = []
+    if info.has_default:
+        facts.append(f"Default: `{_inline(info.default)}`")
+    if info.enum:
+        facts.append("Allowed values: " + ", ".join(f"`{value_text(v)}`" for v in info.enum))
+    if facts:
+        lines += [""] + ["  \n".join(facts)]
+    if info.examples:
+        name = next((p for p in reversed(path) if isinstance(p, str)), "key")
+        lines += ["", "Example:", "```yaml", _yaml_pair(name, info.examples[0]), "```"]
+    url = docs_url(path, kind)
+    if url and url.split("#")[0] not in info.doc:
+        lines += ["", f"[Copilot manifest docs]({url})"]
+    return "\n".join(lines)
+
+
+def hover(
+    document: ParsedDocument,
+    pos: Pos,
+    schema: SchemaIndex | Mapping[str, Any],
+    environments: abc.Sequence[str] = (),
+) -> HoverInfo | None:
+    """What to show at ``pos``; None between nodes or where nothing is known.
+
+    ``environments`` are the workspace's (empty for a lone file): hover on ``sidecars`` shows the
+    task's containers in each of them.
+    """
+    index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
+    root = document.root
+    if root is None:
+        return None
+    location = node_at(root, pos)
+    path = location.path
+    if not path or location.node is None:
+        return None
+    instance = plain_of(document)
+    kind = instance_kind(instance)
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    names = _Containers(root, path)
+    # A ``depends_on`` entry: its key names a container, its value is the condition.
+    in_dependencies = reference_at(path, on_key=True) is not None
+    if location.role == "key":
+        assert location.entry is not None
+        span = location.entry.key.span
+        if in_dependencies:
+            return HoverInfo(names.describe(key), span)
+        info = index.field_at(path, instance)
+        if not info.known:
+            return None
+        markdown = field_markdown(info, path, kind)
+        if key == SIDECARS and len(path) in (1, 3) and isinstance(root, YamlMapping):
+            markdown += "\n\n" + containers_markdown(root, kind, environments)
+        return HoverInfo(markdown, span)
+    node = location.node
+    if not isinstance(node, Scalar):
+        return None
+    span = node.span
+    if in_dependencies:
+        info = index.field_at(path, instance)
+        condition = node.text.lower()
+        text = info.enum_docs.get(condition) or info.enum_docs.get(node.text)
+        if text is None:
+            return None
+        body = f"**`{condition}`** on `{key}`: {text}"
+        if condition == "healthy" and not names.has_healthcheck(key):
+            body += f"\n\n⚠ `{key}` defines no health check, so it never becomes healthy."
+        return HoverInfo(body + "\n\n" + names.describe(key), span)
+    reference = reference_at(path, on_key=False)
+    if reference is not None and reference.kind == VOLUME:
+        return HoverInfo(names.describe_volume(node.text), span)
+    if reference is not None and reference.kind == CONTAINER:
+        return HoverInfo(names.describe(node.text), span)
+    info = index.field_at(path, instance)
+    if not info.known:
+        return None
+    doc = info.enum_docs.get(node.text)
+    if doc:
+        return HoverInfo(f"**`{node.text}`** ({dotted(path)})\n\n{doc}", span)
+    return HoverInfo(field_markdown(info, path, kind), span)
+
+
+def containers_markdown(root: YamlMapping, kind: str | None, environments: abc.Sequence[str] = ()) -> str:
+    """The task's containers in each environment: the workspace's, then those only overrides name."""
+    overridden = environment_names(root)
+    names = list(dict.fromkeys([*environments, *overridden]))
+    sections: list[tuple[str, str | None]] = []
+    if not environments:
+        sections.append(("every environment without an override", None))
+    for env in names:
+        suffix = "" if env in overridden else " (no override: the base)"
+        sections.append((f"environment `{env}`{suffix}", env))
+    parts = ["**The task's containers**"]
+    for title, name in sections:
+        parts += ["", f"*In {title}:*", "", describe_task(environment_view(root, name), kind)]
+    return "\n".join(parts)
+
+
+def plain_of(document: ParsedDocument) -> Any:
+    """The document as plain data for the schema walker (MISSING when it is no map)."""
+    return document.to_plain() if isinstance(document.root, YamlMapping) else MISSING
+
+
+def instance_kind(instance: Any) -> str | None:
+    """The ``type`` of a manifest given as plain data."""
+    if isinstance(instance, Mapping) and isinstance(instance.get("type"), str):
+        return str(instance["type"])
+    return None
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value)
+    return value_text(value)
+
+
+def _yaml_pair(name: str, value: Any, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(value, Mapping):
+        inner = "\n".join(_yaml_pair(str(k), v, indent + 2) for k, v in value.items())
+        return f"{pad}{name}:\n{inner}" if inner else f"{pad}{name}: {{}}"
+    if isinstance(value, list):
+        if all(not isinstance(v, (Mapping, list)) for v in value):
+            return f"{pad}{name}: [" + ", ".join(_scalar(v) for v in value) + "]"
+        items = []
+        for item in value:
+            text = _yaml_pair("x", item, indent + 2).split("\n")
+            first = text[0].lstrip()[3:] if text and text[0].lstrip().startswith("x:") else text[0]
+            items.append(f"{pad}  - {first.strip()}" + "".join("\n" + line for line in text[1:]))
+        return f"{pad}{name}:\n" + "\n".join(items)
+    return f"{pad}{name}: {_scalar(value)}"
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str) and (value == "" or ": " in value or value[0] in "[]{},&*!|>'\"%@`#"):
+        import json
+
+        return json.dumps(value)
+    return value_text(value)
+
+
+class _Containers:
+    """Containers and volumes of the manifest as seen from one environment (or the base)."""
+
+    def __init__(self, root: Node, path: tuple[PathPart, ...]) -> None:
+        env_name, _path_in_layer = split_environment(path)
+        self.kind = manifest_kind(root)
+        self.view = environment_view(root, env_name) if isinstance(root, YamlMapping) else None
+        """The manifest as that environment deploys it: hover reads no other layer."""
+
+    def _entry(self, kind: str, name: str) -> Entry | None:
+        return definition(self.view, kind, name) if self.view is not None else None
+
+    def _main_name(self) -> str | None:
+        name = self.view.get(NAME) if self.view is not None else None
+        return name.text if isinstance(name, Scalar) and name.text else None
+
+    def has_healthcheck(self, name: str) -> bool:
+        if name == self._main_name():
+            return find(self.view, ("image", "healthcheck")) is not None
+        entry = self._entry(CONTAINER, name)
+        return bool(
+            entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
+        )
+
+    def describe(self, name: str) -> str:
+        """A container's image and port, or that it does not exist."""
+        if name == self._main_name():
+            image = find(self.view, ("image",))
+            port = find(self.view, ("image", "port"))
+            lines = [f"**main container `{name}`**"]
+            lines.append(f"- image: {_image_text(image)}")
+            lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
+            return "\n".join(lines)
+        entry = self._entry(CONTAINER, name)
+        if entry is not None:
+            value = entry.value
+            lines = [f"**sidecar `{name}`** (line {entry.key.span.start.line + 1})"]
+            if isinstance(value, YamlMapping):
+                lines.append(f"- image: {_image_text(value.get('image'))}")
+                port = value.get("port")
+                lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
+                essential = value.get("essential")
+                if isinstance(essential, Scalar):
+                    lines.append(f"- essential: `{essential.text}`")
+            return "\n".join(lines)
+        if name == FIRELENS_CONTAINER and self.view is not None and firelens_enabled(self.view, self.kind):
+            image = find(self.view, ("logging", "image"))
+            lines = ["**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
+                     "`logging` sets more than `retention`"]  # fmt: skip
+            if isinstance(image, Scalar):
+                lines.append(f"- image: `{image.text}`")
+            return "\n".join(lines)
+        if name == FIRELENS_CONTAINER:
+            return ("⚠ no container named `firelens_log_router`: Copilot adds the FireLens router only when "
+                    "`logging` sets more than `retention`")  # fmt: skip
+        if name == OTEL_CONTAINER and self.view is not None and xray_enabled(self.view, self.kind):
+            return ("**`aws-otel-collector`**: the X-Ray collector Copilot adds for `observability.tracing: "
+                    "awsxray`; `depends_on` cannot name it (Copilot rejects it)")  # fmt: skip
+        return f"⚠ no container named `{name}` in this manifest"
+
+    def describe_volume(self, name: str) -> str:
+        entry = self._entry(VOLUME, name)
+        if entry is None:
+            return f"⚠ no volume named `{name}` under `storage.volumes`"
+        value = entry.value
+        lines = [f"**volume `{name}`** (line {entry.key.span.start.line + 1})"]
+        if isinstance(value, YamlMapping):
+            path = value.get("path")
+            lines.append(f"- path: `{path.text}`" if isinstance(path, Scalar) else "- path: not set")
+            read_only = value.get("read_only")
+            if isinstance(read_only, Scalar):
+                lines.append(f"- read_only: `{read_only.text}`")
+            efs = value.get("efs")
+            if isinstance(efs, Scalar):
+                lines.append(f"- efs: `{efs.text}`")
+            elif isinstance(efs, YamlMapping):
+                settings = ", ".join(f"{e.name}: `{_short(e.value)}`" for e in efs.entries)
+                lines.append(f"- efs: {settings}")
+            else:
+                lines.append("- efs: none (a task-local scratch volume)")
+        return "\n".join(lines)
+
+
+def _short(node: Node) -> str:
+    if isinstance(node, Scalar):
+        return node.text
+    if isinstance(node, YamlMapping):
+        return "{" + ", ".join(f"{e.name}: {_short(e.value)}" for e in node.entries) + "}"
+    if isinstance(node, Sequence):
+        return "[" + ", ".join(_short(i) for i in node.items) + "]"
+    return "?"
+
+
+def _image_text(image: Node | None) -> str:
+    if isinstance(image, Scalar):
+        return f"`{image.text}`"
+    if isinstance(image, YamlMapping):
+        for key in ("location", "build"):
+            value = image.get(key)
+            if value is not None:
+                return f"{key} `{_short(value)}`"
+    return "not set"

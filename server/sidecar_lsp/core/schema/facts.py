@@ -1,0 +1,162 @@
+"""Facts about fields that the rules, the merge and hover need, read from the schema.
+
+The schema (``schema/copilot-manifest.schema.json``) is the one list of fields: which keys each
+workload type has, which value types a field takes, which maps are keyed by the user's names.
+This module asks it (through :class:`.schema_index.SchemaIndex`) instead of keeping lists of key
+names beside it, which drift: a list by key name cannot tell ``logging.retention`` (days, a
+number) from ``subscribe.queue.retention`` (a duration, a string).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES
+from sidecar_lsp.core.schema.index import SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
+
+PathPart = str | int
+
+DECODE_ESCAPE_MARK = "decode-escape:"
+"""How the schema builder's ``$comment`` marks the schema of a value inside a scalar-or-map union:
+its ``then`` applies only to a value that decodes (Copilot drops one that does not)."""
+
+_SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean"})
+_NUMBER_TYPES = frozenset({"number", "integer"})
+_ECS_WEB_SERVICES = ("Load Balanced Web Service", "Backend Service")
+"""The ECS services a Request-Driven Web Service (App Runner) is most often written like."""
+
+
+@functools.cache
+def schema_index() -> SchemaIndex:
+    """The packaged schema's index, built once per process (the rules have no server to ask)."""
+    return SchemaIndex(load_schema())
+
+
+@functools.cache
+def top_level_keys(kind: str) -> frozenset[str]:
+    """The keys of a workload type's manifest: the fields of its Copilot struct."""
+    index = schema_index()
+    return frozenset(index.properties(index.at((), {"type": kind})))
+
+
+@functools.cache
+def keys_ignored_by(kind: str) -> frozenset[str]:
+    """Keys other workload types have that ``kind``'s struct lacks, so Copilot drops them silently.
+
+    A Static Site runs no container: every other type's key is ignored. A Request-Driven Web Service
+    is compared with the ECS web services only (its manifest is usually one of them rewritten); the
+    keys of a worker or a job are unknown keys there, not ECS features App Runner lacks.
+    """
+    others = WORKLOAD_TYPES if kind == "Static Site" else _ECS_WEB_SERVICES
+    keys: set[str] = set()
+    for other in others:
+        keys |= top_level_keys(other)
+    return frozenset(keys - top_level_keys(kind))
+
+
+@functools.cache
+def user_keyed_maps() -> Mapping[str, bool]:
+    """The fields whose keys are the user's names (``variables``, ``sidecars``, ``depends_on``, ...),
+    each with whether its values may be scalars.
+
+    Values that may be scalars are Go unions or plain values (``map[string]T``): an override
+    replaces each of them whole. Values that are always maps are structs, merged field by field.
+    """
+    index = schema_index()
+    found: dict[str, bool] = {}
+    for name, value in _additional_properties(index, index.root):
+        value_types = _types(index.resolve(value))
+        found[name] = found.get(name, False) or bool(value_types & _SCALAR_TYPES)
+    return found
+
+
+def _additional_properties(index: SchemaIndex, node: Any) -> Iterator[tuple[str, Any]]:
+    """``(property name, schema of its values)`` for every property of the schema that is a map."""
+    if isinstance(node, Mapping):
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            for name, sub in properties.items():
+                # A decode-escape wrapper keeps the field's schema under ``then``.
+                for candidate in (sub, sub.get("then") if isinstance(sub, Mapping) else None):
+                    resolved = index.resolve(candidate) if candidate is not None else {}
+                    if isinstance(resolved.get("additionalProperties"), Mapping):
+                        yield name, resolved["additionalProperties"]
+        for value in node.values():
+            yield from _additional_properties(index, value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _additional_properties(index, value)
+
+
+def _types(schema: Mapping[str, Any]) -> frozenset[str]:
+    kinds = schema.get("type")
+    if isinstance(kinds, str):
+        return frozenset({kinds})
+    return frozenset(k for k in kinds if isinstance(k, str)) if isinstance(kinds, list) else frozenset()
+
+
+@functools.cache
+def _boolean_words() -> str:
+    """The pattern of the strings a boolean field also takes (YAML 1.1's yes/no words)."""
+    return str(load_schema()["definitions"]["booleanLike"]["pattern"])
+
+
+def _decoded(index: SchemaIndex, schemas: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """``schemas`` with the field's own schema out of each decode-escape wrapper (its ``then``, which
+    validation applies only to a value that decodes): the type Copilot decodes the value into.
+    Inside a scalar-or-map union Copilot drops a value that does not decode; which checks still
+    apply there is ``analyze``'s choice (it reads the schema's dropped-value warning)."""
+    out = list(schemas)
+    for schema in schemas:
+        escaped = schema.get("then")
+        if str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK) and isinstance(escaped, Mapping):
+            out.extend(s for s in index.expand(escaped) if s not in out)
+    return out
+
+
+@dataclass(frozen=True)
+class ValueShape:
+    """What the schema lets one field hold, at one place of one manifest."""
+
+    known: bool
+    """False where the schema names no type: a key Copilot ignores, a free-form value (a
+    ``taskdef_overrides`` value, an SNS filter policy), a list item of a field that takes a string or
+    a list, or a field of a scalar-or-map union whose wrong-typed values Copilot drops (the schema's
+    decode-escape: the value never reaches a decoder that could fail)."""
+    takes_list: bool = False
+    takes_strings: bool = False
+    """The field takes a list of strings: what Copilot makes of a JSON-array string."""
+    decoded_as: str | None = None
+    """``a number`` or ``a boolean`` for a field Copilot decodes into no string; None otherwise."""
+
+
+def value_shape(path: tuple[PathPart, ...], instance: Any) -> ValueShape:
+    """The shape of the field at ``path`` in a manifest whose plain data is ``instance``."""
+    index = schema_index()
+    schemas = _decoded(index, index.at(path, instance))
+    info = index.field(str(path[-1]) if path else "", schemas)
+    types = frozenset(info.types)
+    if not info.known or not types:
+        return ValueShape(False)
+    strings = "string" in types and not any(s.get("pattern") == _boolean_words() for s in schemas)
+    decoded_as = None
+    if not strings and types & _NUMBER_TYPES:
+        decoded_as = "a number"
+    elif not strings and "boolean" in types:
+        decoded_as = "a boolean"
+    items = frozenset(info.item_types)
+    takes_strings = "array" in types and (not items or "string" in items)
+    return ValueShape(True, "array" in types, takes_strings, decoded_as)
+
+
+@functools.cache
+def is_plain_struct(kind: str | None, path: tuple[str, ...]) -> bool:
+    """Whether Copilot decodes only a map into the field at ``path`` (a Go struct with no scalar form)."""
+    index = schema_index()
+    schemas = _decoded(index, index.at(path, {"type": kind}))
+    info = index.field(path[-1] if path else "", schemas)
+    return info.known and set(info.types) - {"null"} == {"object"}

@@ -1,0 +1,187 @@
+"""Validate a manifest piece by piece and remember each piece's jsonschema errors by its content.
+
+While the user types, one value changes and the rest of the manifest stays as it was. The
+manifest is therefore validated in pieces (each top-level key, each sidecar, volume and
+environment) and the errors of each piece are remembered by its content, so a keystroke
+re-validates only the piece it touched. Positions never enter the memo: errors carry paths,
+and the tree maps paths to ranges afterwards.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft7Validator, validators
+from jsonschema.exceptions import ValidationError
+
+from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.schema.store import Schema, load_schema, resolve_ref
+
+
+@functools.lru_cache(maxsize=1)
+def _variable_alternative() -> str:
+    """How the schema lets a patterned string hold a ``${VAR}``: ``<pattern>|<interpolatedString's>``."""
+    return "|" + str(load_schema()["definitions"]["interpolatedString"]["pattern"])
+
+
+def _pattern_with_variables(
+    validator: Any, pattern: str, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """jsonschema's ``pattern`` keyword, sharpened for ``${VAR}``: the schema accepts any string that
+    holds one (editors cannot know the values), but a value that no substitution can make match the
+    pattern is one Copilot always rejects (``range: prefix-${X}``)."""
+    if not isinstance(instance, str):
+        return
+    alternative = _variable_alternative()
+    if re.search(pattern, instance) is None or (
+        pattern.endswith(alternative)
+        and variables_in(instance)
+        and not can_match(instance, pattern[: -len(alternative)])
+    ):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Draft7Validator:
+    keywords = {"pattern": _pattern_with_variables}
+    extended = validators.extend(Draft7Validator, keywords)  # type: ignore[no-untyped-call]
+    return extended(load_schema())  # type: ignore[no-any-return]
+
+
+_SPLIT_DEPTH = 2
+_MEMO_LIMIT = 4096
+_MEMO_BYTES = 4_000_000
+"""Bound on the memo's keys in characters; its errors hold the values they were found in, about
+as large again. An entry cap alone let one large document's versions pile up to ~70 MB."""
+_memo: dict[tuple[int, str], list[ValidationError]] = {}
+_memo_size = [0]
+_ANNOTATIONS = {
+    "$comment", "title", "description", "markdownDescription", "default", "examples", "defaultSnippets",
+    "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest", "patternErrorMessage",
+}  # fmt: skip
+_SPLITTABLE = {"type", "properties", "additionalProperties", "patternProperties", "required"} | _ANNOTATIONS
+
+Path = tuple[str | int, ...]
+
+
+def schema_errors(instance: Any) -> Iterator[tuple[Path, ValidationError]]:
+    """The schema's errors with the path prefix where each piece sits."""
+    definition = type_definition(instance)
+    if definition is None:
+        for error in _validator().iter_errors(instance):
+            yield (), error
+        return
+    yield from _piecewise(instance, definition, (), 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _definitions_by_type() -> dict[str, Schema]:
+    """``type`` value -> the definition its ``if``/``then`` branch applies."""
+    out: dict[str, Schema] = {}
+    for branch in load_schema().get("allOf", []):
+        const = branch.get("if", {}).get("properties", {}).get("type", {}).get("const")
+        target = branch.get("then", {})
+        if isinstance(const, str) and set(target) == {"$ref"}:
+            out[const] = deref(target)
+    return out
+
+
+def type_definition(instance: Any) -> Schema | None:
+    """The per-type definition when the whole root schema reduces to it for this instance."""
+    if not isinstance(instance, dict) or not isinstance(instance.get("type"), str):
+        return None
+    definition = _definitions_by_type().get(instance["type"])
+    return definition if definition is not None and set(definition) <= _SPLITTABLE else None
+
+
+def _piecewise(
+    value: Any, schema: Schema, prefix: Path, depth: int
+) -> Iterator[tuple[Path, ValidationError]]:
+    if depth >= _SPLIT_DEPTH or not isinstance(value, dict) or not set(schema) <= _SPLITTABLE:
+        for error in _memoized(value, schema):
+            yield prefix, error
+        return
+    for error in _memoized(value, _shell(schema)):
+        yield prefix, error
+    for key, item in value.items():
+        child = child_schema(schema, key)
+        if child is not None:
+            yield from _piecewise(item, deref(child), prefix + (key,), depth + 1)
+
+
+_shells: dict[int, tuple[Schema, Schema]] = {}
+
+
+def _shell(schema: Schema) -> Schema:
+    """The object-level checks of ``schema`` (type, required and unknown keys) without its values'."""
+    known = _shells.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    shell = {
+        k: v
+        for k, v in schema.items()
+        if k not in ("properties", "patternProperties", "additionalProperties")
+    }
+    if "additionalProperties" in schema or "patternProperties" in schema:
+        shell["properties"] = dict.fromkeys(schema.get("properties", {}), True)
+        if schema.get("patternProperties"):
+            shell["patternProperties"] = dict.fromkeys(schema["patternProperties"], True)
+        extra = schema.get("additionalProperties", True)
+        shell["additionalProperties"] = extra if isinstance(extra, bool) else True
+    # Keeping ``schema`` alive in the cache keeps its id from being reused by another dict.
+    _shells[id(schema)] = (schema, shell)
+    return shell
+
+
+def child_schema(schema: Schema, key: str) -> Schema | None:
+    """The schema of the value at ``key``: its property, pattern property or additional property."""
+    properties = schema.get("properties", {})
+    if key in properties:
+        return properties[key] if isinstance(properties[key], dict) else None
+    for pattern, child in schema.get("patternProperties", {}).items():
+        if re.search(pattern, key):
+            return child if isinstance(child, dict) else None
+    extra = schema.get("additionalProperties")
+    return extra if isinstance(extra, dict) else None
+
+
+def clear_memo() -> None:
+    """Forget every remembered piece (the server calls it once no document is open)."""
+    _memo.clear()
+    _memo_size[0] = 0
+
+
+def _memoized(value: Any, schema: Schema) -> list[ValidationError]:
+    # Every schema passed here lives as long as the process (the loaded schema or a cached
+    # shell), so its id names it reliably.
+    key = (id(schema), json.dumps(value, sort_keys=True, default=str))
+    errors = _memo.get(key)
+    if errors is None:
+        errors = list(_validator().evolve(schema=schema).iter_errors(value))
+        if len(_memo) >= _MEMO_LIMIT or _memo_size[0] + len(key[1]) > _MEMO_BYTES:
+            _memo.clear()
+            _memo_size[0] = 0
+        _memo[key] = errors
+        _memo_size[0] += len(key[1])
+    return errors
+
+
+_checkers: dict[int, tuple[Schema, Any]] = {}
+
+
+def checker(schema: Schema) -> Any:
+    """A validator for a piece of the loaded schema (kept alive here, so its id names it)."""
+    known = _checkers.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = (schema, _validator().evolve(schema=schema))
+        _checkers[id(schema)] = known
+    return known[1]
+
+
+def deref(schema: Schema) -> Schema:
+    """``schema``, or the definition of the loaded schema its ``$ref`` names."""
+    return resolve_ref(schema, load_schema())

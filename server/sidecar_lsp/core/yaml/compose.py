@@ -1,0 +1,463 @@
+"""Build the :mod:`yaml_nodes` tree from ruamel.yaml's parser events.
+
+Composing here rather than with ruamel's composer lets this module do what Copilot's YAML library
+(yaml.v3) would do and what a language server needs while the user types: plain scalars resolve
+like yaml.v3, duplicate keys, undefined aliases, alias bombs and later documents become findings,
+a syntax error keeps everything parsed before it, and composing is iterative.
+
+The module is longer than most because it is one event loop (``_Composer``): its handlers share the
+open-collection stack, the anchors and the expansion budget, and read best side by side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml import events as ev
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+
+from sidecar_lsp.core.lines import OffsetIndex, has_unusual_breaks
+from sidecar_lsp.core.model import Finding, Pos, Related, Severity, Span
+from sidecar_lsp.core.yaml.nodes import (
+    MAX_DEPTH,
+    MAX_EXPANDED_NODES,
+    Entry,
+    Mapping,
+    Node,
+    ParsedDocument,
+    Scalar,
+    Sequence,
+    own_entries,
+    resolve_plain,
+)
+
+_CORE_TAG = "tag:yaml.org,2002:"
+_MERGE_KEY = "<<"
+
+
+def _resolve(event: ev.ScalarEvent) -> Any:
+    value: str = event.value
+    tag = event.tag
+    if tag and tag.startswith(_CORE_TAG):
+        kind = tag[len(_CORE_TAG) :]
+        if kind == "str":
+            return value
+        resolved = resolve_plain(value)
+        if kind == "int" and isinstance(resolved, int) and not isinstance(resolved, bool):
+            return resolved
+        if kind == "float" and isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
+            return float(resolved)
+        if kind == "bool" and isinstance(resolved, bool):
+            return resolved
+        if kind == "null" and resolved is None:
+            return None
+        return value
+    if tag and tag != "!":
+        return value  # unknown local tag: its text, as yaml.v3 decodes it into a string
+    if not event.style and (event.implicit is None or event.implicit[0]):
+        return resolve_plain(value)
+    return value
+
+
+# --- composer ----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Open:
+    node: Mapping | Sequence
+    pending_key: Scalar | None = None
+    explicit_keys: dict[str, Scalar] = field(default_factory=dict)
+    merges: list[tuple[Scalar, Node]] = field(default_factory=list)
+    weight: int = 1
+
+
+def compose(text: str, lines: list[str]) -> ParsedDocument:
+    document = _Composer(text, lines, pure=False).run()
+    if any(f.code == "yaml-syntax" and _LIBYAML_ONLY_ERROR in f.message for f in document.findings):
+        # The libyaml copy in ruamel.yaml.clib rejects `[front:latest]` (a colon inside a flow
+        # collection), which yaml.v3, and so Copilot, reads as the string "front:latest"; the
+        # pure-Python parser reads it like yaml.v3.
+        document = _Composer(text, lines, pure=True).run()
+    return document
+
+
+_LIBYAML_ONLY_ERROR = "found unexpected ':'"
+
+
+class _Composer:
+    def __init__(self, text: str, lines: list[str], *, pure: bool) -> None:
+        self.pure = pure
+        self.text = text
+        self.lines = lines
+        self.findings: list[Finding] = []
+        self.anchors: dict[str, Node] = {}
+        self.weights: dict[int, int] = {}
+        self.expanded = 0
+        self.bomb_reported = False
+        self.stack: list[_Open] = []
+        self.root: Node | None = None
+        self.skip_depth = 0
+        self.documents = 0
+        self.recursive = False
+        # The parser counts NEL, U+2028, U+2029 and a lone CR as line breaks, clients only CR, LF
+        # and CRLF: when the text holds any of them, positions come from the marks' offsets.
+        self.offsets = OffsetIndex(text) if has_unusual_breaks(text) else None
+
+    # --- driving the parser
+
+    def run(self) -> ParsedDocument:
+        complete = True
+        try:
+            for event in _event_parser(self.pure).parse(_for_parser(self.text, self.pure)):
+                if not self.handle(event):
+                    break
+        except MarkedYAMLError as error:
+            complete = False
+            self.findings.append(self.syntax_finding(error))
+        except ReaderError as error:
+            complete = False
+            self.findings.append(self.reader_finding(error))
+        except YAMLError as error:
+            complete = False
+            self.findings.append(self.finding("yaml-syntax", str(error), Span(Pos(0, 0), Pos(0, 0))))
+        self.close_all()
+        return ParsedDocument(
+            self.text,
+            self.root,
+            self.findings,
+            self.lines,
+            complete and not self.recursive,
+            recursive=complete and self.recursive,
+        )
+
+    def handle(self, event: Any) -> bool:  # Any: `type(x) is C` does not narrow for mypy
+        # Dispatch on the exact class, most frequent first: this runs once per event.
+        kind = type(event)
+        if self.skip_depth:
+            if kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                self.skip_depth += 1
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                self.skip_depth -= 1
+            return True
+        if kind is ev.ScalarEvent:
+            node = self.scalar(event)
+            if event.anchor:
+                self.anchors[event.anchor] = node
+            self.expanded += 1
+            self.place(node, 1)
+        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            self.open(event)
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            self.close(event.end_mark)
+        elif kind is ev.AliasEvent:
+            self.add(self.alias(event), event)
+        elif kind is ev.DocumentStartEvent:
+            return self.document_start(event)
+        return True
+
+    def document_start(self, event: ev.DocumentStartEvent) -> bool:
+        self.documents += 1
+        if self.documents == 1:
+            return True
+        start = self.pos(event.start_mark)
+        line_end = Pos(start.line, len(self.lines[start.line]) if start.line < len(self.lines) else 0)
+        self.findings.append(
+            Finding(
+                "yaml-multiple-documents",
+                Severity.WARNING,
+                "this file holds more than one YAML document; Copilot reads only the first and ignores the rest",
+                Span(start, max(line_end, start)),
+            )
+        )
+        return False
+
+    # --- nodes
+
+    def scalar(self, event: ev.ScalarEvent) -> Scalar:
+        start, end = event.start_mark, event.end_mark
+        if start.line == end.line and self.offsets is None:
+            span = Span(Pos(start.line, start.column), Pos(end.line, end.column))
+        else:
+            span = self.span(start, end)
+        style = event.style or None  # libyaml reports plain style as ""
+        if style is None and event.tag is None and (event.implicit is None or event.implicit[0]):
+            value = resolve_plain(event.value)
+        else:
+            value = _resolve(event)
+        node = Scalar(span, _explicit_tag(event.tag), event.anchor, value, event.value, style)
+        if event.value == "" and style is None:
+            node.span = self.empty_value_span(span)
+        if node.tag and not node.tag.startswith(_CORE_TAG) and node.tag != "!":
+            self.findings.append(
+                Finding(
+                    "yaml-unknown-tag",
+                    Severity.WARNING,
+                    f"unknown tag '{node.tag}': Copilot does not evaluate YAML tags such as CloudFormation "
+                    f"functions; it reads the plain text '{event.value}'",
+                    span,
+                )
+            )
+        return node
+
+    def alias(self, event: ev.AliasEvent) -> Node:
+        span = self.span(event.start_mark, event.end_mark)
+        target = self.anchors.get(event.anchor)
+        if target is None:
+            self.findings.append(self.finding("yaml-unknown-alias", f"unknown anchor '{event.anchor}'", span))
+            return Scalar(span, None, None, None, "", None)
+        if any(frame.node is target for frame in self.stack):
+            # `&x {depends_on: *x}`: the value would contain itself. yaml.v3 rejects the file
+            # with these words; the alias is read as empty so that the tree stays a tree, and the
+            # tree counts as cut short (like a syntax error) since Copilot reads nothing of it.
+            self.recursive = True
+            self.findings.append(
+                self.finding(
+                    "yaml-recursive-alias",
+                    f"anchor '{event.anchor}' value contains itself: an alias cannot point into "
+                    "the collection its anchor is still defining",
+                    span,
+                )
+            )
+            return Scalar(span, None, None, None, "", None)
+        weight = self.weights.get(id(target), 1)
+        if self.expanded + weight > MAX_EXPANDED_NODES:
+            if not self.bomb_reported:
+                self.bomb_reported = True
+                self.findings.append(
+                    self.finding(
+                        "yaml-alias-bomb",
+                        f"alias '*{event.anchor}' expands the document beyond {MAX_EXPANDED_NODES:,} "
+                        "nodes (an alias bomb?); aliases past this point are not read",
+                        span,
+                    )
+                )
+            return Scalar(span, None, None, None, "", None)
+        self.expanded += weight
+        self.weights[id(target)] = weight
+        return target
+
+    def open(self, event: ev.MappingStartEvent | ev.SequenceStartEvent) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            span = self.span(event.start_mark, event.start_mark)
+            self.findings.append(
+                self.finding(
+                    "yaml-too-deep",
+                    f"collections nested deeper than {MAX_DEPTH} levels are not read",
+                    Span(span.start, Pos(span.start.line, len(self.lines[span.start.line]))),
+                )
+            )
+            self.skip_depth = 1
+            self.add(Scalar(span, None, None, None, "", None), event)
+            return
+        span = self.span(event.start_mark, event.end_mark)
+        flow = bool(event.flow_style)
+        tag = _explicit_tag(event.tag)
+        collection: Mapping | Sequence
+        if isinstance(event, ev.MappingStartEvent):
+            collection = Mapping(span, tag, event.anchor, flow=flow)
+        else:
+            collection = Sequence(span, tag, event.anchor, flow=flow)
+        self.expanded += 1
+        self.stack.append(_Open(collection))
+        if event.anchor:
+            self.anchors[event.anchor] = collection
+
+    def close(self, end_mark: Any | None) -> None:
+        frame = self.stack.pop()
+        node = frame.node
+        if isinstance(node, Mapping):
+            self.apply_merges(frame)
+        last = self.last_child_end(node)
+        if node.flow and end_mark is not None:
+            node.span = Span(node.span.start, self.pos(end_mark))
+        elif last is not None:
+            node.span = Span(node.span.start, max(last, node.span.start))
+        self.weights[id(node)] = frame.weight
+        self.place(node, frame.weight)
+
+    def close_all(self) -> None:
+        while self.stack:
+            frame = self.stack[-1]
+            if isinstance(frame.node, Mapping) and frame.pending_key is not None:
+                key = frame.pending_key
+                after = Span(key.span.end, key.span.end)
+                self.place(Scalar(self.empty_value_span(after), None, None, None, "", None), 1)
+            self.close(None)
+
+    def add(self, node: Node, event: ev.Event) -> None:
+        if isinstance(event, ev.ScalarEvent) and event.anchor:
+            self.anchors[event.anchor] = node
+        weight = 1 if isinstance(node, Scalar) else self.weights.get(id(node), 1)
+        if isinstance(node, Scalar):
+            self.expanded += 1
+        self.place(node, weight)
+
+    def place(self, node: Node, weight: int) -> None:
+        if not self.stack:
+            if self.root is None:
+                self.root = node
+            return
+        frame = self.stack[-1]
+        frame.weight += weight
+        parent = frame.node
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        if frame.pending_key is None:
+            frame.pending_key = self.as_key(node)
+            return
+        key = frame.pending_key
+        frame.pending_key = None
+        if key.raw == _MERGE_KEY and key.style is None:
+            frame.merges.append((key, node))
+            return
+        name = key.text
+        first = frame.explicit_keys.get(name)
+        if first is not None:
+            self.findings.append(
+                self.finding(
+                    "yaml-duplicate-key",
+                    f'mapping key "{name}" already defined at line {first.span.start.line + 1}',
+                    key.span,
+                )
+            )
+            return
+        frame.explicit_keys[name] = key
+        parent.entries.append(Entry(key, node))
+
+    def as_key(self, node: Node) -> Scalar:
+        if isinstance(node, Scalar):
+            return node
+        self.findings.append(
+            self.finding("yaml-complex-key", "a map or list cannot be a key in a Copilot manifest", node.span)
+        )
+        return Scalar(node.span, None, None, None, "<complex key>", "'")
+
+    def apply_merges(self, frame: _Open) -> None:
+        mapping = frame.node
+        assert isinstance(mapping, Mapping)
+        present = set(frame.explicit_keys)
+        for key, value in frame.merges:
+            sources = value.items if isinstance(value, Sequence) else [value]
+            for source in sources:
+                if not isinstance(source, Mapping):
+                    self.findings.append(
+                        self.finding(
+                            "yaml-bad-merge", "a merge key '<<' takes a map or a list of maps", key.span
+                        )
+                    )
+                    continue
+                for entry in source.entries:
+                    if entry.name not in present:
+                        present.add(entry.name)
+                        mapping.entries.append(Entry(entry.key, entry.value, merged=True))
+
+    # --- positions
+
+    def pos(self, mark: Any) -> Pos:
+        if self.offsets is None:
+            return Pos(mark.line, mark.column)
+        return Pos(*self.offsets.position(mark.index))
+
+    def span(self, start_mark: Any, end_mark: Any) -> Span:
+        start, end = self.pos(start_mark), self.pos(end_mark)
+        if end.line == start.line:
+            return Span(start, end)
+        # Block scalars and block collections end at the start of the next token, often lines
+        # later; clip to the end of the last line with content so ranges hug the text.
+        while end.line > start.line and (end.col == 0 or not self.lines[end.line][: end.col].strip()):
+            previous = end.line - 1
+            end = Pos(previous, len(self.lines[previous].rstrip()))
+            if self.lines[previous].strip() and not self.lines[previous].lstrip().startswith("#"):
+                break
+        return Span(start, max(start, end))
+
+    def empty_value_span(self, span: Span) -> Span:
+        """Put an empty value right after its key's colon instead of at the next token."""
+        frame = self.stack[-1] if self.stack else None
+        key = frame.pending_key if frame else None
+        if key is None:
+            return span
+        line = self.lines[key.span.end.line]
+        colon = line.find(":", key.span.end.col)
+        col = colon + 1 if colon >= 0 else key.span.end.col
+        return Span(Pos(key.span.end.line, col), Pos(key.span.end.line, col))
+
+    def last_child_end(self, node: Mapping | Sequence) -> Pos | None:
+        if isinstance(node, Mapping):
+            own = own_entries(node)
+            return max((e.value.span.end for e in own), default=None) if own else None
+        return node.items[-1].span.end if node.items else None
+
+    # --- findings
+
+    def finding(self, code: str, message: str, span: Span) -> Finding:
+        return Finding(code, Severity.ERROR, message, span)
+
+    def syntax_finding(self, error: MarkedYAMLError) -> Finding:
+        mark = error.problem_mark or error.context_mark
+        line, col = self.pos(mark) if mark is not None else (0, 0)
+        line = min(line, len(self.lines) - 1)
+        text = self.lines[line]
+        problem = error.problem or "invalid YAML"
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        if "\t" in problem or "'\\t'" in problem or text[col : col + 1] == "\t" or "\t" in indent:
+            message = "tab characters cannot indent YAML; indent with spaces"
+        else:
+            message = problem
+            if error.context:
+                message = f"{error.context}: {problem}"
+        end_col = len(text) if col >= len(text) else col + 1
+        # Point at the whole token the parser stopped on, which is easier to see than one column.
+        match = re.compile(r"\S+").match(text, col)
+        if match:
+            end_col = match.end()
+        if col >= len(text) and text:
+            col = max(len(text) - 1, 0)
+        related: tuple[Related, ...] = ()
+        context = error.context_mark
+        if error.context and context is not None and self.pos(context) != (line, col):
+            start = self.pos(context)
+            related = (Related(Span(start, Pos(start.line, start.col + 1)), f"{error.context} started here"),)
+        span = Span(Pos(line, col), Pos(line, max(end_col, col)))
+        return Finding("yaml-syntax", Severity.ERROR, message, span, related=related)
+
+    def reader_finding(self, error: ReaderError) -> Finding:
+        offset = getattr(error, "position", 0) or 0
+        line, col = OffsetIndex(self.text).position(offset)
+        char = getattr(error, "character", "")
+        code = ord(char) if isinstance(char, str) and char else char
+        return Finding(
+            "yaml-syntax",
+            Severity.ERROR,
+            f"character #x{code:04x} is not allowed in YAML" if isinstance(code, int) else str(error),
+            Span(Pos(line, col), Pos(line, col + 1)),
+        )
+
+
+_YAML_ONLY_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def _for_parser(text: str, pure: bool) -> str:
+    """The text as the parser should read it: yaml.v3 and libyaml end lines at NEL, U+2028 and
+    U+2029, ruamel's pure-Python parser (YAML 1.2) does not; replacing them by ``\\n`` keeps every
+    offset, so the marks still point into the original text."""
+    if pure and has_unusual_breaks(text):
+        return text.translate(_YAML_ONLY_BREAKS)
+    return text
+
+
+def _event_parser(pure: bool) -> YAML:
+    """libyaml's parser through ruamel.yaml.clib when installed (about 20 times faster), else pure Python."""
+    try:
+        return YAML(typ="safe", pure=pure)
+    except Exception:  # pragma: no cover - only without the C extension
+        return YAML(typ="safe", pure=True)
+
+
+def _explicit_tag(tag: str | None) -> str | None:
+    return tag or None

@@ -1,0 +1,173 @@
+"""Checking documents on the worker thread and publishing the results: debounce, worker, publish.
+
+The event loop takes a :class:`~.documents.Snapshot`; the worker runs :func:`check_snapshot`, a
+pure function of the snapshot (and of a parse of exactly its text, which the loop may already
+have); the loop stores the result only if the document is still open at that version with those
+settings, and publishes only then. An older result is never published over a newer version, and
+a document closed meanwhile is never put back into the caches. Publishing is also the one moment a
+document's Copilot workspace takes its text (requests such as code actions only read it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import gc
+import importlib
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
+from sidecar_lsp.core.decoding import kinds
+from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
+from sidecar_lsp.lsp import convert as lsp_convert
+from sidecar_lsp.lsp.documents import Checked, Snapshot
+
+if TYPE_CHECKING:
+    from sidecar_lsp.lsp.server import SidecarLanguageServer
+
+logger = logging.getLogger(__name__)
+
+_EMPTY_TEXT = ""
+
+
+def check_snapshot(snapshot: Snapshot, parsed: ParsedDocument | None = None) -> Checked:
+    """Everything wrong with one snapshot; runs on the worker, reads nothing else, never raises."""
+    if not snapshot.may_be_manifest():
+        return Checked(snapshot, analyze_document(parse(_EMPTY_TEXT)), False)
+    options = dataclasses.replace(snapshot.settings.to_options(), assume_manifest=snapshot.served_path)
+    document = parsed if parsed is not None else safe_parse(snapshot.text)
+    analysis = analyze_document(document, options)
+    served = snapshot.served_path or kinds.declares_copilot_type(analysis.document.root)
+    return Checked(snapshot, analysis, served)
+
+
+def warm_up() -> None:
+    """Load the checks and the feature modules on the worker, not on the first didOpen."""
+    analyze_document(parse("name: warm-up\ntype: Backend Service\n"))
+    for feature in ("completion", "hover", "symbols"):
+        importlib.import_module(f"sidecar_lsp.core.features.{feature}")
+
+
+class Diagnostics:
+    """The worker, the per-document publishing tasks and the debounce; event loop only."""
+
+    def __init__(self, server: SidecarLanguageServer) -> None:
+        self.server = server
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
+        self._pending: dict[str, tuple[Snapshot, asyncio.Future[Checked]]] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._last_change: dict[str, float] = {}
+        self._collect: asyncio.TimerHandle | None = None
+
+    def warm_up(self) -> None:
+        """Load the checks now; the worker runs one job at a time, so a didOpen waits for this."""
+        self.executor.submit(warm_up)
+
+    async def checked(self, snapshot: Snapshot) -> Checked:
+        """The analysis of ``snapshot``: cached, already on the worker, or computed there now."""
+        caches = self.server.caches
+        hit = caches.checked(snapshot)
+        if hit is not None:
+            return hit
+        pending = self._pending.get(snapshot.uri)
+        if pending is None or not pending[0].same_input(snapshot):
+            parsed = caches.parsed(snapshot.uri, snapshot.text)
+            loop = asyncio.get_running_loop()
+            future = asyncio.ensure_future(
+                loop.run_in_executor(self.executor, check_snapshot, snapshot, parsed)
+            )
+            pending = (snapshot, future)
+            self._pending[snapshot.uri] = pending
+        result = await asyncio.shield(pending[1])
+        if self._pending.get(snapshot.uri) is pending:
+            del self._pending[snapshot.uri]
+        if self.server.is_current(snapshot):
+            caches.store_checked(result)
+        return result
+
+    def schedule(self, uri: str, *, debounce: bool) -> None:
+        """(Re)start the publishing task of ``uri``; rapid changes are coalesced."""
+        task = self._tasks.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        now = time.monotonic()
+        delay = self.server.settings.debounce_ms / 1000
+        recent = now - self._last_change.get(uri, -1e9) < delay
+        self._last_change[uri] = now
+        wait = delay if debounce and recent else 0.0
+        task = asyncio.get_running_loop().create_task(self._publish_later(uri, wait))
+        task.add_done_callback(_log_failure)
+        self._tasks[uri] = task
+
+    async def _publish_later(self, uri: str, wait: float) -> None:
+        if wait:
+            await asyncio.sleep(wait)
+        snapshot = self.server.snapshot(uri)
+        if snapshot is None:
+            return
+        checked = await self.checked(snapshot)
+        doc = self.server.open_document(uri)
+        if doc is None or not self.server.is_current(snapshot):
+            return  # a newer version or new settings are on their way; they publish instead
+        diagnostics: list[types.Diagnostic] = []
+        if checked.served and snapshot.settings.diagnostics_enable:
+            self.server.take_into_workspace(uri, doc, checked.analysis)
+            lines = lsp_convert.lines_of(doc)
+            findings = self.server.findings_for(uri, doc, checked.analysis)
+            diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=snapshot.version, diagnostics=diagnostics)
+        )
+
+    def forget(self, uri: str) -> None:
+        task = self._tasks.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self._pending.pop(uri, None)
+        self._last_change.pop(uri, None)
+        self._collect_soon()
+
+    def _collect_soon(self) -> None:
+        """Collect garbage once closing documents has paused (the thresholds are high, see __main__)."""
+        if self._collect is not None:
+            self._collect.cancel()
+        self._collect = asyncio.get_running_loop().call_later(1.0, self._collect_garbage)
+
+    def _collect_garbage(self) -> None:
+        if not self.server.workspace.text_documents:
+            # Nothing open: the schema memo only holds pieces of closed documents. It is the
+            # worker's; clearing it there keeps it single-threaded.
+            from sidecar_lsp.core.check.validate import clear_memo
+
+            self.executor.submit(clear_memo).add_done_callback(lambda _: _collect_garbage())
+            return
+        _collect_garbage()
+
+
+def _collect_garbage() -> None:
+    gc.collect()
+    _release_free_memory()
+
+
+def _release_free_memory() -> None:
+    """Hand freed heap pages back to the system (glibc keeps them otherwise); elsewhere a no-op."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        logger.error("publishing diagnostics failed", exc_info=error)

@@ -1,0 +1,256 @@
+"""Open documents: the client's text, immutable snapshots of it, and what the server remembers.
+
+Threading contract (see ``docs/dev/architecture.md``): everything here is touched by the event
+loop only. The diagnostics worker receives a :class:`Snapshot` (and, when the loop has one, the
+parse of exactly that text) and returns a :class:`Checked`; the loop alone decides whether that
+result still belongs to an open document at that version and stores it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+from pygls.workspace import TextDocument, Workspace
+
+from sidecar_lsp.core.check.analyze import Analysis
+from sidecar_lsp.core.decoding import kinds
+from sidecar_lsp.core.lines import OffsetIndex, split_lines
+from sidecar_lsp.core.yaml.tree import ParsedDocument
+from sidecar_lsp.lsp.settings import Settings
+
+_TYPE_LINE = re.compile(
+    r"^type[ \t]*:[ \t]*[\"']?("
+    + "|".join(re.escape(k) for k in (*kinds.WORKLOAD_TYPES, kinds.ENVIRONMENT))
+    + r")\b",
+    re.MULTILINE,
+)
+
+TREE_BUDGET_CHARS = 400_000
+"""Source characters whose trees and analyses are kept (about 50 bytes of tree per character).
+
+The documents used last keep theirs; the others keep only their text and are parsed again on
+their next request. 200 open manifests of 1,500 lines would otherwise hold a tree each.
+"""
+
+
+class ClientTextDocument(TextDocument):
+    """pygls' document, with lines as LSP clients count them (``\\n``, ``\\r\\n``, ``\\r``).
+
+    pygls splits with ``str.splitlines``, which also breaks at NEL, U+2028, U+2029, form feed and
+    vertical tab: an incremental change of a text holding one of them landed on the wrong line
+    and the server's text drifted from the client's.
+    """
+
+    _table: tuple[str, list[str], OffsetIndex] | None = None
+
+    def line_table(self) -> tuple[list[str], OffsetIndex]:
+        """The lines (without breaks) and their offsets, computed once per text."""
+        source = self.source
+        table = self._table
+        if table is None or table[0] is not source:
+            table = (source, split_lines(source), OffsetIndex(source))
+            self._table = table
+        return table[1], table[2]
+
+    def forget_lines(self) -> None:
+        self._table = None
+
+    @property
+    def lines(self) -> Sequence[str]:
+        lines, index = self.line_table()
+        source = self.source
+        ends = [*index.starts[1:], len(source)]
+        return (
+            tuple(source[start:end] for start, end in zip(index.starts, ends, strict=True)) if lines else ()
+        )
+
+    def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
+        source = self.source
+        start = self.offset_of(change.range.start)
+        end = self.offset_of(change.range.end)
+        if end < start:
+            start, end = end, start
+        self._source = source[:start] + change.text + source[end:]
+
+    def offset_of(self, position: types.Position) -> int:
+        """The character offset of a client position; past the end of a line means its end (LSP)."""
+        lines, index = self.line_table()
+        if position.line < 0:
+            return 0
+        if position.line >= len(lines):
+            return len(self.source)
+        text = lines[position.line]
+        units = max(position.character, 0)
+        counter = self.position_codec.impl
+        used = 0
+        col = len(text)
+        for at, char in enumerate(text):
+            if used >= units:
+                col = at
+                break
+            used += counter.code_units_for_char(char)
+        return index.starts[position.line] + col
+
+
+class ClientWorkspace(Workspace):
+    """pygls' workspace, holding :class:`ClientTextDocument` documents."""
+
+    def _create_text_document(
+        self,
+        doc_uri: str,
+        source: str | None = None,
+        version: int | None = None,
+        language_id: str | None = None,
+    ) -> TextDocument:
+        return ClientTextDocument(
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self._position_codec,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """One version of one open document, with the settings it is checked with; never changes."""
+
+    uri: str
+    version: int | None
+    text: str
+    settings: Settings
+    served_path: bool
+    """The file is a ``copilot/**/manifest.yml``: served whatever its ``type`` says."""
+
+    def may_be_manifest(self) -> bool:
+        """Cheap test that rules most YAML (workflows, Kubernetes) out without parsing it."""
+        return self.served_path or _TYPE_LINE.search(self.text) is not None
+
+    def same_input(self, other: Snapshot) -> bool:
+        return self.version == other.version and self.text is other.text and self.settings == other.settings
+
+
+@dataclass(frozen=True, eq=False)
+class Checked:
+    """The worker's answer for a snapshot: the analysis and whether the document is served."""
+
+    snapshot: Snapshot
+    analysis: Analysis
+    served: bool
+
+    # navigation_features and other handler modules read these two names
+    @property
+    def version(self) -> int | None:
+        return self.snapshot.version
+
+    @property
+    def settings(self) -> Settings:
+        return self.snapshot.settings
+
+
+@dataclass
+class _Entry:
+    parsed: tuple[str, ParsedDocument] | None = None
+    checked: Checked | None = None
+    last_complete: ParsedDocument | None = None
+    """The newest tree without a syntax error: completion reads names from it while a line is half typed."""
+
+
+class DocumentCaches:
+    """Per-URI parses and analyses, bounded by :data:`TREE_BUDGET_CHARS`; event loop only."""
+
+    def __init__(self, budget_chars: int = TREE_BUDGET_CHARS) -> None:
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._budget = budget_chars
+
+    def _entry(self, uri: str) -> _Entry:
+        entry = self._entries.get(uri)
+        if entry is None:
+            entry = self._entries[uri] = _Entry()
+        self._entries.move_to_end(uri)
+        return entry
+
+    def parsed(self, uri: str, text: str) -> ParsedDocument | None:
+        """The tree of exactly ``text`` when it is cached."""
+        entry = self._entries.get(uri)
+        if entry is not None and entry.parsed is not None and entry.parsed[0] is text:
+            self._entries.move_to_end(uri)
+            return entry.parsed[1]
+        if entry is not None and entry.checked is not None and entry.checked.snapshot.text is text:
+            self._entries.move_to_end(uri)
+            return entry.checked.analysis.document
+        return None
+
+    def store_parsed(self, uri: str, text: str, document: ParsedDocument, served: bool) -> None:
+        entry = self._entry(uri)
+        entry.parsed = (text, document)
+        if served and document.complete:
+            entry.last_complete = document
+        self._trim()
+
+    def checked(self, snapshot: Snapshot) -> Checked | None:
+        entry = self._entries.get(snapshot.uri)
+        if entry is not None and entry.checked is not None and entry.checked.snapshot.same_input(snapshot):
+            self._entries.move_to_end(snapshot.uri)
+            return entry.checked
+        return None
+
+    def store_checked(self, checked: Checked) -> None:
+        uri = checked.snapshot.uri
+        entry = self._entry(uri)
+        entry.checked = checked
+        if entry.parsed is not None and entry.parsed[0] is not checked.snapshot.text:
+            entry.parsed = None
+        if checked.served and checked.analysis.document.complete:
+            entry.last_complete = checked.analysis.document
+        self._trim()
+
+    def last_complete(self, uri: str) -> ParsedDocument | None:
+        entry = self._entries.get(uri)
+        return entry.last_complete if entry is not None else None
+
+    def forget(self, uri: str) -> None:
+        self._entries.pop(uri, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def uris(self) -> list[str]:
+        return list(self._entries)
+
+    def held_chars(self) -> int:
+        return sum(_chars(entry) for entry in self._entries.values())
+
+    def _trim(self) -> None:
+        """Drop the trees of the documents used longest ago until the rest fit the budget.
+
+        The newest entry always stays, however large: it is the one being edited.
+        """
+        total = self.held_chars()
+        while total > self._budget and len(self._entries) > 1:
+            uri, entry = next(iter(self._entries.items()))
+            total -= _chars(entry)
+            del self._entries[uri]
+
+
+def _chars(entry: _Entry) -> int:
+    texts: dict[int, int] = {}
+    if entry.parsed is not None:
+        texts[id(entry.parsed[1])] = len(entry.parsed[0])
+    if entry.checked is not None:
+        texts[id(entry.checked.analysis.document)] = len(entry.checked.snapshot.text)
+    if entry.last_complete is not None:
+        texts[id(entry.last_complete)] = len(entry.last_complete.text)
+    return sum(texts.values())
+
+
+def describe(value: Any) -> str:
+    """A short, safe rendering of a client value for a log line or a message."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,309 @@
+"""The pygls 2 server: its state, the lifecycle handlers, and where feature modules plug in.
+
+The shell, by responsibility:
+
+* :mod:`.protocol` -- JSON-RPC and lifecycle rules, the stdio and TCP transports;
+* :mod:`.documents` -- the client's text (lines as clients count them), snapshots, bounded caches;
+* :mod:`.diagnostics` -- debounce, the worker thread, publishing;
+* :mod:`.features`, :mod:`.navigation_features` -- request handlers, a few lines each; a feature
+  module has a ``register(server)`` function and reads documents through the methods below;
+* :mod:`.lsp_convert` -- core results to LSP types, the only place positions change units.
+
+Everything on :class:`SidecarLanguageServer` is touched by the event loop only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from sidecar_lsp import __version__
+from sidecar_lsp.core.check.analyze import safe_parse
+from sidecar_lsp.core.decoding import kinds
+from sidecar_lsp.core.schema.index import SchemaIndex
+from sidecar_lsp.core.schema.store import load_schema
+from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
+from sidecar_lsp.lsp.diagnostics import Diagnostics
+from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
+from sidecar_lsp.lsp.protocol import SidecarProtocol
+from sidecar_lsp.lsp.settings import SECTION, Settings
+
+if TYPE_CHECKING:
+    from sidecar_lsp.core.check.analyze import Analysis
+    from sidecar_lsp.core.model import Finding
+    from sidecar_lsp.lsp.handlers.workspace import WorkspaceFeatures
+
+logger = logging.getLogger(__name__)
+
+FEATURE_MODULES = ("handlers.editing", "handlers.navigation", "handlers.workspace")
+"""Modules whose ``register(server)`` adds request handlers; one that is not installed is skipped."""
+
+
+class SidecarLanguageServer(LanguageServer):
+    """Settings, the schema, the open documents' caches and the diagnostics worker."""
+
+    def __init__(self, schema: SchemaIndex, settings: Settings | None = None) -> None:
+        super().__init__(
+            "sidecar-lsp",
+            __version__,
+            protocol_cls=SidecarProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.schema = schema
+        self.settings = settings or Settings()
+        self.caches = DocumentCaches()
+        self.diagnostics = Diagnostics(self)
+        self._reported_settings: set[str] = set()
+        self.workspace_features: WorkspaceFeatures | None = None
+        """The Copilot workspaces of the open documents (``workspace_features``), when installed."""
+
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[Any], Any]:
+        """pygls' decorator; a ``textDocument/*`` handler that raises is logged and answers null.
+
+        An empty answer is valid for every such request, and an editor shows nothing for it,
+        where an error reply (-32603) pops up or blanks a feature; the log has the traceback.
+        """
+        register = super().feature(feature_name, options)
+        if not feature_name.startswith("textDocument/"):
+            return register
+
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            if asyncio.iscoroutinefunction(handler):
+
+                @functools.wraps(handler)
+                async def guarded_async(*args: Any) -> Any:
+                    try:
+                        return await handler(*args)
+                    except Exception:
+                        logger.exception("%s failed", feature_name)
+                        return None
+
+                register(guarded_async)
+            else:
+
+                @functools.wraps(handler)
+                def guarded(*args: Any) -> Any:
+                    try:
+                        return handler(*args)
+                    except Exception:
+                        logger.exception("%s failed", feature_name)
+                        return None
+
+                register(guarded)
+            return handler
+
+        return decorator
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the client sent ``shutdown`` before ``exit``, or its input ended between messages
+        without ``exit``; 1 after ``exit`` without ``shutdown``, or when the input ended inside a
+        message or after a message refused for its length."""
+        protocol = self.protocol
+        return protocol.exit_code if isinstance(protocol, SidecarProtocol) else 0
+
+    # --- documents (read by every feature module)
+
+    def open_document(self, uri: str) -> TextDocument | None:
+        """The open document, or None (requests for unopened documents get empty answers)."""
+        try:
+            documents = self.workspace.text_documents
+        except RuntimeError:  # before initialize
+            return None
+        document: TextDocument | None = documents.get(unquote(uri))
+        return document
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        """The open document's current version and text with the current settings."""
+        doc = self.open_document(uri)
+        if doc is None:
+            return None
+        return Snapshot(uri, doc.version, doc.source, self.settings, kinds.is_manifest_path(doc.path or uri))
+
+    def is_current(self, snapshot: Snapshot) -> bool:
+        """Whether the document is still open with exactly this version, text and settings."""
+        doc = self.open_document(snapshot.uri)
+        return (
+            doc is not None
+            and doc.version == snapshot.version
+            and doc.source is snapshot.text
+            and self.settings == snapshot.settings
+        )
+
+    def parsed_for(self, uri: str) -> tuple[ParsedDocument, bool] | None:
+        """The current text's tree and whether the document is served, without waiting for checks.
+
+        Completion, hover and the outline need only the tree; the schema and rule checks of a
+        large manifest take longer than a keystroke and run on the worker meanwhile.
+        """
+        snapshot = self.snapshot(uri)
+        if snapshot is None:
+            return None
+        checked = self.caches.checked(snapshot)
+        if checked is not None:
+            return checked.analysis.document, checked.served
+        if not snapshot.may_be_manifest():
+            return parse(""), False
+        document = self.caches.parsed(uri, snapshot.text)
+        if document is None:
+            document = safe_parse(snapshot.text)
+        served = snapshot.served_path or kinds.declares_copilot_type(document.root)
+        self.caches.store_parsed(uri, snapshot.text, document, served)
+        return document, served
+
+    async def cached_async(self, uri: str) -> Checked | None:
+        """The checked current version of ``uri`` (computed on the worker when needed).
+
+        After the await the document may have changed: compare ``result.version`` (or call
+        :meth:`is_current` with ``result.snapshot``) before answering with positions.
+        """
+        snapshot = self.snapshot(uri)
+        return None if snapshot is None else await self.diagnostics.checked(snapshot)
+
+    def previous_complete(self, uri: str) -> ParsedDocument | None:
+        """The newest tree of ``uri`` without a syntax error (names for completion while typing)."""
+        return self.caches.last_complete(uri)
+
+    def findings_for(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
+        """What to show for a served document: its findings, judged in its Copilot workspace if any.
+
+        A query: it changes nothing (no workspace, publish or registration), so requests may ask it.
+        """
+        if self.workspace_features is None:
+            return analysis.findings
+        return self.workspace_features.findings(uri, doc, analysis)
+
+    def take_into_workspace(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
+        """Publishing only: the document's Copilot workspace takes its text (and re-publishes what
+        depends on it); see :meth:`.workspace_features.WorkspaceFeatures.take`."""
+        if self.workspace_features is not None:
+            self.workspace_features.take(uri, doc, analysis)
+
+    def forget(self, uri: str) -> None:
+        if self.workspace_features is not None:
+            self.workspace_features.closed(uri)
+        self.diagnostics.forget(uri)
+        self.caches.forget(uri)
+
+    # --- settings
+
+    def apply_settings(self, value: Any) -> None:
+        settings, problems = Settings.read(value, self.settings)
+        self._report_settings(problems)
+        if settings != self.settings:
+            logger.info("settings: %s", settings)
+            self.settings = settings
+            for uri in list(self.workspace.text_documents):
+                self.diagnostics.schedule(uri, debounce=False)
+
+    def _report_settings(self, problems: list[str]) -> None:
+        """Tell the user about each invalid setting once (the log has every occurrence)."""
+        for problem in problems:
+            if problem not in self._reported_settings:
+                self._reported_settings.add(problem)
+                self.window_show_message(
+                    types.ShowMessageParams(type=types.MessageType.Warning, message=problem)
+                )
+
+    async def pull_settings(self) -> None:
+        """Ask the client for the ``sidecarLsp`` section (``workspace/configuration``)."""
+        caps = self.client_capabilities.workspace
+        if caps is None or not caps.configuration:
+            return
+        try:
+            result = await asyncio.wait_for(
+                self.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+                ),
+                5,
+            )
+        except Exception as error:  # a client that fails the request keeps the current settings
+            logger.warning("workspace/configuration failed: %s", error)
+            return
+        if result:
+            self.apply_settings(result[0])
+
+
+def make_server(schema: SchemaIndex | None = None, settings: Settings | None = None) -> SidecarLanguageServer:
+    """Build the server with its lifecycle handlers and the installed feature modules."""
+    server = SidecarLanguageServer(schema or SchemaIndex(load_schema()), settings)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: SidecarLanguageServer, params: types.InitializeParams) -> None:
+        """initialize: settings from ``initializationOptions``."""
+        ls.settings, problems = Settings.read(params.initialization_options, ls.settings)
+        ls._report_settings(problems)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: SidecarLanguageServer, params: types.InitializedParams) -> None:
+        """initialized: warm the checker up, register for configuration changes, pull the settings."""
+        ls.diagnostics.warm_up()
+        caps = ls.client_capabilities.workspace
+        dynamic = caps.did_change_configuration if caps else None
+        if dynamic is not None and dynamic.dynamic_registration:
+            try:
+                await ls.client_register_capability_async(
+                    types.RegistrationParams(
+                        registrations=[
+                            types.Registration(
+                                id="sidecar-lsp-configuration",
+                                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+                                register_options={"section": SECTION},
+                            )
+                        ]
+                    )
+                )
+            except Exception as error:
+                logger.warning("client/registerCapability failed: %s", error)
+        await ls.pull_settings()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: SidecarLanguageServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        """workspace/didChangeConfiguration: take pushed settings, then re-read them."""
+        if isinstance(params.settings, dict) and SECTION in params.settings:
+            ls.apply_settings(params.settings[SECTION])
+        await ls.pull_settings()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SidecarLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        """textDocument/didOpen: check now (a reopened document starts from nothing)."""
+        ls.caches.forget(params.text_document.uri)
+        ls.diagnostics.schedule(params.text_document.uri, debounce=False)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SidecarLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        """textDocument/didChange: check after a short pause in typing."""
+        ls.diagnostics.schedule(params.text_document.uri, debounce=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SidecarLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        """textDocument/didClose: forget the document and clear its diagnostics."""
+        ls.forget(params.text_document.uri)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+    for name in FEATURE_MODULES:
+        _register(server, f"{__package__}.{name}")
+    return server
+
+
+def _register(server: SidecarLanguageServer, name: str) -> None:
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return
+    module.register(server)
