@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rewrite the server settings in ``vscode-client/package.json`` from ``sidecar_lsp.settings``.
+"""Rewrite the server settings in ``vscode-client/package.json`` from ``sidecar_lsp.lsp.settings``.
 
     .venv/bin/python vscode-client/scripts/sync_settings.py
 
@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sidecar_lsp.settings import FIELDS, SECTION, Settings
+from sidecar_lsp.lsp.settings import FIELDS, SECTION, Settings
 
 PACKAGE_JSON = Path(__file__).resolve().parents[1] / "package.json"
 CLIENT_ONLY_PREFIXES = (f"{SECTION}.server.", f"{SECTION}.trace.")
