@@ -5,13 +5,13 @@ Composing here rather than with ruamel's composer lets this module do what Copil
 like yaml.v3, duplicate keys, undefined aliases, alias bombs and later documents become findings,
 a syntax error keeps everything parsed before it, and composing is iterative.
 
-The module is longer than most because it is one event loop (``_Composer``): its handlers share the
-open-collection stack, the anchors and the expansion budget, and read best side by side.
+The composer is one event loop (``_Composer``): its handlers share the open-collection stack, the
+anchors and the expansion budget, and read best side by side. Where a parser mark is on the client's
+lines, and what a parser error says, is :mod:`sidecar_lsp.core.yaml.marks`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +20,9 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from sidecar_lsp.core.lines import OffsetIndex, has_unusual_breaks
-from sidecar_lsp.core.model import Finding, Pos, Related, Severity, Span
+from sidecar_lsp.core.lines import has_unusual_breaks
+from sidecar_lsp.core.model import Finding, Pos, Severity, Span
+from sidecar_lsp.core.yaml.marks import Marks
 from sidecar_lsp.core.yaml.nodes import (
     MAX_DEPTH,
     MAX_EXPANDED_NODES,
@@ -88,6 +89,10 @@ def compose(text: str, lines: list[str]) -> ParsedDocument:
 _LIBYAML_ONLY_ERROR = "found unexpected ':'"
 
 
+def _error(code: str, message: str, span: Span) -> Finding:
+    return Finding(code, Severity.ERROR, message, span)
+
+
 class _Composer:
     def __init__(self, text: str, lines: list[str], *, pure: bool) -> None:
         self.pure = pure
@@ -103,9 +108,7 @@ class _Composer:
         self.skip_depth = 0
         self.documents = 0
         self.recursive = False
-        # The parser counts NEL, U+2028, U+2029 and a lone CR as line breaks, clients only CR, LF
-        # and CRLF: when the text holds any of them, positions come from the marks' offsets.
-        self.offsets = OffsetIndex(text) if has_unusual_breaks(text) else None
+        self.marks = Marks(text, lines)
 
     # --- driving the parser
 
@@ -117,13 +120,13 @@ class _Composer:
                     break
         except MarkedYAMLError as error:
             complete = False
-            self.findings.append(self.syntax_finding(error))
+            self.findings.append(self.marks.syntax_finding(error))
         except ReaderError as error:
             complete = False
-            self.findings.append(self.reader_finding(error))
+            self.findings.append(self.marks.reader_finding(error))
         except YAMLError as error:
             complete = False
-            self.findings.append(self.finding("yaml-syntax", str(error), Span(Pos(0, 0), Pos(0, 0))))
+            self.findings.append(_error("yaml-syntax", str(error), Span(Pos(0, 0), Pos(0, 0))))
         self.close_all()
         return ParsedDocument(
             self.text,
@@ -163,7 +166,7 @@ class _Composer:
         self.documents += 1
         if self.documents == 1:
             return True
-        start = self.pos(event.start_mark)
+        start = self.marks.pos(event.start_mark)
         line_end = Pos(start.line, len(self.lines[start.line]) if start.line < len(self.lines) else 0)
         self.findings.append(
             Finding(
@@ -179,10 +182,10 @@ class _Composer:
 
     def scalar(self, event: ev.ScalarEvent) -> Scalar:
         start, end = event.start_mark, event.end_mark
-        if start.line == end.line and self.offsets is None:
+        if start.line == end.line and self.marks.offsets is None:
             span = Span(Pos(start.line, start.column), Pos(end.line, end.column))
         else:
-            span = self.span(start, end)
+            span = self.marks.span(start, end)
         style = event.style or None  # libyaml reports plain style as ""
         if style is None and event.tag is None and (event.implicit is None or event.implicit[0]):
             value = resolve_plain(event.value)
@@ -204,10 +207,10 @@ class _Composer:
         return node
 
     def alias(self, event: ev.AliasEvent) -> Node:
-        span = self.span(event.start_mark, event.end_mark)
+        span = self.marks.span(event.start_mark, event.end_mark)
         target = self.anchors.get(event.anchor)
         if target is None:
-            self.findings.append(self.finding("yaml-unknown-alias", f"unknown anchor '{event.anchor}'", span))
+            self.findings.append(_error("yaml-unknown-alias", f"unknown anchor '{event.anchor}'", span))
             return Scalar(span, None, None, None, "", None)
         if any(frame.node is target for frame in self.stack):
             # `&x {depends_on: *x}`: the value would contain itself. yaml.v3 rejects the file
@@ -215,7 +218,7 @@ class _Composer:
             # tree counts as cut short (like a syntax error) since Copilot reads nothing of it.
             self.recursive = True
             self.findings.append(
-                self.finding(
+                _error(
                     "yaml-recursive-alias",
                     f"anchor '{event.anchor}' value contains itself: an alias cannot point into "
                     "the collection its anchor is still defining",
@@ -228,7 +231,7 @@ class _Composer:
             if not self.bomb_reported:
                 self.bomb_reported = True
                 self.findings.append(
-                    self.finding(
+                    _error(
                         "yaml-alias-bomb",
                         f"alias '*{event.anchor}' expands the document beyond {MAX_EXPANDED_NODES:,} "
                         "nodes (an alias bomb?); aliases past this point are not read",
@@ -242,9 +245,9 @@ class _Composer:
 
     def open(self, event: ev.MappingStartEvent | ev.SequenceStartEvent) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            span = self.span(event.start_mark, event.start_mark)
+            span = self.marks.span(event.start_mark, event.start_mark)
             self.findings.append(
-                self.finding(
+                _error(
                     "yaml-too-deep",
                     f"collections nested deeper than {MAX_DEPTH} levels are not read",
                     Span(span.start, Pos(span.start.line, len(self.lines[span.start.line]))),
@@ -253,7 +256,7 @@ class _Composer:
             self.skip_depth = 1
             self.add(Scalar(span, None, None, None, "", None), event)
             return
-        span = self.span(event.start_mark, event.end_mark)
+        span = self.marks.span(event.start_mark, event.end_mark)
         flow = bool(event.flow_style)
         tag = _explicit_tag(event.tag)
         collection: Mapping | Sequence
@@ -273,7 +276,7 @@ class _Composer:
             self.apply_merges(frame)
         last = self.last_child_end(node)
         if node.flow and end_mark is not None:
-            node.span = Span(node.span.start, self.pos(end_mark))
+            node.span = Span(node.span.start, self.marks.pos(end_mark))
         elif last is not None:
             node.span = Span(node.span.start, max(last, node.span.start))
         self.weights[id(node)] = frame.weight
@@ -319,7 +322,7 @@ class _Composer:
         first = frame.explicit_keys.get(name)
         if first is not None:
             self.findings.append(
-                self.finding(
+                _error(
                     "yaml-duplicate-key",
                     f'mapping key "{name}" already defined at line {first.span.start.line + 1}',
                     key.span,
@@ -333,7 +336,7 @@ class _Composer:
         if isinstance(node, Scalar):
             return node
         self.findings.append(
-            self.finding("yaml-complex-key", "a map or list cannot be a key in a Copilot manifest", node.span)
+            _error("yaml-complex-key", "a map or list cannot be a key in a Copilot manifest", node.span)
         )
         return Scalar(node.span, None, None, None, "<complex key>", "'")
 
@@ -346,35 +349,13 @@ class _Composer:
             for source in sources:
                 if not isinstance(source, Mapping):
                     self.findings.append(
-                        self.finding(
-                            "yaml-bad-merge", "a merge key '<<' takes a map or a list of maps", key.span
-                        )
+                        _error("yaml-bad-merge", "a merge key '<<' takes a map or a list of maps", key.span)
                     )
                     continue
                 for entry in source.entries:
                     if entry.name not in present:
                         present.add(entry.name)
                         mapping.entries.append(Entry(entry.key, entry.value, merged=True))
-
-    # --- positions
-
-    def pos(self, mark: Any) -> Pos:
-        if self.offsets is None:
-            return Pos(mark.line, mark.column)
-        return Pos(*self.offsets.position(mark.index))
-
-    def span(self, start_mark: Any, end_mark: Any) -> Span:
-        start, end = self.pos(start_mark), self.pos(end_mark)
-        if end.line == start.line:
-            return Span(start, end)
-        # Block scalars and block collections end at the start of the next token, often lines
-        # later; clip to the end of the last line with content so ranges hug the text.
-        while end.line > start.line and (end.col == 0 or not self.lines[end.line][: end.col].strip()):
-            previous = end.line - 1
-            end = Pos(previous, len(self.lines[previous].rstrip()))
-            if self.lines[previous].strip() and not self.lines[previous].lstrip().startswith("#"):
-                break
-        return Span(start, max(start, end))
 
     def empty_value_span(self, span: Span) -> Span:
         """Put an empty value right after its key's colon instead of at the next token."""
@@ -392,51 +373,6 @@ class _Composer:
             own = own_entries(node)
             return max((e.value.span.end for e in own), default=None) if own else None
         return node.items[-1].span.end if node.items else None
-
-    # --- findings
-
-    def finding(self, code: str, message: str, span: Span) -> Finding:
-        return Finding(code, Severity.ERROR, message, span)
-
-    def syntax_finding(self, error: MarkedYAMLError) -> Finding:
-        mark = error.problem_mark or error.context_mark
-        line, col = self.pos(mark) if mark is not None else (0, 0)
-        line = min(line, len(self.lines) - 1)
-        text = self.lines[line]
-        problem = error.problem or "invalid YAML"
-        indent = text[: len(text) - len(text.lstrip(" \t"))]
-        if "\t" in problem or "'\\t'" in problem or text[col : col + 1] == "\t" or "\t" in indent:
-            message = "tab characters cannot indent YAML; indent with spaces"
-        else:
-            message = problem
-            if error.context:
-                message = f"{error.context}: {problem}"
-        end_col = len(text) if col >= len(text) else col + 1
-        # Point at the whole token the parser stopped on, which is easier to see than one column.
-        match = re.compile(r"\S+").match(text, col)
-        if match:
-            end_col = match.end()
-        if col >= len(text) and text:
-            col = max(len(text) - 1, 0)
-        related: tuple[Related, ...] = ()
-        context = error.context_mark
-        if error.context and context is not None and self.pos(context) != (line, col):
-            start = self.pos(context)
-            related = (Related(Span(start, Pos(start.line, start.col + 1)), f"{error.context} started here"),)
-        span = Span(Pos(line, col), Pos(line, max(end_col, col)))
-        return Finding("yaml-syntax", Severity.ERROR, message, span, related=related)
-
-    def reader_finding(self, error: ReaderError) -> Finding:
-        offset = getattr(error, "position", 0) or 0
-        line, col = OffsetIndex(self.text).position(offset)
-        char = getattr(error, "character", "")
-        code = ord(char) if isinstance(char, str) and char else char
-        return Finding(
-            "yaml-syntax",
-            Severity.ERROR,
-            f"character #x{code:04x} is not allowed in YAML" if isinstance(code, int) else str(error),
-            Span(Pos(line, col), Pos(line, col + 1)),
-        )
 
 
 _YAML_ONLY_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
