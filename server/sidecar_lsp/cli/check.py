@@ -26,6 +26,7 @@ from typing import TextIO
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
 from sidecar_lsp.cli.reports import FAIL_ON_LEVELS, fails, format_github, format_sarif
 from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from sidecar_lsp.core.workspace.model import Workspaces
@@ -38,7 +39,6 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _MAX_BYTES = 4 * MAX_TEXT_CHARS
 """The most bytes read from one file: enough for the longest text the reader accepts."""
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
-_MANIFEST_NAMES = ("manifest.yml", "manifest.yaml")
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def _manifests_under(folder: Path) -> Iterator[Path]:
         if "copilot" not in Path(os.path.abspath(current)).parts:
             continue
         for name in sorted(files):
-            if name in _MANIFEST_NAMES:
+            if name in MANIFEST_FILE_NAMES:
                 yield Path(current) / name
 
 

@@ -10,14 +10,12 @@ from typing import TextIO
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view
-from sidecar_lsp.core.manifest.render import render
+from sidecar_lsp.core.manifest.render import DEFAULT_APP, render
 from sidecar_lsp.core.manifest.task import describe_task
 from sidecar_lsp.core.workspace.model import Workspaces
 from sidecar_lsp.core.yaml.tree import Mapping, parse
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
-DEFAULT_APP = "app"
-"""The application name when the file is in no workspace (the copilot oracle's default too)."""
 
 
 def _parser() -> argparse.ArgumentParser:

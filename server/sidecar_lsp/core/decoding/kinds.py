@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar
 
-WORKLOAD_TYPES = (
-    "Load Balanced Web Service",
-    "Backend Service",
-    "Worker Service",
-    "Request-Driven Web Service",
-    "Static Site",
-    "Scheduled Job",
-)
+LBWS = "Load Balanced Web Service"
+BACKEND = "Backend Service"
+WORKER = "Worker Service"
+RDWS = "Request-Driven Web Service"
+STATIC_SITE = "Static Site"
+JOB = "Scheduled Job"
+WORKLOAD_TYPES = (LBWS, BACKEND, WORKER, RDWS, STATIC_SITE, JOB)
+"""The values of ``type`` that name a workload, in the order of Copilot's documentation."""
+LOAD_BALANCED = frozenset({LBWS, BACKEND})
+"""The services whose ``http`` is an Application Load Balancer (public, or internal for a Backend Service)."""
 ENVIRONMENT = "Environment"
 PIPELINE = "Pipeline"
 """Pipeline manifests have no ``type``; they are known by ``version`` and ``stages``/``source``."""
@@ -36,7 +38,13 @@ def declares_copilot_type(root: Node | None) -> bool:
     return manifest_kind(root) not in (None, PIPELINE)
 
 
+MANIFEST_FILE = "manifest.yml"
+"""The one file name Copilot reads in a workspace (``copilot/<name>/manifest.yml``)."""
+MANIFEST_FILE_NAMES = (MANIFEST_FILE, "manifest.yaml")
+"""The names checked as manifests: Copilot's, and the ``.yaml`` spelling users also write."""
+
+
 def is_manifest_path(path: str) -> bool:
-    """``copilot/**/manifest.yml`` (also ``.yaml``), the files Copilot itself reads."""
+    """``copilot/**/manifest.yml`` (also ``.yaml``): served and checked whatever its ``type`` says."""
     parts = path.replace("\\", "/").split("/")
-    return len(parts) >= 2 and parts[-1] in ("manifest.yml", "manifest.yaml") and "copilot" in parts[:-1]
+    return len(parts) >= 2 and parts[-1] in MANIFEST_FILE_NAMES and "copilot" in parts[:-1]

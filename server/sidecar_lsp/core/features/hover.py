@@ -10,7 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sidecar_lsp.core.decoding.kinds import manifest_kind
+from sidecar_lsp.core.decoding.kinds import (
+    BACKEND,
+    ENVIRONMENT,
+    JOB,
+    LBWS,
+    PIPELINE,
+    RDWS,
+    STATIC_SITE,
+    WORKER,
+    manifest_kind,
+)
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view, split_environment
 from sidecar_lsp.core.manifest.references import CONTAINER, NAME, SIDECARS, VOLUME, definition, reference_at
 from sidecar_lsp.core.manifest.task import (
@@ -31,14 +41,14 @@ PathPart = str | int
 
 DOCS_BASE = "https://aws.github.io/copilot-cli/docs"
 _PAGES = {
-    "Load Balanced Web Service": "manifest/lb-web-service",
-    "Backend Service": "manifest/backend-service",
-    "Worker Service": "manifest/worker-service",
-    "Request-Driven Web Service": "manifest/rd-web-service",
-    "Static Site": "manifest/static-site",
-    "Scheduled Job": "manifest/scheduled-job",
-    "Environment": "manifest/environment",
-    "Pipeline": "manifest/pipeline",
+    LBWS: "manifest/lb-web-service",
+    BACKEND: "manifest/backend-service",
+    WORKER: "manifest/worker-service",
+    RDWS: "manifest/rd-web-service",
+    STATIC_SITE: "manifest/static-site",
+    JOB: "manifest/scheduled-job",
+    ENVIRONMENT: "manifest/environment",
+    PIPELINE: "manifest/pipeline",
 }
 _PLACEHOLDERS = {"volumes": "volume"}
 """How the documentation's anchors write the user's name under a map keyed by names (most leave it out)."""

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE, substitute
-from sidecar_lsp.core.decoding.kinds import manifest_kind
+from sidecar_lsp.core.decoding.kinds import STATIC_SITE, manifest_kind
 from sidecar_lsp.core.schema.facts import is_plain_struct, user_keyed_maps
 from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
@@ -63,7 +63,7 @@ _COUNT_AUTOSCALING = (
 )
 _EFS_MANAGED = ("uid", "gid")
 _EFS_BYO = ("id", "root_dir", "auth")
-_PLAIN_STRINGS = {"Static Site": frozenset({("http", "alias"), ("http", "certificate")})}
+_PLAIN_STRINGS = {STATIC_SITE: frozenset({("http", "alias"), ("http", "certificate")})}
 """Fields Copilot declares as ``string``, not ``*string`` (``StaticSiteHTTP``): an override's ``''`` is the
 zero value, which mergo does not copy, so the base's value stays."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sidecar_lsp.core.decoding.kinds import LBWS, LOAD_BALANCED
 from sidecar_lsp.core.manifest.merge import split_environment
 from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, own_entries, sequence_items
 
@@ -38,9 +39,6 @@ TARGET_CONTAINER_CAMEL = "targetContainer"
 """The deprecated spelling: Copilot reads it in a Load Balanced Web Service's top-level ``http`` only."""
 
 PathPart = str | int
-
-_LBWS = "Load Balanced Web Service"
-_LOAD_BALANCED = frozenset({_LBWS, "Backend Service"})
 
 
 @dataclass(frozen=True)
@@ -72,25 +70,25 @@ NAME_KEYS: tuple[NameKey, ...] = (
     NameKey((SIDECARS, ANY_KEY, DEPENDS_ON, ANY_KEY), CONTAINER),
     NameKey((SIDECARS, ANY_KEY, MOUNT_POINTS, ANY_ITEM, SOURCE_VOLUME), VOLUME),
     NameKey(("image", DEPENDS_ON, ANY_KEY), CONTAINER),
-    NameKey(("http", TARGET_CONTAINER), CONTAINER, target=True, workloads=_LOAD_BALANCED),
+    NameKey(("http", TARGET_CONTAINER), CONTAINER, target=True, workloads=LOAD_BALANCED),
     NameKey(
         ("http", TARGET_CONTAINER_CAMEL),
         CONTAINER,
         target=True,
-        workloads=frozenset({_LBWS}),
+        workloads=frozenset({LBWS}),
     ),
     NameKey(
         ("http", "additional_rules", ANY_ITEM, TARGET_CONTAINER),
         CONTAINER,
         target=True,
-        workloads=_LOAD_BALANCED,
+        workloads=LOAD_BALANCED,
     ),
-    NameKey(("nlb", TARGET_CONTAINER), CONTAINER, target=True, workloads=frozenset({_LBWS})),
+    NameKey(("nlb", TARGET_CONTAINER), CONTAINER, target=True, workloads=frozenset({LBWS})),
     NameKey(
         ("nlb", "additional_listeners", ANY_ITEM, TARGET_CONTAINER),
         CONTAINER,
         target=True,
-        workloads=frozenset({_LBWS}),
+        workloads=frozenset({LBWS}),
     ),
     NameKey(("storage", "volumes", ANY_KEY), VOLUME, definition=True),
 )

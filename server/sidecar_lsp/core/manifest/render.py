@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sidecar_lsp.core.decoding.interpolation import APP_NAME_VARIABLE as APP_VARIABLE
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_VARIABLE as ENV_VARIABLE
 from sidecar_lsp.core.decoding.interpolation import STRING_TAGS, VARIABLE
-from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
+from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE, WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, base_without_environments, merge_environment
 from sidecar_lsp.core.model import Span
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries, parse
@@ -71,7 +71,11 @@ def override_count(root: Node | None, env: str) -> int:
     return count
 
 
-def render(text: str, env: str, app: str = "app", source: str = "manifest.yml") -> Rendering:
+DEFAULT_APP = "app"
+"""The application name when a manifest is in no workspace (the copilot oracle's default too)."""
+
+
+def render(text: str, env: str, app: str = DEFAULT_APP, source: str = MANIFEST_FILE) -> Rendering:
     """The manifest ``text`` as environment ``env`` of application ``app`` deploys it; never raises."""
     document = parse(text)
     root = document.root

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES
+from sidecar_lsp.core.decoding.kinds import BACKEND, JOB, LBWS, STATIC_SITE, WORKER, WORKLOAD_TYPES
 from sidecar_lsp.core.manifest.merge import (
     environment_view as environment_view,  # re-exported for the readers of these facts
 )
@@ -32,7 +32,7 @@ OTEL_CONTAINER = "aws-otel-collector"
 OTEL_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.17.0"
 """The collector image written in Copilot's ``sidecars.yml`` template partial."""
 
-SIDECAR_KINDS = frozenset({"Load Balanced Web Service", "Backend Service", "Worker Service", "Scheduled Job"})
+SIDECAR_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})
 """Workload types with ``sidecars``, ``logging``, ``storage`` and container dependencies."""
 
 
@@ -119,7 +119,7 @@ def xray_enabled(view: Mapping, kind: str | None) -> bool:
 
 def task_containers(view: Mapping, kind: str | None) -> list[TaskContainer]:
     """Main, FireLens, the collector, then the sidecars in document order."""
-    if kind not in WORKLOAD_TYPES or kind == "Static Site":
+    if kind not in WORKLOAD_TYPES or kind == STATIC_SITE:
         return []
     containers: list[TaskContainer] = []
     name = view.get("name")

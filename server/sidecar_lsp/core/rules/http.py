@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sidecar_lsp.core.decoding.interpolation import json_array_items
+from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
 from sidecar_lsp.core.manifest.references import TARGET_CONTAINER
 from sidecar_lsp.core.model import Finding, Severity
-from sidecar_lsp.core.rules.base import BACKEND, LBWS, Workload, bool_of, is_set, rule, text_of
+from sidecar_lsp.core.rules.base import LBWS, Workload, bool_of, is_set, rule, text_of
 from sidecar_lsp.core.rules.formats import (
     cidr_error,
     decoded_items,
@@ -17,8 +18,6 @@ from sidecar_lsp.core.rules.formats import (
     template_text,
 )
 from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, Sequence, mapping
-
-ALB_KINDS = frozenset({LBWS, BACKEND})
 
 _RULE_FIELDS = (
     "path",
@@ -100,7 +99,7 @@ def _nlb_healthcheck_set(node: Node | None) -> bool:
 def _routing_rules(workload: Workload) -> Iterator[tuple[str, Mapping]]:
     """Each ALB rule Copilot validates, with the prefix of its messages."""
     http = mapping(workload.root.get("http"))
-    if http is None or workload.kind not in ALB_KINDS or not http_set(http):
+    if http is None or workload.kind not in LOAD_BALANCED or not http_set(http):
         return
     yield 'validate "http": ', http
     for index, item in enumerate(decoded_items(http.get("additional_rules"))):
@@ -145,7 +144,7 @@ def http_or_nlb(workload: Workload) -> Iterator[Finding]:
     )
 
 
-@rule("A3", Severity.ERROR, "http.path is required", kinds=ALB_KINDS)
+@rule("A3", Severity.ERROR, "http.path is required", kinds=LOAD_BALANCED)
 def http_path_required(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         if prefix == 'validate "http": ' and not is_set(rule_map.get("path")):
@@ -159,7 +158,7 @@ def http_path_required(workload: Workload) -> Iterator[Finding]:
         # additional_rules[].path: the schema requires it
 
 
-@rule("A4", Severity.ERROR, "hosted_zone needs alias", kinds=ALB_KINDS)
+@rule("A4", Severity.ERROR, "hosted_zone needs alias", kinds=LOAD_BALANCED)
 def hosted_zone_needs_alias(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         zone = rule_map.entry("hosted_zone")
@@ -172,7 +171,7 @@ def hosted_zone_needs_alias(workload: Workload) -> Iterator[Finding]:
             )
 
 
-@rule("A5", Severity.ERROR, "allowed_source_ips must be CIDR blocks", kinds=ALB_KINDS)
+@rule("A5", Severity.ERROR, "allowed_source_ips must be CIDR blocks", kinds=LOAD_BALANCED)
 def allowed_source_ips(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         for index, item in enumerate(decoded_items(rule_map.get("allowed_source_ips"))):
@@ -208,7 +207,7 @@ def _word_series(words: list[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-@rule("A6", Severity.ERROR, "At most four alias and allowed_source_ips values per rule", kinds=ALB_KINDS)
+@rule("A6", Severity.ERROR, "At most four alias and allowed_source_ips values per rule", kinds=LOAD_BALANCED)
 def conditions_per_rule(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         aliases = alias_names(rule_map.get("alias"))
@@ -232,7 +231,7 @@ def _nameless_aliases(alias: Node | None) -> Iterator[Mapping]:
             yield item
 
 
-@rule("A7", Severity.ERROR, "An alias map needs a name", kinds=frozenset({LBWS, BACKEND}))
+@rule("A7", Severity.ERROR, "An alias map needs a name", kinds=LOAD_BALANCED)
 def alias_needs_name(workload: Workload) -> Iterator[Finding]:
     places: list[tuple[str, Node | None]] = [
         (f'{prefix}validate "alias": ', rule_map.get("alias"))
@@ -286,7 +285,7 @@ def nlb_alias_hosted_zone(workload: Workload) -> Iterator[Finding]:
             )
 
 
-@rule("A8", Severity.ERROR, "http.version dropped by the http map reads as empty", kinds=ALB_KINDS)
+@rule("A8", Severity.ERROR, "http.version dropped by the http map reads as empty", kinds=LOAD_BALANCED)
 def dropped_http_version(workload: Workload) -> Iterator[Finding]:
     for prefix, rule_map in _routing_rules(workload):
         version = rule_map.get("version")

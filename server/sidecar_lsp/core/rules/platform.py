@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sidecar_lsp.core.decoding.interpolation import can_become_one_of, variables_in
+from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import (
-    BACKEND,
-    LBWS,
     RDWS,
     SIDECAR_KINDS,
     WINDOWS_OS_FAMILIES,
@@ -129,7 +128,7 @@ def windows_efs(workload: Workload) -> Iterator[Finding]:
         )
 
 
-@rule("W7", Severity.ERROR, "Windows: no Service Connect", kinds=frozenset({LBWS, BACKEND}))
+@rule("W7", Severity.ERROR, "Windows: no Service Connect", kinds=LOAD_BALANCED)
 def windows_service_connect(workload: Workload) -> Iterator[Finding]:
     connect = workload.get("network", "connect")
     if not workload.is_windows() or connect is None:

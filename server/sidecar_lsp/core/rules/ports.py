@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
 from sidecar_lsp.core.manifest.references import TARGET_CONTAINER
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import (
@@ -153,7 +154,7 @@ def _conflicts(workload: Workload, code: str) -> Iterator[Finding]:
             )
 
 
-@rule("H1", Severity.ERROR, "Health check on a port exposed over UDP", kinds=frozenset({LBWS, BACKEND}))
+@rule("H1", Severity.ERROR, "Health check on a port exposed over UDP", kinds=LOAD_BALANCED)
 def health_check_port_protocol(workload: Workload) -> Iterator[Finding]:
     exposed, _conflicts = expose_ports(workload)
     main_port = workload.main_port()

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import BACKEND, LBWS, WORKER, Workload, is_set, rule
 from sidecar_lsp.core.rules.formats import GO_DURATION, dropped_or_int, duration_ns, literal_text
@@ -93,7 +94,7 @@ def _quoted_series(words: tuple[str, ...] | list[str], conjunction: str) -> str:
     return f"{', '.join(quoted[:-1])} {conjunction} {quoted[-1]}"
 
 
-@rule("C1", Severity.ERROR, "requests/response_time scaling needs http", kinds=frozenset({LBWS, BACKEND}))
+@rule("C1", Severity.ERROR, "requests/response_time scaling needs http", kinds=LOAD_BALANCED)
 def request_scaling_needs_http(workload: Workload) -> Iterator[Finding]:
     count = _count(workload)
     if count is None:

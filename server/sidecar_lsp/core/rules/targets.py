@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
 from sidecar_lsp.core.manifest.merge import layers
 from sidecar_lsp.core.manifest.references import (
     TARGET_CONTAINER,
@@ -53,7 +54,7 @@ def _can_be(template: str, name: str) -> bool:
     return can_match(template, rf"\A{re.escape(name)}\Z")
 
 
-@rule("T1", Severity.ERROR, "Target container must exist and expose a port", kinds=frozenset({LBWS, BACKEND}))
+@rule("T1", Severity.ERROR, "Target container must exist and expose a port", kinds=LOAD_BALANCED)
 def target_container_exists(workload: Workload) -> Iterator[Finding]:
     sidecars = {entry.name: entry for entry in workload.sidecar_entries()}
     main = workload.name
@@ -125,7 +126,7 @@ def _replace_fixes(node: object, candidates: list[str]) -> tuple[Fix, ...]:
     )
 
 
-@rule("T2", Severity.ERROR, "Both target_container and targetContainer", kinds=frozenset({LBWS, BACKEND}))
+@rule("T2", Severity.ERROR, "Both target_container and targetContainer", kinds=LOAD_BALANCED)
 def both_target_container_spellings(workload: Workload) -> Iterator[Finding]:
     http = mapping(workload.root.get("http"))
     if http is None:
@@ -164,7 +165,7 @@ def _both_spellings(workload: Workload, http: Mapping) -> Iterator[tuple[Entry, 
     "X-target-container-camel",
     Severity.WARNING,
     "targetContainer is deprecated (LBWS) or ignored",
-    kinds=frozenset({LBWS, BACKEND}),
+    kinds=LOAD_BALANCED,
     copilot=False,
 )
 def camel_case_target_container(workload: Workload) -> Iterator[Finding]:

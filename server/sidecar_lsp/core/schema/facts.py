@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES
+from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED, STATIC_SITE, WORKLOAD_TYPES
 from sidecar_lsp.core.schema.index import SchemaIndex
 from sidecar_lsp.core.schema.store import load_schema
 
@@ -26,8 +26,6 @@ its ``then`` applies only to a value that decodes (Copilot drops one that does n
 
 _SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean"})
 _NUMBER_TYPES = frozenset({"number", "integer"})
-_ECS_WEB_SERVICES = ("Load Balanced Web Service", "Backend Service")
-"""The ECS services a Request-Driven Web Service (App Runner) is most often written like."""
 
 
 @functools.cache
@@ -51,7 +49,7 @@ def keys_ignored_by(kind: str) -> frozenset[str]:
     is compared with the ECS web services only (its manifest is usually one of them rewritten); the
     keys of a worker or a job are unknown keys there, not ECS features App Runner lacks.
     """
-    others = WORKLOAD_TYPES if kind == "Static Site" else _ECS_WEB_SERVICES
+    others = WORKLOAD_TYPES if kind == STATIC_SITE else sorted(LOAD_BALANCED)
     keys: set[str] = set()
     for other in others:
         keys |= top_level_keys(other)
