@@ -1,0 +1,1 @@
+"""The command line: ``sidecar-lsp check`` and ``sidecar-lsp render``, and the report formats."""

@@ -1,0 +1,1 @@
+"""The ``copilot/`` folder as one model: the facts each manifest gives the others, and cross-file rules."""
