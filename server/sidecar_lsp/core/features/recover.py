@@ -87,12 +87,6 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _is_parent_value(rest: str) -> bool:
-    """Whether the text after ``key:`` leaves the value to the following lines."""
-    text = rest.split(" #", 1)[0].strip() if not rest.startswith("#") else ""
-    return text == "" or bool(re.fullmatch(r"[&!][^\s]*", text))
-
-
 def context_at(lines: list[str], pos: Pos) -> Context | None:
     """The completion context at ``pos``; None inside comments, block scalars and flow collections.
 

@@ -156,11 +156,6 @@ def task_containers(view: Mapping, kind: str | None) -> list[TaskContainer]:
     return containers
 
 
-def dependency_names(view: Mapping, kind: str | None) -> list[str]:
-    """The names ``depends_on`` may use (main, FireLens when on, the sidecars)."""
-    return list(dict.fromkeys(c.name for c in task_containers(view, kind) if c.dependable))
-
-
 def mounts(view: Mapping, container: TaskContainer) -> list[str]:
     """``volume -> path`` of each mount: every volume with a ``path`` for main, ``mount_points`` for a sidecar."""
     out: list[str] = []

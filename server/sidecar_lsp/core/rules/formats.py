@@ -16,7 +16,6 @@ from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, is_null,
 _DIGITS = re.compile(r"[0-9]+")
 _SERVICE_NAME = re.compile(r"[a-z][a-z0-9\-]+")
 _DOUBLE_PUNCTUATION = re.compile(r"[.\-]{2,}")
-_TOPIC_NAME = re.compile(r"[a-zA-Z0-9_-]*")
 
 
 def literal_text(node: Node | None) -> str | None:
@@ -87,10 +86,6 @@ def is_valid_service_name(name: str) -> bool:
         and _DOUBLE_PUNCTUATION.search(name) is None
         and not name.endswith(("-", "."))
     )
-
-
-def is_valid_topic_name(name: str) -> bool:
-    return _TOPIC_NAME.fullmatch(name) is not None
 
 
 _DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
