@@ -22,18 +22,12 @@ from sidecar_lsp.core.decoding.kinds import (
     manifest_kind,
 )
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view, split_environment
-from sidecar_lsp.core.manifest.references import CONTAINER, NAME, SIDECARS, VOLUME, definition, reference_at
-from sidecar_lsp.core.manifest.task import (
-    FIRELENS_CONTAINER,
-    OTEL_CONTAINER,
-    describe_task,
-    firelens_enabled,
-    xray_enabled,
-)
+from sidecar_lsp.core.manifest.references import CONTAINER, SIDECARS, VOLUME, definition, reference_at
+from sidecar_lsp.core.manifest.task import FIRELENS_CONTAINER, TaskContainer, describe_task, task_containers
 from sidecar_lsp.core.model import Pos, Span, dotted
 from sidecar_lsp.core.schema.facts import user_keyed_maps
 from sidecar_lsp.core.schema.index import MISSING, FieldInfo, SchemaIndex, value_text
-from sidecar_lsp.core.yaml.tree import Entry, Node, ParsedDocument, Scalar, Sequence, find, node_at
+from sidecar_lsp.core.yaml.tree import Entry, Node, ParsedDocument, Scalar, Sequence, node_at
 from sidecar_lsp.core.yaml.tree import Mapping as YamlMapping
 
 PathPart = str | int
@@ -248,53 +242,49 @@ class _Containers:
     def _entry(self, kind: str, name: str) -> Entry | None:
         return definition(self.view, kind, name) if self.view is not None else None
 
-    def _main_name(self) -> str | None:
-        name = self.view.get(NAME) if self.view is not None else None
-        return name.text if isinstance(name, Scalar) and name.text else None
+    def _container(self, name: str) -> TaskContainer | None:
+        """The container ``name`` of the task as this environment deploys it (task.py's one answer)."""
+        if self.view is None:
+            return None
+        return next((c for c in task_containers(self.view, self.kind) if c.name == name), None)
 
     def has_healthcheck(self, name: str) -> bool:
-        if name == self._main_name():
-            return find(self.view, ("image", "healthcheck")) is not None
-        entry = self._entry(CONTAINER, name)
-        return bool(
-            entry and isinstance(entry.value, YamlMapping) and entry.value.get("healthcheck") is not None
-        )
+        container = self._container(name)
+        return container is not None and container.has_healthcheck()
 
     def describe(self, name: str) -> str:
         """A container's image and port, or that it does not exist."""
-        if name == self._main_name():
-            image = find(self.view, ("image",))
-            port = find(self.view, ("image", "port"))
-            lines = [f"**main container `{name}`**"]
-            lines.append(f"- image: {_image_text(image)}")
-            lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
-            return "\n".join(lines)
-        entry = self._entry(CONTAINER, name)
-        if entry is not None:
-            value = entry.value
-            lines = [f"**sidecar `{name}`** (line {entry.key.span.start.line + 1})"]
-            if isinstance(value, YamlMapping):
-                lines.append(f"- image: {_image_text(value.get('image'))}")
-                port = value.get("port")
-                lines.append(f"- port: `{port.text}`" if isinstance(port, Scalar) else "- port: none exposed")
-                essential = value.get("essential")
-                if isinstance(essential, Scalar):
-                    lines.append(f"- essential: `{essential.text}`")
-            return "\n".join(lines)
-        if name == FIRELENS_CONTAINER and self.view is not None and firelens_enabled(self.view, self.kind):
-            image = find(self.view, ("logging", "image"))
-            lines = ["**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
-                     "`logging` sets more than `retention`"]  # fmt: skip
-            if isinstance(image, Scalar):
-                lines.append(f"- image: `{image.text}`")
-            return "\n".join(lines)
-        if name == FIRELENS_CONTAINER:
-            return ("⚠ no container named `firelens_log_router`: Copilot adds the FireLens router only when "
-                    "`logging` sets more than `retention`")  # fmt: skip
-        if name == OTEL_CONTAINER and self.view is not None and xray_enabled(self.view, self.kind):
+        container = self._container(name)
+        if container is None:
+            entry = self._entry(CONTAINER, name)
+            if entry is not None:  # a sidecar whose map is not written yet: not in the task
+                return f"**sidecar `{name}`** (line {entry.key.span.start.line + 1})"
+            if name == FIRELENS_CONTAINER:
+                return ("⚠ no container named `firelens_log_router`: Copilot adds the FireLens router only when "
+                        "`logging` sets more than `retention`")  # fmt: skip
+            return f"⚠ no container named `{name}` in this manifest"
+        image = f"- image: `{container.image}`" if container.image else "- image: not set"
+        ports = container.ports()
+        port = f"- port: `{ports[0]}`" if ports else "- port: none exposed"
+        if container.role == "main":
+            return "\n".join([f"**main container `{name}`**", image, port])
+        if container.role == "firelens":
+            return "\n".join(
+                [
+                    "**`firelens_log_router`**: the FireLens (Fluent Bit) log router Copilot adds because "
+                    "`logging` sets more than `retention`",
+                    image,
+                ]  # fmt: skip
+            )
+        if container.role == "xray":
             return ("**`aws-otel-collector`**: the X-Ray collector Copilot adds for `observability.tracing: "
                     "awsxray`; `depends_on` cannot name it (Copilot rejects it)")  # fmt: skip
-        return f"⚠ no container named `{name}` in this manifest"
+        line = container.definition.span.start.line + 1 if container.definition is not None else 0
+        lines = [f"**sidecar `{name}`** (line {line})", image, port]
+        essential = container.config.get("essential") if container.config is not None else None
+        if isinstance(essential, Scalar):
+            lines.append(f"- essential: `{essential.text}`")
+        return "\n".join(lines)
 
     def describe_volume(self, name: str) -> str:
         entry = self._entry(VOLUME, name)
@@ -327,14 +317,3 @@ def _short(node: Node) -> str:
     if isinstance(node, Sequence):
         return "[" + ", ".join(_short(i) for i in node.items) + "]"
     return "?"
-
-
-def _image_text(image: Node | None) -> str:
-    if isinstance(image, Scalar):
-        return f"`{image.text}`"
-    if isinstance(image, YamlMapping):
-        for key in ("location", "build"):
-            value = image.get(key)
-            if value is not None:
-                return f"{key} `{_short(value)}`"
-    return "not set"
