@@ -327,3 +327,17 @@ def test_environment_override_names_include_that_environment(index: SchemaIndex)
     assert "extra" not in labels(
         run(index, BASE.format(nginx_extra="", tail="http:\n  target_container: |\n"))[0]
     )
+
+
+def test_container_references_are_the_tasks_containers(index: SchemaIndex) -> None:
+    """The names and their documentation come from the task's containers (task.py): the FireLens
+    router is offered because ``logging`` adds it, a built main image is described as Copilot builds
+    it, and a sidecar whose map is still being typed is offered too."""
+    manifest = BASE.format(nginx_extra="    depends_on:\n      |", tail="  otel:\n")
+    candidates = {c.label: c for c in run(index, manifest)[0]}
+    assert list(candidates) == ["api", "xray", "otel", "firelens_log_router"]
+    assert documentation(index, manifest, candidates["api"]) == "main container `api`"
+    assert documentation(index, manifest, candidates["otel"]) == "sidecar `otel`"
+    assert "FireLens log router" in documentation(index, manifest, candidates["firelens_log_router"])
+    without_logging = manifest.replace("logging:\n  destination:\n    Name: cloudwatch\n", "")
+    assert "firelens_log_router" not in {c.label for c in run(index, without_logging)[0]}

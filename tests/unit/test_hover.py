@@ -187,3 +187,13 @@ def test_same_hover_at_every_position_whatever_the_line_breaks(index: SchemaInde
     assert sum(info is not None for info in expected) > len(positions) // 2
     rewritten = parse(MANIFEST.replace("\n", line_break))
     assert [hover(rewritten, pos, index) for pos in positions] == expected
+
+
+def test_container_hover_reads_the_task(index: SchemaIndex) -> None:
+    """What hover says of a container is task.py's answer: the FireLens router with the image Copilot
+    runs when ``logging.image`` is not written (the schema's default), the main container's built image."""
+    router = at(index, "firelens_log_router: start", offset=1)
+    assert router is not None
+    assert "- image: `public.ecr.aws/aws-observability/aws-for-fluent-bit" in router.markdown
+    main = at(index, "api: healthy", offset=1)
+    assert main is not None and "- image: `build ./Dockerfile`" in main.markdown

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sidecar_lsp.core.decoding.kinds import manifest_kind
 from sidecar_lsp.core.manifest.merge import environment_view, split_environment
 from sidecar_lsp.core.manifest.references import CONTAINER, NAME, SIDECARS, VOLUME, defined_names, definition
-from sidecar_lsp.core.manifest.task import FIRELENS_CONTAINER, firelens_enabled
+from sidecar_lsp.core.manifest.task import TaskContainer, task_containers
 from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, Scalar
 
 PathPart = str | int
@@ -41,14 +41,20 @@ class ManifestNames:
     def volumes(self) -> list[str]:
         return list(dict.fromkeys(name for layer in self._layers() for name in defined_names(layer, VOLUME)))
 
-    def containers(self) -> list[str]:
-        out = [name for layer in self._layers() for name in defined_names(layer, CONTAINER)]
-        if any(
-            firelens_enabled(view, manifest_kind(root))
+    def _task(self) -> list[TaskContainer]:
+        """The containers ``depends_on`` may name, as task.py answers for the cursor's environment."""
+        return [
+            container
             for root, view in zip(self.roots, self._layers(), strict=True)
-        ):
-            out.append(FIRELENS_CONTAINER)
-        return list(dict.fromkeys(out))
+            for container in task_containers(view, manifest_kind(root))
+            if container.dependable
+        ]
+
+    def containers(self) -> list[str]:
+        """The names a reference may use: those written (the main container, the sidecars, also one whose
+        map is still being typed), then what Copilot adds to the task (the FireLens router)."""
+        written = [name for layer in self._layers() for name in defined_names(layer, CONTAINER)]
+        return list(dict.fromkeys([*written, *(container.name for container in self._task())]))
 
     def owner_container(self) -> str | None:
         """The container whose ``depends_on`` the cursor is in."""
@@ -78,10 +84,12 @@ class ManifestNames:
         return f"volume `{name}`" + (f" at `{path.text}`" if isinstance(path, Scalar) else "")
 
     def container_doc(self, name: str) -> str:
-        if name == FIRELENS_CONTAINER:
+        container = next((c for c in self._task() if c.name == name), None)
+        if container is None:
+            written = any(definition(layer, CONTAINER, name) is not None for layer in self._layers())
+            return f"sidecar `{name}`" if written else ""  # its map is still being typed
+        if container.role == "firelens":
             return "the FireLens log router Copilot adds when `logging` sets more than `retention`"
-        sidecar = self._configuration(CONTAINER, name)
-        if sidecar is None:
+        if container.is_main:
             return f"main container `{name}`"
-        image = sidecar.get("image")
-        return f"sidecar `{name}`" + (f", image `{image.text}`" if isinstance(image, Scalar) else "")
+        return f"sidecar `{name}`" + (f", image `{container.image}`" if container.image else "")
