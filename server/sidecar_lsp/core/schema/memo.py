@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,6 +60,8 @@ _MEMO_BYTES = 4_000_000
 as large again. An entry cap alone let one large document's versions pile up to ~70 MB."""
 _memo: dict[tuple[int, str], list[ValidationError]] = {}
 _memo_size = [0]
+_memo_lock = threading.Lock()
+"""The memo is process-wide (the server's worker, the CLI, any thread): adding and evicting hold it."""
 _ANNOTATIONS = {
     "$comment", "title", "description", "markdownDescription", "default", "examples", "defaultSnippets",
     "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest", "patternErrorMessage",
@@ -151,8 +154,9 @@ def child_schema(schema: Schema, key: str) -> Schema | None:
 
 def clear_memo() -> None:
     """Forget every remembered piece (the server calls it once no document is open)."""
-    _memo.clear()
-    _memo_size[0] = 0
+    with _memo_lock:
+        _memo.clear()
+        _memo_size[0] = 0
 
 
 def _memoized(value: Any, schema: Schema) -> list[ValidationError]:
@@ -162,11 +166,13 @@ def _memoized(value: Any, schema: Schema) -> list[ValidationError]:
     errors = _memo.get(key)
     if errors is None:
         errors = list(_validator().evolve(schema=schema).iter_errors(value))
-        if len(_memo) >= _MEMO_LIMIT or _memo_size[0] + len(key[1]) > _MEMO_BYTES:
-            _memo.clear()
-            _memo_size[0] = 0
-        _memo[key] = errors
-        _memo_size[0] += len(key[1])
+        with _memo_lock:
+            if len(_memo) >= _MEMO_LIMIT or _memo_size[0] + len(key[1]) > _MEMO_BYTES:
+                _memo.clear()
+                _memo_size[0] = 0
+            if key not in _memo:
+                _memo[key] = errors
+                _memo_size[0] += len(key[1])
     return errors
 
 
