@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 
 from manifest_sets import OWN
-
 from sidecar_lsp.core.check.analyze import analyze
 from sidecar_lsp.core.features.hover import hover
 from sidecar_lsp.core.model import Pos
@@ -27,7 +26,8 @@ ROUNDS = 6
 
 def _findings(text: str) -> list[tuple[str, str, str, tuple[int, int]]]:
     return [
-        (f.code, f.severity.value, f.message, (f.span.start.line, f.span.start.col)) for f in analyze(text).findings
+        (f.code, f.severity.value, f.message, (f.span.start.line, f.span.start.col))
+        for f in analyze(text).findings
     ]
 
 
@@ -72,6 +72,7 @@ def test_analysis_and_hover_from_several_threads_match_one_thread() -> None:
                     at = (i + offset + round_) % len(TEXTS)
                     if _findings(TEXTS[at]) != expected_findings[at]:
                         mismatches.append(f"findings of {OWN[at].name} (thread {offset})")
+
         return work
 
     def answer_hovers() -> None:
