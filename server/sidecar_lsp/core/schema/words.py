@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sidecar_lsp.core.model import dotted
@@ -96,7 +97,7 @@ def describe(schema: Any, depth: int = 0) -> str:
         return quote(schema["const"])
     if "enum" in schema:
         values = [str(v) for v in schema["enum"]]
-        return "one of " + ", ".join(values[:MAX_LISTED]) + (", …" if len(values) > MAX_LISTED else "")
+        return "one of " + listed(values)
     types = schema.get("type")
     if isinstance(types, list):
         # Null is accepted everywhere (it means "not set"), so it is never what a value should have been.
@@ -122,6 +123,11 @@ def describe(schema: Any, depth: int = 0) -> str:
     return "a valid value"
 
 
+def listed(values: Sequence[str], limit: int = MAX_LISTED) -> str:
+    """``values`` joined with commas, the first ``limit`` of them and an ellipsis for the rest."""
+    return ", ".join(values[:limit]) + (", …" if len(values) > limit else "")
+
+
 def _phrase(description: str) -> str:
     """The first sentence of a schema description as a lower-case noun phrase."""
     first = re.split(r"(?<=[.!?])\s|:\s|\n", description.strip(), maxsplit=1)[0].rstrip(".")
@@ -134,7 +140,7 @@ def _type_words(kind: str, schema: dict[str, Any]) -> str:
     if kind == "object":
         names = list(schema.get("properties", {}))
         if names:
-            shown = " or ".join(names[:3]) if len(names) <= 3 else ", ".join(names[:3]) + ", …"
+            shown = " or ".join(names) if len(names) <= 3 else listed(names, 3)
             return f"a map with {shown}"
         return "a map"
     if kind == "array":
