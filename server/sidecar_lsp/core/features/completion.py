@@ -1,7 +1,7 @@
 """Completion: keys, values and names valid at the cursor, from the schema and the document.
 
 Pure: text and a code-point position in, :class:`Candidate` data out. The cursor context comes
-from :mod:`.recover` (works on half-typed YAML); the field facts from :mod:`.schema_index`;
+from :mod:`.recover` (works on half-typed YAML); the field facts from :mod:`sidecar_lsp.core.schema.index`;
 names (volumes, containers) from the parsed document, or from the last version that parsed
 when the current one is broken.
 

@@ -2,7 +2,7 @@
 
 Copilot validates a workload once per target environment, after merging the override into the
 base with mergo and its transformers (reference §4.8). This module does the same on the
-``yaml_map`` tree instead of on decoded structs, so that every node of the merged tree is still a
+``core.yaml`` tree instead of on decoded structs, so that every node of the merged tree is still a
 node of the document: a value written in the override keeps the override's span, everything else
 keeps the base's. Only the maps that combine both sides are new ``Mapping`` objects (with the
 base's span, or the override's when the base had none).

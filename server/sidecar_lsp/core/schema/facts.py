@@ -2,7 +2,7 @@
 
 The schema (``schema/copilot-manifest.schema.json``) is the one list of fields: which keys each
 workload type has, which value types a field takes, which maps are keyed by the user's names.
-This module asks it (through :class:`.schema_index.SchemaIndex`) instead of keeping lists of key
+This module asks it (through :class:`~sidecar_lsp.core.schema.index.SchemaIndex`) instead of keeping lists of key
 names beside it, which drift: a list by key name cannot tell ``logging.retention`` (days, a
 number) from ``subscribe.queue.retention`` (a duration, a string).
 """

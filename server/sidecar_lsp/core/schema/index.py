@@ -192,7 +192,7 @@ class SchemaIndex:
     def at(self, path: Iterable[PathPart], instance: Any = _MISSING) -> list[Schema]:
         """Every schema that applies at ``path`` of a manifest whose plain data is ``instance``.
 
-        ``instance`` (dicts/lists/scalars, as ``yaml_map.to_plain`` returns) selects ``if``
+        ``instance`` (dicts/lists/scalars, as ``core.yaml.tree.to_plain`` returns) selects ``if``
         branches; parts of it may be missing.
         """
         schemas = self.expand(self.root, instance)

@@ -1,4 +1,4 @@
-"""Build the :mod:`yaml_nodes` tree from ruamel.yaml's parser events.
+"""Build the :mod:`.nodes` tree from ruamel.yaml's parser events.
 
 Composing here rather than with ruamel's composer lets this module do what Copilot's YAML library
 (yaml.v3) would do and what a language server needs while the user types: plain scalars resolve

@@ -1,6 +1,6 @@
-"""The tree :mod:`yaml_map` parses a document into: nodes that know where they are written.
+"""The tree :mod:`.tree` parses a document into: nodes that know where they are written.
 
-Apart from the parser so that the composer (:mod:`yaml_compose`) and the readers of the tree
+Apart from the parser so that the composer (:mod:`.compose`) and the readers of the tree
 import the node classes without importing each other. Plain scalars resolve here like yaml.v3's.
 """
 
@@ -97,7 +97,7 @@ class Sequence(Node):
 
 @dataclass
 class ParsedDocument:
-    """The result of :func:`yaml_map.parse`: the first document's tree and what went wrong reading it."""
+    """The result of :func:`.tree.parse`: the first document's tree and what went wrong reading it."""
 
     text: str
     root: Node | None

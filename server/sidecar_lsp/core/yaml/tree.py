@@ -1,6 +1,6 @@
 """Parse YAML text into a tree where every key and value knows its exact range.
 
-The tree (its nodes are in :mod:`yaml_nodes`, re-exported here) is composed in :mod:`yaml_compose`
+The tree (its nodes are in :mod:`.nodes`, re-exported here) is composed in :mod:`.compose`
 from ruamel.yaml's parser events rather than by its composer, so that the project controls what
 Copilot's YAML library (yaml.v3) would do and what a language server needs while the user types:
 
