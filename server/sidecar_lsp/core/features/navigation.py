@@ -1,6 +1,6 @@
 """Go to definition, find references, highlights and rename for containers and volumes.
 
-Which keys define and which refer to a container or a volume is :data:`.references.NAME_KEYS`.
+Which keys define and which refer to a container or a volume is :data:`sidecar_lsp.core.manifest.references.NAME_KEYS`.
 The base and every ``environments.<env>`` override are read alike (an override has the top level's
 keys), so a reference inside an override resolves to the override's definition and to the base's.
 Only sidecars and volumes are renamed: the main container's name is the service's name.

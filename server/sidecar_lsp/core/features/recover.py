@@ -90,7 +90,7 @@ def _unquote(text: str) -> str:
 def context_at(lines: list[str], pos: Pos) -> Context | None:
     """The completion context at ``pos``; None inside comments, block scalars and flow collections.
 
-    ``lines`` are the client's lines, as :func:`.lines.split_lines` cuts them (no line break left in
+    ``lines`` are the client's lines, as :func:`sidecar_lsp.core.lines.split_lines` cuts them (no line break left in
     them): ``pos.line`` indexes them, so any other cut would put the cursor on another line.
     """
     if not 0 <= pos.line < len(lines):
