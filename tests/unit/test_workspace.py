@@ -19,8 +19,8 @@ from workspace_support import (
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Severity
 from sidecar_lsp.core.rules import UNLISTED_PREFIX
-from sidecar_lsp.core.workspace.model import find_root, scan
 from sidecar_lsp.core.workspace.rules import cross_file_findings
+from sidecar_lsp.core.workspace.scan import find_root, read_path, relative, scan
 
 PRD_OVERRIDE = service("api", "environments:\n  prd:\n    count: 2\n")
 
@@ -241,15 +241,13 @@ def test_nothing_outside_the_workspace_is_read(tmp_path: Path) -> None:
     os.symlink(outside / "manifest.yml", root / "api2")
     workspace = scan(root)
     assert sorted(workspace.files) == ["api/manifest.yml"]
-    assert workspace.rel(outside / "manifest.yml") is None
+    assert relative(root, outside / "manifest.yml") is None
 
 
 def test_an_unsaved_edit_counts(tmp_path: Path) -> None:
     workspace = scan(write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": PRD_OVERRIDE}))
     assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment")
-    changed = workspace.set_text(
-        "environments/prd/manifest.yml", "name: prd\ntype: Environment\n", unsaved=True
-    )
+    changed = workspace.set_text("environments/prd/manifest.yml", "name: prd\ntype: Environment\n")
     assert changed
     assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment") == []
 
@@ -261,8 +259,7 @@ def test_a_text_not_taken_yet_is_judged_in_a_copy_and_the_workspace_is_left_as_i
     assert workspace.with_text("api/manifest.yml", PUBLISHER) is workspace  # it holds that text
     view = workspace.with_text("api/manifest.yml", PRD_OVERRIDE)
     assert findings_for(view, "api/manifest.yml", "X-unknown-environment")
-    kept = workspace.document("api/manifest.yml")
-    assert kept is not None and kept.text == PUBLISHER
+    assert workspace.files["api/manifest.yml"].text == PUBLISHER
     assert findings_for(workspace, "api/manifest.yml", "X-unknown-environment") == []
 
 
@@ -298,7 +295,7 @@ def test_a_file_deleted_on_disk_is_forgotten_on_reload(tmp_path: Path) -> None:
     root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": service("api")})
     workspace = scan(root)
     (root / "environments" / "prod" / "manifest.yml").unlink()
-    assert workspace.reload("environments/prod/manifest.yml")
+    assert workspace.reload(read_path(root, "environments/prod/manifest.yml"))
     assert workspace.environments() == []
 
 
@@ -324,9 +321,9 @@ def test_half_typed_manifests_never_break_the_index(tmp_path: Path) -> None:
     )
     text = subscriber() + "environments:\n  prd:\n    count: 2\n"
     for cut in range(0, len(text), 5):
-        workspace.set_text("orders-worker/manifest.yml", text[:cut], unsaved=True)
+        workspace.set_text("orders-worker/manifest.yml", text[:cut])
         cross_file_findings(workspace, "orders-worker/manifest.yml")
     # and once the typing is done, the index judges the whole text
-    workspace.set_text("orders-worker/manifest.yml", text, unsaved=True)
+    workspace.set_text("orders-worker/manifest.yml", text)
     found = cross_file_findings(workspace, "orders-worker/manifest.yml")
     assert sorted(f.code for f in found) == ["X-unknown-environment", "X-unknown-topic"]

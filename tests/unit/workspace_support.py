@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Finding
-from sidecar_lsp.core.workspace.model import Workspace, scan
+from sidecar_lsp.core.workspace.model import Workspace
 from sidecar_lsp.core.workspace.rules import findings_in_workspace
+from sidecar_lsp.core.workspace.scan import scan
 
 ENV = "name: {name}\ntype: Environment\n"
 SERVICE = """\
@@ -53,9 +54,9 @@ def subscriber(topic: str = "orders", publisher: str = "api") -> str:
 
 
 def findings_for(workspace: Workspace, rel: str, code: str | None = None) -> list[Finding]:
-    document = workspace.document(rel)
-    assert document is not None, rel
-    own = analyze(document.text, Options(assume_manifest=True)).findings
+    known = workspace.files.get(rel)
+    assert known is not None, rel
+    own = analyze(known.text, Options(assume_manifest=True)).findings
     found = findings_in_workspace(workspace, rel, own)
     return [f for f in found if code is None or f.code == code]
 

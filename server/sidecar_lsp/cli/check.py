@@ -31,6 +31,7 @@ from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from sidecar_lsp.core.workspace.model import Workspaces
 from sidecar_lsp.core.workspace.rules import check_in_workspaces
+from sidecar_lsp.core.workspace.scan import DiskWorkspaces
 from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
         )
         return EXIT_USAGE
     options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
-    workspaces = Workspaces()  # manifests in a copilot/ workspace are also checked against each other
+    workspaces = DiskWorkspaces()  # manifests in a copilot/ workspace are also checked against each other
     status = EXIT_OK
     internal = False
     results: list[FileResult] = []

@@ -12,7 +12,7 @@ from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view
 from sidecar_lsp.core.manifest.render import DEFAULT_APP, render
 from sidecar_lsp.core.manifest.task import describe_task
-from sidecar_lsp.core.workspace.model import Workspaces
+from sidecar_lsp.core.workspace.scan import DiskWorkspaces
 from sidecar_lsp.core.yaml.tree import Mapping, parse
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -53,7 +53,7 @@ def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
     except OSError as error:
         print(f"sidecar-lsp render: cannot read {args.file}: {error.strerror}", file=err)
         return EXIT_USAGE
-    found = Workspaces().for_path(args.file)
+    found = DiskWorkspaces().for_path(args.file)
     app = args.app or (found[0].app if found else None) or DEFAULT_APP
     if not args.containers:
         rendering = render(text, args.env, app, args.file)

@@ -5,7 +5,10 @@ pure function of the snapshot (and of a parse of exactly its text, which the loo
 have); the loop stores the result only if the document is still open at that version with those
 settings, and publishes only then. An older result is never published over a newer version, and
 a document closed meanwhile is never put back into the caches. Publishing is also the one moment a
-document's Copilot workspace takes its text (requests such as code actions only read it).
+document's Copilot workspace takes its text (requests such as code actions only read it); the
+first publish in a workspace waits for the workspace to be read, off the event loop.
+
+The server is reached through the narrow interfaces of :mod:`.ports` only.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import gc
 import importlib
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from lsprotocol import types
 
@@ -25,10 +28,8 @@ from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
 from sidecar_lsp.core.decoding import kinds
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import convert as lsp_convert
-from sidecar_lsp.lsp.documents import Checked, Snapshot
-
-if TYPE_CHECKING:
-    from sidecar_lsp.lsp.server import SidecarLanguageServer
+from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
+from sidecar_lsp.lsp.ports import CrossFile, Documents
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +57,17 @@ def warm_up() -> None:
 class Diagnostics:
     """The worker, the per-document publishing tasks and the debounce; event loop only."""
 
-    def __init__(self, server: SidecarLanguageServer) -> None:
-        self.server = server
+    def __init__(
+        self,
+        documents: Documents,
+        caches: DocumentCaches,
+        publish: Callable[[types.PublishDiagnosticsParams], None],
+        cross_file: CrossFile,
+    ) -> None:
+        self.documents = documents
+        self.caches = caches
+        self.publish = publish
+        self.cross_file = cross_file
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
         self._pending: dict[str, tuple[Snapshot, asyncio.Future[Checked]]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -70,7 +80,7 @@ class Diagnostics:
 
     async def checked(self, snapshot: Snapshot) -> Checked:
         """The analysis of ``snapshot``: cached, already on the worker, or computed there now."""
-        caches = self.server.caches
+        caches = self.caches
         hit = caches.checked(snapshot)
         if hit is not None:
             return hit
@@ -86,7 +96,7 @@ class Diagnostics:
         result = await asyncio.shield(pending[1])
         if self._pending.get(snapshot.uri) is pending:
             del self._pending[snapshot.uri]
-        if self.server.is_current(snapshot):
+        if self.documents.is_current(snapshot):
             caches.store_checked(result)
         return result
 
@@ -96,7 +106,7 @@ class Diagnostics:
         if task is not None:
             task.cancel()
         now = time.monotonic()
-        delay = self.server.settings.debounce_ms / 1000
+        delay = self.documents.settings.debounce_ms / 1000
         recent = now - self._last_change.get(uri, -1e9) < delay
         self._last_change[uri] = now
         wait = delay if debounce and recent else 0.0
@@ -107,20 +117,23 @@ class Diagnostics:
     async def _publish_later(self, uri: str, wait: float) -> None:
         if wait:
             await asyncio.sleep(wait)
-        snapshot = self.server.snapshot(uri)
+        snapshot = self.documents.snapshot(uri)
         if snapshot is None:
             return
         checked = await self.checked(snapshot)
-        doc = self.server.open_document(uri)
-        if doc is None or not self.server.is_current(snapshot):
+        shown = checked.served and snapshot.settings.diagnostics_enable
+        if shown:
+            await self.cross_file.load(uri)  # the first time: its workspace is read on the reader thread
+        doc = self.documents.open_document(uri)
+        if doc is None or not self.documents.is_current(snapshot):
             return  # a newer version or new settings are on their way; they publish instead
         diagnostics: list[types.Diagnostic] = []
-        if checked.served and snapshot.settings.diagnostics_enable:
-            self.server.take_into_workspace(uri, doc, checked.analysis)
+        if shown:
+            self.cross_file.take(uri, doc, checked.analysis)
             lines = lsp_convert.lines_of(doc)
-            findings = self.server.findings_for(uri, doc, checked.analysis)
+            findings = self.cross_file.findings(uri, doc, checked.analysis)
             diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]
-        self.server.text_document_publish_diagnostics(
+        self.publish(
             types.PublishDiagnosticsParams(uri=uri, version=snapshot.version, diagnostics=diagnostics)
         )
 
@@ -139,7 +152,7 @@ class Diagnostics:
         self._collect = asyncio.get_running_loop().call_later(1.0, self._collect_garbage)
 
     def _collect_garbage(self) -> None:
-        if not self.server.workspace.text_documents:
+        if not self.documents.open_uris():
             # Nothing open: the schema memo only holds pieces of closed documents. It is the
             # worker's; clearing it there keeps it single-threaded.
             from sidecar_lsp.core.check.validate import clear_memo

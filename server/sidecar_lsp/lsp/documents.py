@@ -12,7 +12,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
@@ -21,6 +21,7 @@ from sidecar_lsp.core.check.analyze import Analysis
 from sidecar_lsp.core.decoding import kinds
 from sidecar_lsp.core.lines import OffsetIndex, split_lines
 from sidecar_lsp.core.yaml.tree import ParsedDocument
+from sidecar_lsp.lsp import convert
 from sidecar_lsp.lsp.settings import Settings
 
 _TYPE_LINE = re.compile(
@@ -57,9 +58,6 @@ class ClientTextDocument(TextDocument):
             self._table = table
         return table[1], table[2]
 
-    def forget_lines(self) -> None:
-        self._table = None
-
     @property
     def lines(self) -> Sequence[str]:
         lines, index = self.line_table()
@@ -79,22 +77,10 @@ class ClientTextDocument(TextDocument):
 
     def offset_of(self, position: types.Position) -> int:
         """The character offset of a client position; past the end of a line means its end (LSP)."""
-        lines, index = self.line_table()
         if position.line < 0:
             return 0
-        if position.line >= len(lines):
-            return len(self.source)
-        text = lines[position.line]
-        units = max(position.character, 0)
-        counter = self.position_codec.impl
-        used = 0
-        col = len(text)
-        for at, char in enumerate(text):
-            if used >= units:
-                col = at
-                break
-            used += counter.code_units_for_char(char)
-        return index.starts[position.line] + col
+        pos = convert.from_lsp_position(self, position)  # clamped: past the last line is the text's end
+        return self.line_table()[1].starts[pos.line] + pos.col
 
 
 class ClientWorkspace(Workspace):
@@ -144,14 +130,13 @@ class Checked:
     analysis: Analysis
     served: bool
 
-    # navigation_features and other handler modules read these two names
-    @property
-    def version(self) -> int | None:
-        return self.snapshot.version
 
-    @property
-    def settings(self) -> Settings:
-        return self.snapshot.settings
+class Parsed(NamedTuple):
+    """An open document's tree, without waiting for its checks (completion, hover, navigation)."""
+
+    document: ParsedDocument
+    served: bool
+    """The document is a Copilot manifest the server answers for (its path or its ``type``)."""
 
 
 @dataclass
@@ -218,9 +203,6 @@ class DocumentCaches:
     def forget(self, uri: str) -> None:
         self._entries.pop(uri, None)
 
-    def clear(self) -> None:
-        self._entries.clear()
-
     def uris(self) -> list[str]:
         return list(self._entries)
 
@@ -248,9 +230,3 @@ def _chars(entry: _Entry) -> int:
     if entry.last_complete is not None:
         texts[id(entry.last_complete)] = len(entry.last_complete.text)
     return sum(texts.values())
-
-
-def describe(value: Any) -> str:
-    """A short, safe rendering of a client value for a log line or a message."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."

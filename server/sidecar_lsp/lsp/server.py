@@ -1,13 +1,15 @@
-"""The pygls 2 server: its state, the lifecycle handlers, and where feature modules plug in.
+"""The pygls 2 server: its state, the lifecycle handlers, and the one place the components meet.
 
 The shell, by responsibility:
 
 * :mod:`.protocol` -- JSON-RPC and lifecycle rules, the stdio and TCP transports;
 * :mod:`.documents` -- the client's text (lines as clients count them), snapshots, bounded caches;
 * :mod:`.diagnostics` -- debounce, the worker thread, publishing;
-* :mod:`.features`, :mod:`.navigation_features` -- request handlers, a few lines each; a feature
-  module has a ``register(server)`` function and reads documents through the methods below;
-* :mod:`.lsp_convert` -- core results to LSP types, the only place positions change units.
+* :mod:`.handlers` -- request handlers, a few lines each: :mod:`.handlers.editing`,
+  :mod:`.handlers.navigation` and :mod:`.handlers.workspace` each have a ``register`` function;
+* :mod:`.ports` -- the narrow interfaces the components read; this server implements them, and no
+  component imports this module;
+* :mod:`.convert` -- core results to LSP types, the only place positions change units.
 
 Everything on :class:`SidecarLanguageServer` is touched by the event loop only.
 """
@@ -16,15 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
+from pygls.workspace.position_codec import PositionCodec
 
 from sidecar_lsp import __version__
 from sidecar_lsp.core.check.analyze import safe_parse
@@ -33,23 +35,23 @@ from sidecar_lsp.core.schema.index import SchemaIndex
 from sidecar_lsp.core.schema.store import load_schema
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp.diagnostics import Diagnostics
-from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
+from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Parsed, Snapshot
+from sidecar_lsp.lsp.handlers import editing, navigation
+from sidecar_lsp.lsp.handlers import workspace as workspace_handlers
+from sidecar_lsp.lsp.handlers.workspace import WorkspaceFeatures
+from sidecar_lsp.lsp.ports import Handler
 from sidecar_lsp.lsp.protocol import SidecarProtocol
 from sidecar_lsp.lsp.settings import SECTION, Settings
 
-if TYPE_CHECKING:
-    from sidecar_lsp.core.check.analyze import Analysis
-    from sidecar_lsp.core.model import Finding
-    from sidecar_lsp.lsp.handlers.workspace import WorkspaceFeatures
-
 logger = logging.getLogger(__name__)
-
-FEATURE_MODULES = ("handlers.editing", "handlers.navigation", "handlers.workspace")
-"""Modules whose ``register(server)`` adds request handlers; one that is not installed is skipped."""
 
 
 class SidecarLanguageServer(LanguageServer):
-    """Settings, the schema, the open documents' caches and the diagnostics worker."""
+    """Settings, the schema, the open documents' caches, the diagnostics worker and the workspaces.
+
+    It is the one object behind the interfaces of :mod:`.ports` the handlers read (``Host``,
+    ``Requests``, ``Documents``, ``Client``).
+    """
 
     def __init__(self, schema: SchemaIndex, settings: Settings | None = None) -> None:
         super().__init__(
@@ -61,12 +63,14 @@ class SidecarLanguageServer(LanguageServer):
         self.schema = schema
         self.settings = settings or Settings()
         self.caches = DocumentCaches()
-        self.diagnostics = Diagnostics(self)
+        self.cross_file = WorkspaceFeatures(self, self, self.republish)
+        """The Copilot workspaces of the open documents (read on its reader thread)."""
+        self.diagnostics = Diagnostics(
+            self, self.caches, self.text_document_publish_diagnostics, self.cross_file
+        )
         self._reported_settings: set[str] = set()
-        self.workspace_features: WorkspaceFeatures | None = None
-        """The Copilot workspaces of the open documents (``workspace_features``), when installed."""
 
-    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[Any], Any]:
+    def feature(self, feature_name: str, options: Any | None = None) -> Callable[[Handler], Handler]:
         """pygls' decorator; a ``textDocument/*`` handler that raises is logged and answers null.
 
         An empty answer is valid for every such request, and an editor shows nothing for it,
@@ -76,7 +80,7 @@ class SidecarLanguageServer(LanguageServer):
         if not feature_name.startswith("textDocument/"):
             return register
 
-        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def decorator(handler: Handler) -> Handler:
             if asyncio.iscoroutinefunction(handler):
 
                 @functools.wraps(handler)
@@ -111,7 +115,7 @@ class SidecarLanguageServer(LanguageServer):
         protocol = self.protocol
         return protocol.exit_code if isinstance(protocol, SidecarProtocol) else 0
 
-    # --- documents (read by every feature module)
+    # --- documents (ports.Documents and ports.Requests: read by the handlers and the diagnostics)
 
     def open_document(self, uri: str) -> TextDocument | None:
         """The open document, or None (requests for unopened documents get empty answers)."""
@@ -121,6 +125,13 @@ class SidecarLanguageServer(LanguageServer):
             return None
         document: TextDocument | None = documents.get(unquote(uri))
         return document
+
+    def open_uris(self) -> list[str]:
+        return list(self.workspace.text_documents)
+
+    @property
+    def position_codec(self) -> PositionCodec:
+        return self.workspace.position_codec
 
     def snapshot(self, uri: str) -> Snapshot | None:
         """The open document's current version and text with the current settings."""
@@ -139,7 +150,7 @@ class SidecarLanguageServer(LanguageServer):
             and self.settings == snapshot.settings
         )
 
-    def parsed_for(self, uri: str) -> tuple[ParsedDocument, bool] | None:
+    def parsed_for(self, uri: str) -> Parsed | None:
         """The current text's tree and whether the document is served, without waiting for checks.
 
         Completion, hover and the outline need only the tree; the schema and rule checks of a
@@ -150,15 +161,15 @@ class SidecarLanguageServer(LanguageServer):
             return None
         checked = self.caches.checked(snapshot)
         if checked is not None:
-            return checked.analysis.document, checked.served
+            return Parsed(checked.analysis.document, checked.served)
         if not snapshot.may_be_manifest():
-            return parse(""), False
+            return Parsed(parse(""), False)
         document = self.caches.parsed(uri, snapshot.text)
         if document is None:
             document = safe_parse(snapshot.text)
         served = snapshot.served_path or kinds.declares_copilot_type(document.root)
         self.caches.store_parsed(uri, snapshot.text, document, served)
-        return document, served
+        return Parsed(document, served)
 
     async def cached_async(self, uri: str) -> Checked | None:
         """The checked current version of ``uri`` (computed on the worker when needed).
@@ -173,24 +184,13 @@ class SidecarLanguageServer(LanguageServer):
         """The newest tree of ``uri`` without a syntax error (names for completion while typing)."""
         return self.caches.last_complete(uri)
 
-    def findings_for(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
-        """What to show for a served document: its findings, judged in its Copilot workspace if any.
-
-        A query: it changes nothing (no workspace, publish or registration), so requests may ask it.
-        """
-        if self.workspace_features is None:
-            return analysis.findings
-        return self.workspace_features.findings(uri, doc, analysis)
-
-    def take_into_workspace(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
-        """Publishing only: the document's Copilot workspace takes its text (and re-publishes what
-        depends on it); see :meth:`.workspace_features.WorkspaceFeatures.take`."""
-        if self.workspace_features is not None:
-            self.workspace_features.take(uri, doc, analysis)
+    def republish(self, uri: str) -> None:
+        """Publish the open document's diagnostics again (another file changed a fact it reads)."""
+        self.diagnostics.schedule(uri, debounce=False)
 
     def forget(self, uri: str) -> None:
-        if self.workspace_features is not None:
-            self.workspace_features.closed(uri)
+        """A closed document: its workspace reads the disk's text again, its caches go."""
+        self.cross_file.closed(uri)
         self.diagnostics.forget(uri)
         self.caches.forget(uri)
 
@@ -202,7 +202,7 @@ class SidecarLanguageServer(LanguageServer):
         if settings != self.settings:
             logger.info("settings: %s", settings)
             self.settings = settings
-            for uri in list(self.workspace.text_documents):
+            for uri in self.open_uris():
                 self.diagnostics.schedule(uri, debounce=False)
 
     def _report_settings(self, problems: list[str]) -> None:
@@ -234,7 +234,7 @@ class SidecarLanguageServer(LanguageServer):
 
 
 def make_server(schema: SchemaIndex | None = None, settings: Settings | None = None) -> SidecarLanguageServer:
-    """Build the server with its lifecycle handlers and the installed feature modules."""
+    """Build the server with its lifecycle handlers and the handler modules'."""
     server = SidecarLanguageServer(schema or SchemaIndex(load_schema()), settings)
 
     @server.feature(types.INITIALIZE)
@@ -294,16 +294,7 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
 
-    for name in FEATURE_MODULES:
-        _register(server, f"{__package__}.{name}")
+    editing.register(server, server.cross_file)
+    navigation.register(server, server.cross_file)
+    workspace_handlers.register(server, server.cross_file)
     return server
-
-
-def _register(server: SidecarLanguageServer, name: str) -> None:
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        return
-    module.register(server)

@@ -4,33 +4,27 @@ A workspace is the ``copilot/`` folder that holds ``.workspace`` (Copilot's ``Su
 Copilot reads ``copilot/<svc>/manifest.yml``, ``copilot/environments/<env>/manifest.yml`` and
 ``copilot/pipelines/<name>/manifest.yml``. :class:`Workspace` keeps, for each of those, the text
 and the few :class:`Facts` other files need (the environments that exist, the topics a service
-publishes, ...). It is plain data: :func:`scan` reads the files from disk (bounded: nothing outside
-the folder, nothing larger than a manifest can be), the server replaces a file's text with the
-unsaved text of an open document, and cross-file findings (``core/workspace/rules.py``) are
-computed from it and memoised per file on exactly the facts that file reads, so editing one
-manifest re-checks only the files that depend on what changed.
+publishes, ...); no parse tree is kept. It is pure data and reads nothing: ``core/workspace/scan.py``
+reads the disk and hands over what it read (:class:`Scanned`, :data:`Read`), the server replaces a
+file's text with the unsaved text of an open document, and cross-file findings
+(``core/workspace/rules.py``) are computed from it and memoised per file on exactly the facts that
+file reads, so editing one manifest re-checks only the files that depend on what changed.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from sidecar_lsp.core.decoding.kinds import PIPELINE, WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import layers
 from sidecar_lsp.core.model import Finding, Span
-from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS, Mapping, ParsedDocument, Scalar, parse, sequence_items
+from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, Scalar, parse, sequence_items
 
-COPILOT_DIR = "copilot"
-SUMMARY_FILE = ".workspace"
 MANIFEST_FILE = "manifest.yml"
 ENVIRONMENTS_DIR = "environments"
 PIPELINES_DIR = "pipelines"
-OVERRIDES_DIR = "overrides"
-MAX_MANIFESTS = 1_000
-"""More manifests than any application has; a folder past this is not indexed further."""
 
 WORKLOAD, ENVIRONMENT_ROLE, PIPELINE_ROLE = "workload", "environment", "pipeline"
 
@@ -64,26 +58,61 @@ class Facts:
     """Pipeline stage names (each an environment)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _File:
     text: str
     facts: Facts
-    document: ParsedDocument | None = None
-    unsaved: bool = False
 
 
-def find_root(path: str | os.PathLike[str]) -> Path | None:
-    """The ``copilot/`` folder with a ``.workspace`` that contains ``path``, or None for a lone file."""
-    absolute = Path(os.path.abspath(path))
-    for folder in absolute.parents:
-        if folder.name == COPILOT_DIR and (folder / SUMMARY_FILE).is_file():
-            return folder
-    return None
+# --- what the disk holds, as scan.py reads it (on a worker thread in the server) and hands over
+
+
+@dataclass(frozen=True)
+class ManifestRead:
+    """A manifest as the disk holds it; ``text`` is None when it is gone, unreadable or too large."""
+
+    rel: str
+    text: str | None
+    facts: Facts | None
+
+    @classmethod
+    def of(cls, rel: str, text: str | None) -> ManifestRead:
+        """The read of ``rel`` with its facts (parsed here: the reader's thread does the work)."""
+        return cls(rel, text, None if text is None else facts_of(rel, parse(text)))
+
+
+@dataclass(frozen=True)
+class AppRead:
+    """``copilot/.workspace`` as the disk holds it: the ``application:`` it names."""
+
+    app: str | None
+
+
+@dataclass(frozen=True)
+class OverridesRead:
+    """Whether a workload folder has template overrides (``overrides/cfn.patches.yml`` or a CDK app)."""
+
+    folder: str
+    present: bool
+
+
+Read = ManifestRead | AppRead | OverridesRead
+"""What the disk holds for one path of a workspace (``scan.read_path``); :meth:`Workspace.reload` takes it."""
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A whole workspace as the disk holds it (``scan.read_workspace``); :meth:`Workspace.of` takes it."""
+
+    root: str
+    app: str | None
+    manifests: tuple[ManifestRead, ...]
+    template_overrides: frozenset[str]
 
 
 def role_of(rel: str) -> tuple[str, str] | None:
     """``(role, folder)`` of a path under ``copilot/``, or None when Copilot does not read it."""
-    parts = PurePosixPath(rel).parts
+    parts = [part for part in rel.split("/") if part not in ("", ".")]
     if not parts or parts[-1] != MANIFEST_FILE:
         return None
     if len(parts) == 3 and parts[0] == ENVIRONMENTS_DIR:
@@ -165,7 +194,8 @@ def _subscriptions(layer: Mapping) -> Iterable[Subscription]:
 class Workspace:
     """The manifests of one ``copilot/`` folder; owned by one thread (the server's event loop)."""
 
-    root: Path
+    root: str
+    """The ``copilot/`` folder's absolute path."""
     app: str | None = None
     files: dict[str, _File] = field(default_factory=dict)
     template_overrides: set[str] = field(default_factory=set)
@@ -174,32 +204,25 @@ class Workspace:
     """How many times cross-file findings were computed (the memo's misses), for tests and benchmarks."""
     _memo: dict[str, tuple[object, list[Finding]]] = field(default_factory=dict)
 
-    # --- reading and updating
+    @classmethod
+    def of(cls, scanned: Scanned) -> Workspace:
+        """The workspace holding what a scan read."""
+        workspace = cls(scanned.root, scanned.app, template_overrides=set(scanned.template_overrides))
+        for read in scanned.manifests:
+            workspace.reload(read)
+        return workspace
 
-    def rel(self, path: str | os.PathLike[str]) -> str | None:
-        """``path`` relative to the workspace, or None when it lies outside (no file there is read)."""
-        absolute = Path(os.path.abspath(path))
-        try:
-            return absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            return None
+    # --- updating
 
-    def set_text(
-        self, rel: str, text: str, document: ParsedDocument | None = None, *, unsaved: bool = False
-    ) -> bool:
-        """Take the text of ``rel`` (an open document's, or the disk's); True when its facts changed."""
+    def set_text(self, rel: str, text: str, document: ParsedDocument | None = None) -> bool:
+        """Take the text of ``rel`` (an open document's; ``document``, its parse when the caller has
+        one, is read for the facts and not kept); True when its facts changed."""
         known = self.files.get(rel)
         if known is not None and known.text == text:
-            if document is not None:
-                known.document = document
-            known.unsaved = unsaved
             return False
         parsed = document if document is not None and document.text == text else parse(text)
         facts = facts_of(rel, parsed)
-        if facts is None:
-            return False
-        self.files[rel] = _File(text, facts, parsed, unsaved)
-        return known is None or known.facts != facts
+        return facts is not None and self._put(rel, text, facts)
 
     def with_text(self, rel: str, text: str, document: ParsedDocument | None = None) -> Workspace:
         """The workspace as it is with ``text`` in ``rel``: itself when it holds that text, else a copy.
@@ -211,7 +234,7 @@ class Workspace:
         if known is not None and known.text == text:
             return self
         view = Workspace(self.root, self.app, dict(self.files), set(self.template_overrides))
-        view.set_text(rel, text, document, unsaved=True)  # a new entry in the copy's dict, none shared
+        view.set_text(rel, text, document)  # a new entry in the copy's dict, none shared
         return view
 
     def remove(self, rel: str) -> bool:
@@ -219,28 +242,28 @@ class Workspace:
         self._memo.pop(rel, None)
         return self.files.pop(rel, None) is not None
 
-    def reload(self, rel: str) -> bool:
-        """Read ``rel`` again from disk (created, changed or deleted, or a closed document's edits dropped)."""
-        if rel == SUMMARY_FILE:
-            before = self.app
-            self.app = read_app_name(self.root)
+    def reload(self, read: Read) -> bool:
+        """Take what the disk holds for one path (a file created, changed or deleted, a closed
+        document's edits dropped); True when a fact others read changed."""
+        if isinstance(read, AppRead):
+            before, self.app = self.app, read.app
             return before != self.app
-        if PurePosixPath(rel).parts[1:2] == (OVERRIDES_DIR,):
-            return self._rescan_template_overrides()
-        text = _read_bounded(self.root / rel)
-        if text is None:
-            return self.remove(rel)
-        return self.set_text(rel, text)
+        if isinstance(read, OverridesRead):
+            before_overrides = set(self.template_overrides)
+            if read.present:
+                self.template_overrides.add(read.folder)
+            else:
+                self.template_overrides.discard(read.folder)
+            return before_overrides != self.template_overrides
+        if read.text is None or read.facts is None:
+            return self.remove(read.rel)
+        known = self.files.get(read.rel)
+        return (known is None or known.text != read.text) and self._put(read.rel, read.text, read.facts)
 
-    def _workload_folders(self) -> list[str]:
-        return [f.facts.folder for f in self.files.values() if f.facts.role == WORKLOAD]
-
-    def _rescan_template_overrides(self) -> bool:
-        before = set(self.template_overrides)
-        self.template_overrides = {
-            folder for folder in self._workload_folders() if _has_template_overrides(self.root / folder)
-        }
-        return before != self.template_overrides
+    def _put(self, rel: str, text: str, facts: Facts) -> bool:
+        known = self.files.get(rel)
+        self.files[rel] = _File(text, facts)
+        return known is None or known.facts != facts
 
     # --- what the files say together
 
@@ -255,14 +278,6 @@ class Workspace:
     def facts(self, rel: str) -> Facts | None:
         known = self.files.get(rel)
         return known.facts if known else None
-
-    def document(self, rel: str) -> ParsedDocument | None:
-        known = self.files.get(rel)
-        if known is None:
-            return None
-        if known.document is None or known.document.text != known.text:
-            known.document = parse(known.text)
-        return known.document
 
     def inputs(self, rel: str) -> tuple[object, ...]:
         """What the cross-file findings of ``rel`` read from the other files (the memo's key)."""
@@ -311,101 +326,16 @@ class Workspace:
         return result
 
 
-def read_app_name(root: Path) -> str | None:
-    """``application:`` of ``copilot/.workspace``."""
-    text = _read_bounded(root / SUMMARY_FILE)
-    if text is None:
-        return None
-    document = parse(text)
-    app = document.root.get("application") if isinstance(document.root, Mapping) else None
-    return app.text if isinstance(app, Scalar) and app.value is not None else None
+class PathLike(Protocol):
+    """A path given as an object (``os.PathLike[str]``), named here without importing ``os``."""
+
+    def __fspath__(self) -> str: ...
 
 
-def scan(root: Path) -> Workspace:
-    """Index the manifests under ``root`` (a ``copilot/`` folder); never raises, never leaves it."""
-    workspace = Workspace(root, read_app_name(root))
-    for rel in _manifest_paths(root):
-        text = _read_bounded(root / rel)
-        if text is not None:
-            workspace.set_text(rel, text)
-    workspace._rescan_template_overrides()
-    return workspace
+class Workspaces(Protocol):
+    """Finds the workspace of a file (what ``check_in_workspaces`` asks); ``scan.DiskWorkspaces``
+    reads each from disk the first time."""
 
-
-def _manifest_paths(root: Path) -> list[str]:
-    found: list[str] = []
-    try:
-        top = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return []
-    for entry in top:
-        if not _is_real_dir(entry, root):
-            continue
-        if entry.name in (ENVIRONMENTS_DIR, PIPELINES_DIR):
-            try:
-                inner = sorted(os.scandir(entry.path), key=lambda e: e.name)
-            except OSError:
-                continue
-            found.extend(
-                f"{entry.name}/{sub.name}/{MANIFEST_FILE}" for sub in inner if _is_real_dir(sub, root)
-            )
-        else:
-            found.append(f"{entry.name}/{MANIFEST_FILE}")
-        if len(found) >= MAX_MANIFESTS:
-            break
-    return [rel for rel in found[:MAX_MANIFESTS] if (root / rel).is_file()]
-
-
-def _is_real_dir(entry: os.DirEntry[str], root: Path) -> bool:
-    """A folder inside the workspace (a symlink leading out of it is not followed)."""
-    try:
-        if not entry.is_dir():
-            return False
-        if entry.is_symlink():
-            Path(os.path.realpath(entry.path)).relative_to(os.path.realpath(root))
-    except (OSError, ValueError):
-        return False
-    return not entry.name.startswith(".")
-
-
-def _read_bounded(path: Path) -> str | None:
-    """The file's text when it is a regular file inside its workspace, small enough to be a manifest."""
-    try:
-        if path.is_symlink():
-            return None
-        if not path.is_file() or path.stat().st_size > MAX_TEXT_CHARS * 4:
-            return None
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return data.decode("utf-8-sig", errors="replace")
-
-
-def _has_template_overrides(folder: Path) -> bool:
-    overrides = folder / OVERRIDES_DIR
-    try:
-        return overrides.is_dir() and any(
-            (overrides / name).exists() for name in ("cfn.patches.yml", "cfn.patches.yaml", "cdk.json")
-        )
-    except OSError:
-        return False
-
-
-@dataclass
-class Workspaces:
-    """The workspaces met so far, each scanned once (``sidecar-lsp check DIR``, the language server)."""
-
-    by_root: dict[Path, Workspace] = field(default_factory=dict)
-
-    def for_path(self, path: str | os.PathLike[str]) -> tuple[Workspace, str] | None:
+    def for_path(self, path: str | PathLike) -> tuple[Workspace, str] | None:
         """The workspace of ``path`` and its path inside it, or None for a lone file."""
-        root = find_root(path)
-        if root is None:
-            return None
-        workspace = self.by_root.get(root)
-        if workspace is None:
-            workspace = self.by_root[root] = scan(root)
-        rel = workspace.rel(path)
-        if rel is None or role_of(rel) is None:
-            return None
-        return workspace, rel
+        ...

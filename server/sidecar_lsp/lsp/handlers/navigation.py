@@ -15,6 +15,7 @@ from lsprotocol import types
 from sidecar_lsp.core.features import fixes, navigation
 from sidecar_lsp.core.model import Span, TextEdit
 from sidecar_lsp.lsp import convert as lsp_convert
+from sidecar_lsp.lsp.ports import Client, CrossFile, Documents, Host, Requests
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -22,28 +23,27 @@ if TYPE_CHECKING:
     from sidecar_lsp.core.check.analyze import Analysis
     from sidecar_lsp.core.model import Pos
     from sidecar_lsp.core.yaml.tree import ParsedDocument
-    from sidecar_lsp.lsp.server import SidecarLanguageServer
 
 
-async def _served(ls: SidecarLanguageServer, uri: str) -> tuple[Analysis, TextDocument] | None:
+async def _served(server: Requests, uri: str) -> tuple[Analysis, TextDocument] | None:
     """The analysis and open document for ``uri`` when it is a served manifest whose text has not
     changed while the analysis ran (its positions would point into older text)."""
-    cached = await ls.cached_async(uri)
-    doc = ls.open_document(uri)
-    if cached is None or doc is None or not cached.served or not ls.is_current(cached.snapshot):
+    cached = await server.cached_async(uri)
+    doc = server.open_document(uri)
+    if cached is None or doc is None or not cached.served or not server.is_current(cached.snapshot):
         return None
     return cached.analysis, doc
 
 
 def _tree_at(
-    ls: SidecarLanguageServer, uri: str, position: types.Position
+    documents: Documents, uri: str, position: types.Position
 ) -> tuple[ParsedDocument, TextDocument, Pos] | None:
     """The document's tree, the open document and the cursor in code points; navigation needs no checks."""
-    parsed = ls.parsed_for(uri)
-    doc = ls.open_document(uri)
-    if parsed is None or doc is None or not parsed[1]:
+    parsed = documents.parsed_for(uri)
+    doc = documents.open_document(uri)
+    if parsed is None or doc is None or not parsed.served:
         return None
-    return parsed[0], doc, lsp_convert.from_lsp_position(doc, position)
+    return parsed.document, doc, lsp_convert.from_lsp_position(doc, position)
 
 
 def _locations(doc: TextDocument, spans: list[Span]) -> list[types.Location]:
@@ -52,37 +52,32 @@ def _locations(doc: TextDocument, spans: list[Span]) -> list[types.Location]:
 
 
 def _definition_in_manifest(
-    ls: SidecarLanguageServer, uri: str, position: types.Position
+    documents: Documents, uri: str, position: types.Position
 ) -> list[types.Location] | None:
-    found = _tree_at(ls, uri, position)
+    found = _tree_at(documents, uri, position)
     if found is None:
         return None
     tree, doc, pos = found
     return _locations(doc, navigation.definitions(tree, pos)) or None
 
 
-def register(server: SidecarLanguageServer) -> None:
+def register(server: Host, cross_file: CrossFile) -> None:
     """Add the navigation and code-action features to ``server``."""
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    async def definition(
-        ls: SidecarLanguageServer, params: types.DefinitionParams
-    ) -> list[types.Location] | None:
+    async def definition(params: types.DefinitionParams) -> list[types.Location] | None:
         """textDocument/definition, the one handler of the method (so it is guarded like every
         other): in a rendering, the line that set the value (the workspace features); in a manifest,
         source_volume -> the volume, target_container and depends_on -> the container."""
         uri = params.text_document.uri
-        renderings = ls.workspace_features
-        if renderings is not None and renderings.renders(uri):
-            return renderings.definition(uri, params.position.line)
-        return _definition_in_manifest(ls, uri, params.position)
+        if cross_file.renders(uri):
+            return await cross_file.definition(uri, params.position.line)
+        return _definition_in_manifest(server, uri, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-    async def references(
-        ls: SidecarLanguageServer, params: types.ReferenceParams
-    ) -> list[types.Location] | None:
+    async def references(params: types.ReferenceParams) -> list[types.Location] | None:
         """textDocument/references: every use of a sidecar, the main container or a volume."""
-        found = _tree_at(ls, params.text_document.uri, params.position)
+        found = _tree_at(server, params.text_document.uri, params.position)
         if found is None:
             return None
         tree, doc, pos = found
@@ -91,10 +86,10 @@ def register(server: SidecarLanguageServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     async def document_highlight(
-        ls: SidecarLanguageServer, params: types.DocumentHighlightParams
+        params: types.DocumentHighlightParams,
     ) -> list[types.DocumentHighlight] | None:
         """textDocument/documentHighlight: definitions as writes, uses as reads."""
-        found = _tree_at(ls, params.text_document.uri, params.position)
+        found = _tree_at(server, params.text_document.uri, params.position)
         if found is None:
             return None
         tree, doc, pos = found
@@ -108,11 +103,9 @@ def register(server: SidecarLanguageServer) -> None:
         ] or None
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    async def prepare_rename(
-        ls: SidecarLanguageServer, params: types.PrepareRenameParams
-    ) -> types.PrepareRenamePlaceholder | None:
+    async def prepare_rename(params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
         """textDocument/prepareRename: only sidecar and volume names are renamable."""
-        found = _tree_at(ls, params.text_document.uri, params.position)
+        found = _tree_at(server, params.text_document.uri, params.position)
         if found is None:
             return None
         tree, doc, pos = found
@@ -123,9 +116,9 @@ def register(server: SidecarLanguageServer) -> None:
         return types.PrepareRenamePlaceholder(range=lsp_convert.to_lsp_range(doc, span), placeholder=name)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
-    async def rename(ls: SidecarLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    async def rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
         """textDocument/rename: the sidecar or volume and every reference, in the base and each environment."""
-        found = _tree_at(ls, params.text_document.uri, params.position)
+        found = _tree_at(server, params.text_document.uri, params.position)
         if found is None:
             return None
         tree, doc, pos = found
@@ -139,14 +132,12 @@ def register(server: SidecarLanguageServer) -> None:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
-    async def code_action(
-        ls: SidecarLanguageServer, params: types.CodeActionParams
-    ) -> list[types.CodeAction] | None:
+    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         """textDocument/codeAction: the quick fixes of the diagnostics under the selection."""
         only = params.context.only
         if only and not any(kind.startswith(types.CodeActionKind.QuickFix) for kind in only):
             return None
-        served = await _served(ls, params.text_document.uri)
+        served = await _served(server, params.text_document.uri)
         if served is None:
             return None
         analysis, doc = served
@@ -157,7 +148,7 @@ def register(server: SidecarLanguageServer) -> None:
         lines = lsp_convert.lines_of(doc)
         actions = []
         # with the cross-file findings; a query: it publishes, registers and changes nothing
-        shown = ls.findings_for(params.text_document.uri, doc, analysis)
+        shown = cross_file.findings(params.text_document.uri, doc, analysis)
         for finding, fix in fixes.code_actions(analysis.document, shown, span):
             actions.append(
                 types.CodeAction(
@@ -165,18 +156,16 @@ def register(server: SidecarLanguageServer) -> None:
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[lsp_convert.to_diagnostic(doc, finding, lines)],
                     is_preferred=fix.preferred or None,
-                    edit=_workspace_edit(ls, doc, list(fix.edits)),
+                    edit=_workspace_edit(server, doc, list(fix.edits)),
                 )
             )
         return actions or None
 
 
-def _workspace_edit(
-    ls: SidecarLanguageServer, doc: TextDocument, edits: list[TextEdit]
-) -> types.WorkspaceEdit:
+def _workspace_edit(client: Client, doc: TextDocument, edits: list[TextEdit]) -> types.WorkspaceEdit:
     """The edits for the document's current version: versioned ``documentChanges`` when the
     client supports them (a client rejects them for any other version), else plain ``changes``."""
-    caps = ls.client_capabilities.workspace
+    caps = client.client_capabilities.workspace
     versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
     if versioned and doc.version is not None:
         identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)

@@ -1,16 +1,20 @@
 """LSP handlers for the whole Copilot workspace and each environment as it will deploy.
 
 * Diagnostics: a manifest in a ``copilot/`` workspace gets its findings judged against the other
-  files and the cross-file rules (``core.workspace_rules``); when its facts change (an environment
-  folder, a topic), the open files that read them are re-published, and only those. Only
-  publishing changes what the workspace holds of an open document (:meth:`WorkspaceFeatures.take`);
+  files and the cross-file rules (``core/workspace/rules.py``); when its facts change (an
+  environment folder, a topic), the open files that read them are re-published, and only those.
+  Only publishing changes what the workspace holds of an open document (:meth:`WorkspaceFeatures.take`);
   a request such as a code action reads it (:meth:`WorkspaceFeatures.findings`) and changes nothing.
-* ``workspace/didChangeWatchedFiles`` (registered when the client allows it) keeps files that are
-  not open current; an open document's unsaved text always wins over the disk.
+* The disk is read on the reader thread (:attr:`WorkspaceFeatures.reader`), never on the event
+  loop: the first publish in a workspace waits while ``scan.read_workspace`` reads it (requests are
+  answered meanwhile); a closed document and ``workspace/didChangeWatchedFiles`` (registered when
+  the client allows it) are read again with ``scan.read_path``. The reader returns plain data; the
+  loop applies it to the :class:`~sidecar_lsp.core.workspace.model.Workspace`, unless the document
+  is open by then (an open document's unsaved text always wins over the disk).
 * Code lens on each ``environments.<env>`` key runs ``sidecarLsp.showMerged``, which renders the
-  manifest for that environment (``core.render``) under a ``sidecar-lsp-merged:`` URI, asks the
-  client to show it (``window/showDocument``) and returns ``{uri, text}``. The text of such a URI is
-  answered by the ``sidecarLsp/merged`` request (VS Code's content provider asks it), and
+  manifest for that environment (``core/manifest/render.py``) under a ``sidecar-lsp-merged:`` URI,
+  asks the client to show it (``window/showDocument``) and returns ``{uri, text}``. The text of such
+  a URI is answered by the ``sidecarLsp/merged`` request (VS Code's content provider asks it), and
   ``textDocument/definition`` in it (routed here by navigation's handler, the one for that method)
   lands on the source line that set the value.
 
@@ -20,10 +24,13 @@ All state here is touched on the event loop only.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from lsprotocol import types
@@ -31,26 +38,29 @@ from pygls import uris
 
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
-from sidecar_lsp.core.manifest.render import Rendering, override_count, render
+from sidecar_lsp.core.manifest.render import DEFAULT_APP, Rendering, override_count, render
 from sidecar_lsp.core.model import Finding
-from sidecar_lsp.core.workspace.model import Workspace, Workspaces, find_root
+from sidecar_lsp.core.workspace import scan
+from sidecar_lsp.core.workspace.model import Read, Workspace, role_of
 from sidecar_lsp.core.workspace.rules import findings_in_workspace
 from sidecar_lsp.core.yaml.tree import Mapping, own_entries
 from sidecar_lsp.lsp import convert as lsp_convert
+from sidecar_lsp.lsp.documents import ClientTextDocument
+from sidecar_lsp.lsp.ports import Client, Documents, Registry
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from sidecar_lsp.core.check.analyze import Analysis
-    from sidecar_lsp.lsp.server import SidecarLanguageServer
 
 logger = logging.getLogger(__name__)
 
 MERGED_SCHEME = "sidecar-lsp-merged"
 SHOW_MERGED = "sidecarLsp.showMerged"
 MERGED_REQUEST = "sidecarLsp/merged"
-DEFAULT_APP = "app"
 WATCHED = ["**/copilot/**/manifest.yml", "**/copilot/.workspace", "**/copilot/*/overrides/**"]
+
+T = TypeVar("T")
 
 
 def merged_uri(source_uri: str, env: str) -> str:
@@ -71,89 +81,170 @@ def parse_merged_uri(uri: str) -> tuple[str, str] | None:
     return (source, env) if source and env else None
 
 
+@dataclass(frozen=True)
+class Located:
+    """A document's place in a workspace held in memory."""
+
+    workspace: Workspace
+    root: Path
+    rel: str
+
+
 @dataclass
 class WorkspaceFeatures:
-    """The workspaces of the open documents and the renderings shown."""
+    """The workspaces of the open documents and the renderings shown (the :class:`.ports.CrossFile`)."""
 
-    server: SidecarLanguageServer
-    workspaces: Workspaces
+    documents: Documents
+    client: Client
+    republish: Callable[[str], None]
+    """Publish an open document's diagnostics again (one that reads a fact that changed)."""
+    workspaces: dict[Path, Workspace] = field(default_factory=dict)
+    """The workspaces read so far, by ``copilot/`` folder."""
+    reader: concurrent.futures.ThreadPoolExecutor = field(
+        default_factory=lambda: concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="read")
+    )
+    """The one thread that reads the disk (``core/workspace/scan.py``), in the order asked."""
     watching: bool = False
+    _loading: dict[Path, asyncio.Future[Workspace | None]] = field(default_factory=dict)
+    _tasks: set[asyncio.Future[None]] = field(default_factory=set)
 
     # --- diagnostics
+
+    async def load(self, uri: str) -> None:
+        """Before a publish: the document's workspace is read (the first time, on the reader thread,
+        while the loop answers requests; documents of one workspace wait for one read)."""
+        path = uris.to_fs_path(uri)
+        if path is None or not scan.copilot_folders(path):
+            return  # a lone file: no folder named copilot holds it
+        root = self._held_root(path) or await self._read(scan.find_root, path)
+        if root is not None:
+            await self._workspace(root, load=True)
 
     def take(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
         """The document's diagnostics are being published: its workspace takes its text.
 
-        The one place an open document's text enters a workspace (found, and read from disk, the
-        first time); the open documents that read a fact it changed are re-published, and the
-        workspace's files are watched from then on (when the client allows it).
+        The one place an open document's text enters a workspace (read by :meth:`load` before);
+        the open documents that read a fact it changed are re-published, and the workspace's files
+        are watched from then on (when the client allows it).
         """
         found = self._locate(uri)
         if found is None:
             return
-        workspace, rel = found
-        if workspace.set_text(rel, doc.source, analysis.document, unsaved=True):
-            self._recheck(workspace, rel, uri)
+        if found.workspace.set_text(found.rel, doc.source, analysis.document):
+            self._recheck(found.workspace, found.rel, uri)
         self._watch()
 
     def findings(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
         """The document's findings judged in its workspace, plus the cross-file ones; changes nothing.
 
         A text the workspace has not taken yet (its diagnostics are still to come) is judged in a
-        copy that holds it; a workspace no publish has found yet is not looked for.
+        copy that holds it; a workspace no publish has read yet is not looked for.
         """
-        found = self._locate(uri, scan=False)
+        found = self._locate(uri)
         if found is None:
             return analysis.findings
-        workspace, rel = found
-        view = workspace.with_text(rel, doc.source, analysis.document)
-        return findings_in_workspace(view, rel, analysis.findings)
+        view = found.workspace.with_text(found.rel, doc.source, analysis.document)
+        return findings_in_workspace(view, found.rel, analysis.findings)
 
     def closed(self, uri: str) -> None:
         """An editor closed the document: its unsaved edits are gone, the disk's text counts again."""
-        found = self._locate(uri, scan=False)
-        if found is not None and found[0].reload(found[1]):
-            self._recheck(found[0], found[1], uri)
+        found = self._locate(uri)
+        if found is not None:
+            self._spawn(self._reload(found.root, found.rel, uri, deleted=False))
 
     def environments(self, uri: str) -> list[str]:
-        found = self._locate(uri, scan=False)
-        return found[0].environments() if found else []
+        found = self._locate(uri)
+        return found.workspace.environments() if found else []
 
     def watched_files_changed(self, params: types.DidChangeWatchedFilesParams) -> None:
+        """Read each changed file of a workspace held in memory again (in the order of the events)."""
         for change in params.changes:
             path = uris.to_fs_path(change.uri)
-            root = find_root(path) if path else None
-            workspace = self.workspaces.by_root.get(root) if root else None
-            rel = workspace.rel(path) if workspace and path else None
-            if workspace is None or rel is None:
-                continue
-            if change.type != types.FileChangeType.Deleted and self.server.open_document(change.uri):
-                continue  # the editor's text of an open document counts, not the disk's
-            if workspace.reload(rel):
-                self._recheck(workspace, rel, change.uri)
+            root = self._held_root(path) if path else None
+            rel = scan.relative(root, path) if root and path else None
+            if root is not None and rel is not None:
+                deleted = change.type == types.FileChangeType.Deleted
+                self._spawn(self._reload(root, rel, change.uri, deleted=deleted))
 
-    def _locate(self, uri: str, *, scan: bool = True) -> tuple[Workspace, str] | None:
+    def _held_root(self, path: str) -> Path | None:
+        """The workspace (read or being read) that holds ``path``; no disk read."""
+        for folder in scan.copilot_folders(path):
+            if folder in self.workspaces or folder in self._loading:
+                return folder
+        return None
+
+    def _locate(self, uri: str) -> Located | None:
+        """The document's place in a workspace held in memory; no disk read."""
         path = uris.to_fs_path(uri)
-        if path is None:
+        root = self._held_root(path) if path else None
+        workspace = self.workspaces.get(root) if root else None
+        rel = scan.relative(root, path) if root and path else None
+        if workspace is None or root is None or rel is None or role_of(rel) is None:
             return None
-        if not scan:
-            root = find_root(path)
-            if root is None or root not in self.workspaces.by_root:
+        return Located(workspace, root, rel)
+
+    async def _workspace(self, root: Path, *, load: bool = False) -> Workspace | None:
+        """The workspace at ``root``: held, being read (waited for), or (``load``) read now."""
+        workspace = self.workspaces.get(root)
+        if workspace is not None:
+            return workspace
+        loading = self._loading.get(root)
+        if loading is None:
+            if not load:
                 return None
-        return self.workspaces.for_path(path)
+            loading = self._loading[root] = asyncio.ensure_future(self._scan(root))
+        return await asyncio.shield(loading)
+
+    async def _scan(self, root: Path) -> Workspace | None:
+        try:
+            scanned = await self._read(scan.read_workspace, root)
+            workspace = self.workspaces[root] = Workspace.of(scanned)
+            logger.info("workspace %s: %d manifests", root, len(workspace.files))
+            return workspace
+        except Exception:  # the scan never raises; a bug here must not hang every publish
+            logger.exception("reading the workspace %s failed", root)
+            return None
+        finally:
+            self._loading.pop(root, None)
+
+    async def _reload(self, root: Path, rel: str, uri: str, *, deleted: bool) -> None:
+        """Read ``rel`` again and apply it, unless its document is open by then (the editor's text
+        counts, except for a file deleted on disk)."""
+        if await self._workspace(root) is None:
+            return
+        read: Read = await self._read(scan.read_path, root, rel)
+        workspace = self.workspaces.get(root)
+        if workspace is None or (not deleted and self.documents.open_document(uri) is not None):
+            return
+        if workspace.reload(read):
+            self._recheck(workspace, rel, uri)
+
+    async def _read(self, read: Callable[..., T], *args: Any) -> T:
+        """``read(*args)`` on the reader thread (``core/workspace/scan.py``: reads files, returns data)."""
+        return await asyncio.get_running_loop().run_in_executor(self.reader, read, *args)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Future[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("reading a workspace file failed", exc_info=task.exception())
 
     def _recheck(self, workspace: Workspace, rel: str, origin: str) -> None:
         """Publish again the open documents that read a fact of ``rel`` (their own analyses are cached)."""
         for dependent in workspace.dependents(rel):
-            dependent_uri = uris.from_fs_path(str(workspace.root / dependent))
-            if dependent_uri and dependent_uri != origin and self.server.open_document(dependent_uri):
-                self.server.diagnostics.schedule(dependent_uri, debounce=False)
+            dependent_uri = uris.from_fs_path(os.path.join(workspace.root, dependent))
+            if dependent_uri and dependent_uri != origin and self.documents.open_document(dependent_uri):
+                self.republish(dependent_uri)
 
     def _watch(self) -> None:
         if self.watching:
             return
         self.watching = True
-        caps = self.server.client_capabilities.workspace
+        caps = self.client.client_capabilities.workspace
         watched = caps.did_change_watched_files if caps else None
         if watched is None or not watched.dynamic_registration:
             return
@@ -165,35 +256,44 @@ class WorkspaceFeatures:
             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             register_options=options,
         )
-        asyncio.ensure_future(self._register(types.RegistrationParams(registrations=[registration])))
+        self._spawn(self._register(types.RegistrationParams(registrations=[registration])))
 
     async def _register(self, params: types.RegistrationParams) -> None:
         try:
-            await self.server.client_register_capability_async(params)
+            await self.client.client_register_capability_async(params)
         except Exception as error:  # the client refused: files that are not open are read once
             logger.warning("registering the file watchers failed: %s", error)
 
     # --- renderings
 
-    def rendering(self, source_uri: str, env: str) -> Rendering | None:
-        """The source document (its unsaved text when open) rendered for ``env``."""
-        doc = self.server.workspace.get_text_document(source_uri)
+    async def rendering(self, source_uri: str, env: str) -> Rendering | None:
+        """The source document (its unsaved text when open, else the disk's) rendered for ``env``."""
+        rendered = await self._render(source_uri, env)
+        return rendered[0] if rendered else None
+
+    async def _render(self, source_uri: str, env: str) -> tuple[Rendering, TextDocument] | None:
+        """The rendering and the document of exactly the text rendered (for converting positions)."""
         path = uris.to_fs_path(source_uri)
-        try:
-            text = doc.source
-        except OSError:
-            return None
-        found = self.workspaces.for_path(path) if path else None
-        app = (found[0].app if found else None) or DEFAULT_APP
-        shown = os.path.relpath(path, found[0].root.parent) if found and path else (path or source_uri)
-        return render(text, env, app, shown)
+        doc = self.documents.open_document(source_uri)
+        if doc is None:
+            text = await self._read(scan.read_source, path) if path else None
+            if text is None:
+                return None
+            doc = ClientTextDocument(source_uri, source=text, position_codec=self.documents.position_codec)
+        text = doc.source
+        found = self._locate(source_uri)
+        place = (found.root, found.workspace.app) if found else None
+        if place is None and path:
+            place = await self._read(scan.app_of, path)  # not indexed for a rendering
+        shown = os.path.relpath(path, place[0].parent) if place and path else (path or source_uri)
+        return render(text, env, (place[1] if place else None) or DEFAULT_APP, shown), doc
 
     def code_lenses(self, uri: str) -> list[types.CodeLens]:
-        parsed = self.server.parsed_for(uri)
-        doc = self.server.open_document(uri)
-        if parsed is None or doc is None or not parsed[1]:
+        parsed = self.documents.parsed_for(uri)
+        doc = self.documents.open_document(uri)
+        if parsed is None or doc is None or not parsed.served:
             return []
-        root = parsed[0].root
+        root = parsed.document.root
         if not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
             return []
         lines = lsp_convert.lines_of(doc)
@@ -216,15 +316,14 @@ class WorkspaceFeatures:
         """Whether ``uri`` names a rendering (a ``sidecar-lsp-merged:`` document)."""
         return uri.startswith(f"{MERGED_SCHEME}:")
 
-    def definition(self, merged: str, line: int) -> list[types.Location] | None:
+    async def definition(self, merged: str, line: int) -> list[types.Location] | None:
         """Where the value on ``line`` of a rendering was set."""
         target = parse_merged_uri(merged)
-        rendering = self.rendering(*target) if target else None
-        origin = rendering.origin_at(line) if rendering else None
-        if target is None or origin is None:
+        rendered = await self._render(*target) if target else None
+        origin = rendered[0].origin_at(line) if rendered else None
+        if target is None or rendered is None or origin is None:
             return None
-        source = self.server.workspace.get_text_document(target[0])
-        return [types.Location(uri=target[0], range=lsp_convert.to_lsp_range(source, origin.span))]
+        return [types.Location(uri=target[0], range=lsp_convert.to_lsp_range(rendered[1], origin.span))]
 
 
 def _argument(params: Any, name: str, index: int) -> Any:
@@ -236,34 +335,30 @@ def _argument(params: Any, name: str, index: int) -> Any:
     return getattr(params, name, None)
 
 
-def register(server: SidecarLanguageServer) -> None:
-    """Add the workspace features to ``server``; navigation's definition handler routes renderings here."""
-    features = WorkspaceFeatures(server, Workspaces())
-    server.workspace_features = features
+def register(server: Registry, features: WorkspaceFeatures) -> None:
+    """Add the workspace features' handlers; navigation's definition handler routes renderings here."""
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(
-        ls: SidecarLanguageServer, params: types.DidChangeWatchedFilesParams
-    ) -> None:
+    def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
         """workspace/didChangeWatchedFiles: read changed manifests again, re-publish what depends on them."""
         features.watched_files_changed(params)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
-    def code_lens(ls: SidecarLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
+    def code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
         """textDocument/codeLens: "prod · 3 overrides · show merged" on each environments.<env> key."""
         return features.code_lenses(params.text_document.uri) or None
 
     @server.command(SHOW_MERGED)
-    async def show_merged(ls, *args: Any) -> dict[str, str] | None:  # type: ignore[no-untyped-def]
+    async def show_merged(ls: Client, *args: Any) -> dict[str, str] | None:
         """sidecarLsp.showMerged(uri, env): the rendering, shown by the client and returned.
 
-        ``ls`` is unannotated: pygls reads a command's type hints at run time to structure its
-        arguments, and the server class is imported for type checking only.
+        The first parameter is named ``ls`` so that pygls passes the server and hands the command's
+        arguments, unconverted, to ``args``.
         """
         source, env = _argument(list(args), "uri", 0), _argument(list(args), "env", 1)
         if not isinstance(source, str) or not isinstance(env, str):
             return None
-        rendering = features.rendering(source, env)
+        rendering = await features.rendering(source, env)
         if rendering is None:
             return None
         uri = merged_uri(source, env)
@@ -276,11 +371,11 @@ def register(server: SidecarLanguageServer) -> None:
         return {"uri": uri, "text": rendering.text or f"# {rendering.problem}\n"}
 
     @server.feature(MERGED_REQUEST)
-    def merged(ls: SidecarLanguageServer, params: Any) -> dict[str, str] | None:
+    async def merged(params: Any) -> dict[str, str] | None:
         """sidecarLsp/merged {uri}: the text of a sidecar-lsp-merged: URI (for content providers)."""
         uri = _argument(params, "uri", 0)
         target = parse_merged_uri(uri) if isinstance(uri, str) else None
-        rendering = features.rendering(*target) if target else None
+        rendering = await features.rendering(*target) if target else None
         if rendering is None:
             return None
         return {"text": rendering.text or f"# {rendering.problem}\n"}

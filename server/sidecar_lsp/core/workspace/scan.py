@@ -1,0 +1,196 @@
+"""Every disk read of a Copilot workspace: finding its ``copilot/`` folder, listing and reading its files.
+
+The model (:mod:`.model`) reads nothing; the functions here read and return plain data the model
+takes (:class:`~.model.Scanned`, :data:`~.model.Read`). They never raise and never leave the
+workspace: symbolic links out of the folder are not followed, nothing larger than a manifest can be
+is read, at most :data:`MAX_MANIFESTS` manifests are indexed. In the language server they run on a
+worker thread (``lsp/handlers/workspace.py``), the event loop applies what they return; the command
+line calls them directly (:class:`DiskWorkspaces`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sidecar_lsp.core.workspace.model import (
+    ENVIRONMENTS_DIR,
+    MANIFEST_FILE,
+    PIPELINES_DIR,
+    WORKLOAD,
+    AppRead,
+    ManifestRead,
+    OverridesRead,
+    PathLike,
+    Read,
+    Scanned,
+    Workspace,
+    role_of,
+)
+from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS, Mapping, Scalar, parse
+
+COPILOT_DIR = "copilot"
+SUMMARY_FILE = ".workspace"
+OVERRIDES_DIR = "overrides"
+TEMPLATE_OVERRIDE_FILES = ("cfn.patches.yml", "cfn.patches.yaml", "cdk.json")
+MAX_MANIFESTS = 1_000
+"""More manifests than any application has; a folder past this is not indexed further."""
+
+
+def find_root(path: str | PathLike) -> Path | None:
+    """The ``copilot/`` folder with a ``.workspace`` that contains ``path``, or None for a lone file."""
+    for folder in copilot_folders(path):
+        if (folder / SUMMARY_FILE).is_file():
+            return folder
+    return None
+
+
+def copilot_folders(path: str | PathLike) -> list[Path]:
+    """The folders named ``copilot`` that contain ``path``, nearest first (no disk read): where
+    :func:`find_root` looks, so a path with none is a lone file without asking the disk."""
+    absolute = Path(os.path.abspath(path))
+    return [folder for folder in absolute.parents if folder.name == COPILOT_DIR]
+
+
+def relative(root: Path, path: str | PathLike) -> str | None:
+    """``path`` under the workspace ``root``, with ``/``, or None when it lies outside (never read)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def read_workspace(root: Path) -> Scanned:
+    """Everything the model needs of the workspace at ``root`` (a ``copilot/`` folder)."""
+    manifests: list[ManifestRead] = []
+    patched: set[str] = set()
+    for rel in _manifest_paths(root):
+        read = ManifestRead.of(rel, read_bounded(root / rel))
+        if read.facts is None:
+            continue  # gone or unreadable since the listing
+        manifests.append(read)
+        if read.facts.role == WORKLOAD and _has_template_overrides(root / read.facts.folder):
+            patched.add(read.facts.folder)
+    return Scanned(str(root), read_app_name(root), tuple(manifests), frozenset(patched))
+
+
+def scan(root: Path) -> Workspace:
+    """The workspace at ``root`` read from disk, in one call (the command line, tests)."""
+    return Workspace.of(read_workspace(root))
+
+
+def read_path(root: Path, rel: str) -> Read:
+    """What the disk holds for ``rel`` now (a watched file changed, a document was closed)."""
+    if rel == SUMMARY_FILE:
+        return AppRead(read_app_name(root))
+    parts = rel.split("/")
+    if parts[1:2] == [OVERRIDES_DIR]:
+        return OverridesRead(parts[0], _has_template_overrides(root / parts[0]))
+    return ManifestRead.of(rel, read_bounded(root / rel))
+
+
+def read_app_name(root: Path) -> str | None:
+    """``application:`` of ``copilot/.workspace``."""
+    text = read_bounded(root / SUMMARY_FILE)
+    if text is None:
+        return None
+    document = parse(text)
+    app = document.root.get("application") if isinstance(document.root, Mapping) else None
+    return app.text if isinstance(app, Scalar) and app.value is not None else None
+
+
+def app_of(path: str | PathLike) -> tuple[Path, str | None] | None:
+    """The workspace folder holding ``path`` and its application name, without reading its manifests."""
+    root = find_root(path)
+    return None if root is None else (root, read_app_name(root))
+
+
+def read_source(path: str) -> str | None:
+    """A manifest that is not open, for a rendering: None when it is no regular file of a manifest's
+    size; raises ``UnicodeDecodeError`` when it is not UTF-8 (as the editor's reading would)."""
+    file = Path(path)
+    try:
+        if not file.is_file() or file.stat().st_size > MAX_TEXT_CHARS * 4:
+            return None
+        with open(file, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def read_bounded(path: Path) -> str | None:
+    """The file's text when it is a regular file inside its workspace, small enough to be a manifest."""
+    try:
+        if path.is_symlink():
+            return None
+        if not path.is_file() or path.stat().st_size > MAX_TEXT_CHARS * 4:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def _manifest_paths(root: Path) -> list[str]:
+    found: list[str] = []
+    try:
+        top = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in top:
+        if not _is_real_dir(entry, root):
+            continue
+        if entry.name in (ENVIRONMENTS_DIR, PIPELINES_DIR):
+            try:
+                inner = sorted(os.scandir(entry.path), key=lambda e: e.name)
+            except OSError:
+                continue
+            found.extend(
+                f"{entry.name}/{sub.name}/{MANIFEST_FILE}" for sub in inner if _is_real_dir(sub, root)
+            )
+        else:
+            found.append(f"{entry.name}/{MANIFEST_FILE}")
+        if len(found) >= MAX_MANIFESTS:
+            break
+    return [rel for rel in found[:MAX_MANIFESTS] if (root / rel).is_file()]
+
+
+def _is_real_dir(entry: os.DirEntry[str], root: Path) -> bool:
+    """A folder inside the workspace (a symlink leading out of it is not followed)."""
+    try:
+        if not entry.is_dir():
+            return False
+        if entry.is_symlink():
+            Path(os.path.realpath(entry.path)).relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+    return not entry.name.startswith(".")
+
+
+def _has_template_overrides(folder: Path) -> bool:
+    overrides = folder / OVERRIDES_DIR
+    try:
+        return overrides.is_dir() and any((overrides / name).exists() for name in TEMPLATE_OVERRIDE_FILES)
+    except OSError:
+        return False
+
+
+@dataclass
+class DiskWorkspaces:
+    """The workspaces met so far, each read from disk once (``sidecar-lsp check DIR``, ``render``)."""
+
+    by_root: dict[Path, Workspace] = field(default_factory=dict)
+
+    def for_path(self, path: str | PathLike) -> tuple[Workspace, str] | None:
+        """The workspace of ``path`` and its path inside it, or None for a lone file."""
+        root = find_root(path)
+        if root is None:
+            return None
+        workspace = self.by_root.get(root)
+        if workspace is None:
+            workspace = self.by_root[root] = scan(root)
+        rel = relative(root, path)
+        if rel is None or role_of(rel) is None:
+            return None
+        return workspace, rel
