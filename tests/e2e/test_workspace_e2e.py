@@ -10,7 +10,17 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from e2e_helpers import CONFIG, TIMEOUT, RecordingClient, change, full, next_publish, open_doc, start
+from e2e_helpers import (
+    CONFIG,
+    TIMEOUT,
+    RecordingClient,
+    change,
+    full,
+    hover_at,
+    next_publish,
+    open_doc,
+    start,
+)
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -48,14 +58,15 @@ async def client(lsp_client: RecordingClient):  # type: ignore[no-untyped-def]
 
 
 async def publish_after(
-    client: RecordingClient, uri: str, send: Callable[[], None]
+    client: RecordingClient, uri: str, send: Callable[[], None], mark: int | None = None
 ) -> types.PublishDiagnosticsParams:
-    """Do ``send()`` and return the first publish for ``uri`` after it, from the recorded publishes.
+    """Do ``send()`` and return the first publish for ``uri`` after it (or after the ``mark``-th
+    publish), from the recorded publishes.
 
     (Waiting for one notification after another can miss a publish that arrives right after
     another document's: here the other document's publish and this one come together.)
     """
-    mark = len(client.publishes)
+    mark = len(client.publishes) if mark is None else mark
     send()
     deadline = asyncio.get_running_loop().time() + TIMEOUT
     while asyncio.get_running_loop().time() < deadline:
@@ -315,3 +326,50 @@ async def test_hover_on_sidecars_lists_every_environment_of_the_workspace(
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "*In environment `prod` (no override: the base):*" in hover.contents.value
     assert "*In environment `staging` (no override: the base):*" in hover.contents.value
+
+
+async def test_documents_opened_together_are_judged_in_their_workspace_read_once(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    """The first publishes in a workspace wait for it to be read (off the event loop, once for both
+    documents) and carry the cross-file findings; a hover sent meanwhile is answered."""
+    worker_text = subscriber(topic="payments")
+    root = write_workspace(
+        tmp_path,
+        {**environments("prod"), "api/manifest.yml": API_PRD, "orders-worker/manifest.yml": worker_text},
+    )
+    api, worker = uri_of(root / "api" / "manifest.yml"), uri_of(root / "orders-worker" / "manifest.yml")
+    mark = len(client.publishes)
+    for uri, text in ((api, API_PRD), (worker, worker_text)):
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)
+            )
+        )
+    hover = await hover_at(client, api, API_PRD.split("\n").index("image:"), 1)
+    assert hover is not None
+    first_api = await publish_after(client, api, lambda: None, mark)
+    first_worker = await publish_after(client, worker, lambda: None, mark)
+    assert "X-unknown-environment" in codes(first_api)
+    assert "X-unknown-topic" in codes(first_worker)
+
+
+async def test_a_document_reopened_before_the_disk_is_read_again_keeps_the_editor_s_text(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    """Closing a document reads its file again on the reader thread; when the editor opens it again
+    first, its text counts, whenever the disk's text arrives."""
+    root = write_workspace(tmp_path, {"api/manifest.yml": PUBLISHER, "orders-worker/manifest.yml": WORKER})
+    api, worker = uri_of(root / "api" / "manifest.yml"), uri_of(root / "orders-worker" / "manifest.yml")
+    await open_doc(client, worker, WORKER)
+    await open_doc(client, api, PUBLISHER)
+    renamed = PUBLISHER.replace("name: orders", "name: payments")
+    edited = await publish_after(client, worker, lambda: change(client, api, 2, full(renamed)))
+    assert "X-unknown-topic" in codes(edited)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=api))
+    )
+    await open_doc(client, api, renamed)
+    await asyncio.sleep(0.5)  # the disk's text, read after the close, has arrived by now
+    last = [p for p in client.publishes if p.uri == worker][-1]
+    assert "X-unknown-topic" in codes(last)
