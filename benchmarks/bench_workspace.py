@@ -23,8 +23,8 @@ sys.path.insert(0, str(HERE))
 from lsp_client import LspProcess  # noqa: E402
 
 from sidecar_lsp.core.check.analyze import Options, analyze  # noqa: E402
-from sidecar_lsp.core.workspace.model import scan  # noqa: E402
 from sidecar_lsp.core.workspace.rules import cross_file_findings, findings_in_workspace  # noqa: E402
+from sidecar_lsp.core.workspace.scan import scan  # noqa: E402
 
 ENVIRONMENTS = ("dev", "test", "staging", "prod")
 SERVICES = 40
