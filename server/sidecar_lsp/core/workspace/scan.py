@@ -41,7 +41,7 @@ MAX_MANIFESTS = 1_000
 def find_root(path: str | PathLike) -> Path | None:
     """The ``copilot/`` folder with a ``.workspace`` that contains ``path``, or None for a lone file."""
     for folder in copilot_folders(path):
-        if (folder / SUMMARY_FILE).is_file():
+        if _is_file(folder / SUMMARY_FILE):
             return folder
     return None
 
@@ -153,7 +153,14 @@ def _manifest_paths(root: Path) -> list[str]:
             found.append(f"{entry.name}/{MANIFEST_FILE}")
         if len(found) >= MAX_MANIFESTS:
             break
-    return [rel for rel in found[:MAX_MANIFESTS] if (root / rel).is_file()]
+    return [rel for rel in found[:MAX_MANIFESTS] if _is_file(root / rel)]
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a folder the server may not read, say
+        return False
 
 
 def _is_real_dir(entry: os.DirEntry[str], root: Path) -> bool:

@@ -116,7 +116,11 @@ class WorkspaceFeatures:
         path = uris.to_fs_path(uri)
         if path is None or not scan.copilot_folders(path):
             return  # a lone file: no folder named copilot holds it
-        root = self._held_root(path) or await self._read(scan.find_root, path)
+        try:
+            root = self._held_root(path) or await self._read(scan.find_root, path)
+        except Exception:  # find_root never raises; if it did, the file is judged alone
+            logger.exception("looking for the workspace of %s failed", path)
+            return
         if root is not None:
             await self._workspace(root, load=True)
 
@@ -236,7 +240,7 @@ class WorkspaceFeatures:
     def _recheck(self, workspace: Workspace, rel: str, origin: str) -> None:
         """Publish again the open documents that read a fact of ``rel`` (their own analyses are cached)."""
         for dependent in workspace.dependents(rel):
-            dependent_uri = uris.from_fs_path(os.path.join(workspace.root, dependent))
+            dependent_uri = uris.from_fs_path(str(Path(workspace.root, dependent)))
             if dependent_uri and dependent_uri != origin and self.documents.open_document(dependent_uri):
                 self.republish(dependent_uri)
 
