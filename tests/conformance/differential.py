@@ -8,9 +8,9 @@ of them the tool and Copilot must agree:
   it (codes ``X-…`` excepted: documented deploy-time checks beyond Copilot);
 * **miss**: Copilot rejects the environment, and sidecar-lsp reports no error that applies to it.
 
-An error applies to every environment unless its message names the environments it is about (the
-rules prefix ``in environment 'prod': ``). A base problem that every override fixes is a hint that
-says so; it counts for the base only.
+An error applies to every environment unless its scope names the environments it is about
+(``Finding.scope``, which the message puts as ``in environment 'prod': ``). A base problem that every
+override fixes is a hint that says so; it counts for the base only.
 
 Besides, every "Copilot ignores unknown keys" warning is checked: the manifest without those keys
 must get the same verdict from Copilot (**unknown-key claim**).
@@ -41,14 +41,13 @@ from oracle import Oracle, VerdictSource
 
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.check.validate import override_environment
-from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Severity
-from sidecar_lsp.core.rules import BASE_AND_PREFIX, RULES, UNLISTED_PREFIX
+from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Reach, Severity
+from sidecar_lsp.core.rules import RULES
 from sidecar_lsp.core.schema.store import load_schema
 from sidecar_lsp.core.workspace.rules import WORKSPACE_RULES
 
 OPTIONS = Options(assume_manifest=True)
 """As ``sidecar-lsp check`` runs on a file under ``copilot/``."""
-_IN_ENVS = re.compile(r"^in environments? ((?:'[^']*'(?:, | and )?)+): ")
 _LINE = re.compile(r"line \d+")
 _SAMPLES_PER_KEY = 5
 
@@ -57,17 +56,16 @@ def tool_errors(findings: Iterable[Finding], envs: Sequence[str]) -> dict[str, l
     """The errors that apply to each environment (``""`` is the base)."""
     out: dict[str, list[Finding]] = {env: [] for env in envs}
     for finding in findings:
-        if finding.severity is Severity.HINT and finding.message.startswith(UNLISTED_PREFIX):
+        reach = finding.scope.reach
+        if finding.severity is Severity.HINT and reach is Reach.WITHOUT_OVERRIDE:
             out.setdefault("", []).append(finding)
             continue
         if finding.severity is not Severity.ERROR:
             continue
-        match = _IN_ENVS.match(finding.message)
-        if finding.message.startswith(BASE_AND_PREFIX):
-            listed = finding.message[len(BASE_AND_PREFIX) :].split(": ", 1)[0]
-            targets = ["", *re.findall(r"'([^']*)'", listed)]
-        elif match:
-            targets = re.findall(r"'([^']*)'", match.group(1))
+        if reach is Reach.WITHOUT_OVERRIDE_AND_NAMED:
+            targets = ["", *finding.scope.environments]
+        elif reach is Reach.NAMED:
+            targets = list(finding.scope.environments)
         elif (written_in := override_environment(finding)) is not None:
             targets = [written_in]
         else:

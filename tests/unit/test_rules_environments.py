@@ -10,8 +10,8 @@ import pytest
 from test_rules_support import findings, span_of
 
 from manifest_sets import LBWS, OWN_DIR, corpus_file
-from sidecar_lsp.core.model import Severity
-from sidecar_lsp.core.rules import UNLISTED_PREFIX, run_rules, strip_environment_prefix
+from sidecar_lsp.core.model import Reach, Scope, Severity
+from sidecar_lsp.core.rules import run_rules
 from sidecar_lsp.core.yaml.tree import parse
 
 
@@ -39,7 +39,10 @@ def test_trap1_worker_image_given_only_by_the_environment_is_no_error(source: st
     assert [f for f in result if f.severity is Severity.ERROR] == []
     (hint,) = [f for f in result if f.code == "I1"]
     assert hint.severity is Severity.HINT
-    assert hint.message.startswith(UNLISTED_PREFIX)
+    assert hint.scope == Scope(Reach.WITHOUT_OVERRIDE)
+    assert hint.message.startswith(
+        "for environments without an override (every environment under 'environments' fixes this): "
+    )
 
 
 @pytest.mark.parametrize("source", TRAPS_2_AND_3)
@@ -128,10 +131,11 @@ def test_sidecar_image_map_gap_reports_s2_in_the_environment() -> None:
     assert finding.message.startswith("in environment 'test': validate \"image\": must specify one of")
 
 
-def test_strip_environment_prefix() -> None:
-    assert strip_environment_prefix("in environments 'a' and 'b': boom") == "boom"
-    assert strip_environment_prefix(UNLISTED_PREFIX + "boom") == "boom"
-    assert strip_environment_prefix("boom") == "boom"
+def test_the_environments_are_data_and_the_message_puts_them_first() -> None:
+    (finding,) = findings(ENVS, "P1")
+    assert finding.scope == Scope(Reach.NAMED, ("test", "prod"))
+    assert finding.problem.startswith('containers "api" and "nginx"')
+    assert finding.message == "in environments 'test' and 'prod': " + finding.problem
 
 
 NULL_OVERRIDE = """

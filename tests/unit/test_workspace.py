@@ -17,8 +17,7 @@ from workspace_support import (
 )
 
 from sidecar_lsp.core.check.analyze import Options, analyze
-from sidecar_lsp.core.model import Severity
-from sidecar_lsp.core.rules import UNLISTED_PREFIX
+from sidecar_lsp.core.model import Reach, Severity
 from sidecar_lsp.core.workspace.rules import cross_file_findings
 from sidecar_lsp.core.workspace.scan import find_root, read_path, relative, scan
 
@@ -98,7 +97,8 @@ def test_it_stays_a_hint_when_every_environment_has_an_override(tmp_path: Path) 
 
 def test_a_lone_file_keeps_todays_hint() -> None:
     [finding] = [f for f in analyze(IMAGE_ONLY_IN_PROD).findings if f.code == "I1"]
-    assert finding.severity is Severity.HINT and finding.message.startswith(UNLISTED_PREFIX)
+    assert finding.severity is Severity.HINT and finding.scope.reach is Reach.WITHOUT_OVERRIDE
+    assert finding.message.startswith("for environments without an override (every environment under")
 
 
 # --- X-pipeline-environment ---------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 All positions are 0-based and count code points (Python ``str`` indices), never
 UTF-16 units: the server converts at the edge, once.
+
+A finding says which environments it applies to as data (:class:`Scope`); :attr:`Finding.message`
+puts that into words before the problem, here and nowhere else, so no code reads it back from the text.
 """
 
 from __future__ import annotations
@@ -81,31 +84,122 @@ class Related:
     message: str
 
 
+class Reach(enum.Enum):
+    """Which environments a finding applies to; :attr:`Scope.environments` names the ones it lists.
+
+    Copilot checks a workload once per environment, with ``environments.<env>`` merged over the base; an
+    environment without an override deploys the base as written.
+    """
+
+    EVERY = "every"
+    """Every environment (no words before the problem)."""
+    NAMED = "named"
+    """Only the named environments: ``in environment 'prod': ``."""
+    WITHOUT_OVERRIDE_AND_NAMED = "without override and named"
+    """A base problem that some overrides fix: the environments without an override, and the named ones
+    whose override keeps it (``in environments without an override and 'staging': ``)."""
+    WITHOUT_OVERRIDE = "without override"
+    """A base problem that every override in the file fixes: only an environment without an override, if
+    there is one, has it (a hint: ``for environments without an override (...): ``)."""
+    NAMED_WITHOUT_OVERRIDE = "named without override"
+    """:attr:`WITHOUT_OVERRIDE` judged in a workspace: the named environments are the workspace's ones that
+    have no override (``in environment 'staging' (no override, so the base as written is deployed): ``)."""
+    NONE_WITHOUT_OVERRIDE = "none without override"
+    """:attr:`WITHOUT_OVERRIDE` judged in a workspace where each environment (the named ones, all of the
+    workspace's) has an override that fixes it: only a new environment would have it."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The environments a finding applies to, as data: de-duplication and the workspace's judgement read
+    this, never the words :func:`scope_words` makes of it."""
+
+    reach: Reach = Reach.EVERY
+    environments: tuple[str, ...] = ()
+    """The environments :attr:`reach` names, in the order they are reported (empty for ``EVERY`` and
+    ``WITHOUT_OVERRIDE``)."""
+
+    @classmethod
+    def named(cls, environments: Iterable[str]) -> Scope:
+        return cls(Reach.NAMED, tuple(environments))
+
+
+EVERY_ENVIRONMENT = Scope()
+
+
+def scope_words(scope: Scope) -> str:
+    """The words before a finding's problem that say where it applies ("" for every environment).
+
+    The one place a scope becomes text: :attr:`Finding.message` is ``scope_words(scope) + problem``.
+    """
+    names = _and_listed(scope.environments)
+    plural = "environment" if len(scope.environments) == 1 else "environments"
+    match scope.reach:
+        case Reach.EVERY:
+            return ""
+        case Reach.NAMED:
+            return f"in {plural} {names}: "
+        case Reach.WITHOUT_OVERRIDE_AND_NAMED:
+            return f"in environments without an override and {names}: "
+        case Reach.WITHOUT_OVERRIDE:
+            return (
+                "for environments without an override (every environment under 'environments' fixes this): "
+            )
+        case Reach.NAMED_WITHOUT_OVERRIDE:
+            return f"in {plural} {names} (no override, so the base as written is deployed): "
+        case Reach.NONE_WITHOUT_OVERRIDE:
+            listed = ", ".join(sorted(scope.environments)) or "none"
+            return (
+                f"only for an environment without an override (each of this workspace's environments, "
+                f"{listed}, has one that fixes this): "
+            )
+
+
+def _and_listed(names: tuple[str, ...]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    quoted = [f"'{name}'" for name in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One problem in a document, at the exact range of the offending text."""
+    """One problem in a document, at the exact range of the offending text.
+
+    Change a finding with :func:`dataclasses.replace`, which keeps every other field (``related``,
+    ``fixes``, ``scope``), never by copying its fields into a new one.
+    """
 
     code: str
     """Stable identifier, e.g. ``yaml-syntax``, ``schema-type``, ``S1``."""
     severity: Severity
-    message: str
+    problem: str
+    """What is wrong (and how to fix it), without where it applies: :attr:`message` adds that."""
     span: Span
     path: tuple[str | int, ...] = ()
     """Where in the manifest, e.g. ``("sidecars", "nginx", "port")``."""
     related: tuple[Related, ...] = ()
     fixes: tuple[Fix, ...] = field(default=())
+    scope: Scope = EVERY_ENVIRONMENT
+    """The environments it applies to."""
+
+    @property
+    def message(self) -> str:
+        """What the user reads: where it applies (:func:`scope_words`), then the problem."""
+        return scope_words(self.scope) + self.problem
 
     @property
     def dotted_path(self) -> str:
         return dotted(self.path)
 
 
-FindingKey = tuple[str, Span, str]
+FindingKey = tuple[str, Span, str, Scope]
 
 
 def finding_key(finding: Finding) -> FindingKey:
-    """What makes two findings the same problem: code, span and message (not path, related, fixes)."""
-    return finding.code, finding.span, finding.message
+    """What makes two findings the same problem: code, span, problem and scope (not path, related, fixes)."""
+    return finding.code, finding.span, finding.problem, finding.scope
 
 
 def unique_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sidecar_lsp.core.decoding.kinds import manifest_kind
 from sidecar_lsp.core.lines import split_lines
@@ -19,6 +19,8 @@ from sidecar_lsp.core.model import (
     UNKNOWN_KEY,
     Finding,
     Pos,
+    Reach,
+    Scope,
     Severity,
     internal_error,
     unique_findings,
@@ -103,11 +105,11 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
     if document.recursive:
         findings = _ignored_recursion(findings, document)
     try:
-        merged = _merge(_ignored_merges(findings, document), options)
+        reported = _findings_to_report(_ignored_merges(findings, document), options)
     except Exception as error:
-        logger.exception("merging the findings failed")
-        merged = [*findings, internal_error("merge", error, first_line)]
-    return Analysis(document, kind, merged)
+        logger.exception("choosing the findings to report failed")
+        reported = [*findings, internal_error("merge", error, first_line)]
+    return Analysis(document, kind, reported)
 
 
 _IGNORED_NOTE = "; it sits inside a key Copilot ignores, so Copilot never reads it"
@@ -123,12 +125,7 @@ def _ignored_recursion(findings: list[Finding], document: ParsedDocument) -> lis
     recursion = [f for f in findings if f.code == "yaml-recursive-alias"]
     if not all(any(a <= f.span.start < b for a, b in ignored) for f in recursion):
         return list(document.findings)
-    return [
-        Finding(f.code, Severity.WARNING, f.message + _IGNORED_NOTE, f.span, f.path)
-        if f.code == "yaml-recursive-alias"
-        else f
-        for f in findings
-    ]
+    return [_ignored(f) if f.code == "yaml-recursive-alias" else f for f in findings]
 
 
 def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[Finding]:
@@ -140,9 +137,14 @@ def _ignored_merges(findings: list[Finding], document: ParsedDocument) -> list[F
     for f in findings:
         inside = any(a <= f.span.start < b for a, b in ignored)
         if f.code == "yaml-bad-merge" and f.severity is Severity.ERROR and inside:
-            f = Finding(f.code, Severity.WARNING, f.message + _IGNORED_NOTE, f.span, f.path)
+            f = _ignored(f)
         out.append(f)
     return out
+
+
+def _ignored(finding: Finding) -> Finding:
+    """A YAML error inside a key Copilot ignores: a warning that says so (its related places and fixes kept)."""
+    return replace(finding, severity=Severity.WARNING, problem=finding.problem + _IGNORED_NOTE)
 
 
 def _ignored_ranges(findings: list[Finding], document: ParsedDocument) -> list[tuple[Pos, Pos]]:
@@ -162,8 +164,10 @@ def _ignored_ranges(findings: list[Finding], document: ParsedDocument) -> list[t
     return ignored
 
 
-def _merge(findings: list[Finding], options: Options) -> list[Finding]:
-    """Drop repeats and the generic unknown-key warning where a rule says more about that key."""
+def _findings_to_report(findings: list[Finding], options: Options) -> list[Finding]:
+    """The findings ``options`` asks for, sorted, without repeats: a schema finding that a rule (or the
+    dropped-value warning) says more about is left out, and so is the generic unknown-key warning where a
+    rule says more about that key."""
     if not options.schema:
         findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
     if options.cross_field:
@@ -177,8 +181,8 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
     # A rule about one environment does not stand for a schema error that breaks every deployment:
     # it stands for one that applies to the same environments.
     rule_findings = [f for f in findings if not f.code.startswith(("schema-", "yaml-"))]
-    ruled = {(f.span, f.severity, _scope(f.message)) for f in rule_findings}
-    ruled_paths = {(f.path, f.severity, _scope(f.message)) for f in rule_findings if f.path}
+    ruled = {(f.span, f.severity, f.scope) for f in rule_findings}
+    ruled_paths = {(f.path, f.severity, f.scope) for f in rule_findings if f.path}
     # Inside a scalar-or-map field that decodes as a map, Copilot drops a value it cannot decode instead
     # of failing: there the "fails to decode" checks are wrong and the schema's warning says what happens.
     # (A JSON-array string in a text field becomes "", which Copilot's checks may refuse: the rules that
@@ -198,32 +202,22 @@ def _merge(findings: list[Finding], options: Options) -> list[Finding]:
             continue
         if finding.span in dropped and finding.code in ("X-interpolation-type", "X-json-array"):
             continue
-        scope = _schema_scope(finding) if finding.code.startswith("schema-") else ""
-        if finding.code.startswith("schema-") and (
-            (finding.span, finding.severity, scope) in ruled
-            or (finding.path, finding.severity, scope) in ruled_paths
-        ):
-            continue
+        if finding.code.startswith("schema-"):
+            scope = _schema_scope(finding)
+            if (finding.span, finding.severity, scope) in ruled:
+                continue
+            if (finding.path, finding.severity, scope) in ruled_paths:
+                continue
         kept.append(finding)
     return unique_findings(kept)
 
 
-_SCOPES = ("in environment", "for environments without an override")
-
-
-def _schema_scope(finding: Finding) -> str:
-    """The environments a schema finding is about, in the words of a rule's scope (C2 stands for the
-    refused metric an override gives)."""
+def _schema_scope(finding: Finding) -> Scope:
+    """The environments a schema finding is about: its scope, or the environment whose override it is
+    written in (C2 stands for the refused metric an override gives)."""
     from sidecar_lsp.core.check.validate import override_environment
-    from sidecar_lsp.core.rules import in_environments
 
-    scope = _scope(finding.message)
     env = override_environment(finding)
-    if not scope and env is not None:
-        scope = _scope(in_environments(finding, [env]).message)
-    return scope
-
-
-def _scope(message: str) -> str:
-    """The environments a message is about (its prefix up to the first colon), or "" for all of them."""
-    return message.partition(": ")[0] if message.startswith(_SCOPES) else ""
+    if finding.scope.reach is Reach.EVERY and env is not None:
+        return Scope.named([env])
+    return finding.scope

@@ -9,6 +9,7 @@ validates it piece by piece and :mod:`schema_messages` words each error.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE
@@ -100,10 +101,10 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     # same finding where it stands at the same place.
     by_place = {id(f) for f in candidates if named and _names_env(document, f)}
     for env, env_findings in per_env:
-        found = {(f.code, f.path, f.message) for f in env_findings}
+        found = {(f.code, f.path, f.problem) for f in env_findings}
         placed = {(f.code, f.path, f.span) for f in env_findings}
         for f in candidates:
-            if (f.code, f.path, f.message) in found or (
+            if (f.code, f.path, f.problem) in found or (
                 id(f) in by_place and (f.code, f.path, f.span) in placed
             ):
                 envs_with[id(f)].append(env)
@@ -142,7 +143,7 @@ def _environment_name_findings(
     for env, env_findings in per_env:
         for f in env_findings:
             if f.severity is Severity.ERROR and (f.code, f.span) not in written and _names_env(document, f):
-                envs_of.setdefault((f.code, f.span, f.message), (f, []))[1].append(env)
+                envs_of.setdefault((f.code, f.span, f.problem), (f, []))[1].append(env)
     return [in_environments(f, envs) for f, envs in envs_of.values()]
 
 
@@ -315,14 +316,12 @@ def _dropped(
     because = f" because '{others[0]}' is set" if others else ""
     for error in errors[:1]:
         for finding in explain(error, root, path):
-            yield Finding(
-                "schema-dropped-value",
-                Severity.WARNING,
-                f"{finding.message}; Copilot reads '{holder}' as a map{because} and silently drops this "
-                "value (the field keeps its zero value or default): fix it or remove it",
-                finding.span,
-                finding.path,
-                fixes=finding.fixes,
+            yield replace(
+                finding,
+                code="schema-dropped-value",
+                severity=Severity.WARNING,
+                problem=f"{finding.problem}; Copilot reads '{holder}' as a map{because} and silently drops "
+                "this value (the field keeps its zero value or default): fix it or remove it",
             )
 
 

@@ -5,19 +5,23 @@ over the base (reference §1.8, §4.8). :func:`run_rules` does the same: it chec
 each merged environment, then reports every problem once:
 
 * a problem found in the base is reported as is (it breaks every environment that does not fix it);
-* a problem found only in some environments is prefixed ``in environment 'prod': ``;
-* a problem of the base that some listed environments fix is prefixed
-  ``in environments without an override and 'staging': `` (the environments where it still breaks);
+* a problem found only in some environments is scoped to them (``Reach.NAMED``: ``in environment 'prod': ``);
+* a problem of the base that some listed environments fix is scoped to the environments without an
+  override and those where it still breaks (``Reach.WITHOUT_OVERRIDE_AND_NAMED``);
 * a problem of the base that *every* listed environment fixes (corpus trap 1: the image is given only
   in ``environments.test``) only breaks a deployment to an environment without an override, so it is
-  demoted to a hint that says so.
+  demoted to a hint scoped so (``Reach.WITHOUT_OVERRIDE``).
 
-Findings are the same problem when code, span and message agree.
+The scope is data on the finding (:class:`~sidecar_lsp.core.model.Scope`); its words are
+:func:`~sidecar_lsp.core.model.scope_words`. Findings are the same problem when code, span, problem and
+scope agree (:func:`~sidecar_lsp.core.model.finding_key`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import replace
 
 from sidecar_lsp.core.decoding.kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import (
@@ -26,7 +30,16 @@ from sidecar_lsp.core.manifest.merge import (
     merge_all,
     unchanged_environments,
 )
-from sidecar_lsp.core.model import Finding, FindingKey, Severity, finding_key, internal_error, unique_findings
+from sidecar_lsp.core.model import (
+    Finding,
+    FindingKey,
+    Reach,
+    Scope,
+    Severity,
+    finding_key,
+    internal_error,
+    unique_findings,
+)
 from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module registers its rules)
     containers,
     dependencies,
@@ -47,11 +60,9 @@ from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module reg
 from sidecar_lsp.core.rules.base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, own_entries
 
-__all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped"]
+__all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped", "in_environments"]
 
 logger = logging.getLogger(__name__)
-
-UNLISTED_PREFIX = "for environments without an override (every environment under 'environments' fixes this): "
 
 
 def check_workload(workload: Workload, *, per_environment: bool = True) -> list[Finding]:
@@ -62,7 +73,7 @@ def check_workload(workload: Workload, *, per_environment: bool = True) -> list[
     """
     findings: list[Finding] = []
     for rule in RULES.values():
-        if workload.kind in rule.kinds and rule_scope(rule) == per_environment:
+        if workload.kind in rule.kinds and runs_per_environment(rule) == per_environment:
             try:
                 findings.extend(rule.check(workload))
             except Exception as error:
@@ -75,7 +86,7 @@ def _first(lines: list[str]) -> str:
     return lines[0] if lines else ""
 
 
-def rule_scope(rule: Rule) -> bool:
+def runs_per_environment(rule: Rule) -> bool:
     """True for rules run per merged environment; False for rules that read the whole document once."""
     return rule.code not in document.DOCUMENT_RULES
 
@@ -149,58 +160,13 @@ def scoped(finding: Finding, envs: list[str], overridden: int) -> Finding:
 
 
 def _demoted(finding: Finding) -> Finding:
-    return Finding(
-        finding.code,
-        Severity.HINT,
-        UNLISTED_PREFIX + finding.message,
-        finding.span,
-        finding.path,
-        finding.related,
-        finding.fixes,
-    )
-
-
-BASE_AND_PREFIX = "in environments without an override and "
+    return replace(finding, severity=Severity.HINT, scope=Scope(Reach.WITHOUT_OVERRIDE))
 
 
 def _in_base_and(finding: Finding, envs: list[str]) -> Finding:
-    quoted = [f"'{env}'" for env in envs]
-    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-    return Finding(
-        finding.code,
-        finding.severity,
-        f"{BASE_AND_PREFIX}{listed}: {finding.message}",
-        finding.span,
-        finding.path,
-        finding.related,
-        finding.fixes,
-    )
+    return replace(finding, scope=Scope(Reach.WITHOUT_OVERRIDE_AND_NAMED, tuple(envs)))
 
 
-def in_environments(finding: Finding, envs: list[str]) -> Finding:
-    quoted = [f"'{env}'" for env in envs]
-    if len(quoted) == 1:
-        prefix = f"in environment {quoted[0]}: "
-    else:
-        prefix = f"in environments {', '.join(quoted[:-1])} and {quoted[-1]}: "
-    return Finding(
-        finding.code,
-        finding.severity,
-        prefix + finding.message,
-        finding.span,
-        finding.path,
-        finding.related,
-        finding.fixes,
-    )
-
-
-def strip_environment_prefix(message: str) -> str:
-    """The message without the ``in environment 'x': `` prefix (for comparing findings)."""
-    for marker in ("in environment '", "in environments '"):
-        if message.startswith(marker):
-            head, sep, rest = message.partition("': ")
-            if sep:
-                return rest
-    if message.startswith(UNLISTED_PREFIX):
-        return message[len(UNLISTED_PREFIX) :]
-    return message
+def in_environments(finding: Finding, envs: Iterable[str]) -> Finding:
+    """``finding`` as it applies only to ``envs`` (found in their merged manifests, not in the base)."""
+    return replace(finding, scope=Scope.named(envs))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sidecar_lsp.core.decoding.kinds import PIPELINE
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
-from sidecar_lsp.core.model import Finding, Severity
+from sidecar_lsp.core.model import Finding, Scope, Severity
 from sidecar_lsp.core.rules.base import JOB, RDWS, Workload, rule
 from sidecar_lsp.core.yaml.tree import Scalar, is_null, mapping, own_entries
 
@@ -72,10 +73,10 @@ def null_override(workload: Workload) -> Iterator[Finding]:
     environments = mapping(workload.root.get(ENVIRONMENTS_KEY))
     for entry in own_entries(environments):
         if is_null(entry.value):
-            yield workload.finding(
+            finding = workload.finding(
                 "X-null-override",
-                f"in environment '{entry.name}': an empty override makes Copilot crash while it validates "
-                f"this {workload.kind} for '{entry.name}' (a nil pointer, not reported as an error); give the "
-                "override a key or remove it",
+                f"an empty override makes Copilot crash while it validates this {workload.kind} for "
+                f"'{entry.name}' (a nil pointer, not reported as an error); give the override a key or remove it",
                 entry.key,
             )
+            yield replace(finding, scope=Scope.named([entry.name]))

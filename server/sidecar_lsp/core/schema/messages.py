@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -295,7 +296,7 @@ def _replacement_fixes(node: Node | None, values: list[str]) -> tuple[Fix, ...]:
 
 
 def _with_fixes(finding: Finding, fixes: tuple[Fix, ...]) -> Finding:
-    return Finding(finding.code, finding.severity, finding.message, finding.span, finding.path, fixes=fixes)
+    return replace(finding, fixes=fixes)
 
 
 # --- ranges ------------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ Each rule is a small function ``check(context) -> Iterable[Finding]`` registered
 (``docs/rules.md`` documents each). Two adjustments also change single-file findings once the
 workspace is known (:func:`judge_in_workspace`):
 
-* a base problem that every override fixes was a hint ("for environments without an override"); with
-  the real list of environments it is an error for each environment that has no override, and stays
-  a hint only when every environment of the workspace has one;
+* a base problem that every override fixes was a hint scoped to the environments without an override
+  (``Reach.WITHOUT_OVERRIDE``); with the real list of environments it is an error for each environment
+  that has no override (``Reach.NAMED_WITHOUT_OVERRIDE``), and stays a hint only when every environment
+  of the workspace has one (``Reach.NONE_WITHOUT_OVERRIDE``);
 * a finding about the generated template (``TEMPLATE_CHECKS``) of a service with an ``overrides/``
   folder (``cfn.patches.yml`` or a CDK app) becomes a warning that says the overrides may change it.
 
@@ -18,10 +19,10 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sidecar_lsp.core.model import Finding, Fix, Severity, Span, TextEdit
-from sidecar_lsp.core.rules import RULES, UNLISTED_PREFIX
+from sidecar_lsp.core.model import Finding, Fix, Reach, Scope, Severity, Span, TextEdit
+from sidecar_lsp.core.rules import RULES
 from sidecar_lsp.core.workspace.model import (
     ENVIRONMENT_ROLE,
     PIPELINE_ROLE,
@@ -212,7 +213,7 @@ def judge_in_workspace(workspace: Workspace, rel: str, findings: Iterable[Findin
     patched = facts.folder in workspace.template_overrides
     out: list[Finding] = []
     for finding in findings:
-        if environments and finding.severity is Severity.HINT and finding.message.startswith(UNLISTED_PREFIX):
+        if environments and finding.scope.reach is Reach.WITHOUT_OVERRIDE:
             finding = _for_real_environments(finding, without_override, environments)
         if patched and finding.code in TEMPLATE_CHECKS and finding.severity is Severity.ERROR:
             finding = _maybe_patched(finding, facts.folder)
@@ -221,33 +222,21 @@ def judge_in_workspace(workspace: Workspace, rel: str, findings: Iterable[Findin
 
 
 def _for_real_environments(finding: Finding, without_override: list[str], environments: list[str]) -> Finding:
-    problem = finding.message[len(UNLISTED_PREFIX) :]
-    rule = RULES.get(finding.code)
+    """A base problem every override fixes, for the workspace's environments: an error (the rule's
+    severity) in those without an override; a hint still when each has one."""
     if not without_override:
-        message = (
-            f"only for an environment without an override (each of this workspace's environments, "
-            f"{_listed(environments)}, has one that fixes this): {problem}"
-        )
-        return _with(finding, finding.severity, message)
-    quoted = [f"'{env}'" for env in without_override]
-    names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-    plural = "environment" if len(quoted) == 1 else "environments"
-    message = f"in {plural} {names} (no override, so the base as written is deployed): {problem}"
-    return _with(finding, rule.severity if rule else Severity.ERROR, message)
+        return replace(finding, scope=Scope(Reach.NONE_WITHOUT_OVERRIDE, tuple(environments)))
+    rule = RULES.get(finding.code)
+    return replace(
+        finding,
+        severity=rule.severity if rule else Severity.ERROR,
+        scope=Scope(Reach.NAMED_WITHOUT_OVERRIDE, tuple(without_override)),
+    )
 
 
 def _maybe_patched(finding: Finding, folder: str) -> Finding:
-    message = (
-        f"{finding.message} (copilot/{folder}/overrides/ changes the generated template: if it adds what is "
-        "missing, ignore this)"
-    )
-    return _with(finding, Severity.WARNING, message)
-
-
-def _with(finding: Finding, severity: Severity, message: str) -> Finding:
-    return Finding(
-        finding.code, severity, message, finding.span, finding.path, finding.related, finding.fixes
-    )
+    note = f" (copilot/{folder}/overrides/ changes the generated template: if it adds what is missing, ignore this)"
+    return replace(finding, severity=Severity.WARNING, problem=finding.problem + note)
 
 
 def findings_in_workspace(workspace: Workspace, rel: str, findings: Iterable[Finding]) -> list[Finding]:
