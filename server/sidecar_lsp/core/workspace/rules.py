@@ -17,7 +17,6 @@ Without a workspace (a lone file) none of this runs.
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -28,6 +27,7 @@ from sidecar_lsp.core.workspace.model import (
     PIPELINE_ROLE,
     WORKLOAD,
     Facts,
+    PathLike,
     Workspace,
     Workspaces,
 )
@@ -248,7 +248,7 @@ def findings_in_workspace(workspace: Workspace, rel: str, findings: Iterable[Fin
 
 
 def check_in_workspaces(
-    workspaces: Workspaces, path: str | os.PathLike[str], text: str, findings: list[Finding]
+    workspaces: Workspaces, path: str | PathLike, text: str, findings: list[Finding]
 ) -> list[Finding]:
     """``findings`` of the file at ``path`` with ``text``, judged in its workspace (unchanged for a lone file)."""
     found = workspaces.for_path(path)
