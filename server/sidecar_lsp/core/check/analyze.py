@@ -57,7 +57,7 @@ def analyze(text: str, options: Options = Options()) -> Analysis:
 
 
 def safe_parse(text: str) -> ParsedDocument:
-    """:func:`~.yaml_map.parse`, except that a failure of the parser becomes an empty tree with
+    """:func:`~sidecar_lsp.core.yaml.tree.parse`, except that a failure of the parser becomes an empty tree with
     an ``internal-error`` finding instead of an exception."""
     try:
         return parse(text)

@@ -1,9 +1,9 @@
 """Check a parsed manifest against the JSON Schema and place each problem at its exact range.
 
-jsonschema reports errors by instance path; the tree from :mod:`yaml_map` turns a path into
+jsonschema reports errors by instance path; the tree from :mod:`sidecar_lsp.core.yaml.tree` turns a path into
 the range where the value (or key) is written. This module decides what is validated (the data
-Copilot decodes, per environment where Copilot checks the merged manifest); :mod:`schema_memo`
-validates it piece by piece and :mod:`schema_messages` words each error.
+Copilot decodes, per environment where Copilot checks the merged manifest); :mod:`sidecar_lsp.core.schema.memo`
+validates it piece by piece and :mod:`sidecar_lsp.core.schema.messages` words each error.
 """
 
 from __future__ import annotations

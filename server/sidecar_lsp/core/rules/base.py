@@ -15,6 +15,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sidecar_lsp.core.decoding.kinds import BACKEND as BACKEND
+from sidecar_lsp.core.decoding.kinds import JOB as JOB
+from sidecar_lsp.core.decoding.kinds import LBWS as LBWS
+from sidecar_lsp.core.decoding.kinds import RDWS as RDWS
+from sidecar_lsp.core.decoding.kinds import STATIC_SITE as STATIC_SITE
+from sidecar_lsp.core.decoding.kinds import WORKER as WORKER
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES
 
 # Re-exported for the rule modules: the facts about a task's containers live in ``core/manifest/task.py``.
@@ -41,13 +47,6 @@ from sidecar_lsp.core.yaml.tree import (
 
 MAX_RELATED = 10
 """Related places kept per finding: one finding never grows with the size of the manifest."""
-
-LBWS = "Load Balanced Web Service"
-BACKEND = "Backend Service"
-WORKER = "Worker Service"
-RDWS = "Request-Driven Web Service"
-STATIC_SITE = "Static Site"
-JOB = "Scheduled Job"
 
 ALL_WORKLOADS = frozenset(WORKLOAD_TYPES)
 

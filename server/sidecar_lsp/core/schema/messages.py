@@ -17,13 +17,13 @@ from jsonschema.exceptions import ValidationError
 from sidecar_lsp.core.model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Severity, Span, TextEdit
 from sidecar_lsp.core.schema.memo import Path, checker
 from sidecar_lsp.core.schema.words import (
-    MAX_LISTED,
     accepted_types,
     decodes_in_range,
     decodes_words,
     describe,
     describe_value,
     json_type,
+    listed,
     location_words,
     path_prefix,
     quote,
@@ -258,14 +258,14 @@ def _enum(error: ValidationError, root: Node, path: tuple[Any, ...], node: Node 
     options = [str(v) for v in _value_of(error)]
     value = str(error.instance)
     close = difflib.get_close_matches(value, options, n=3, cutoff=0.4)
-    listed = ", ".join(options[:MAX_LISTED]) + (", …" if len(options) > MAX_LISTED else "")
+    shown = listed(options)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     finding = _at_value(
         root,
         path,
         node,
         "schema-enum",
-        f"{path_prefix(path)}{quote(error.instance)} is not one of: {listed}{hint}",
+        f"{path_prefix(path)}{quote(error.instance)} is not one of: {shown}{hint}",
     )
     return _with_fixes(finding, _replacement_fixes(node, close))
 

@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sidecar_lsp.core.decoding.kinds import PIPELINE, WORKLOAD_TYPES, manifest_kind
+from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE, PIPELINE, WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import layers
 from sidecar_lsp.core.model import Finding, Span
 from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, Scalar, parse, sequence_items
 
-MANIFEST_FILE = "manifest.yml"
 ENVIRONMENTS_DIR = "environments"
 PIPELINES_DIR = "pipelines"
 

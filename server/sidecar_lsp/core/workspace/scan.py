@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE
 from sidecar_lsp.core.workspace.model import (
     ENVIRONMENTS_DIR,
-    MANIFEST_FILE,
     PIPELINES_DIR,
     WORKLOAD,
     AppRead,
