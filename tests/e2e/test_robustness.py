@@ -476,6 +476,8 @@ BROKEN_RULE_SERVER = [
     "RULES['D1'] = dataclasses.replace(RULES['D1'], check=broken)\n"
     "import sidecar_lsp.core.features.hover as hover\n"
     "hover.hover = broken\n"
+    "import sidecar_lsp.core.features.navigation as navigation\n"
+    "navigation.definitions = broken\n"
     "from sidecar_lsp.__main__ import main\n"
     "sys.exit(main(['--stdio']))\n",
 ]
@@ -507,6 +509,15 @@ def test_a_rule_that_raises_in_the_server_still_publishes_the_rest_and_code_acti
             )
         )
         assert "error" not in reply and reply["result"] is None
+        # definition too: its one handler is guarded like every other (no handler patched in)
+        reply = proc.response(
+            proc.send(
+                "textDocument/definition",
+                {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 1}},
+            )
+        )
+        assert "error" not in reply and reply["result"] is None
+        assert proc.request("textDocument/documentSymbol", {"textDocument": {"uri": URI}})  # still serving
     finally:
         proc.close()
 
