@@ -160,6 +160,12 @@ def test_no_import_cycle_between_modules() -> None:
     assert _cycles(graph) == []
 
 
+def test_only_the_entry_point_imports_the_server_class() -> None:
+    """Components read the narrow interfaces of lsp/ports.py, never the server class, not even for types."""
+    importers = {name for name, imported in _import_graph().items() if "sidecar_lsp.lsp.server" in imported}
+    assert importers == {"sidecar_lsp.__main__"}
+
+
 def _documented_tree() -> set[str]:
     """The paths of the architecture document's folder tree: the fenced block that starts with
     ``server/sidecar_lsp/``, each line an indented name (two spaces a level) and its description."""
@@ -190,6 +196,29 @@ def test_every_module_is_in_the_architecture_tree_and_every_name_there_exists() 
     assert sorted(documented - on_disk) == [], "names in the architecture document that do not exist"
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+)
 def test_no_module_is_over_400_lines(path: Path) -> None:
     assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_MODULE_LINES
+
+
+_UNIT_CONVERSIONS = {
+    "position_to_client_units",
+    "position_from_client_units",
+    "range_to_client_units",
+    "range_from_client_units",
+    "client_num_units",
+    "code_units_for_char",
+}
+"""pygls' position codec: where a position changes between code points and the client's units."""
+
+
+def test_positions_change_units_only_in_lsp_convert() -> None:
+    users = {
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in _UNIT_CONVERSIONS
+    }
+    assert users == {"lsp/convert.py"}
