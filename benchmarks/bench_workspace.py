@@ -21,73 +21,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from lsp_client import LspProcess  # noqa: E402
+from workspace_fixture import SERVICE, write  # noqa: E402
 
 from sidecar_lsp.core.check.analyze import Options, analyze  # noqa: E402
 from sidecar_lsp.core.workspace.rules import cross_file_findings, findings_in_workspace  # noqa: E402
 from sidecar_lsp.core.workspace.scan import scan  # noqa: E402
 
-ENVIRONMENTS = ("dev", "test", "staging", "prod")
 SERVICES = 40
 WORKERS = 5
-
-SERVICE = """name: svc{i}
-type: Load Balanced Web Service
-image:
-  build: Dockerfile
-  port: 8080
-  depends_on:
-    proxy: start
-http:
-  path: /svc{i}
-  target_container: proxy
-variables:
-  STAGE: ${{COPILOT_ENVIRONMENT_NAME}}
-sidecars:
-  proxy:
-    image: envoy
-    port: 9901
-    mount_points:
-      - source_volume: data
-        path: /data
-storage:
-  volumes:
-    data:
-      path: /data
-publish:
-  topics:
-    - name: events{i}
-environments:
-  prod:
-    count: 3
-  stagng:
-    count: 2
-"""
-WORKER = """name: worker{i}
-type: Worker Service
-image:
-  location: worker
-subscribe:
-  topics:
-    - name: events{i}
-      service: svc{i}
-"""
-PIPELINE = (
-    "name: release\nversion: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: x\nstages:\n"
-    + "".join(f"  - name: {env}\n" for env in ENVIRONMENTS)
-)
-
-
-def write(base: Path) -> Path:
-    root = base / "copilot"
-    files = {".workspace": "application: bench\n", "pipelines/release/manifest.yml": PIPELINE}
-    files.update({f"environments/{e}/manifest.yml": f"name: {e}\ntype: Environment\n" for e in ENVIRONMENTS})
-    files.update({f"svc{i}/manifest.yml": SERVICE.format(i=i) for i in range(SERVICES)})
-    files.update({f"worker{i}/manifest.yml": WORKER.format(i=i) for i in range(WORKERS)})
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def in_process(root: Path, repeats: int) -> None:
@@ -114,7 +55,7 @@ def in_process(root: Path, repeats: int) -> None:
     edits = {
         "editing a service's cpu (nothing else reads it)": (
             "svc1/manifest.yml",
-            SERVICE.format(i=1) + "cpu: 512\n",
+            SERVICE.format(i=1).replace("cpu: 256", "cpu: 512"),
         ),
         "renaming a publisher's topic (its subscriber reads it)": (
             "svc2/manifest.yml",
@@ -196,7 +137,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        root = write(Path(tmp))
+        root = write(Path(tmp), SERVICES, WORKERS)
         in_process(root, args.repeats)
         through_server(root)
     return 0
