@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from sidecar_lsp.core.lines import has_unusual_breaks
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
+from sidecar_lsp.core.yaml.events import event_parser, text_for_parser
 from sidecar_lsp.core.yaml.marks import Marks
 from sidecar_lsp.core.yaml.nodes import (
     MAX_DEPTH,
@@ -115,7 +114,7 @@ class _Composer:
     def run(self) -> ParsedDocument:
         complete = True
         try:
-            for event in _event_parser(self.pure).parse(_for_parser(self.text, self.pure)):
+            for event in event_parser(self.pure).parse(text_for_parser(self.text, self.pure)):
                 if not self.handle(event):
                     break
         except MarkedYAMLError as error:
@@ -373,26 +372,6 @@ class _Composer:
             own = own_entries(node)
             return max((e.value.span.end for e in own), default=None) if own else None
         return node.items[-1].span.end if node.items else None
-
-
-_YAML_ONLY_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
-
-
-def _for_parser(text: str, pure: bool) -> str:
-    """The text as the parser should read it: yaml.v3 and libyaml end lines at NEL, U+2028 and
-    U+2029, ruamel's pure-Python parser (YAML 1.2) does not; replacing them by ``\\n`` keeps every
-    offset, so the marks still point into the original text."""
-    if pure and has_unusual_breaks(text):
-        return text.translate(_YAML_ONLY_BREAKS)
-    return text
-
-
-def _event_parser(pure: bool) -> YAML:
-    """libyaml's parser through ruamel.yaml.clib when installed (about 20 times faster), else pure Python."""
-    try:
-        return YAML(typ="safe", pure=pure)
-    except Exception:  # pragma: no cover - only without the C extension
-        return YAML(typ="safe", pure=True)
 
 
 def _explicit_tag(tag: str | None) -> str | None:
