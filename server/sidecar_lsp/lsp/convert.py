@@ -21,6 +21,7 @@ from sidecar_lsp.core.model import Finding, Pos, Severity, Span
 if TYPE_CHECKING:  # annotations only: the features load on first use (server start-up time)
     from sidecar_lsp.core.features.completion import Candidate
     from sidecar_lsp.core.features.hover import HoverInfo
+    from sidecar_lsp.core.features.inlay_hints import InlayHint
     from sidecar_lsp.core.features.symbols import Symbol
 
 SOURCE = "sidecar-lsp"
@@ -150,6 +151,16 @@ def to_hover(doc: TextDocument, info: HoverInfo) -> types.Hover:
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=info.markdown),
         range=to_lsp_range(doc, info.span),
+    )
+
+
+def to_inlay_hint(doc: TextDocument, hint: InlayHint, lines: Sequence[str] | None = None) -> types.InlayHint:
+    """A hint after the value it is about (a space before it, so it never touches the text)."""
+    return types.InlayHint(
+        position=to_lsp_position(doc, hint.pos, lines),
+        label=hint.label,
+        tooltip=hint.tooltip or None,
+        padding_left=True,
     )
 
 

@@ -36,7 +36,7 @@ from sidecar_lsp.core.schema.store import load_schema
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp.diagnostics import Diagnostics
 from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Parsed, Snapshot
-from sidecar_lsp.lsp.handlers import editing, navigation
+from sidecar_lsp.lsp.handlers import editing, inline, navigation
 from sidecar_lsp.lsp.handlers import workspace as workspace_handlers
 from sidecar_lsp.lsp.handlers.workspace import WorkspaceFeatures
 from sidecar_lsp.lsp.ports import Handler
@@ -204,6 +204,14 @@ class SidecarLanguageServer(LanguageServer):
             self.settings = settings
             for uri in self.open_uris():
                 self.diagnostics.schedule(uri, debounce=False)
+            self._refresh_inlay_hints()
+
+    def _refresh_inlay_hints(self) -> None:
+        """Ask the client to request inlay hints again (the settings choose them), when it can."""
+        caps = self.client_capabilities.workspace
+        hints = caps.inlay_hint if caps is not None else None
+        if hints is not None and hints.refresh_support:
+            self.workspace_inlay_hint_refresh(None)
 
     def _report_settings(self, problems: list[str]) -> None:
         """Tell the user about each invalid setting once (the log has every occurrence)."""
@@ -295,6 +303,7 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
         )
 
     editing.register(server, server.cross_file)
+    inline.register(server, server.cross_file)
     navigation.register(server, server.cross_file)
     workspace_handlers.register(server, server.cross_file)
     return server

@@ -79,6 +79,30 @@ class Settings:
         default=True,
         metadata={"wire": "hover.enable", "doc": "Show documentation on hover."},
     )
+    inlay_hints_environment_values: bool = dataclasses.field(
+        default=True,
+        metadata={
+            "wire": "inlayHints.environmentValues",
+            "doc": "Inlay hints at a base value that `environments.<env>` overrides: each environment's "
+            "value (`prod: 4 · staging: 2`).",
+        },
+    )
+    inlay_hints_base_values: bool = dataclasses.field(
+        default=True,
+        metadata={
+            "wire": "inlayHints.baseValues",
+            "doc": "Inlay hints at a value an environment overrides: the base value it replaces "
+            "(`base: 2`), or `new` where the base sets none.",
+        },
+    )
+    inlay_hints_defaults: bool = dataclasses.field(
+        default=True,
+        metadata={
+            "wire": "inlayHints.defaults",
+            "doc": "Inlay hints where a default the rules read applies to what the manifest leaves out "
+            "(`essential: true (default)` at a sidecar a `depends_on` names).",
+        },
+    )
 
     def to_options(self) -> Options:
         """The options ``core.analyze`` takes."""
