@@ -5,6 +5,7 @@ Pure: a parsed document and a code-point position in, :class:`HoverInfo` (markdo
 
 from __future__ import annotations
 
+import re
 from collections import abc
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,12 +22,14 @@ from sidecar_lsp.core.decoding.kinds import (
     WORKER,
     manifest_kind,
 )
+from sidecar_lsp.core.features.per_environment import sidecar_table, value_table
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view, split_environment
 from sidecar_lsp.core.manifest.references import CONTAINER, SIDECARS, VOLUME, definition, reference_at
 from sidecar_lsp.core.manifest.task import FIRELENS_CONTAINER, TaskContainer, describe_task, task_containers
 from sidecar_lsp.core.model import Pos, Span, dotted
 from sidecar_lsp.core.schema.facts import user_keyed_maps
 from sidecar_lsp.core.schema.index import MISSING, FieldInfo, SchemaIndex, value_text
+from sidecar_lsp.core.schema.words import field_type_words
 from sidecar_lsp.core.yaml.tree import Entry, Node, ParsedDocument, Scalar, Sequence, node_at
 from sidecar_lsp.core.yaml.tree import Mapping as YamlMapping
 
@@ -82,12 +85,12 @@ def field_markdown(info: FieldInfo, path: tuple[PathPart, ...], kind: str | None
     """Markdown for a field: its text, type, default, allowed values, an example and a docs link."""
     lines: list[str] = []
     title = f"**`{dotted(path)}`**" if path else "**manifest**"
-    kinds = " | ".join({"object": "map", "array": "list"}.get(t, t) for t in info.types)
+    kinds = field_type_words(info.types, info.patterns, info.description, info.properties, info.item_types)
     lines.append(title + (f" · *{kinds}*" if kinds else ""))
     if info.deprecated:
         lines += ["", f"⚠ {info.deprecated}"]
     if info.doc:
-        lines += ["", info.doc.strip()]
+        lines += ["", markdown_links(info.doc.strip())]
     facts: list[str] = []
     if info.has_default:
         facts.append(f"Default: `{_inline(info.default)}`")
@@ -104,16 +107,34 @@ def field_markdown(info: FieldInfo, path: tuple[PathPart, ...], kind: str | None
     return "\n".join(lines)
 
 
+_BARE_URL = re.compile(r"^(https?://\S+?)/?$", re.MULTILINE)
+
+
+def markdown_links(text: str) -> str:
+    """A documentation link on a line of its own, as a Markdown link named by the page it opens."""
+
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0)
+        page = [part for part in match.group(1).split("#")[0].split("/") if part][-1]
+        anchor = url.split("#", 1)[1] if "#" in url else ""
+        name = page.replace("-", " ") + (f" › {anchor.replace('-', ' ')}" if anchor else "")
+        return f"[Copilot docs: {name}]({url})"
+
+    return _BARE_URL.sub(link, text)
+
+
 def hover(
     document: ParsedDocument,
     pos: Pos,
     schema: SchemaIndex | Mapping[str, Any],
     environments: abc.Sequence[str] = (),
+    uri: str = "",
 ) -> HoverInfo | None:
     """What to show at ``pos``; None between nodes or where nothing is known.
 
     ``environments`` are the workspace's (empty for a lone file): hover on ``sidecars`` shows the
-    task's containers in each of them.
+    task's containers in each of them, hover on a field its value in each, hover on a sidecar's name
+    its container in each. ``uri`` is the document's, for links to the line that set each value.
     """
     index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
     root = document.root
@@ -140,7 +161,10 @@ def hover(
         markdown = field_markdown(info, path, kind)
         if key == SIDECARS and len(path) in (1, 3) and isinstance(root, YamlMapping):
             markdown += "\n\n" + containers_markdown(root, kind, environments)
-        return HoverInfo(markdown, span)
+        in_layer = split_environment(path)[1]
+        if isinstance(root, YamlMapping) and len(in_layer) == 2 and in_layer[0] == SIDECARS:
+            markdown += "\n\n" + sidecar_table(root, kind, str(in_layer[1]), environments, uri)
+        return HoverInfo(_with_values(markdown, root, path, environments, uri), span)
     node = location.node
     if not isinstance(node, Scalar):
         return None
@@ -165,8 +189,28 @@ def hover(
         return None
     doc = info.enum_docs.get(node.text)
     if doc:
-        return HoverInfo(f"**`{node.text}`** ({dotted(path)})\n\n{doc}", span)
-    return HoverInfo(field_markdown(info, path, kind), span)
+        return HoverInfo(
+            _with_values(f"**`{node.text}`** ({dotted(path)})\n\n{doc}", root, path, environments, uri), span
+        )
+    return HoverInfo(_with_values(field_markdown(info, path, kind), root, path, environments, uri), span)
+
+
+def _with_values(
+    markdown: str, root: Node, path: tuple[PathPart, ...], environments: abc.Sequence[str], uri: str
+) -> str:
+    """The field's documentation, then its value in the base and each environment (when it has any)."""
+    if not isinstance(root, YamlMapping):
+        return markdown
+    layer_path = split_environment(path)[1]
+    if (
+        layer_path
+        and isinstance(layer_path[-1], int)
+        or layer_path[:1] == (SIDECARS,)
+        and len(layer_path) == 2
+    ):
+        return markdown  # a list item, or a sidecar's name (its table is the container's)
+    table = value_table(root, layer_path, environments, uri)
+    return markdown + "\n\n" + table if table else markdown
 
 
 def containers_markdown(root: YamlMapping, kind: str | None, environments: abc.Sequence[str] = ()) -> str:

@@ -51,6 +51,8 @@ class FieldInfo:
     item_required: tuple[str, ...] = ()
     item_properties: tuple[str, ...] = ()
     deprecated: str = ""
+    patterns: tuple[str, ...] = ()
+    """The ``pattern`` of each branch that applies (what a string must look like: a duration, a port)."""
     known: bool = False
     """False when no schema applies at the path (an unknown key)."""
 
@@ -297,6 +299,7 @@ class SchemaIndex:
             item_required=item.required,
             item_properties=item.properties,
             deprecated=deprecated,
+            patterns=tuple(dict.fromkeys(patterns)),
             known=True,
         )
 

@@ -243,3 +243,73 @@ def _dedupe(items: list[str]) -> list[str]:
         if item not in out:
             out.append(item)
     return out
+
+
+# --- the type a user reads in hover
+
+_SCALARS = frozenset({"string", "number", "integer", "boolean"})
+_PORT_PROTOCOL = "[Tt][Cc][Pp]"
+"""How a port[/protocol] field's pattern spells the protocol (the schema's port patterns)."""
+_ARN = re.compile(r"\bARNs?\b")
+_URI = re.compile(r"\b(URI|URL)s?\b|\bimage name\b")
+
+
+def _definition_pattern(name: str) -> str:
+    pattern = load_schema().get("definitions", {}).get(name, {}).get("pattern")
+    return pattern if isinstance(pattern, str) else "\0"
+
+
+def string_format(patterns: Sequence[str], description: str) -> str:
+    """What a string field holds, in a word: ``duration``, ``port[/protocol]``, ``ARN``, ``URI`` (or "")."""
+    if _definition_pattern("duration") in patterns:
+        return "duration such as 10s or 1m30s"
+    if any(_PORT_PROTOCOL in pattern for pattern in patterns):
+        return "port[/protocol] such as 80 or 2000/udp"
+    first = re.split(r"(?<=[.!?])\s|\n", description.strip(), maxsplit=1)[0]
+    if _ARN.search(first):
+        return "ARN"
+    if _URI.search(first):
+        return "URI"
+    return ""
+
+
+def field_type_words(
+    types: Sequence[str],
+    patterns: Sequence[str] = (),
+    description: str = "",
+    properties: Sequence[str] = (),
+    item_types: Sequence[str] = (),
+) -> str:
+    """The type of a field as its user reads it (hover): what Copilot decodes, not the schema's union.
+
+    Copilot v1.34.1 decodes any scalar into a string field, so the schema accepts numbers and booleans
+    there; the user's type is "string" (with its format). Unions are said in words: "string (URI), or a
+    map with build or location".
+    """
+    kinds = [kind for kind in types if kind != "null"]
+    if not kinds:
+        return ""
+    scalars = [kind for kind in kinds if kind in _SCALARS]
+    parts: list[str] = []
+    if _definition_pattern("booleanLike") in patterns and "boolean" in scalars:
+        parts.append("boolean")
+    elif "string" in scalars:
+        found = string_format(patterns, description)
+        parts.append(f"string ({found})" if found else "string")
+    elif scalars:
+        parts.append(" or ".join({"integer": "whole number"}.get(kind, kind) for kind in scalars))
+    if "array" in kinds:
+        items = [kind for kind in item_types if kind != "null"]
+        if "string" in items and set(items) <= _SCALARS:
+            parts.append("a list of strings")
+        elif items == ["object"]:
+            parts.append("a list of maps")
+        else:
+            parts.append("a list")
+    if "object" in kinds:
+        names = list(properties)
+        if not names:
+            parts.append("a map")
+        else:
+            parts.append("a map with " + (" or ".join(names) if len(names) <= 3 else listed(names, 3)))
+    return ", or ".join(parts)

@@ -66,7 +66,7 @@ def register(server: Host, cross_file: CrossFile) -> None:
         from sidecar_lsp.core.features.hover import hover as hover_at  # loaded on first use, not at start-up
 
         pos = lsp_convert.from_lsp_position(doc, params.position)
-        info = hover_at(parsed.document, pos, server.schema, cross_file.environments(uri))
+        info = hover_at(parsed.document, pos, server.schema, cross_file.environments(uri), uri)
         return lsp_convert.to_hover(doc, info) if info else None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
