@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lsprotocol import types
     from pygls.workspace import TextDocument
     from pygls.workspace.position_codec import PositionCodec
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from sidecar_lsp.core.check.analyze import Analysis
     from sidecar_lsp.core.model import Finding
     from sidecar_lsp.core.schema.index import SchemaIndex
+    from sidecar_lsp.core.workspace.model import Workspace
     from sidecar_lsp.core.yaml.tree import ParsedDocument
     from sidecar_lsp.lsp.documents import Checked, Parsed, Snapshot
     from sidecar_lsp.lsp.settings import Settings
@@ -118,6 +121,19 @@ class CrossFile(Protocol):
 
     def environments(self, uri: str) -> list[str]:
         """The environments of the document's workspace (none before a publish has read it)."""
+        ...
+
+    def workspace_of(self, uri: str) -> Workspace | None:
+        """The workspace held in memory that holds ``uri`` (None for a lone file, or before a publish)."""
+        ...
+
+    def held(self) -> list[Workspace]:
+        """Every workspace read so far."""
+        ...
+
+    async def existing(self, base: Path, targets: list[tuple[str, bool]]) -> list[str | None]:
+        """Each ``(path, folder)`` resolved against ``base``: its absolute path when it exists, else None
+        (read off the event loop, like every disk read)."""
         ...
 
     def renders(self, uri: str) -> bool:

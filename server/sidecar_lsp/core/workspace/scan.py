@@ -201,3 +201,17 @@ class DiskWorkspaces:
         if rel is None or role_of(rel) is None:
             return None
         return workspace, rel
+
+
+def existing(base: Path, targets: list[tuple[str, bool]]) -> list[str | None]:
+    """Each ``(path, folder)`` resolved against ``base`` (the workspace root), as an absolute path when
+    a file (or, for ``folder``, a folder) is there, else None (document links: only to what exists)."""
+    found: list[str | None] = []
+    for path, folder in targets:
+        try:
+            target = (base / path).resolve()
+            there = target.is_dir() if folder else target.is_file()
+        except (OSError, ValueError):  # a path the system refuses (NUL, too long), a folder not readable
+            there = False
+        found.append(str(target) if there else None)
+    return found

@@ -160,6 +160,19 @@ class WorkspaceFeatures:
         found = self._locate(uri)
         return found.workspace.environments() if found else []
 
+    def workspace_of(self, uri: str) -> Workspace | None:
+        """The workspace held in memory that holds ``uri`` (completion reads its facts); no disk read."""
+        found = self._locate(uri)
+        return found.workspace if found else None
+
+    def held(self) -> list[Workspace]:
+        """Every workspace read so far (workspace/symbol searches them)."""
+        return list(self.workspaces.values())
+
+    async def existing(self, base: Path, targets: list[tuple[str, bool]]) -> list[str | None]:
+        """Which linked files and folders exist (``scan.existing``), read on the reader thread."""
+        return await self._read(scan.existing, base, targets)
+
     def watched_files_changed(self, params: types.DidChangeWatchedFilesParams) -> None:
         """Read each changed file of a workspace held in memory again (in the order of the events)."""
         for change in params.changes:
