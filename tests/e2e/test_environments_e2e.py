@@ -88,3 +88,21 @@ async def test_hover_types_read_as_strings(client: RecordingClient, tmp_path: Pa
     line, col = position_of(API, "image: nginx:1")
     title = hover_text(await hover_at(client, uri, line, col)).split("\n")[0]
     assert title == "**`sidecars.nginx.image`** · *string (URI), or a map with build or location*"
+
+
+async def test_document_links_go_to_files_that_exist(client: RecordingClient, tmp_path: Path) -> None:
+    text = API.replace("  location: nginx\n", "  build:\n    dockerfile: api/Dockerfile\n    context: api\n") + (
+        "env_file: missing.env\n"
+    )
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "Dockerfile").write_text("FROM scratch\n")
+    uri = await opened(client, tmp_path, text)
+    links = await client.text_document_document_link_async(
+        types.DocumentLinkParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert links is not None
+    found = {(link.range.start.line, link.target) for link in links}
+    assert found == {
+        (position_of(text, "api/Dockerfile")[0], (tmp_path / "api" / "Dockerfile").resolve().as_uri()),
+        (position_of(text, "context: api")[0], (tmp_path / "api").resolve().as_uri()),
+    }  # missing.env does not exist: no link

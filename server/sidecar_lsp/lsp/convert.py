@@ -164,6 +164,12 @@ def to_inlay_hint(doc: TextDocument, hint: InlayHint, lines: Sequence[str] | Non
     )
 
 
+def to_document_link(
+    doc: TextDocument, span: Span, target: str, tooltip: str, lines: Sequence[str] | None = None
+) -> types.DocumentLink:
+    return types.DocumentLink(range=to_lsp_range(doc, span, lines), target=target, tooltip=tooltip)
+
+
 def to_document_symbol(
     doc: TextDocument, symbol: Symbol, lines: Sequence[str] | None = None
 ) -> types.DocumentSymbol:
