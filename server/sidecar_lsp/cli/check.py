@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
-import logging
 import os
 import re
 import stat
@@ -24,17 +23,15 @@ from pathlib import Path
 from typing import TextIO
 
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
+from sidecar_lsp.cli.parallel import Crashed, check_all, default_jobs
 from sidecar_lsp.cli.reports import FAIL_ON_LEVELS, fails, format_github, format_sarif
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
-from sidecar_lsp.core.workspace.model import Workspaces
 from sidecar_lsp.core.workspace.rules import check_in_workspaces
 from sidecar_lsp.core.workspace.scan import DiskWorkspaces
 from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS
-
-logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _MAX_BYTES = 4 * MAX_TEXT_CHARS
@@ -81,7 +78,26 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-unknown-keys", action="store_true", help="do not warn about keys Copilot ignores"
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=default_jobs(),
+        metavar="N",
+        help="check files in N processes (default: the number of cores; 1: in this process only); "
+        "the output is the same",
+    )
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -98,27 +114,27 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
         print(f"sidecar-lsp check: {error}", file=err)
         print(
             "usage: sidecar-lsp check [--format text|json|sarif|github] [--fail-on LEVEL] "
-            "[--no-unknown-keys] [PATH ...]",
+            "[--no-unknown-keys] [--jobs N] [PATH ...]",
             file=err,
         )
         return EXIT_USAGE
     options = Options(unknown_keys=not args.no_unknown_keys, assume_manifest=True)
-    workspaces = DiskWorkspaces()  # manifests in a copilot/ workspace are also checked against each other
+    targets = list(_targets(args.paths))
+    # Manifests in a copilot/ workspace are also checked against each other (check_all keeps them together).
+    outcomes = iter(
+        check_all([path for path, problem in targets if not problem], options, args.jobs, _check_file)
+    )
     status = EXIT_OK
     internal = False
     results: list[FileResult] = []
-    for path, problem in _targets(args.paths):
+    for path, problem in targets:
         if problem:
             print(f"sidecar-lsp check: {escape(problem)}", file=err)
             status = EXIT_USAGE
             continue
-        try:
-            result = _check_file(path, options, workspaces)
-        except Exception as error:  # a bug of ours: say so, and go on with the other files
-            logger.debug("checking %s failed", path, exc_info=True)
-            print(
-                f"sidecar-lsp check: internal error checking {escape(path)}: {type(error).__name__}", file=err
-            )
+        result = next(outcomes)
+        if isinstance(result, Crashed):  # a bug of ours: say so, and go on with the other files
+            print(f"sidecar-lsp check: internal error checking {escape(path)}: {result.error}", file=err)
             internal = True
             continue
         if isinstance(result, str):
@@ -177,7 +193,7 @@ def _manifests_under(folder: Path) -> Iterator[Path]:
                 yield Path(current) / name
 
 
-def _check_file(path: str, options: Options, workspaces: Workspaces) -> FileResult | str:
+def _check_file(path: str, options: Options, workspaces: DiskWorkspaces) -> FileResult | str:
     """The file's findings, or why it was not read."""
     data = _read_regular_file(path)
     if isinstance(data, str):

@@ -1,0 +1,136 @@
+"""``sidecar-lsp check --jobs N``: the files checked in worker processes, their outcomes in the order given.
+
+Each file's outcome depends on the file and its workspace only, so the files can be checked in any
+process and in any order; the caller prints the outcomes in the order of the command line, which
+keeps the output and the exit status those of one process. A workspace's files go to the same
+worker, which reads the workspace once (``DiskWorkspaces``). Workers are forked where the system
+can, after the parent has loaded the schema and the checks, so that no worker pays for them again.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.workspace.scan import DiskWorkspaces, copilot_folders
+
+logger = logging.getLogger(__name__)
+
+Outcome = TypeVar("Outcome")
+CheckOne = Callable[[str, Options, DiskWorkspaces], Outcome]
+
+MIN_FILES_PER_JOB = 4
+"""Fewer files than this per worker are checked in this process: starting a worker costs more."""
+_CHUNKS_PER_JOB = 4
+"""Chunks per worker, so that one slow workspace does not leave the other workers idle at the end."""
+
+
+@dataclass(frozen=True)
+class Crashed:
+    """A file whose check raised (a bug of ours): the exception's type name, for the message."""
+
+    error: str
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def check_all(
+    paths: Sequence[str], options: Options, jobs: int, check_one: CheckOne[Outcome]
+) -> list[Outcome | Crashed]:
+    """``check_one(path, options, workspaces)`` of each path, in the order of ``paths``, on up to ``jobs``
+    processes (``workspaces``: the workspaces read so far by that process).
+
+    ``check_one`` must be a module-level function (a worker imports it by name). An exception it
+    raises becomes :class:`Crashed` for that file alone.
+    """
+    jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
+    if jobs <= 1:
+        return _check_chunk(check_one, list(paths), options)
+    chunks = _chunks(paths, jobs * _CHUNKS_PER_JOB)
+    _prepare_fork(options)
+    try:
+        return _in_workers(paths, options, jobs, check_one, chunks)
+    finally:
+        gc.unfreeze()
+
+
+def _in_workers(
+    paths: Sequence[str], options: Options, jobs: int, check_one: CheckOne[Outcome], chunks: list[list[int]]
+) -> list[Outcome | Crashed]:
+    outcomes: list[Outcome | Crashed | None] = [None] * len(paths)
+    with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:
+        futures = [
+            (chunk, pool.submit(_check_chunk, check_one, [paths[i] for i in chunk], options))
+            for chunk in chunks
+        ]
+        for chunk, future in futures:
+            try:
+                results = future.result()
+            except Exception:  # a worker died (killed, out of memory): check its files here instead
+                logger.debug("a worker failed; checking its files in the main process", exc_info=True)
+                results = _check_chunk(check_one, [paths[i] for i in chunk], options)
+            for index, outcome in zip(chunk, results, strict=True):
+                outcomes[index] = outcome
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _check_chunk(check_one: CheckOne[Outcome], paths: list[str], options: Options) -> list[Outcome | Crashed]:
+    outcomes: list[Outcome | Crashed] = []
+    workspaces = DiskWorkspaces()  # a workspace's files are all in this chunk: it is read once
+    for path in paths:
+        try:
+            outcomes.append(check_one(path, options, workspaces))
+        except Exception as error:  # a bug of ours: say so, and go on with the other files
+            logger.debug("checking %s failed", path, exc_info=True)
+            outcomes.append(Crashed(type(error).__name__))
+    return outcomes
+
+
+def workspace_key(path: str) -> str:
+    """The outermost ``copilot`` folder above ``path`` (no disk read), or the path itself: files whose
+    workspaces could be the same share a key, since a workspace is one of the ``copilot`` folders above."""
+    folders = copilot_folders(path)
+    return str(folders[-1]) if folders else path
+
+
+def _chunks(paths: Sequence[str], count: int) -> list[list[int]]:
+    """The indexes of ``paths`` in about ``count`` chunks of whole workspaces, each workspace in one chunk."""
+    groups: dict[str, list[int]] = {}
+    for index, path in enumerate(paths):
+        groups.setdefault(workspace_key(path), []).append(index)
+    size = max(1, -(-len(paths) // count))
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    for group in groups.values():
+        current.extend(group)
+        if len(current) >= size:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where the system has it: a forked worker starts with the parent's modules and schema loaded."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()  # pragma: no cover - Windows
+
+
+def _prepare_fork(options: Options) -> None:
+    """Load what every check needs (the schema, the validator, the rules) once, before the workers fork,
+    and freeze it out of the collector's walks, so that the workers share its memory instead of copying it."""
+    analyze("name: warm-up\ntype: Backend Service\n", options)
+    gc.freeze()
