@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from e2e_helpers import CONFIG, RecordingClient, hover_at, open_doc, start
+from e2e_helpers import CONFIG, RecordingClient, completion_labels, hover_at, open_doc, start
 from lsprotocol import types
 
 from manifest_sets import position_of
@@ -91,9 +91,9 @@ async def test_hover_types_read_as_strings(client: RecordingClient, tmp_path: Pa
 
 
 async def test_document_links_go_to_files_that_exist(client: RecordingClient, tmp_path: Path) -> None:
-    text = API.replace("  location: nginx\n", "  build:\n    dockerfile: api/Dockerfile\n    context: api\n") + (
-        "env_file: missing.env\n"
-    )
+    text = API.replace(
+        "  location: nginx\n", "  build:\n    dockerfile: api/Dockerfile\n    context: api\n"
+    ) + ("env_file: missing.env\n")
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "Dockerfile").write_text("FROM scratch\n")
     uri = await opened(client, tmp_path, text)
@@ -106,3 +106,16 @@ async def test_document_links_go_to_files_that_exist(client: RecordingClient, tm
         (position_of(text, "api/Dockerfile")[0], (tmp_path / "api" / "Dockerfile").resolve().as_uri()),
         (position_of(text, "context: api")[0], (tmp_path / "api").resolve().as_uri()),
     }  # missing.env does not exist: no link
+
+
+async def test_completion_under_environments_offers_the_workspaces(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    text = API + "  d\n"
+    uri = await opened(client, tmp_path, text)
+    line = text.count("\n") - 1
+    items = await completion_labels(client, uri, line, 3)
+    offered = {item.label: item.detail for item in items}
+    assert offered == {
+        "dev": "environment · copilot/environments/dev/manifest.yml"
+    }  # prod is written already

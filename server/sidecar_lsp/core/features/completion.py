@@ -21,6 +21,7 @@ from typing import Any
 from sidecar_lsp.core.features.hover import field_markdown, instance_kind, plain_of
 from sidecar_lsp.core.features.recover import Context, context_at
 from sidecar_lsp.core.features.snippets import choice_text, escape_text, from_default_snippet
+from sidecar_lsp.core.features.workspace_names import WorkspaceNames, names_at
 from sidecar_lsp.core.lines import split_lines
 from sidecar_lsp.core.manifest.names import ManifestNames, name_sources
 from sidecar_lsp.core.manifest.references import CONTAINER, VOLUME, keyed_reference_in, reference_at
@@ -59,6 +60,7 @@ def complete(
     schema: SchemaIndex | Mapping[str, Any],
     document: ParsedDocument | None = None,
     previous: ParsedDocument | None = None,
+    workspace: WorkspaceNames | None = None,
 ) -> list[Candidate]:
     """Candidates at ``pos`` (0-based line, code-point column).
 
@@ -69,6 +71,8 @@ def complete(
     previous:
         The last version of the document that parsed completely; supplies names defined
         below a syntax error while the user types.
+    workspace:
+        The names of the rest of the workspace (environments, topics, publishers), when there is one.
     """
     index = schema if isinstance(schema, SchemaIndex) else SchemaIndex(schema)
     # The client's lines (``\n``, ``\r\n`` or a lone ``\r``): ``pos.line`` counts them.
@@ -76,6 +80,16 @@ def complete(
     ctx = context_at(lines, pos)
     if ctx is None:
         return []
+    if workspace is not None:
+        found = names_at(ctx.role, ctx.path, ctx.siblings, workspace)
+        if found:
+            key = ctx.role == "key" and not ctx.has_colon
+            return [
+                Candidate(
+                    name, "reference", f"{_key_text(name)}:" if key else name, ctx.replace, detail=detail
+                )
+                for name, detail in found
+            ]
     document = document if document is not None else parse(text)
     instance = _instance(document, previous)
     names = ManifestNames(name_sources(document, previous), ctx.path)

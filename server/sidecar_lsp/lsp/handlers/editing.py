@@ -7,10 +7,16 @@ one and :mod:`.navigation`, given the narrow interfaces of :mod:`..ports` it rea
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.ports import Client, CrossFile, Host
+
+if TYPE_CHECKING:
+    from sidecar_lsp.core.features.workspace_names import WorkspaceNames
+    from sidecar_lsp.core.workspace.model import Workspace
 
 TRIGGER_CHARACTERS = [":", " ", "-"]
 
@@ -32,7 +38,8 @@ def register(server: Host, cross_file: CrossFile) -> None:
 
         pos = lsp_convert.from_lsp_position(doc, params.position)
         tree = parsed.document
-        candidates = complete(tree.text, pos, server.schema, tree, server.previous_complete(uri))
+        names = _workspace_names(cross_file.workspace_of(uri))
+        candidates = complete(tree.text, pos, server.schema, tree, server.previous_complete(uri), names)
         snippets = server.settings.completion_snippets and _snippet_support(server)
         lines = lsp_convert.lines_of(doc)
         items = [
@@ -80,6 +87,21 @@ def register(server: Host, cross_file: CrossFile) -> None:
 
         lines = lsp_convert.lines_of(doc)
         return [lsp_convert.to_document_symbol(doc, s, lines) for s in document_symbols(parsed.document)]
+
+
+def _workspace_names(workspace: Workspace | None) -> WorkspaceNames | None:
+    """What completion offers from the other manifests: environments, and topics with their publishers."""
+    if workspace is None:
+        return None
+    from sidecar_lsp.core.features.workspace_names import WorkspaceNames
+
+    environments = tuple((env, f"environments/{env}/manifest.yml") for env in workspace.environments())
+    topics = tuple(
+        (topic, service, facts.rel)
+        for service, facts in sorted(workspace.services().items())
+        for topic in sorted(facts.publishes)
+    )
+    return WorkspaceNames(environments, topics)
 
 
 def _snippet_support(client: Client) -> bool:
