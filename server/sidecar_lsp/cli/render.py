@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
+from sidecar_lsp.core.check.analyze import analyze
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view
 from sidecar_lsp.core.manifest.render import DEFAULT_APP, render
 from sidecar_lsp.core.manifest.task import describe_task
+from sidecar_lsp.core.manifest.taskdef import DEFAULT_ACCOUNT, DEFAULT_REGION, TaskInputs, task_definition
+from sidecar_lsp.core.manifest.taskdef_register import register_shape
+from sidecar_lsp.core.model import Reach, Severity
 from sidecar_lsp.core.workspace.scan import DiskWorkspaces
 from sidecar_lsp.core.yaml.tree import Mapping, parse
 
@@ -31,10 +36,90 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--containers", action="store_true", help="print the task's containers per environment instead"
     )
+    parser.add_argument(
+        "--task-definition", action="store_true",
+        help="print the ECS task definition the environment deploys, as Copilot renders it",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", choices=("register", "cloudformation"), default="register",
+        help="register: RegisterTaskDefinition input JSON (default); cloudformation: the AWS::ECS::TaskDefinition resource",
+    )  # fmt: skip
+    parser.add_argument(
+        "--account", default=DEFAULT_ACCOUNT, help=f"the AWS account (default {DEFAULT_ACCOUNT})"
+    )
+    parser.add_argument("--region", default=DEFAULT_REGION, help=f"the AWS region (default {DEFAULT_REGION})")
+    parser.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="CONTAINER=URI",
+        help="the image of a container Copilot builds",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a ${NAME} of the manifest (Copilot reads the shell)",
+    )
+    parser.add_argument("--alb-dns", help="the DNS name of the imported load balancer (http.alb)")
     return parser
 
 
-USAGE = "usage: sidecar-lsp render (--env NAME | --containers [--env NAME]) [--app NAME] FILE"
+USAGE = (
+    "usage: sidecar-lsp render (--env NAME | --containers [--env NAME] | --task-definition --env NAME "
+    "[--format register|cloudformation] [--account ID] [--region R] [--image C=URI]... [--var N=V]...) [--app NAME] FILE"
+)
+
+
+def _pairs(items: list[str], flag: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not equals or not name:
+            raise UsageError(f"{flag} takes NAME=VALUE, not {item!r}")
+        pairs[name] = value
+    return pairs
+
+
+def copilot_refusal(text: str, env: str) -> str | None:
+    """The first error Copilot reports deploying ``text`` to ``env`` (the checks of ``sidecar-lsp check``)."""
+    analysis = analyze(text)
+    overridden = env in environment_names(analysis.document.root)
+    for finding in analysis.findings:
+        if finding.severity is not Severity.ERROR:
+            continue
+        reach, named = finding.scope.reach, env in finding.scope.environments
+        if (
+            reach is Reach.EVERY
+            or named
+            or (reach in (Reach.WITHOUT_OVERRIDE, Reach.WITHOUT_OVERRIDE_AND_NAMED) and not overridden)
+        ):
+            return f"line {finding.span.start.line + 1}: {finding.problem}"
+    return None
+
+
+def _task_definition(args: argparse.Namespace, text: str, app: str, out: TextIO, err: TextIO) -> int:
+    inputs = TaskInputs(app, args.env, args.account, args.region, _pairs(args.var, "--var"), args.alb_dns)
+    images = _pairs(args.image, "--image")
+    refusal = copilot_refusal(text, args.env)
+    task = task_definition(text, inputs)
+    if refusal is not None or task.resource is None:
+        print(
+            f"sidecar-lsp render: Copilot refuses {args.file} in '{args.env}': {refusal or task.problem}",
+            file=err,
+        )
+        return EXIT_PROBLEM
+    if args.format == "cloudformation":
+        out.write(json.dumps({"TaskDefinition": task.resource}, indent=2) + "\n")
+        placeholders = ['the intrinsics ({"Ref": …}, {"Fn::GetAtt": …}) are Copilot\'s stack\'s own']
+    else:
+        registered = register_shape(task, inputs, images, task.image)
+        out.write(json.dumps(registered.definition, indent=2) + "\n")
+        placeholders = registered.placeholders
+    for line in placeholders:
+        print(f"placeholder {line}", file=err)
+    return EXIT_OK
 
 
 def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -44,6 +129,8 @@ def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         args = _parser().parse_args(argv)
         if not args.containers and not args.env:
             raise UsageError("give --env NAME (or --containers)")
+        if args.task_definition and (args.containers or not args.env):
+            raise UsageError("--task-definition takes --env NAME, not --containers")
     except UsageError as error:
         print(f"sidecar-lsp render: {error}", file=err)
         print(USAGE, file=err)
@@ -55,6 +142,12 @@ def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return EXIT_USAGE
     found = DiskWorkspaces().for_path(args.file)
     app = args.app or (found[0].app if found else None) or DEFAULT_APP
+    if args.task_definition:
+        try:
+            return _task_definition(args, text, app, out, err)
+        except UsageError as error:
+            print(f"sidecar-lsp render: {error}", file=err)
+            return EXIT_USAGE
     if not args.containers:
         rendering = render(text, args.env, app, args.file)
         if rendering.problem:

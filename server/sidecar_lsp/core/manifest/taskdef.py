@@ -59,6 +59,8 @@ class TaskDefinition:
     memory: str = ""
     env_files: dict[str, str] = field(default_factory=dict)
     """The env file of each container that has one (main, FireLens, sidecars)."""
+    image: str | None = None
+    """``image.location`` of the main container (Copilot's ``ContainerImage``), None when Copilot builds it."""
 
 
 def partition_of(region: str) -> str:
@@ -73,7 +75,7 @@ def task_definition(text: str, inputs: TaskInputs) -> TaskDefinition:
     """The task definition ``inputs.env`` deploys; never raises."""
     document = parse(text)
     root = document.root
-    if not document.complete or not isinstance(root, Mapping):
+    if not isinstance(root, Mapping):  # a problem in a part Copilot ignores still renders
         first = document.findings[0].message if document.findings else "not a YAML map"
         return TaskDefinition(None, f"the manifest cannot be read: {first}")
     kind = manifest_kind(root)
@@ -96,7 +98,7 @@ def _build(view: Mapping, kind: str, inputs: TaskInputs, values: Values) -> Task
     if view.get("taskdef_overrides") is not None:
         raise RefusedError("taskdef_overrides is not rendered here: apply its rules to the output by hand")
     name = values.text(view.get("name"))
-    if not name:
+    if name is None:
         raise RefusedError('validate "name": cannot be empty')
     workload = Workload(
         inputs.app, inputs.env, name, kind, inputs.account, inputs.region, partition_of(inputs.region),
@@ -145,6 +147,7 @@ def _build(view: Mapping, kind: str, inputs: TaskInputs, values: Values) -> Task
         resource, None, name, kind,
         str(DEFAULT_CPU if cpu is None else cpu), str(DEFAULT_MEMORY if memory is None else memory),
         _env_files(view, values, name, containers),
+        values.text(image.get("location")) if isinstance(image := view.get("image"), Mapping) else None,
     )  # fmt: skip
 
 

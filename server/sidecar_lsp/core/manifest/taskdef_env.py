@@ -60,7 +60,9 @@ def _from_cfn(values: Values, node: Node) -> str | None:
     if isinstance(node, Mapping):
         name = values.text(node.get("from_cfn"))
         if name is None:
-            raise RefusedError("cannot decode this map: only from_cfn (or secretsmanager for a secret) is read")
+            raise RefusedError(
+                "cannot decode this map: only from_cfn (or secretsmanager for a secret) is read"
+            )
         return name
     return None
 

@@ -44,10 +44,14 @@ def reread(text: str) -> Any:
         return resolve_plain(text)
     document = parse(f"k: {text}\n")
     if document.findings or not document.complete or not isinstance(document.root, Mapping):
-        raise RefusedError(f"Copilot's template cannot write {text!r} unquoted (YAML reads it as something else)")
+        raise RefusedError(
+            f"Copilot's template cannot write {text!r} unquoted (YAML reads it as something else)"
+        )
     value = document.root.get("k")
     if not isinstance(value, Scalar) or len(document.root.entries) != 1:
-        raise RefusedError(f"Copilot's template cannot write {text!r} unquoted (YAML reads it as something else)")
+        raise RefusedError(
+            f"Copilot's template cannot write {text!r} unquoted (YAML reads it as something else)"
+        )
     return to_plain(value)
 
 
@@ -107,7 +111,9 @@ class Values:
             if isinstance(node, Scalar) and isinstance(node.value, str):
                 for match in VARIABLE.finditer(node.value):
                     if not match.group(1) and match.group(2) not in self.variables:
-                        raise RefusedError(f'interpolate: environment variable "{match.group(2)}" is not defined')
+                        raise RefusedError(
+                            f'interpolate: environment variable "{match.group(2)}" is not defined'
+                        )
 
     def substituted(self, text: str) -> str:
         return VARIABLE.sub(lambda m: m.group(0)[1:] if m.group(1) else self.variables[m.group(2)], text)
