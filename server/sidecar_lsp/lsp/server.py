@@ -201,10 +201,12 @@ class SidecarLanguageServer(LanguageServer):
         self._report_settings(problems)
         if settings != self.settings:
             logger.info("settings: %s", settings)
+            hints_changed = _hint_settings(settings) != _hint_settings(self.settings)
             self.settings = settings
             for uri in self.open_uris():
                 self.diagnostics.schedule(uri, debounce=False)
-            self._refresh_inlay_hints()
+            if hints_changed:
+                self._refresh_inlay_hints()
 
     def _refresh_inlay_hints(self) -> None:
         """Ask the client to request inlay hints again (the settings choose them), when it can."""
@@ -239,6 +241,14 @@ class SidecarLanguageServer(LanguageServer):
             return
         if result:
             self.apply_settings(result[0])
+
+
+def _hint_settings(settings: Settings) -> tuple[bool, bool, bool]:
+    return (
+        settings.inlay_hints_environment_values,
+        settings.inlay_hints_base_values,
+        settings.inlay_hints_defaults,
+    )
 
 
 def make_server(schema: SchemaIndex | None = None, settings: Settings | None = None) -> SidecarLanguageServer:
