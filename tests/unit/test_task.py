@@ -130,6 +130,20 @@ def test_containers_of_the_base_and_of_an_environment() -> None:
     assert [c.name for c in prod] == ["api", FIRELENS_CONTAINER, OTEL_CONTAINER, "proxy", "init"]
 
 
+def test_a_scheduled_job_gets_no_xray_collector() -> None:
+    """A Scheduled Job has no ``observability`` (Copilot ignores the key there): tracing adds nothing,
+    as copilot-render's job templates show."""
+    job = parse(
+        "name: report\ntype: Scheduled Job\nimage:\n  location: app\nobservability:\n  tracing: awsxray\n"
+    )
+    assert isinstance(job.root, Mapping)
+    assert [c.role for c in task_containers(environment_view(job.root, None), "Scheduled Job")] == ["main"]
+    worker = parse(job.text.replace("Scheduled Job", "Worker Service"))
+    assert isinstance(worker.root, Mapping)
+    roles = [c.role for c in task_containers(environment_view(worker.root, None), "Worker Service")]
+    assert roles == ["main", "xray"]
+
+
 def test_start_order_follows_depends_on() -> None:
     waves, cycle = start_order(task_containers(_view(TASK, None), "Load Balanced Web Service"))
     assert waves == [[OTEL_CONTAINER, "init"], ["proxy"], ["api"]]

@@ -111,10 +111,11 @@ def firelens_enabled(view: Mapping, kind: str | None) -> bool:
 
 
 def xray_enabled(view: Mapping, kind: str | None) -> bool:
-    """``observability.tracing: awsxray`` (any case) adds the collector container."""
+    """``observability.tracing: awsxray`` (any case) adds the collector container; a Scheduled Job has
+    no ``observability`` (Copilot ignores the key there), so never a collector."""
     observability = mapping(view.get("observability"))
     tracing = observability.get("tracing") if observability else None
-    return kind in SIDECAR_KINDS and _text(tracing).lower() == "awsxray"
+    return kind in SIDECAR_KINDS and kind != JOB and _text(tracing).lower() == "awsxray"
 
 
 def task_containers(view: Mapping, kind: str | None) -> list[TaskContainer]:

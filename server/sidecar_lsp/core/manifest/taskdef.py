@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import APP_NAME_VARIABLE, ENV_NAME_VARIABLE
-from sidecar_lsp.core.decoding.kinds import BACKEND, JOB, LBWS, manifest_kind
+from sidecar_lsp.core.decoding.kinds import BACKEND, LBWS, manifest_kind
 from sidecar_lsp.core.manifest import taskdef_env as env_vars
 from sidecar_lsp.core.manifest.merge import environment_view
 from sidecar_lsp.core.manifest.task import SIDECAR_KINDS, TaskContainer, task_containers
@@ -111,7 +111,7 @@ def _build(view: Mapping, kind: str, inputs: TaskInputs, values: Values) -> Task
     containers = task_containers(view, kind)
     main = [c for c in containers if c.is_main]
     # A Scheduled Job has no ``observability`` field: Copilot adds no collector to it.
-    added = [c for c in containers if c.role == "firelens" or (c.role == "xray" and kind != JOB)]
+    added = [c for c in containers if c.role == "firelens" or c.role == "xray"]
     sidecars = sorted((c for c in containers if c.role == "sidecar"), key=lambda c: c.name)
     definitions = [_main_container(view, kind, name, values, common, ports, target) for _ in main]
     for container in added:
