@@ -36,7 +36,7 @@ from sidecar_lsp.core.schema.store import load_schema
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp.diagnostics import Diagnostics
 from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Parsed, Snapshot
-from sidecar_lsp.lsp.handlers import editing, inline, navigation
+from sidecar_lsp.lsp.handlers import editing, inline, navigation, symbols
 from sidecar_lsp.lsp.handlers import workspace as workspace_handlers
 from sidecar_lsp.lsp.handlers.workspace import WorkspaceFeatures
 from sidecar_lsp.lsp.ports import Handler
@@ -315,5 +315,6 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     editing.register(server, server.cross_file)
     inline.register(server, server.cross_file)
     navigation.register(server, server.cross_file)
+    symbols.register(server, server.cross_file)
     workspace_handlers.register(server, server.cross_file)
     return server
