@@ -16,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import functools
 import gc
+import heapq
 import importlib
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -70,6 +73,10 @@ class Diagnostics:
         self.cross_file = cross_file
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
         self._pending: dict[str, tuple[Snapshot, asyncio.Future[Checked]]] = {}
+        self._queue: list[tuple[int, Snapshot, ParsedDocument | None, asyncio.Future[Checked]]] = []
+        """Checks waiting for the worker, a heap: the most recently asked for first."""
+        self._asked = itertools.count()
+        self._running: asyncio.Future[Checked] | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_change: dict[str, float] = {}
         self._collect: asyncio.TimerHandle | None = None
@@ -87,11 +94,7 @@ class Diagnostics:
         pending = self._pending.get(snapshot.uri)
         if pending is None or not pending[0].same_input(snapshot):
             parsed = caches.parsed(snapshot.uri, snapshot.text)
-            loop = asyncio.get_running_loop()
-            future = asyncio.ensure_future(
-                loop.run_in_executor(self.executor, check_snapshot, snapshot, parsed)
-            )
-            pending = (snapshot, future)
+            pending = (snapshot, self._enqueue(snapshot, parsed))
             self._pending[snapshot.uri] = pending
         result = await asyncio.shield(pending[1])
         if self._pending.get(snapshot.uri) is pending:
@@ -99,6 +102,42 @@ class Diagnostics:
         if self.documents.is_current(snapshot):
             caches.store_checked(result)
         return result
+
+    def _enqueue(self, snapshot: Snapshot, parsed: ParsedDocument | None) -> asyncio.Future[Checked]:
+        """Queue a check for the worker; the most recently asked for runs first (the document being typed
+        in or just opened jumps ahead of the rest of a bulk open), each publishing as it finishes."""
+        future: asyncio.Future[Checked] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._queue, (-next(self._asked), snapshot, parsed, future))
+        self._run_next()
+        return future
+
+    def _run_next(self) -> None:
+        """Hand the worker the most recent queued check, when it has none: one at a time, so that a
+        later request can still overtake the queue."""
+        while self._running is None and self._queue:
+            _, snapshot, parsed, future = heapq.heappop(self._queue)
+            if future.done():
+                continue
+            try:
+                job = asyncio.get_running_loop().run_in_executor(
+                    self.executor, check_snapshot, snapshot, parsed
+                )
+            except RuntimeError as error:  # the worker is shut down: the server is exiting
+                future.set_exception(error)
+                continue
+            self._running = job
+            job.add_done_callback(functools.partial(self._finished, future))
+
+    def _finished(self, future: asyncio.Future[Checked], job: asyncio.Future[Checked]) -> None:
+        self._running = None
+        if not future.done():
+            if job.cancelled():
+                future.cancel()
+            elif job.exception() is not None:
+                future.set_exception(job.exception())  # type: ignore[arg-type]
+            else:
+                future.set_result(job.result())
+        self._run_next()
 
     def schedule(self, uri: str, *, debounce: bool) -> None:
         """(Re)start the publishing task of ``uri``; rapid changes are coalesced."""
