@@ -120,8 +120,10 @@ def base_without_environments(root: Mapping) -> Mapping:
     return Mapping(root.span, root.tag, root.anchor, entries, root.flow)
 
 
-def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
-    """The manifest as Copilot validates it for ``env``, or None when there is no override for it."""
+def merge_environment(root: Node | None, env: str, plain: set[int] | None = None) -> MergedEnvironment | None:
+    """The manifest as Copilot validates it for ``env``, or None when there is no override for it.
+
+    ``plain``: :func:`without_env_name_nodes` of ``root``, when the caller merges several environments."""
     if not isinstance(root, Mapping):
         return None
     environments = root.get(ENVIRONMENTS_KEY)
@@ -133,7 +135,7 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
     override = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
     merged = merger.merge_mapping(base_without_environments(root), override, ())
-    named = with_environment_name(merged, env)
+    named = with_environment_name(merged, env, without_env_name_nodes(root) if plain is None else plain)
     assert isinstance(named, Mapping)
     return MergedEnvironment(env, named)
 
@@ -155,9 +157,15 @@ def _without_empty_lists(node: Node) -> Node | None:
     return Mapping(node.span, node.tag, node.anchor, entries, node.flow)
 
 
-def with_environment_name(node: Node, env: str) -> Node:
+def with_environment_name(node: Node, env: str, plain: set[int] | None = None) -> Node:
     """``node`` with ``${COPILOT_ENVIRONMENT_NAME}`` in its string values replaced by ``env``, as Copilot
-    substitutes it before validating; the parts without it are the same nodes."""
+    substitutes it before validating; the parts without it are the same nodes.
+
+    ``plain`` (:func:`without_env_name_nodes` of the document ``node`` is built of) names the maps and
+    lists with no such value, which are returned as they are without a walk: a merged view is walked
+    only where it is new (the maps an override changes) or holds the name."""
+    if plain is not None and id(node) in plain:
+        return node
     known = {ENV_NAME_VARIABLE: env}
     if isinstance(node, Scalar):
         if not (isinstance(node.value, str) and ENV_NAME_REFERENCE in node.value):
@@ -170,7 +178,7 @@ def with_environment_name(node: Node, env: str) -> Node:
     if isinstance(node, Mapping):
         entries = [
             entry
-            if (child := with_environment_name(entry.value, env)) is entry.value
+            if (child := with_environment_name(entry.value, env, plain)) is entry.value
             else Entry(entry.key, child, entry.merged)
             for entry in node.entries
         ]
@@ -178,16 +186,45 @@ def with_environment_name(node: Node, env: str) -> Node:
             return node
         return Mapping(node.span, node.tag, node.anchor, entries, node.flow)
     if isinstance(node, Sequence):
-        items = [with_environment_name(item, env) for item in node.items]
+        items = [with_environment_name(item, env, plain) for item in node.items]
         if all(new is old for new, old in zip(items, node.items, strict=True)):
             return node
         return Sequence(node.span, node.tag, node.anchor, items, node.flow)
     return node
 
 
+def without_env_name_nodes(root: Node | None) -> set[int]:
+    """The ids of the maps and lists of ``root`` (the whole document) in which no string value holds
+    ``${COPILOT_ENVIRONMENT_NAME}``: what :func:`with_environment_name` leaves as it is. The ids are
+    good while ``root`` lives (a node made later cannot take the id of a node still alive)."""
+    plain: set[int] = set()
+    holds: dict[int, bool] = {}
+
+    def walk(node: Node | None) -> bool:
+        if isinstance(node, Scalar):
+            return isinstance(node.value, str) and ENV_NAME_REFERENCE in node.value
+        if not isinstance(node, Mapping | Sequence):
+            return False
+        known = holds.get(id(node))
+        if known is not None:
+            return known
+        holds[id(node)] = True  # a node met again inside itself (a recursive alias) is walked every time
+        children = [entry.value for entry in node.entries] if isinstance(node, Mapping) else node.items
+        found = [walk(child) for child in children]
+        holds[id(node)] = any(found)
+        if not holds[id(node)]:
+            plain.add(id(node))
+        return holds[id(node)]
+
+    walk(root)
+    return plain
+
+
 def merge_all(root: Node | None) -> list[MergedEnvironment]:
     """Every environment override merged over the base, in document order."""
-    merged = (merge_environment(root, env) for env in environment_names(root))
+    names = environment_names(root)
+    plain = without_env_name_nodes(root) if names else set()
+    merged = (merge_environment(root, env, plain) for env in names)
     return [item for item in merged if item is not None]
 
 
