@@ -12,11 +12,13 @@ from sidecar_lsp.cli.args import ArgumentParser, UsageError
 from sidecar_lsp.core.check.analyze import analyze
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view
+from sidecar_lsp.core.manifest.migration_notes import migration_notes, notes_json, notes_text
 from sidecar_lsp.core.manifest.render import DEFAULT_APP, render
 from sidecar_lsp.core.manifest.task import describe_task
 from sidecar_lsp.core.manifest.taskdef import DEFAULT_ACCOUNT, DEFAULT_REGION, TaskInputs, task_definition
 from sidecar_lsp.core.manifest.taskdef_register import register_shape
 from sidecar_lsp.core.model import Reach, Severity
+from sidecar_lsp.core.workspace.model import Workspace
 from sidecar_lsp.core.workspace.scan import DiskWorkspaces
 from sidecar_lsp.core.yaml.tree import Mapping, parse
 
@@ -41,8 +43,13 @@ def _parser() -> argparse.ArgumentParser:
         help="print the ECS task definition the environment deploys, as Copilot renders it",
     )  # fmt: skip
     parser.add_argument(
-        "--format", choices=("register", "cloudformation"), default="register",
-        help="register: RegisterTaskDefinition input JSON (default); cloudformation: the AWS::ECS::TaskDefinition resource",
+        "--notes", action="store_true",
+        help="list what the manifest configures that the task definition does not carry, with its line",
+    )  # fmt: skip
+    parser.add_argument(
+        "--format", choices=("register", "cloudformation", "text", "json"),
+        help="--task-definition: register (RegisterTaskDefinition input JSON, the default) or cloudformation "
+        "(the AWS::ECS::TaskDefinition resource); --notes: text (the default) or json",
     )  # fmt: skip
     parser.add_argument(
         "--account", default=DEFAULT_ACCOUNT, help=f"the AWS account (default {DEFAULT_ACCOUNT})"
@@ -68,8 +75,10 @@ def _parser() -> argparse.ArgumentParser:
 
 USAGE = (
     "usage: sidecar-lsp render (--env NAME | --containers [--env NAME] | --task-definition --env NAME "
-    "[--format register|cloudformation] [--account ID] [--region R] [--image C=URI]... [--var N=V]...) [--app NAME] FILE"
+    "[--format register|cloudformation] [--account ID] [--region R] [--image C=URI]... [--var N=V]... "
+    "| --notes [--env NAME] [--format text|json]) [--app NAME] FILE"
 )
+NOTE_FORMATS, TASK_FORMATS = ("text", "json"), ("register", "cloudformation")
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, str]:
@@ -122,15 +131,56 @@ def _task_definition(args: argparse.Namespace, text: str, app: str, out: TextIO,
     return EXIT_OK
 
 
+def _check_arguments(args: argparse.Namespace) -> None:
+    if args.notes:
+        if args.containers:
+            raise UsageError("--notes takes --env NAME or every environment, not --containers")
+        if args.format not in (None, *NOTE_FORMATS):
+            raise UsageError(f"--notes prints text or json, not {args.format}")
+        return
+    if not args.containers and not args.env:
+        raise UsageError("give --env NAME (or --containers, or --notes)")
+    if args.task_definition and (args.containers or not args.env):
+        raise UsageError("--task-definition takes --env NAME, not --containers")
+    if args.format not in (None, *TASK_FORMATS):
+        raise UsageError(f"--format {args.format} goes with --notes")
+    args.format = args.format or "register"
+
+
+def _addon_files(manifest: Path) -> list[str]:
+    """The files of ``copilot/<name>/addons/`` beside the manifest (Copilot deploys them as a nested stack)."""
+    try:
+        return sorted(entry.name for entry in (manifest.parent / "addons").iterdir() if entry.is_file())
+    except OSError:  # no addons folder, or one that cannot be read: nothing to list
+        return []
+
+
+def _notes(
+    args: argparse.Namespace, text: str, app: str, workspace: Workspace | None, out: TextIO, err: TextIO
+) -> int:
+    """``--notes``: what each environment (or ``--env``) deploys beside its task definition."""
+    addons = _addon_files(Path(args.file))
+    root = parse(text).root
+    workspace_envs = workspace.environments() if workspace else []
+    envs = [args.env] if args.env else list(dict.fromkeys([*workspace_envs, *environment_names(root)]))
+    sections = [migration_notes(text, env, app, addons) for env in envs or [None]]
+    problem = next((section.problem for section in sections if section.problem), None)
+    if problem:
+        print(f"sidecar-lsp render: {args.file}: {problem}", file=err)
+        return EXIT_PROBLEM
+    if args.format == "json":
+        out.write(json.dumps(notes_json(sections, args.file), indent=2) + "\n")
+    else:
+        out.write(notes_text(sections, args.file))
+    return EXIT_OK
+
+
 def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run ``render``; 0 on success, 1 when the file cannot be rendered, 2 on a usage or read error."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)
-        if not args.containers and not args.env:
-            raise UsageError("give --env NAME (or --containers)")
-        if args.task_definition and (args.containers or not args.env):
-            raise UsageError("--task-definition takes --env NAME, not --containers")
+        _check_arguments(args)
     except UsageError as error:
         print(f"sidecar-lsp render: {error}", file=err)
         print(USAGE, file=err)
@@ -142,6 +192,8 @@ def main_render(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return EXIT_USAGE
     found = DiskWorkspaces().for_path(args.file)
     app = args.app or (found[0].app if found else None) or DEFAULT_APP
+    if args.notes:
+        return _notes(args, text, app, found[0] if found else None, out, err)
     if args.task_definition:
         try:
             return _task_definition(args, text, app, out, err)
