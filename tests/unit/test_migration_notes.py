@@ -100,6 +100,7 @@ SERVICE_NOTES = [
         "PROXY_SECRET:",
         "secretsmanager:GetSecretValue",
     ),
+    ("logging.destination", "IAM permissions", "destination:", "logs:PutLogEvents"),
     ("env_file", "env files", "env_file: api.env", "S3 bucket"),
     ("sidecars.proxy.env_file", "env files", "env_file: proxy.env", "proxy: Copilot uploads proxy.env"),
     ("storage.volumes.assets.efs", "storage", "efs: true", "managed EFS file system"),

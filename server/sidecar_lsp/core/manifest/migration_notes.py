@@ -125,7 +125,7 @@ def _notes(view: Mapping, kind: str, env: str | None, app: str) -> Iterator[Note
         yield from _written(view, "deployment", {"rolling": "the deployment's minimum and maximum healthy percent ('recreate': 0 and 100; else 100 and 200)", "rollback_alarms": "CloudWatch alarms that roll a deployment back"}, SERVICE)  # fmt: skip
         exec_entry = view.entry("exec")
         if exec_entry is not None and _truthy(exec_entry.value):
-            yield Note(SERVICE, line_of(exec_entry), "exec", "ECS Exec: enableExecuteCommand on the service, and ssmmessages permissions in the task role")  # fmt: skip
+            yield Note(SERVICE, line_of(exec_entry), "exec", "ECS Exec: enableExecuteCommand on the service, and the task role's ssmmessages (and logs) permissions Copilot grants")  # fmt: skip
     network = mapping(view.get("network"))
     vpc = network.get("vpc") if network else None
     for entry in own_entries(vpc):
@@ -204,7 +204,7 @@ def _messaging(view: Mapping, kind: str) -> Iterator[Note]:
     publish = mapping(view.get("publish"))
     for index, topic in enumerate(sequence_items(publish.get("topics") if publish else None)):
         fifo = " (FIFO)" if isinstance(topic, Mapping) and _truthy(topic.get("fifo")) and topic.get("fifo") is not None else ""  # fmt: skip
-        yield Note(MESSAGING, topic.span.start.line + 1, f"publish.topics[{index}]", f"an SNS topic{fifo} Copilot creates; COPILOT_SNS_TOPIC_ARNS in the task definition names it: {brief(topic)}")  # fmt: skip
+        yield Note(MESSAGING, topic.span.start.line + 1, f"publish.topics[{index}]", f"an SNS topic{fifo} Copilot creates, with sns:Publish on it in the task role; COPILOT_SNS_TOPIC_ARNS in the task definition names it: {brief(topic)}")  # fmt: skip
     subscribe = mapping(view.get("subscribe")) if kind == WORKER else None
     if subscribe is None:
         return

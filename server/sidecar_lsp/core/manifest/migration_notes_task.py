@@ -97,12 +97,15 @@ def task_notes(view: Mapping, kind: str, env: str | None, app: str) -> Iterator[
         yield from _secrets(config, prefix, container)
         yield from _env_file(config, prefix, container)
         yield from _image(config, prefix, container)
+    destination = logging.entry("destination") if logging else None
+    if destination is not None and isinstance(destination.value, Mapping):
+        yield Note(IAM, line_of(destination), "logging.destination", f"{FIRELENS_CONTAINER} sends the logs with the task role's permissions (for example logs:CreateLogStream and logs:PutLogEvents for cloudwatch, firehose:PutRecordBatch for firehose), which Copilot does not grant: {brief(destination.value)}")  # fmt: skip
     yield from _storage(view, name)
     yield from _logs(logging, name_entry, f"/copilot/{app}-{env or '<env>'}-{name}")
     observability = mapping(view.get("observability"))
     tracing = observability.entry("tracing") if observability else None
     if tracing is not None and isinstance(tracing.value, Scalar) and tracing.value.text.lower() == "awsxray":
-        yield Note(IAM, line_of(tracing), "observability.tracing", "the task role needs X-Ray permissions (Copilot attaches AWSXRayDaemonWriteAccess) for the aws-otel-collector sidecar")  # fmt: skip
+        yield Note(IAM, line_of(tracing), "observability.tracing", "the aws-otel-collector sidecar needs the task role's permissions Copilot grants it: xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets, GetSamplingStatisticSummaries, and logs:CreateLogGroup, CreateLogStream, PutLogEvents")  # fmt: skip
     overrides = view.entry("taskdef_overrides")
     for index, rule in enumerate(sequence_items(overrides.value if overrides else None)):
         path = rule.get("path") if isinstance(rule, Mapping) else None
@@ -129,8 +132,8 @@ def _secret_access(value: Node) -> str:
         return f"the value of the CloudFormation export {brief(value.get('from_cfn'))}: the execution role needs to read the parameter or secret it names"  # fmt: skip
     text = brief(value)
     if ":secretsmanager:" in text:
-        return f"the execution role needs secretsmanager:GetSecretValue on {text}"
-    return f"the execution role needs ssm:GetParameters on the parameter {text} (Copilot allows parameters tagged copilot-application and copilot-environment)"  # fmt: skip
+        return f"the execution role needs secretsmanager:GetSecretValue on {text} (Copilot allows secrets tagged copilot-application and copilot-environment)"  # fmt: skip
+    return f"the execution role needs ssm:GetParameters on the parameter {text} (Copilot allows parameters tagged copilot-application and copilot-environment, and kms:Decrypt on keys tagged so)"  # fmt: skip
 
 
 def _env_file(config: Mapping, prefix: str, container: str) -> Iterator[Note]:
