@@ -76,7 +76,9 @@ def test_neovim_runs_the_show_merged_command(tmp_path: Path) -> None:
     lines = API.split("\n")
     assert result["lenses"] == [
         {"line": lines.index("  prod:"), "title": "prod · 1 override · show merged"},
+        {"line": lines.index("  prod:"), "title": "task definition"},
         {"line": lines.index("  prd:"), "title": "prd · 1 override · show merged"},
+        {"line": lines.index("  prd:"), "title": "task definition"},
     ]
     assert result["command_error"] is None
     assert result["shown"] and result["merged_name"] == result["command_uri"]

@@ -184,7 +184,9 @@ async def test_code_lens_command_rendering_and_definition(client: RecordingClien
     lines = LENSES.split("\n")
     assert titles == [
         (lines.index("  prod:"), "prod · 3 overrides · show merged"),
+        (lines.index("  prod:"), "task definition"),
         (lines.index("  test:"), "test · 1 override · show merged"),
+        (lines.index("  test:"), "task definition"),
     ]
     command = lenses[0].command
     assert command is not None

@@ -15,9 +15,8 @@ from sidecar_lsp.core.manifest.merge import environment_names, environment_view
 from sidecar_lsp.core.manifest.migration_notes import migration_notes, notes_json, notes_text
 from sidecar_lsp.core.manifest.render import DEFAULT_APP, render
 from sidecar_lsp.core.manifest.task import describe_task
-from sidecar_lsp.core.manifest.taskdef import DEFAULT_ACCOUNT, DEFAULT_REGION, TaskInputs, task_definition
-from sidecar_lsp.core.manifest.taskdef_register import register_shape
-from sidecar_lsp.core.model import Reach, Severity
+from sidecar_lsp.core.manifest.taskdef import DEFAULT_ACCOUNT, DEFAULT_REGION, TaskInputs
+from sidecar_lsp.core.manifest.taskdef_document import task_definition_document
 from sidecar_lsp.core.workspace.model import Workspace
 from sidecar_lsp.core.workspace.scan import DiskWorkspaces
 from sidecar_lsp.core.yaml.tree import Mapping, parse
@@ -91,42 +90,19 @@ def _pairs(items: list[str], flag: str) -> dict[str, str]:
     return pairs
 
 
-def copilot_refusal(text: str, env: str) -> str | None:
-    """The first error Copilot reports deploying ``text`` to ``env`` (the checks of ``sidecar-lsp check``)."""
-    analysis = analyze(text)
-    overridden = env in environment_names(analysis.document.root)
-    for finding in analysis.findings:
-        if finding.severity is not Severity.ERROR:
-            continue
-        reach, named = finding.scope.reach, env in finding.scope.environments
-        if (
-            reach is Reach.EVERY
-            or named
-            or (reach in (Reach.WITHOUT_OVERRIDE, Reach.WITHOUT_OVERRIDE_AND_NAMED) and not overridden)
-        ):
-            return f"line {finding.span.start.line + 1}: {finding.problem}"
-    return None
-
-
 def _task_definition(args: argparse.Namespace, text: str, app: str, out: TextIO, err: TextIO) -> int:
     inputs = TaskInputs(app, args.env, args.account, args.region, _pairs(args.var, "--var"), args.alb_dns)
     images = _pairs(args.image, "--image")
-    refusal = copilot_refusal(text, args.env)
-    task = task_definition(text, inputs)
-    if refusal is not None or task.resource is None:
+    document = task_definition_document(
+        text, inputs, analyze(text).findings, images, cloudformation=args.format == "cloudformation"
+    )
+    if document.problem is not None:
         print(
-            f"sidecar-lsp render: Copilot refuses {args.file} in '{args.env}': {refusal or task.problem}",
-            file=err,
+            f"sidecar-lsp render: Copilot refuses {args.file} in '{args.env}': {document.problem}", file=err
         )
         return EXIT_PROBLEM
-    if args.format == "cloudformation":
-        out.write(json.dumps({"TaskDefinition": task.resource}, indent=2) + "\n")
-        placeholders = ['the intrinsics ({"Ref": …}, {"Fn::GetAtt": …}) are Copilot\'s stack\'s own']
-    else:
-        registered = register_shape(task, inputs, images, task.image)
-        out.write(json.dumps(registered.definition, indent=2) + "\n")
-        placeholders = registered.placeholders
-    for line in placeholders:
+    out.write(document.text)
+    for line in document.placeholders:
         print(f"placeholder {line}", file=err)
     return EXIT_OK
 

@@ -11,12 +11,10 @@
   the client allows it) are read again with ``scan.read_path``. The reader returns plain data; the
   loop applies it to the :class:`~sidecar_lsp.core.workspace.model.Workspace`, unless the document
   is open by then (an open document's unsaved text always wins over the disk).
-* Code lens on each ``environments.<env>`` key runs ``sidecarLsp.showMerged``, which renders the
-  manifest for that environment (``core/manifest/render.py``) under a ``sidecar-lsp-merged:`` URI,
-  asks the client to show it (``window/showDocument``) and returns ``{uri, text}``. The text of such
-  a URI is answered by the ``sidecarLsp/merged`` request (VS Code's content provider asks it), and
-  ``textDocument/definition`` in it (routed here by navigation's handler, the one for that method)
-  lands on the source line that set the value.
+* Renderings (the "show merged" and "task definition" code lenses, :mod:`.renderings`) read their
+  source here (:meth:`WorkspaceFeatures.source`: the open document's text, else the disk's, read on the
+  reader thread), and ``textDocument/definition`` in a merged rendering (routed here by navigation's
+  handler, the one for that method) lands on the source line that set the value.
 
 All state here is touched on the event loop only.
 """
@@ -31,21 +29,24 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from lsprotocol import types
 from pygls import uris
 
-from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
-from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
-from sidecar_lsp.core.manifest.render import DEFAULT_APP, Rendering, override_count, render
+from sidecar_lsp.core.manifest.render import DEFAULT_APP, Rendering
 from sidecar_lsp.core.model import Finding
 from sidecar_lsp.core.workspace import scan
 from sidecar_lsp.core.workspace.model import Read, Workspace, role_of
 from sidecar_lsp.core.workspace.rules import findings_in_workspace
-from sidecar_lsp.core.yaml.tree import Mapping, own_entries
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.documents import ClientTextDocument
+from sidecar_lsp.lsp.handlers import renderings
+from sidecar_lsp.lsp.handlers.renderings import (  # re-exported: the URIs' readers import them from here
+    MERGED_SCHEME,
+    Source,
+    merged_uri,
+    parse_merged_uri,
+)
 from sidecar_lsp.lsp.ports import Client, Documents, Registry
 
 if TYPE_CHECKING:
@@ -53,32 +54,13 @@ if TYPE_CHECKING:
 
     from sidecar_lsp.core.check.analyze import Analysis
 
+__all__ = ["WorkspaceFeatures", "merged_uri", "parse_merged_uri", "register"]
+
 logger = logging.getLogger(__name__)
 
-MERGED_SCHEME = "sidecar-lsp-merged"
-SHOW_MERGED = "sidecarLsp.showMerged"
-MERGED_REQUEST = "sidecarLsp/merged"
 WATCHED = ["**/copilot/**/manifest.yml", "**/copilot/.workspace", "**/copilot/*/overrides/**"]
 
 T = TypeVar("T")
-
-
-def merged_uri(source_uri: str, env: str) -> str:
-    """``sidecar-lsp-merged:///path/to/copilot/api/manifest.yml%20(prod)?env=prod`` (a URL to every editor)."""
-    path = uris.to_fs_path(source_uri) or urlsplit(source_uri).path
-    # The " (prod)" suffix names the editor tab "manifest.yml (prod)"; the query says the same for parsing.
-    return f"{MERGED_SCHEME}://{quote(f'{path} ({env})')}?env={quote(env, safe='')}"
-
-
-def parse_merged_uri(uri: str) -> tuple[str, str] | None:
-    """The source document's URI and the environment of a merged URI, or None."""
-    parts = urlsplit(uri)
-    if parts.scheme != MERGED_SCHEME:
-        return None
-    env = parse_qs(unquote(parts.query)).get("env", [""])[0]  # VS Code may send "env%3Dprod"
-    path = unquote(parts.path).removesuffix(f" ({env})")
-    source = uris.from_fs_path(path)
-    return (source, env) if source and env else None
 
 
 @dataclass(frozen=True)
@@ -281,15 +263,11 @@ class WorkspaceFeatures:
         except Exception as error:  # the client refused: files that are not open are read once
             logger.warning("registering the file watchers failed: %s", error)
 
-    # --- renderings
+    # --- renderings (:mod:`.renderings`)
 
-    async def rendering(self, source_uri: str, env: str) -> Rendering | None:
-        """The source document (its unsaved text when open, else the disk's) rendered for ``env``."""
-        rendered = await self._render(source_uri, env)
-        return rendered[0] if rendered else None
-
-    async def _render(self, source_uri: str, env: str) -> tuple[Rendering, TextDocument] | None:
-        """The rendering and the document of exactly the text rendered (for converting positions)."""
+    async def source(self, source_uri: str) -> Source | None:
+        """The text to render (the open document's, else the disk's, read on the reader thread), its
+        application (``copilot/.workspace``, else ``DEFAULT_APP``) and its path as a rendering names it."""
         path = uris.to_fs_path(source_uri)
         doc = self.documents.open_document(source_uri)
         if doc is None:
@@ -297,36 +275,17 @@ class WorkspaceFeatures:
             if text is None:
                 return None
             doc = ClientTextDocument(source_uri, source=text, position_codec=self.documents.position_codec)
-        text = doc.source
         found = self._locate(source_uri)
         place = (found.root, found.workspace.app) if found else None
         if place is None and path:
             place = await self._read(scan.app_of, path)  # not indexed for a rendering
         shown = os.path.relpath(path, place[0].parent) if place and path else (path or source_uri)
-        return render(text, env, (place[1] if place else None) or DEFAULT_APP, shown), doc
+        return Source(doc, (place[1] if place else None) or DEFAULT_APP, shown)
 
-    def code_lenses(self, uri: str) -> list[types.CodeLens]:
-        parsed = self.documents.parsed_for(uri)
-        doc = self.documents.open_document(uri)
-        if parsed is None or doc is None or not parsed.served:
-            return []
-        root = parsed.document.root
-        if not isinstance(root, Mapping) or manifest_kind(root) not in WORKLOAD_TYPES:
-            return []
-        lines = lsp_convert.lines_of(doc)
-        lenses = []
-        for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
-            if not isinstance(entry.value, Mapping):
-                continue
-            count = override_count(root, entry.name)
-            title = f"{entry.name} · {count} override{'' if count == 1 else 's'} · show merged"
-            lenses.append(
-                types.CodeLens(
-                    range=lsp_convert.to_lsp_range(doc, entry.key.span, lines),
-                    command=types.Command(title=title, command=SHOW_MERGED, arguments=[uri, entry.name]),
-                )
-            )
-        return lenses
+    async def rendering(self, source_uri: str, env: str) -> Rendering | None:
+        """The source document rendered for ``env`` (the merged manifest)."""
+        rendered = await renderings.rendering(self, source_uri, env)
+        return rendered[0] if rendered else None
 
     @staticmethod
     def renders(uri: str) -> bool:
@@ -334,22 +293,15 @@ class WorkspaceFeatures:
         return uri.startswith(f"{MERGED_SCHEME}:")
 
     async def definition(self, merged: str, line: int) -> list[types.Location] | None:
-        """Where the value on ``line`` of a rendering was set."""
-        target = parse_merged_uri(merged)
-        rendered = await self._render(*target) if target else None
-        origin = rendered[0].origin_at(line) if rendered else None
-        if target is None or rendered is None or origin is None:
+        """Where the value on ``line`` of a merged rendering was set (a task definition has no origins)."""
+        target = renderings.parse_target(merged)
+        if target is None or target.view != renderings.MERGED:
             return None
-        return [types.Location(uri=target[0], range=lsp_convert.to_lsp_range(rendered[1], origin.span))]
-
-
-def _argument(params: Any, name: str, index: int) -> Any:
-    """A value from a request's params, whether pygls gives a list, a dict or an object."""
-    if isinstance(params, (list, tuple)):
-        return params[index] if len(params) > index else None
-    if isinstance(params, dict):
-        return params.get(name)
-    return getattr(params, name, None)
+        rendered = await renderings.rendering(self, target.source, target.env)
+        origin = rendered[0].origin_at(line) if rendered else None
+        if rendered is None or origin is None:
+            return None
+        return [types.Location(uri=target.source, range=lsp_convert.to_lsp_range(rendered[1], origin.span))]
 
 
 def register(server: Registry, features: WorkspaceFeatures) -> None:
@@ -360,39 +312,4 @@ def register(server: Registry, features: WorkspaceFeatures) -> None:
         """workspace/didChangeWatchedFiles: read changed manifests again, re-publish what depends on them."""
         features.watched_files_changed(params)
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
-    def code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
-        """textDocument/codeLens: "prod · 3 overrides · show merged" on each environments.<env> key."""
-        return features.code_lenses(params.text_document.uri) or None
-
-    @server.command(SHOW_MERGED)
-    async def show_merged(ls: Client, *args: Any) -> dict[str, str] | None:
-        """sidecarLsp.showMerged(uri, env): the rendering, shown by the client and returned.
-
-        The first parameter is named ``ls`` so that pygls passes the server and hands the command's
-        arguments, unconverted, to ``args``.
-        """
-        source, env = _argument(list(args), "uri", 0), _argument(list(args), "env", 1)
-        if not isinstance(source, str) or not isinstance(env, str):
-            return None
-        rendering = await features.rendering(source, env)
-        if rendering is None:
-            return None
-        uri = merged_uri(source, env)
-        window = ls.client_capabilities.window
-        if window is not None and window.show_document is not None and window.show_document.support:
-            try:
-                await ls.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
-            except Exception as error:  # the result still carries the text
-                logger.warning("window/showDocument failed: %s", error)
-        return {"uri": uri, "text": rendering.text or f"# {rendering.problem}\n"}
-
-    @server.feature(MERGED_REQUEST)
-    async def merged(params: Any) -> dict[str, str] | None:
-        """sidecarLsp/merged {uri}: the text of a sidecar-lsp-merged: URI (for content providers)."""
-        uri = _argument(params, "uri", 0)
-        target = parse_merged_uri(uri) if isinstance(uri, str) else None
-        rendering = await features.rendering(*target) if target else None
-        if rendering is None:
-            return None
-        return {"text": rendering.text or f"# {rendering.problem}\n"}
+    renderings.register(server, features)
