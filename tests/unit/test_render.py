@@ -159,7 +159,9 @@ def test_quoting_keeps_values_and_unprintable_characters_are_escaped() -> None:
 
 
 def _realistic() -> list[Path]:
-    manifests = sorted((ROOT / "examples").rglob("manifest.yml"))
+    # docs/migrating.md's worked example is rendered by tests/test_migrating_doc.py instead, so that the
+    # recorded verdicts stay those the other manifests ask for.
+    manifests = [p for p in sorted((ROOT / "examples").rglob("manifest.yml")) if "migrating" not in p.parts]
     manifests += sorted((ROOT / "tests" / "manifests").rglob("manifest.yml"))
     if CORPUS.is_dir():
         manifests += sorted(CORPUS.glob("*.y*ml"))
