@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sidecar_lsp.lsp.settings import Settings
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class Registry(Protocol):
@@ -134,6 +135,11 @@ class CrossFile(Protocol):
     async def existing(self, base: Path, targets: list[tuple[str, bool]]) -> list[str | None]:
         """Each ``(path, folder)`` resolved against ``base``: its absolute path when it exists, else None
         (read off the event loop, like every disk read)."""
+        ...
+
+    async def off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)``, a pure function such as a parse of many texts, off the event loop (on the
+        thread that reads workspaces, which parses their facts too)."""
         ...
 
     def renders(self, uri: str) -> bool:

@@ -155,6 +155,10 @@ class WorkspaceFeatures:
         """Which linked files and folders exist (``scan.existing``), read on the reader thread."""
         return await self._read(scan.existing, base, targets)
 
+    async def off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)``, a pure function (parses, holds no state), on the reader thread."""
+        return await self._read(work, *args)
+
     def watched_files_changed(self, params: types.DidChangeWatchedFilesParams) -> None:
         """Read each changed file of a workspace held in memory again (in the order of the events)."""
         for change in params.changes:
