@@ -10,6 +10,7 @@ from sidecar_lsp.core.features.workspace_symbols import (
     Declared,
     SymbolMemo,
     declared,
+    declared_in,
     match_score,
     search,
 )
@@ -85,6 +86,18 @@ def test_the_memo_parses_each_text_once_and_stays_within_its_bounds() -> None:
     small.symbols("api", SIDECAR_SERVICE)
     small.symbols("a", PUBLISHER)
     assert len(small) == 1
+
+
+def test_texts_the_memo_has_not_seen_are_read_elsewhere_and_put_back() -> None:
+    memo = SymbolMemo()
+    memo.symbols("api", SIDECAR_SERVICE)
+    unseen = memo.missing([("api", SIDECAR_SERVICE), ("a", PUBLISHER), ("b", JOB)])
+    assert unseen == [("a", PUBLISHER), ("b", JOB)]
+    for (folder, text), found in zip(unseen, declared_in(unseen), strict=True):
+        memo.put(folder, text, found)
+    parses = memo.parses
+    assert memo.symbols("a", PUBLISHER) == declared(PUBLISHER, "a") and memo.parses == parses
+    assert memo.missing([("a", PUBLISHER), ("b", JOB)]) == []
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 topics), found by a query the way editors filter names.
 
 The shell gathers the texts of the workspaces it holds (the features do not import the workspace
-model) and asks :class:`SymbolMemo` for each file's symbols, which are parsed once per text, so a
-query does not parse every manifest again; :func:`search` filters and ranks them.
+model) and asks :class:`SymbolMemo` for each file's symbols, which are parsed once per text (the
+texts it has not seen with :func:`declared_in`, off the event loop), so a query does not parse every
+manifest again; :func:`search` filters and ranks them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sidecar_lsp.core.decoding.kinds import ENVIRONMENT, JOB, WORKLOAD_TYPES, manifest_kind
@@ -27,8 +28,9 @@ SIDECAR, VOLUME, TOPIC = "sidecar", "volume", "topic"
 KINDS = (SERVICE, JOB_KIND, ENVIRONMENT_KIND, OVERRIDE, SIDECAR, VOLUME, TOPIC)
 """The kinds of symbol, in the order results of equal match are listed."""
 
-MAX_RESULTS = 500
-"""An empty or one-letter query matches everything; editors show a few hundred at most."""
+MAX_RESULTS = 200
+"""An empty or one-letter query matches everything; editors show the first few dozen, and converting
+and sending each costs time on every keystroke."""
 MAX_MEMO_FILES = 4_000
 MAX_MEMO_CHARS = 20_000_000
 """The memo's bounds: its keys are the workspace's texts (shared, not copied) until one is replaced."""
@@ -45,6 +47,11 @@ class Declared:
     """What it belongs to, in words (``sidecar of api``, ``Backend Service``): the editor shows it."""
     span: Span
     """The name as written (a key, or a ``name:`` value)."""
+    folded: str = field(init=False, repr=False, compare=False)
+    """The name in lower case, as queries compare it (once per file, not once per query)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded", self.name.lower())
 
 
 def declared(text: str, folder: str) -> tuple[Declared, ...]:
@@ -128,19 +135,32 @@ class SymbolMemo:
         return len(self._memo)
 
     def symbols(self, folder: str, text: str) -> tuple[Declared, ...]:
-        key = (folder, text)
-        known = self._memo.get(key)
+        known = self._memo.get((folder, text))
         if known is not None:
-            self._memo.move_to_end(key)
+            self._memo.move_to_end((folder, text))
             return known
-        self.parses += 1
         found = declared(text, folder)
-        self._memo[key] = found
+        self.put(folder, text, found)
+        return found
+
+    def missing(self, files: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The ``(folder, text)`` pairs not in the memo (to read off the event loop, then :meth:`put`)."""
+        return [file for file in files if file not in self._memo]
+
+    def put(self, folder: str, text: str, found: tuple[Declared, ...]) -> None:
+        if (folder, text) in self._memo:
+            return
+        self.parses += 1
+        self._memo[(folder, text)] = found
         self._chars += len(text)
         while self._memo and (len(self._memo) > self.max_files or self._chars > self.max_chars):
             (_, old_text), _ = self._memo.popitem(last=False)
             self._chars -= len(old_text)
-        return found
+
+
+def declared_in(files: list[tuple[str, str]]) -> list[tuple[Declared, ...]]:
+    """:func:`declared` of each ``(folder, text)``: pure, for a worker thread."""
+    return [declared(text, folder) for folder, text in files]
 
 
 T = TypeVar("T")
@@ -161,9 +181,9 @@ def search(
         symbol = candidate[0]
         if wanted is not None and symbol.kind != wanted:
             continue
-        score = match_score(needle, symbol.name)
+        score = _score(needle, symbol.folded)
         if score is not None:
-            ranked.append(((score, KINDS.index(symbol.kind), symbol.name.lower()), order, candidate))
+            ranked.append(((score, KINDS.index(symbol.kind), symbol.folded), order, candidate))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [candidate for _, _, candidate in ranked[:limit]]
 
@@ -171,7 +191,10 @@ def search(
 def match_score(needle: str, name: str) -> int | None:
     """0 for the same name, 1 for a prefix, 2 for a substring, 3 for letters in order, None for no
     match (ignoring case; an empty needle matches every name)."""
-    needle, name = needle.lower(), name.lower()
+    return _score(needle.lower(), name.lower())
+
+
+def _score(needle: str, name: str) -> int | None:
     if needle == name:
         return 0
     if name.startswith(needle):
@@ -187,5 +210,5 @@ def _parse_query(query: str) -> tuple[str | None, str]:
     if len(words) > 1:
         first = words[0].lower().removesuffix("s")
         if first in KINDS:
-            return first, "".join(words[1:])
-    return None, "".join(words)
+            return first, "".join(words[1:]).lower()
+    return None, "".join(words).lower()

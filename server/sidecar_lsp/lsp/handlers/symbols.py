@@ -9,7 +9,8 @@ a workspace is held once a document in it was published.
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from lsprotocol import types
 from pygls import uris
 
 from sidecar_lsp.core.lines import split_lines
+from sidecar_lsp.core.workspace.scan import relative
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.documents import ClientTextDocument
 from sidecar_lsp.lsp.ports import CrossFile, Host
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from sidecar_lsp.core.features.workspace_symbols import Declared, SymbolMemo
+    from sidecar_lsp.core.workspace.model import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -45,43 +48,85 @@ def register(server: Host, cross_file: CrossFile) -> None:
     memo: list[SymbolMemo] = []  # made on the first query (the features load on first use)
 
     @server.feature(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolOptions(resolve_provider=False))
-    def workspace_symbol(params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol] | None:
+    async def workspace_symbol(params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol] | None:
         """workspace/symbol: the names every manifest held declares that match the query."""
         try:
-            return _symbols(server, cross_file, params.query, memo)
+            from sidecar_lsp.core.features.workspace_symbols import SymbolMemo, declared_in
+
+            if not memo:
+                memo.append(SymbolMemo())
+            # The texts not seen yet (all of them, the first time) are read on the reader thread;
+            # what changed meanwhile is read below, on the loop.
+            files = _held_files(server, cross_file)
+            unseen = memo[0].missing((folder, text) for _, _, folder, text in files)
+            if unseen:
+                found = await cross_file.off_loop(declared_in, unseen)
+                for (folder, text), symbols in zip(unseen, found, strict=True):
+                    memo[0].put(folder, text, symbols)
+                files = _held_files(server, cross_file)  # as they are now, after the await
+            return _symbols(server, files, params.query, memo[0])
         except Exception:  # like a textDocument/* request: logged, and the editor shows nothing
             logger.exception("workspace/symbol failed")
             return None
 
 
-def _symbols(
-    server: Host, cross_file: CrossFile, query: str, memo: list[SymbolMemo]
-) -> list[types.WorkspaceSymbol]:
-    from sidecar_lsp.core.features.workspace_symbols import SymbolMemo, search
-
-    if not memo:
-        memo.append(SymbolMemo())
-    open_docs: dict[str, TextDocument] = {}
+def _opened(server: Host, held: list[Workspace]) -> dict[tuple[str, str], TextDocument]:
+    """The open documents by ``(workspace root, path under it)``."""
+    opened: dict[tuple[str, str], TextDocument] = {}
     for uri in server.open_uris():
         doc, path = server.open_document(uri), uris.to_fs_path(uri)
-        if doc is not None and path:
-            open_docs[str(Path(os.path.abspath(path)))] = doc
-    candidates: list[tuple[Declared, tuple[str, str, TextDocument | None]]] = []
-    for workspace in cross_file.held():
+        if doc is None or not path:
+            continue
+        for workspace in held:
+            rel = relative(Path(workspace.root), path)
+            if rel is not None:
+                opened[(workspace.root, rel)] = doc
+    return opened
+
+
+@dataclass(frozen=True)
+class HeldFiles:
+    """The manifests of the workspaces held: ``(root, path under it, folder, text)``, an open
+    document's current text in place of the workspace's, and the open documents by place."""
+
+    files: list[tuple[str, str, str, str]]
+    opened: dict[tuple[str, str], TextDocument]
+
+    def __iter__(self) -> Iterator[tuple[str, str, str, str]]:
+        return iter(self.files)
+
+
+def _held_files(server: Host, cross_file: CrossFile) -> HeldFiles:
+    held = cross_file.held()
+    opened = _opened(server, held)
+    files = []
+    for workspace in held:
         for rel, file in sorted(workspace.files.items()):
-            path = str(Path(workspace.root, rel))
-            doc = open_docs.get(path)
-            text = doc.source if doc is not None else file.text
-            for symbol in memo[0].symbols(file.facts.folder, text):
-                candidates.append((symbol, (path, text, doc)))
+            doc = opened.get((workspace.root, rel))
+            files.append(
+                (workspace.root, rel, file.facts.folder, doc.source if doc is not None else file.text)
+            )
+    return HeldFiles(files, opened)
+
+
+def _symbols(server: Host, files: HeldFiles, query: str, memo: SymbolMemo) -> list[types.WorkspaceSymbol]:
+    from sidecar_lsp.core.features.workspace_symbols import search
+
+    # Each file's symbols from the memo; where it is and how to convert positions only for the matches.
+    candidates: list[tuple[Declared, tuple[str, str, str]]] = []
+    for root, rel, folder, text in files:
+        place = (root, rel, text)
+        candidates.extend((symbol, place) for symbol in memo.symbols(folder, text))
     answer: list[types.WorkspaceSymbol] = []
-    documents: dict[str, tuple[TextDocument, list[str]]] = {}
-    for symbol, (path, text, doc) in search(query, candidates):
-        if path not in documents:
-            uri = doc.uri if doc is not None else Path(path).as_uri()
-            shown = doc or ClientTextDocument(uri, source=text, position_codec=server.position_codec)
-            documents[path] = (shown, split_lines(text))
-        shown, lines = documents[path]
+    documents: dict[tuple[str, str], tuple[TextDocument, list[str]]] = {}
+    for symbol, (root, rel, text) in search(query, candidates):
+        if (root, rel) not in documents:
+            doc = files.opened.get((root, rel))
+            if doc is None or doc.source is not text:
+                uri = Path(root, rel).as_uri()
+                doc = ClientTextDocument(uri, source=text, position_codec=server.position_codec)
+            documents[(root, rel)] = (doc, split_lines(text))
+        shown, lines = documents[(root, rel)]
         location = types.Location(uri=shown.uri, range=lsp_convert.to_lsp_range(shown, symbol.span, lines))
         kind = SYMBOL_KINDS.get(symbol.kind, types.SymbolKind.Object)
         answer.append(
