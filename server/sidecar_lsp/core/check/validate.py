@@ -271,9 +271,9 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
     stack: list[tuple[Any, Schema, Path, Path | None]] = [(instance, definition, (), None)]
     while stack:
         value, schema, path, inside = stack.pop()
-        schema = deref(schema)
-        if "then" in schema and "properties" not in schema and isinstance(schema["then"], dict):
-            schema = deref(schema["then"])  # an item checked only if it is a map (inside a union map)
+        if not _may_drop(schema):
+            continue  # no scalar-or-map field below: nothing to drop, and no need to look
+        schema = _walked(schema)
         if isinstance(value, list):
             items = schema.get("items")
             if isinstance(items, dict):
@@ -303,6 +303,46 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
                 child = strict
             stack.append((item, child, path + (key,), union if strict is not None else None))
     return out
+
+
+def _walked(schema: Schema) -> Schema:
+    """The schema :func:`_dropped_values` reads a value with: dereferenced, and an item's ``then``."""
+    schema = deref(schema)
+    if "then" in schema and "properties" not in schema and isinstance(schema["then"], dict):
+        schema = deref(schema["then"])  # an item checked only if it is a map (inside a union map)
+    return schema
+
+
+_may_drop_memo: dict[int, tuple[Schema, bool]] = {}
+
+
+def _may_drop(schema: Schema) -> bool:
+    """Whether a value read with ``schema`` can hold a value Copilot drops: whether a schema with a decode
+    escape (:func:`_escape_of`) is reachable from it by the steps :func:`_dropped_values` takes (list
+    items, and every property, pattern property or additional property a key may select). The schema
+    is a graph with cycles, so this walks it once per schema, then remembers (by id: the loaded schema
+    lives as long as the process, and the memo keeps each one alive)."""
+    known = _may_drop_memo.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    seen: set[int] = set()
+    stack = [schema]
+    found = False
+    while stack and not found:
+        current = _walked(stack.pop())
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        items = current.get("items")
+        children = [items] if isinstance(items, dict) else []
+        children += [c for c in current.get("properties", {}).values() if isinstance(c, dict)]
+        children += [c for c in current.get("patternProperties", {}).values() if isinstance(c, dict)]
+        extra = current.get("additionalProperties")
+        children += [extra] if isinstance(extra, dict) else []
+        found = any(_escape_of(child) is not None for child in children)
+        stack.extend(children)
+    _may_drop_memo[id(schema)] = (schema, found)
+    return found
 
 
 def _dropped(

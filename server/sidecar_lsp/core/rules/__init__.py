@@ -12,6 +12,9 @@ each merged environment, then reports every problem once:
   in ``environments.test``) only breaks a deployment to an environment without an override, so it is
   demoted to a hint scoped so (``Reach.WITHOUT_OVERRIDE``).
 
+An environment re-runs only the rules that read a top-level key its override changes (or its name);
+the others' findings are the base's (:mod:`.reads` says why that is exact).
+
 The scope is data on the finding (:class:`~sidecar_lsp.core.model.Scope`); its words are
 :func:`~sidecar_lsp.core.model.scope_words`. Findings are the same problem when code, span, problem and
 scope agree (:func:`~sidecar_lsp.core.model.finding_key`).
@@ -58,6 +61,7 @@ from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module reg
     workloads,
 )
 from sidecar_lsp.core.rules.base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
+from sidecar_lsp.core.rules.reads import LoggedWorkload, ReadLog, changed_keys, reusable
 from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, own_entries
 
 __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped", "in_environments"]
@@ -71,14 +75,24 @@ def check_workload(workload: Workload, *, per_environment: bool = True) -> list[
     A rule that raises (a bug) loses its own findings only: they become one ``internal-error``
     finding naming the rule, and the exception goes to the log with its traceback.
     """
+    return [f for rule in _applicable(workload.kind, per_environment) for f in _run_rule(rule, workload)]
+
+
+def _applicable(kind: str, per_environment: bool) -> list[Rule]:
+    return [
+        rule
+        for rule in RULES.values()
+        if kind in rule.kinds and runs_per_environment(rule) == per_environment
+    ]
+
+
+def _run_rule(rule: Rule, workload: Workload) -> list[Finding]:
     findings: list[Finding] = []
-    for rule in RULES.values():
-        if workload.kind in rule.kinds and runs_per_environment(rule) == per_environment:
-            try:
-                findings.extend(rule.check(workload))
-            except Exception as error:
-                logger.exception("rule %s raised on %s", rule.code, workload.env or "the base")
-                findings.append(internal_error(f"rule {rule.code}", error, _first(workload.lines)))
+    try:
+        findings.extend(rule.check(workload))
+    except Exception as error:
+        logger.exception("rule %s raised on %s", rule.code, workload.env or "the base")
+        findings.append(internal_error(f"rule {rule.code}", error, _first(workload.lines)))
     return findings
 
 
@@ -103,16 +117,30 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
         whole = Workload(root, kind, None, paths, document_.lines)
         return check_workload(whole, per_environment=False) + check_workload(whole)
     findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
-    base_findings = check_workload(
-        Workload(base_without_environments(root), kind, None, paths, document_.lines)
-    )
+    # The base is checked rule by rule, noting what each rule reads (rules/reads.py), so that an
+    # environment re-runs only the rules that read a key its override changes.
+    base = base_without_environments(root)
+    log = ReadLog()
+    logged = LoggedWorkload(base, kind, None, paths, document_.lines, log)
+    by_rule: list[tuple[Rule, list[Finding], set[str]]] = []
+    for rule in _applicable(kind, True):
+        log.begin()
+        rule_findings = _run_rule(rule, logged)
+        by_rule.append((rule, rule_findings, log.end()))
+    base_findings = [f for _, rule_findings, _ in by_rule for f in rule_findings]
     merged_envs = {merged.name: merged for merged in merge_all(root)}
     unchanged = unchanged_environments(root)
     per_env: list[tuple[str, list[Finding]]] = []
     for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
         merged = merged_envs.get(entry.name)
         if merged is not None:
-            env_findings = check_workload(Workload(merged.root, kind, merged.name, paths, document_.lines))
+            changed = changed_keys(base, merged.root)
+            workload = Workload(merged.root, kind, merged.name, paths, document_.lines)
+            env_findings = [
+                f
+                for rule, rule_findings, reads in by_rule
+                for f in (rule_findings if reusable(reads, changed) else _run_rule(rule, workload))
+            ]
             per_env.append((merged.name, env_findings))
         elif entry.name in unchanged:
             per_env.append((entry.name, base_findings))  # a base problem is not fixed there

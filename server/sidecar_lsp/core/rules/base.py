@@ -339,8 +339,18 @@ def per_workload(compute: Callable[[Workload], _Fact]) -> Callable[[Workload], _
 
     @functools.wraps(compute)
     def cached(workload: Workload) -> _Fact:
+        # A workload that logs its reads (rules/reads.py) charges a cached fact's reads to each reader.
+        log = getattr(workload, "read_log", None)
         if compute not in workload.facts:
-            workload.facts[compute] = compute(workload)
+            if log is not None:
+                log.begin()
+            try:
+                workload.facts[compute] = compute(workload)
+            finally:
+                if log is not None:
+                    workload.fact_reads[compute] = log.end()  # type: ignore[attr-defined]
+        elif log is not None:
+            log.add(workload.fact_reads[compute])  # type: ignore[attr-defined]
         result: _Fact = workload.facts[compute]
         return result
 

@@ -1,0 +1,105 @@
+"""What a cross-field rule reads of a workload: the top-level keys it looks up, and whether it reads the
+environment's name. An environment whose override changes none of them gets the base's findings of that
+rule without running it again (:func:`sidecar_lsp.core.rules.run_rules`).
+
+Why that is exact: a rule is a function of its workload; a merged environment is the base with some
+top-level entries replaced (merge.py keeps every other entry, the same object, and nodes are never
+changed). A rule that, run on the base, looked up only keys whose entries the environment keeps, and
+not the environment's name, takes the same steps on the environment and finds the same problems. The
+log is kept conservative: reading the top level's entry list (rather than looking a key up) counts as
+reading every key, and a fact a rule reuses from the per-workload cache (``per_workload``) counts the
+keys its computation read.
+"""
+
+from __future__ import annotations
+
+from sidecar_lsp.core.rules.base import NodePaths, Workload
+from sidecar_lsp.core.yaml.nodes import Entry, Mapping, Node
+
+EVERY_KEY = "\0every key"
+"""Read by a rule that walked the top level's entries."""
+ENVIRONMENT_NAME = "\0environment name"
+"""Read by a rule that asked which environment it checks."""
+
+
+class ReadLog:
+    """The keys read, per rule and per cached fact being computed (a stack: a fact computed inside a
+    rule adds its keys to that rule's too)."""
+
+    def __init__(self) -> None:
+        self.stack: list[set[str]] = [set()]
+        self.quiet = 0
+
+    def read(self, key: str) -> None:
+        if not self.quiet:
+            self.stack[-1].add(key)
+
+    def begin(self) -> None:
+        self.stack.append(set())
+
+    def end(self) -> set[str]:
+        """The keys read since the matching :meth:`begin`, which the enclosing level has read too."""
+        keys = self.stack.pop()
+        self.stack[-1] |= keys
+        return keys
+
+    def add(self, keys: set[str]) -> None:
+        self.stack[-1] |= keys
+
+
+class _LoggedMapping(Mapping):
+    """The top level of a workload, noting each key looked up in its log."""
+
+    _log: ReadLog
+
+    def __getattribute__(self, name: str) -> object:
+        if name == "entries":
+            object.__getattribute__(self, "_log").read(EVERY_KEY)
+        return object.__getattribute__(self, name)
+
+    def entry(self, key: str) -> Entry | None:
+        log = self._log
+        log.read(key)
+        log.quiet += 1
+        try:
+            return Mapping.entry(self, key)
+        finally:
+            log.quiet -= 1
+
+    def get(self, key: str) -> Node | None:
+        log = self._log
+        log.read(key)
+        log.quiet += 1
+        try:
+            return Mapping.get(self, key)
+        finally:
+            log.quiet -= 1
+
+
+class LoggedWorkload(Workload):
+    """A workload whose top-level reads and reads of :attr:`env` go to ``read_log``."""
+
+    def __init__(
+        self, root: Mapping, kind: str, env: str | None, paths: NodePaths, lines: list[str], log: ReadLog
+    ) -> None:
+        logged = _LoggedMapping(root.span, root.tag, root.anchor, root.entries, root.flow)
+        logged._log = log
+        super().__init__(logged, kind, env, paths, lines)
+        self.read_log = log
+        self.fact_reads: dict[object, set[str]] = {}
+
+    def __getattribute__(self, name: str) -> object:
+        if name == "env":
+            object.__getattribute__(self, "read_log").read(ENVIRONMENT_NAME)
+        return object.__getattribute__(self, name)
+
+
+def changed_keys(base: Mapping, merged: Mapping) -> set[str]:
+    """The top-level keys whose entry (key, value or presence) differs between ``base`` and ``merged``."""
+    names = {entry.name for entry in base.entries} | {entry.name for entry in merged.entries}
+    return {name for name in names if base.entry(name) is not merged.entry(name)}
+
+
+def reusable(reads: set[str], changed: set[str]) -> bool:
+    """Whether a rule that read ``reads`` on the base finds the same on an environment that changed ``changed``."""
+    return EVERY_KEY not in reads and ENVIRONMENT_NAME not in reads and not (reads & changed)

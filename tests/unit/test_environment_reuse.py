@@ -1,0 +1,122 @@
+"""Per-environment work that follows the override: merged views walked only where they are new, and rules
+re-run on an environment only when its override changes what they read (findings as if every rule ran)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sidecar_lsp.core.rules as rules_module
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.manifest.merge import (
+    base_without_environments,
+    environment_names,
+    merge_environment,
+    with_environment_name,
+    without_env_name_nodes,
+)
+from sidecar_lsp.core.rules.base import Rule, Workload
+from sidecar_lsp.core.yaml.tree import Mapping, parse, to_plain
+
+REPO = Path(__file__).resolve().parents[2]
+
+MANIFEST = """name: api
+type: Load Balanced Web Service
+image:
+  build: ./Dockerfile
+  port: 8080
+http:
+  path: /
+  target_container: nginx
+variables:
+  LOG_GROUP: /copilot/${COPILOT_ENVIRONMENT_NAME}
+sidecars:
+  nginx:
+    image: nginx
+    port: 8080
+environments:
+  test:
+    count: 2
+  staging:
+    variables:
+      STAGE: staging-${COPILOT_ENVIRONMENT_NAME}
+  prod:
+    sidecars:
+      nginx:
+        port: 80
+"""
+
+
+def test_a_view_walked_only_where_new_equals_a_view_walked_whole() -> None:
+    root = parse(MANIFEST).root
+    assert isinstance(root, Mapping)
+    plain = without_env_name_nodes(root)
+    assert id(root.get("sidecars")) in plain and id(root.get("variables")) not in plain
+    for env in environment_names(root):
+        merged = merge_environment(root, env)
+        assert merged is not None
+        whole = with_environment_name(merged.root, env)
+        assert to_plain(merged.root) == to_plain(whole)
+        assert to_plain(with_environment_name(base_without_environments(root), env, plain)) == to_plain(
+            with_environment_name(base_without_environments(root), env)
+        )
+    staging = merge_environment(root, "staging")
+    assert staging is not None
+    assert to_plain(staging.root)["variables"] == {
+        "LOG_GROUP": "/copilot/staging",
+        "STAGE": "staging-staging",
+    }
+
+
+def _runs_per_environment(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The rules run on a merged environment (not on the base) from now on."""
+    ran: list[str] = []
+    real = rules_module._run_rule
+
+    def spy(rule: Rule, workload: Workload) -> list[object]:
+        if type(workload) is Workload and workload.env is not None:  # (a logged workload notes reading env)
+            ran.append(rule.code)
+        return real(rule, workload)  # type: ignore[return-value]
+
+    monkeypatch.setattr(rules_module, "_run_rule", spy)
+    return ran
+
+
+def _without_reuse(text: str, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    with monkeypatch.context() as patch:
+        patch.setattr(rules_module, "reusable", lambda reads, changed: False)
+        return list(analyze(text, Options()).findings)
+
+
+def test_an_override_of_count_reruns_only_the_rules_that_read_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = MANIFEST.split("  staging:")[0]  # only `test: count: 2`
+    expected = _without_reuse(text, monkeypatch)
+    ran = _runs_per_environment(monkeypatch)
+    assert analyze(text, Options()).findings == expected
+    every = [code for code, rule in rules_module.RULES.items() if "Load Balanced Web Service" in rule.kinds]
+    assert 0 < len(ran) < len(every) / 2, ran
+
+
+def test_an_override_that_breaks_a_rule_reports_it_for_that_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # prod moves nginx to port 80 while the target port stays 8080... and the main container keeps 8080:
+    # the environment's findings differ from the base's, and must be those of a full run.
+    text = MANIFEST.replace("        port: 80\n", "        port: 8080\n    image:\n      port: 8080\n")
+    clash = (
+        MANIFEST + "  dev:\n    sidecars:\n      nginx:\n        port: 8080\n    image:\n      port: 9000\n"
+    )
+    for manifest in (MANIFEST, text, clash):
+        assert analyze(manifest, Options()).findings == _without_reuse(manifest, monkeypatch)
+    (same_port,) = [f.message for f in analyze(clash, Options()).findings if f.code == "P1"]
+    assert "'test'" in same_port and "'staging'" in same_port
+    assert "'dev'" not in same_port and "'prod'" not in same_port  # their overrides fix it
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "tests" / "fixtures" / "conformance").glob("*.yml")), ids=lambda p: p.stem
+)
+def test_fixtures_find_the_same_with_and_without_reuse(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert analyze(text, Options()).findings == _without_reuse(text, monkeypatch)
