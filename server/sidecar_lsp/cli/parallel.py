@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -68,8 +66,15 @@ def check_all(
 def _in_workers(
     paths: Sequence[str], options: Options, jobs: int, check_one: CheckOne[Outcome], chunks: list[list[int]]
 ) -> list[Outcome | Crashed]:
+    # Imported here: a run in one process (a pre-commit hook on a few files) does not pay for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
     outcomes: list[Outcome | Crashed | None] = [None] * len(paths)
-    with ProcessPoolExecutor(jobs, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         futures = [
             (chunk, pool.submit(_check_chunk, check_one, [paths[i] for i in chunk], options))
             for chunk in chunks
@@ -120,13 +125,6 @@ def _chunks(paths: Sequence[str], count: int) -> list[list[int]]:
     if current:
         chunks.append(current)
     return chunks
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork where the system has it: a forked worker starts with the parent's modules and schema loaded."""
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()  # pragma: no cover - Windows
 
 
 def _prepare_fork(options: Options) -> None:
