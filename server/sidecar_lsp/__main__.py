@@ -35,6 +35,7 @@ def _command(name: str, argv: list[str]) -> int:
     if name == "check":
         from sidecar_lsp.cli.check import main_check
 
+        _tune_garbage_collector()  # a tree per file, like the server's checks (and workers inherit it)
         return main_check(argv)
     if name == "render":
         from sidecar_lsp.cli.render import main_render

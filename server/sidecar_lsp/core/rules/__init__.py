@@ -120,15 +120,20 @@ def run_rules(document_: ParsedDocument) -> list[Finding]:
     # The base is checked rule by rule, noting what each rule reads (rules/reads.py), so that an
     # environment re-runs only the rules that read a key its override changes.
     base = base_without_environments(root)
+    merged_envs = {merged.name: merged for merged in merge_all(root)}
     log = ReadLog()
-    logged = LoggedWorkload(base, kind, None, paths, document_.lines, log)
+    # Logging costs a little on every read: only worth it when an environment may reuse the base's findings.
+    base_workload = (
+        LoggedWorkload(base, kind, None, paths, document_.lines, log)
+        if merged_envs
+        else Workload(base, kind, None, paths, document_.lines)
+    )
     by_rule: list[tuple[Rule, list[Finding], set[str]]] = []
     for rule in _applicable(kind, True):
         log.begin()
-        rule_findings = _run_rule(rule, logged)
+        rule_findings = _run_rule(rule, base_workload)
         by_rule.append((rule, rule_findings, log.end()))
     base_findings = [f for _, rule_findings, _ in by_rule for f in rule_findings]
-    merged_envs = {merged.name: merged for merged in merge_all(root)}
     unchanged = unchanged_environments(root)
     per_env: list[tuple[str, list[Finding]]] = []
     for entry in own_entries(root.get(ENVIRONMENTS_KEY)):

@@ -51,11 +51,16 @@ class _LoggedMapping(Mapping):
     """The top level of a workload, noting each key looked up in its log."""
 
     _log: ReadLog
+    _entries: list[Entry]
 
-    def __getattribute__(self, name: str) -> object:
-        if name == "entries":
-            object.__getattribute__(self, "_log").read(EVERY_KEY)
-        return object.__getattribute__(self, name)
+    @property
+    def entries(self) -> list[Entry]:
+        self._log.read(EVERY_KEY)
+        return self._entries
+
+    @entries.setter
+    def entries(self, entries: list[Entry]) -> None:
+        self._entries = entries
 
     def entry(self, key: str) -> Entry | None:
         log = self._log
@@ -82,16 +87,21 @@ class LoggedWorkload(Workload):
     def __init__(
         self, root: Mapping, kind: str, env: str | None, paths: NodePaths, lines: list[str], log: ReadLog
     ) -> None:
-        logged = _LoggedMapping(root.span, root.tag, root.anchor, root.entries, root.flow)
-        logged._log = log
-        super().__init__(logged, kind, env, paths, lines)
         self.read_log = log
         self.fact_reads: dict[object, set[str]] = {}
+        logged = _LoggedMapping.__new__(_LoggedMapping)
+        logged._log = log
+        _LoggedMapping.__init__(logged, root.span, root.tag, root.anchor, root.entries, root.flow)
+        super().__init__(logged, kind, env, paths, lines)
 
-    def __getattribute__(self, name: str) -> object:
-        if name == "env":
-            object.__getattribute__(self, "read_log").read(ENVIRONMENT_NAME)
-        return object.__getattribute__(self, name)
+    @property
+    def env(self) -> str | None:
+        self.read_log.read(ENVIRONMENT_NAME)
+        return self._env
+
+    @env.setter
+    def env(self, env: str | None) -> None:
+        self._env = env
 
 
 def changed_keys(base: Mapping, merged: Mapping) -> set[str]:
