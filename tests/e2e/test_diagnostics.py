@@ -246,6 +246,27 @@ async def test_did_change_configuration_re_reads_settings(
     )
 
 
+async def test_a_raw_push_is_not_judged_when_the_settings_can_be_pulled(
+    fresh_client: RecordingClient, tmp_path: Any
+) -> None:
+    """VS Code's language client pushes its raw section (``schemaDiagnostics: "auto"``) when settings
+    change and answers ``workspace/configuration`` with the extension's normalized object (``true``): the
+    server reads the answer, so the raw value never reaches the user as an invalid setting."""
+    client = fresh_client
+    uri = manifest_uri(tmp_path)
+    params = await open_doc(client, uri, MANIFEST)
+    assert [d for d in params.diagnostics if d.range.start.line == UNKNOWN_LINE]
+    client.set_configuration({"sidecarLsp": {"schemaDiagnostics": True, **NO_UNKNOWN}})
+    raw = {"sidecarLsp": {"schemaDiagnostics": "auto", **NO_UNKNOWN}}
+    await next_publish(
+        client,
+        uri,
+        lambda: client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=raw)),
+    )
+    await _until(client, uri, lambda p: not [d for d in p.diagnostics if d.range.start.line == UNKNOWN_LINE])
+    assert [m.message for m in client.messages if "schemaDiagnostics" in m.message] == []
+
+
 async def test_cross_field_setting(fresh_client: RecordingClient, tmp_path: Any) -> None:
     client = fresh_client
     uri = manifest_uri(tmp_path)

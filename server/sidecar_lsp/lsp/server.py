@@ -224,10 +224,14 @@ class SidecarLanguageServer(LanguageServer):
                     types.ShowMessageParams(type=types.MessageType.Warning, message=problem)
                 )
 
+    def can_pull_settings(self) -> bool:
+        """Whether the client answers ``workspace/configuration``."""
+        caps = self.client_capabilities.workspace
+        return caps is not None and bool(caps.configuration)
+
     async def pull_settings(self) -> None:
         """Ask the client for the ``sidecarLsp`` section (``workspace/configuration``)."""
-        caps = self.client_capabilities.workspace
-        if caps is None or not caps.configuration:
+        if not self.can_pull_settings():
             return
         try:
             result = await asyncio.wait_for(
@@ -288,8 +292,9 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     async def did_change_configuration(
         ls: SidecarLanguageServer, params: types.DidChangeConfigurationParams
     ) -> None:
-        """workspace/didChangeConfiguration: take pushed settings, then re-read them."""
-        if isinstance(params.settings, dict) and SECTION in params.settings:
+        """workspace/didChangeConfiguration: re-read the settings; take pushed ones only from a client
+        that cannot be asked (VS Code's client pushes its raw section, and answers the pull normalized)."""
+        if not ls.can_pull_settings() and isinstance(params.settings, dict) and SECTION in params.settings:
             ls.apply_settings(params.settings[SECTION])
         await ls.pull_settings()
 
