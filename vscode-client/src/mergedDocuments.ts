@@ -1,19 +1,19 @@
 /**
- * Renderings of a manifest for one environment ("show merged" code lens), as read-only documents.
+ * Renderings of a manifest for one environment, as read-only documents: the merged manifest ("show
+ * merged" code lens, YAML) and the ECS task definition it deploys ("task definition" code lens, JSON).
  *
  * The server's `sidecarLsp.showMerged` command asks VS Code to show a `sidecar-lsp-merged:` URI
  * (`window/showDocument`); this content provider fetches its text with the server's
- * `sidecarLsp/merged` request, refreshes it when the manifest changes, and answers go-to-definition
- * in it by asking the server, which lands on the line of the manifest that set the value.
+ * `sidecarLsp/merged` request, shows it in the language its URI names (mergedViews.ts), refreshes it
+ * when the manifest changes, and answers go-to-definition in it by asking the server, which lands on
+ * the line of the manifest that set the value.
  */
 import * as vscode from "vscode";
+import { MERGED_SCHEME, type MergedView, mergedView, placeholderText } from "./mergedViews";
 import type { ServerController } from "./serverController";
 
-export const MERGED_SCHEME = "sidecar-lsp-merged";
-
-/** The source manifest's file path of a merged URI (its path without the " (env)" suffix), for refreshing on edits. */
-function sourcePath(uri: vscode.Uri): string {
-  return uri.path.replace(/ \([^)]*\)$/, "");
+function viewOf(uri: vscode.Uri): MergedView {
+  return mergedView(uri.path, uri.query);
 }
 
 /** A feature module (see FEATURES in extension.ts). */
@@ -25,10 +25,10 @@ export function registerMergedDocuments(context: vscode.ExtensionContext, contro
     async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
       const client = getClient();
       if (!client?.isRunning()) {
-        return "# sidecar-lsp is not running\n";
+        return placeholderText(viewOf(uri), "sidecar-lsp is not running");
       }
       const reply = await client.sendRequest<{ text: string } | null>("sidecarLsp/merged", { uri: uri.toString(true) });
-      return reply?.text ?? "# this manifest cannot be rendered\n";
+      return reply?.text ?? placeholderText(viewOf(uri), "this manifest cannot be rendered");
     },
   };
   const definitions: vscode.DefinitionProvider = {
@@ -49,9 +49,14 @@ export function registerMergedDocuments(context: vscode.ExtensionContext, contro
     changed,
     vscode.workspace.registerTextDocumentContentProvider(MERGED_SCHEME, provider),
     vscode.languages.registerDefinitionProvider({ scheme: MERGED_SCHEME }, definitions),
+    // The tab's name ("manifest.yml (prod task definition)") gives VS Code no language to guess.
     vscode.workspace.onDidOpenTextDocument((document) => {
-      if (document.uri.scheme === MERGED_SCHEME && document.languageId !== "yaml") {
-        void vscode.languages.setTextDocumentLanguage(document, "yaml");
+      if (document.uri.scheme !== MERGED_SCHEME) {
+        return;
+      }
+      const { languageId } = viewOf(document.uri);
+      if (document.languageId !== languageId) {
+        void vscode.languages.setTextDocumentLanguage(document, languageId);
       }
     }),
     vscode.workspace.onDidChangeTextDocument((event) => {
@@ -59,7 +64,7 @@ export function registerMergedDocuments(context: vscode.ExtensionContext, contro
         return;
       }
       for (const open of vscode.workspace.textDocuments) {
-        if (open.uri.scheme === MERGED_SCHEME && sourcePath(open.uri) === event.document.uri.path) {
+        if (open.uri.scheme === MERGED_SCHEME && viewOf(open.uri).sourcePath === event.document.uri.path) {
           changed.fire(open.uri);
         }
       }

@@ -56,8 +56,9 @@ describe("serverSettings", () => {
     assert.deepEqual(sent.diagnostics, { enable: true, unknownKeys: true, crossField: true, debounceMs: 150 });
     assert.deepEqual(sent.completion, { enable: true, snippets: true });
     assert.deepEqual(sent.hover, { enable: true });
+    assert.deepEqual(sent.inlayHints, { environmentValues: true, baseValues: true, defaults: true });
     assert.equal(sent.schemaDiagnostics, true);
-    assert.deepEqual(Object.keys(sent).sort(), ["completion", "diagnostics", "hover", "schemaDiagnostics"]);
+    assert.deepEqual(Object.keys(sent).sort(), ["completion", "diagnostics", "hover", "inlayHints", "schemaDiagnostics"]);
   });
 });
 
