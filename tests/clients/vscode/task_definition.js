@@ -1,0 +1,133 @@
+// The "task definition" code lens in code-server's VS Code workbench, driven by
+// tests/clients/test_vscode_task_definition.py:  node task_definition.js '<json options>'  -> JSON result on stdout.
+//
+// Options: base (code-server URL), folder, file (relative to folder), env (the environment whose lens
+// to click), expectLine (text of a line the task definition shows at its top), screenshot (taken with
+// the containers' fields folded),
+// failureScreenshot, chromium.
+"use strict";
+
+const { chromium } = require("playwright-core");
+
+const opts = JSON.parse(process.argv[2]);
+const t0 = Date.now();
+const timings = {};
+const mark = (name) => (timings[name] = Date.now() - t0);
+const result = { timings };
+
+// The editor's lines in order (Monaco keeps them in the DOM in any order, each placed by its `top`).
+const editorText = (page) =>
+  page.evaluate(() => {
+    const lines = document.querySelector(".editor-instance .view-lines");
+    if (!lines) return "";
+    return Array.from(lines.querySelectorAll(".view-line"))
+      .map((line) => [parseFloat(line.style.top), line.textContent.replace(/\u00a0/g, " ")])
+      .sort((a, b) => a[0] - b[0])
+      .map(([, text]) => text)
+      .join("\n");
+  });
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: opts.chromium || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${opts.base}/?folder=${encodeURIComponent(opts.folder)}`, { waitUntil: "domcontentloaded" });
+    await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
+    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+    mark("workbench");
+
+    // Open the service's manifest with Quick Open, like a user who knows its path.
+    await page.locator(".monaco-workbench").click({ position: { x: 640, y: 300 } }).catch(() => {});
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: 15000 });
+    await input.fill(opts.file);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "manifest.yml" }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: 15000 });
+    mark("editor");
+
+    // The lenses above `environments.<env>`: "<env> · N overrides · show merged | task definition".
+    const envLenses = page.locator(".codelens-decoration", { hasText: `${opts.env} · ` }).first();
+    const lens = envLenses.locator("a", { hasText: /^task definition$/ }).first();
+    await lens.waitFor({ timeout: 60000 });
+    result.lenses = await page.locator(".codelens-decoration").allInnerTexts();
+    mark("lens");
+
+    // Clicking it runs the server's command, which asks VS Code to show the task definition.
+    await lens.click();
+    const tab = page.locator(".tabs-container .tab.active", { hasText: `(${opts.env} task definition)` }).first();
+    await tab.waitFor({ timeout: 30000 });
+    await page.locator(".editor-instance .view-line", { hasText: opts.expectLine }).first().waitFor({ timeout: 30000 });
+    mark("shown");
+    result.activeTab = (await tab.textContent()).trim();
+
+    // The language mode in the status bar (the extension sets it once the document opens).
+    const mode = page.locator('[id="status.editor.mode"]').first();
+    await page.waitForFunction(
+      () => (document.getElementById("status.editor.mode")?.textContent || "").trim() === "JSON",
+      null,
+      { timeout: 15000 },
+    ).catch(() => {});
+    result.languageMode = (await mode.innerText()).trim();
+    mark("language");
+
+    // Read-only: typing changes nothing, and VS Code says why.
+    const before = await editorText(page);
+    await page.locator(".editor-instance .view-line", { hasText: opts.expectLine }).first().click();
+    await page.keyboard.type("x");
+    const message = page.locator(".monaco-editor-overlaymessage").first();
+    await message.waitFor({ timeout: 5000 }).catch(() => {});
+    result.readOnlyMessage = (await message.count()) ? (await message.innerText()).trim() : null;
+    result.changedByTyping = (await editorText(page)) !== before;
+    await page.keyboard.press("Escape");
+
+    // The whole document: a window tall enough to lay out every line.
+    await page.setViewportSize({ width: 1280, height: 2600 });
+    let text = "";
+    for (let i = 0; i < 50; i += 1) {
+      await page.waitForTimeout(200);
+      text = await editorText(page);
+      try {
+        JSON.parse(text);
+        break;
+      } catch {
+        // not laid out yet
+      }
+    }
+    result.text = text;
+    mark("text");
+
+    // The picture: each container folded to its own fields (Fold Level 4), so the sidecar shows too.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator(".editor-instance .view-line", { hasText: opts.expectLine }).first().click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible", timeout: 15000 });
+    await input.fill(">Fold Level 4");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Fold Level 4" }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(800);
+    result.foldedLines = await editorText(page);
+    await page.screenshot({ path: opts.screenshot });
+    mark("screenshot");
+    result.ok = true;
+  } catch (error) {
+    result.ok = false;
+    result.error = String(error && error.stack ? error.stack : error).slice(0, 2000);
+    try {
+      const pages = browser.contexts().flatMap((c) => c.pages());
+      if (pages[0] && opts.failureScreenshot) await pages[0].screenshot({ path: opts.failureScreenshot });
+    } catch {
+      // best effort
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  mark("total");
+  process.stdout.write(JSON.stringify(result) + "\n");
+})();
