@@ -75,6 +75,7 @@ def test_neovim_opens_the_task_definition_of_an_environment(tmp_path: Path) -> N
     assert result["shown"] and result["shown_name"] == result["command_uri"]
     assert result["shown_name"].endswith("?env=prod&view=task-definition")
     assert result["shown_modifiable"] is False
+    assert result["shown_filetype"] == "json"
     printed = subprocess.run(
         [sys.executable, "-m", "sidecar_lsp", "render", "--task-definition", "--env", "prod",
          str(root / "api" / "manifest.yml")],

@@ -29,9 +29,9 @@ vim.api.nvim_create_autocmd('BufReadCmd', {
     vim.bo[args.buf].buftype = 'nofile'
     local uri = vim.api.nvim_buf_get_name(args.buf)
     client:request('sidecarLsp/merged', { uri = uri }, function(_, result)
-      local text = result and result.text or ''
       vim.bo[args.buf].modifiable = true
-      vim.api.nvim_buf_set_lines(args.buf, 0, -1, false, vim.split(text, '\n', { trimempty = true }))
+      vim.api.nvim_buf_set_lines(args.buf, 0, -1, false, vim.split(result and result.text or '', '\n', { trimempty = true }))
+      vim.bo[args.buf].filetype = uri:find('view=task-definition', 1, true) and 'json' or 'yaml'
       vim.bo[args.buf].modifiable = false
     end, args.buf)
   end,
@@ -72,6 +72,7 @@ vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
     res.shown_name = vim.api.nvim_buf_get_name(shown)
     res.shown_lines = vim.api.nvim_buf_get_lines(shown, 0, -1, false)
     res.shown_modifiable = vim.bo[shown].modifiable
+    res.shown_filetype = vim.bo[shown].filetype
     finish(res)
   end)
   if not ok then finish({ error = tostring(err) }) end
