@@ -38,7 +38,7 @@ EXACT = {
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
     "https://www.schemastore.org",
 }
-LOCAL = re.compile(r"http://localhost(:\d+)?/?")
+LOCAL = re.compile(r"http://localhost(:\d+)?(/[\w./-]*)?")
 """Example values of health checks and endpoints in manifests, not links."""
 SCHEMASTORE_ENTRY = "https://www.schemastore.org/copilot-manifest.json"
 SCHEMASTORE_TEMPLATE = "https://www.schemastore.org/{NAME}.json"

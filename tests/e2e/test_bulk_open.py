@@ -1,4 +1,7 @@
-"""Many documents opened at once: the one opened (or changed) last is checked first, every one publishes."""
+"""Many documents opened at once: every one publishes, once, with its own findings, and a change made
+meanwhile publishes its new version. Which check runs next is tested where it is deterministic
+(tests/unit/test_check_queue.py: the check asked for last); over stdio the backlog depends on how fast
+the messages arrive, and benchmarks/bench_bulk_open.py measures the focused document's first publish."""
 
 from __future__ import annotations
 
@@ -37,20 +40,24 @@ def open_without_waiting(client: RecordingClient, uri: str, text: str, version: 
     )
 
 
-async def published(client: RecordingClient, uris: set[str], since: int) -> list[str]:
-    """The URIs of ``uris`` in the order of their publishes after ``client.publishes[since]``, once all came."""
+async def published(
+    client: RecordingClient, uris: set[str], since: int, also: tuple[str, int] | None = None
+) -> list[str]:
+    """The URIs of ``uris`` in the order of their publishes after ``client.publishes[since]``, once all
+    came (and the publish ``also``, a ``(uri, version)``, too)."""
 
     async def all_in() -> list[str]:
         while True:
-            order = [p.uri for p in client.publishes[since:] if p.uri in uris]
-            if set(order) >= uris:
+            fresh = client.publishes[since:]
+            order = [p.uri for p in fresh if p.uri in uris]
+            if set(order) >= uris and (also is None or any((p.uri, p.version) == also for p in fresh)):
                 return order
             await asyncio.sleep(0.05)
 
     return await asyncio.wait_for(all_in(), TIMEOUT * 6)
 
 
-async def test_the_document_opened_last_publishes_before_the_bulk(
+async def test_every_document_of_a_bulk_open_publishes_once_with_its_findings(
     client: RecordingClient, tmp_path: Any
 ) -> None:
     uris = [manifest_uri(tmp_path, f"svc{i:02d}") for i in range(DOCUMENTS)]
@@ -58,15 +65,13 @@ async def test_the_document_opened_last_publishes_before_the_bulk(
     for index, uri in enumerate(uris):
         open_without_waiting(client, uri, large_manifest(f"svc{index:02d}"))
     order = await published(client, set(uris), since)
-    focused = uris[-1]
-    # The first document opened may be on the worker already; the one opened last goes next.
-    assert order.index(focused) <= 1, order
     assert len(order) == DOCUMENTS  # each document published once, as it finished
-    last = next(p for p in reversed(client.publishes) if p.uri == focused)
-    assert any(d.message.startswith("bogus") or "bogus" in d.message for d in last.diagnostics)
+    for uri in uris:
+        last = next(p for p in reversed(client.publishes) if p.uri == uri)
+        assert any("bogus" in d.message for d in last.diagnostics)
 
 
-async def test_a_change_during_a_bulk_open_is_checked_before_the_rest(
+async def test_a_change_during_a_bulk_open_publishes_its_new_version_last(
     client: RecordingClient, tmp_path: Any
 ) -> None:
     uris = [manifest_uri(tmp_path, f"doc{i:02d}") for i in range(DOCUMENTS)]
@@ -75,12 +80,9 @@ async def test_a_change_during_a_bulk_open_is_checked_before_the_rest(
     for index, uri in enumerate(uris):
         open_without_waiting(client, uri, large_manifest(f"doc{index:02d}"))
     change(client, typed_in, 2, full(large_manifest("doc02").replace("bogus: 1\n", "")))
-    order = await published(client, set(uris), since)
-    versions = [(p.uri, p.version) for p in client.publishes[since:] if p.uri in set(uris)]
-    first_of_typed = versions.index((typed_in, 2))
-    # Behind the checks that finished while its debounce ran, ahead of the rest of the bulk (which a
-    # first-come queue would have checked before it).
-    assert first_of_typed < DOCUMENTS // 2, versions
+    order = await published(client, set(uris), since, also=(typed_in, 2))
     typed = next(p for p in client.publishes[since:] if p.uri == typed_in and p.version == 2)
+    after = client.publishes[client.publishes.index(typed) :]
+    assert [p.version for p in after if p.uri == typed_in] == [2]  # version 1 is never published over it
     assert not [d for d in typed.diagnostics if "bogus" in d.message]
     assert set(order) == set(uris)

@@ -1,0 +1,74 @@
+"""The server's check queue: while the worker is busy, the check asked for last runs next.
+
+The end-to-end bulk-open test shows every document publishes; whether a backlog forms there depends on
+how fast the client's messages arrive. Here the worker is held on the first check while four more are
+asked for, so the order the queue hands them out is what is tested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from sidecar_lsp.core.check.analyze import analyze_document
+from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
+from sidecar_lsp.lsp import diagnostics
+from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
+from sidecar_lsp.lsp.settings import Settings
+
+ANALYSIS = analyze_document(parse("name: api\ntype: Backend Service\n"))
+
+
+class _Documents:
+    settings = Settings()
+
+    def is_current(self, snapshot: Snapshot) -> bool:
+        return True
+
+
+def _snapshot(uri: str, version: int = 1) -> Snapshot:
+    return Snapshot(uri, version, f"name: {uri}\n", Settings(), True)
+
+
+async def _order_of_checks(asked_while_busy: list[Snapshot], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    started: list[str] = []
+    release = threading.Event()
+
+    def check(snapshot: Snapshot, parsed: ParsedDocument | None) -> Checked:
+        started.append(f"{snapshot.uri}@{snapshot.version}")
+        if len(started) == 1:
+            release.wait(10)  # the worker is busy with the first check while the others are asked for
+        return Checked(snapshot, ANALYSIS, True)
+
+    monkeypatch.setattr(diagnostics, "check_snapshot", check)
+    cross_file: Any = None  # checked() never reads the workspaces
+    queue = diagnostics.Diagnostics(_Documents(), DocumentCaches(), lambda params: None, cross_file)
+    try:
+        first = asyncio.ensure_future(queue.checked(_snapshot("first")))
+        while not started:
+            await asyncio.sleep(0.01)
+        waiting = [asyncio.ensure_future(queue.checked(s)) for s in asked_while_busy]
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.wait_for(asyncio.gather(first, *waiting), 10)
+    finally:
+        queue.executor.shutdown(wait=True)
+    return started
+
+
+def test_the_check_asked_for_last_runs_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    bulk = [_snapshot(f"doc{i}") for i in range(4)]
+    order = asyncio.run(_order_of_checks(bulk, monkeypatch))
+    assert order == ["first@1", "doc3@1", "doc2@1", "doc1@1", "doc0@1"]
+
+
+def test_a_new_version_overtakes_the_bulk_and_the_old_one_is_still_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked = [_snapshot("doc0"), _snapshot("doc1"), _snapshot("doc2"), _snapshot("doc0", version=2)]
+    order = asyncio.run(_order_of_checks(asked, monkeypatch))
+    assert order[:2] == ["first@1", "doc0@2"]
+    assert sorted(order[2:]) == ["doc0@1", "doc1@1", "doc2@1"]
