@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 from copilot_renders import CopilotRenders, find_renderer
-from render_cases import generated_cases, own_cases, stack_cases
+from render_cases import all_cases, generated_cases, own_cases, stack_cases
 
 from sidecar_lsp.cli.render import main_render
+from sidecar_lsp.core.check.deploys import deploy_refusal
 from sidecar_lsp.core.manifest.taskdef import TaskInputs, task_definition
 from sidecar_lsp.core.manifest.taskdef_register import register_shape
 
@@ -116,6 +117,32 @@ def test_where_copilot_refuses_render_task_definition_exits_non_zero(
         else:
             assert "Copilot refuses" in err.getvalue()
     assert not accepted_by_us, "\n".join(accepted_by_us)
+
+
+@pytest.mark.slow
+def test_every_case_is_refused_exactly_where_copilot_refuses_it(renders: CopilotRenders) -> None:
+    """What decides between a task definition and a refusal (the first error deploying that environment
+    meets, then what only rendering finds, such as an undefined ``${VAR}``), on every recorded case:
+    no refusal where Copilot renders, none missed where it refuses."""
+    tally: Counter[str] = Counter()
+    wrong: list[str] = []
+    for case in all_cases():
+        if "inventory/manifest.yml" in case["id"]:  # taskdef_overrides: not rendered, said so
+            continue
+        refused = (
+            deploy_refusal(case["text"], case["env"]) or task_definition(case["text"], _inputs(case)).problem
+        )
+        copilot = renders.answer(case)
+        tally[
+            ("copilot refuses" if not copilot["ok"] else "copilot renders")
+            + (", we refuse" if refused else ", we render")
+        ] += 1
+        if bool(refused) == bool(copilot["ok"]):
+            wrong.append(
+                f"{case['id']}: Copilot: {copilot.get('error') or 'renders'} | ours: {refused or 'renders'}"
+            )
+    assert not wrong, "\n".join(wrong[:20])
+    assert tally["copilot refuses, we refuse"] >= 900 and tally["copilot renders, we render"] >= 2000, tally
 
 
 def test_the_register_shape_validates_against_botocores_ecs_model(renders: CopilotRenders) -> None:

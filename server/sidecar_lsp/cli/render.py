@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
-from sidecar_lsp.core.check.analyze import analyze
+from sidecar_lsp.core.check.deploys import deploy_refusal
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import environment_names, environment_view
 from sidecar_lsp.core.manifest.migration_notes import migration_notes, notes_json, notes_text
@@ -94,7 +94,7 @@ def _task_definition(args: argparse.Namespace, text: str, app: str, out: TextIO,
     inputs = TaskInputs(app, args.env, args.account, args.region, _pairs(args.var, "--var"), args.alb_dns)
     images = _pairs(args.image, "--image")
     document = task_definition_document(
-        text, inputs, analyze(text).findings, images, cloudformation=args.format == "cloudformation"
+        text, inputs, deploy_refusal(text, args.env), images, cloudformation=args.format == "cloudformation"
     )
     if document.problem is not None:
         print(

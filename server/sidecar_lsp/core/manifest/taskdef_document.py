@@ -1,23 +1,20 @@
 """The task definition as a document: what ``render --task-definition`` prints and the editor shows.
 
-One composition for both shells: Copilot's refusal first (the first error the checks find for that
-environment: Copilot reports its first error and deploys nothing), then the resource
+One composition for both shells: Copilot's refusal first (the first error deploying that environment
+meets, which the shell asks the checks for: Copilot reports its first error and deploys nothing), then
+the resource
 (:func:`.taskdef.task_definition`) as ``RegisterTaskDefinition`` JSON with its placeholders
 (:func:`.taskdef_register.register_shape`) or as the CloudFormation resource. The shell runs the checks
-and passes their findings, so this module stays below them. Never raises.
+and passes their answer, so this module stays below them. Never raises.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sidecar_lsp.core.manifest.merge import environment_names
 from sidecar_lsp.core.manifest.taskdef import TaskInputs, task_definition
 from sidecar_lsp.core.manifest.taskdef_register import register_shape
-from sidecar_lsp.core.model import Finding, Reach, Severity
-from sidecar_lsp.core.yaml.tree import parse
 
 CLOUDFORMATION_NOTE = 'the intrinsics ({"Ref": …}, {"Fn::GetAtt": …}) are Copilot\'s stack\'s own'
 
@@ -32,34 +29,17 @@ class TaskDefinitionDocument:
     """Why Copilot renders nothing for this environment, in Copilot's words."""
 
 
-def copilot_refusal(findings: Iterable[Finding], env: str, overridden: bool) -> str | None:
-    """The first error Copilot reports deploying to ``env`` (``overridden``: the manifest has an override
-    for it), from the findings of ``sidecar-lsp check``; None when it deploys."""
-    for finding in findings:
-        if finding.severity is not Severity.ERROR:
-            continue
-        reach, named = finding.scope.reach, env in finding.scope.environments
-        if (
-            reach is Reach.EVERY
-            or named
-            or (reach in (Reach.WITHOUT_OVERRIDE, Reach.WITHOUT_OVERRIDE_AND_NAMED) and not overridden)
-        ):
-            return f"line {finding.span.start.line + 1}: {finding.problem}"
-    return None
-
-
 def task_definition_document(
     text: str,
     inputs: TaskInputs,
-    findings: Iterable[Finding],
+    refusal: str | None,
     images: dict[str, str] | None = None,
     *,
     cloudformation: bool = False,
 ) -> TaskDefinitionDocument:
     """The task definition ``inputs.env`` deploys, as JSON: ``RegisterTaskDefinition`` input (``images``
-    name the containers Copilot builds) or ``{"TaskDefinition": resource}``."""
-    overridden = inputs.env in environment_names(parse(text).root)
-    refusal = copilot_refusal(findings, inputs.env, overridden)
+    name the containers Copilot builds) or ``{"TaskDefinition": resource}``; ``refusal`` is why Copilot
+    refuses to deploy that environment (:func:`sidecar_lsp.core.check.deploys.deploy_refusal`), if it does."""
     task = task_definition(text, inputs)
     if refusal is not None or task.resource is None:
         return TaskDefinitionDocument("", problem=refusal or task.problem or "Copilot renders nothing")

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from lsprotocol import types
 from pygls import uris
 
-from sidecar_lsp.core.check.analyze import analyze
+from sidecar_lsp.core.check.deploys import deploy_refusal
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
 from sidecar_lsp.core.manifest.render import Rendering, override_count, render
@@ -120,7 +120,8 @@ async def shown_text(sources: Sources, target: Target) -> str | None:
     if source is None:
         return None
     text = source.doc.source
-    document = task_definition_document(text, TaskInputs(source.app, target.env), analyze(text).findings)
+    refusal = deploy_refusal(text, target.env)
+    document = task_definition_document(text, TaskInputs(source.app, target.env), refusal)
     if document.problem is not None:
         return json.dumps({"problem": f"Copilot refuses this manifest in '{target.env}': {document.problem}"}, indent=2) + "\n"  # fmt: skip
     return document.text
