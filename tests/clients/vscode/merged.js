@@ -6,36 +6,20 @@
 // go to definition from), lensScreenshot, mergedScreenshot, failureScreenshot, chromium.
 "use strict";
 
-const { chromium } = require("playwright-core");
+const { stopwatch, launch, openWorkbench, quickOpen } = require("./workbench");
 
 const opts = JSON.parse(process.argv[2]);
-const t0 = Date.now();
-const timings = {};
-const mark = (name) => (timings[name] = Date.now() - t0);
+const { timings, mark } = stopwatch();
 const result = { timings };
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: opts.chromium || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const browser = await launch(opts);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${opts.base}/?folder=${encodeURIComponent(opts.folder)}`, { waitUntil: "domcontentloaded" });
-    await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
-    await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+    const page = await openWorkbench(browser, opts);
     mark("workbench");
 
     // Open the service's manifest with Quick Open, like a user who knows its path.
-    await page.locator(".monaco-workbench").click({ position: { x: 640, y: 300 } }).catch(() => {});
-    await page.keyboard.press("Control+P");
-    const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible", timeout: 15000 });
-    await input.fill(opts.file);
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "manifest.yml" }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press("Enter");
-    await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: 15000 });
+    await quickOpen(page, opts.file);
     mark("editor");
 
     // The code lens above `environments.prod`.
