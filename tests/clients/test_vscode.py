@@ -333,6 +333,29 @@ def extension_log(root: Path) -> str:
     return "\n".join(p.read_text(errors="replace") for p in logs)
 
 
+def drive(script: Path, options: dict[str, Any], server: CodeServer) -> dict[str, Any]:
+    """Run a playwright driver of tests/clients/vscode (``node script '<json options>'``) against the
+    running code-server; its result, the last JSON line it printed, which must say ``ok``."""
+    proc = subprocess.run(
+        ["node", str(script), json.dumps(options)],
+        cwd=script.parent,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert lines, (
+        f"{script.name} printed no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
+    )
+    result: dict[str, Any] = json.loads(lines[-1])
+    (server.root / f"{script.stem}.json").write_text(
+        json.dumps(result, indent=2)
+    )  # kept for a failure's reader
+    assert result.get("ok"), f"{result.get('error')}\n{extension_log(server.root)[-1500:]}"
+    return result
+
+
 def test_vscode_clean_profile_has_no_server_installed(code_server_running: CodeServer) -> None:
     """The precondition: nothing but the vsix can provide the server in this profile."""
     env = code_server_running.env

@@ -10,14 +10,12 @@ With ``SIDECAR_UPDATE_SCREENSHOTS=1`` the pictures go to ``docs/images/inlay-hin
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_vscode import CHROMIUM, SHOTS, CodeServer, code_server_running, extension_log  # noqa: F401
+from test_vscode import CHROMIUM, SHOTS, CodeServer, code_server_running, drive  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from workspace_support import environments, service, write_workspace  # noqa: E402
@@ -71,22 +69,7 @@ def session(
         "failureScreenshot": str(code_server_running.root / "failure-environments.png"),
         "chromium": str(CHROMIUM),
     }
-    proc = subprocess.run(
-        ["node", str(ENVIRONMENTS_JS), json.dumps(options)],
-        cwd=ENVIRONMENTS_JS.parent,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, (
-        f"environments.js printed no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
-    )
-    result: dict[str, Any] = json.loads(lines[-1])
-    (code_server_running.root / "environments.json").write_text(json.dumps(result, indent=2))
-    assert result.get("ok"), f"{result.get('error')}\n{extension_log(code_server_running.root)[-1500:]}"
-    return result
+    return drive(ENVIRONMENTS_JS, options, code_server_running)
 
 
 def hints_at(session: dict[str, Any], written: str) -> list[str]:

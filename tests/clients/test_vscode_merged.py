@@ -7,14 +7,12 @@ the pictures go to ``docs/images/vscode-codelens.png`` and ``vscode-merged.png``
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_vscode import CHROMIUM, SHOTS, CodeServer, code_server_running, extension_log  # noqa: F401
+from test_vscode import CHROMIUM, SHOTS, CodeServer, code_server_running, drive  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from workspace_support import environments, service, write_workspace  # noqa: E402
@@ -64,21 +62,7 @@ def merged_session(
         "failureScreenshot": str(code_server_running.root / "failure-merged.png"),
         "chromium": str(CHROMIUM),
     }
-    proc = subprocess.run(
-        ["node", str(MERGED_JS), json.dumps(options)],
-        cwd=MERGED_JS.parent,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, (
-        f"merged.js printed no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
-    )
-    result: dict[str, Any] = json.loads(lines[-1])
-    assert result.get("ok"), f"{result.get('error')}\n{extension_log(code_server_running.root)[-1500:]}"
-    return result
+    return drive(MERGED_JS, options, code_server_running)
 
 
 def test_the_code_lens_is_shown_on_each_environment(merged_session: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_vscode import CHROMIUM, SHOTS, CodeServer, code_server_running, extension_log  # noqa: F401
+from test_vscode import CHROMIUM, SHOTS, CodeServer, code_server_running, drive  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from workspace_support import environments, service, write_workspace  # noqa: E402
@@ -71,21 +71,7 @@ def session(
         "failureScreenshot": str(code_server_running.root / "failure-task-definition.png"),
         "chromium": str(CHROMIUM),
     }
-    proc = subprocess.run(
-        ["node", str(TASK_DEFINITION_JS), json.dumps(options)],
-        cwd=TASK_DEFINITION_JS.parent,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, (
-        f"task_definition.js printed no result (rc={proc.returncode}): {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
-    )
-    result: dict[str, Any] = json.loads(lines[-1])
-    assert result.get("ok"), f"{result.get('error')}\n{extension_log(code_server_running.root)[-1500:]}"
-    return result
+    return drive(TASK_DEFINITION_JS, options, code_server_running)
 
 
 def test_each_environment_has_a_task_definition_lens(session: dict[str, Any]) -> None:
