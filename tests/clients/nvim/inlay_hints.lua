@@ -4,21 +4,9 @@
 -- inlay-hint namespace after a redraw.
 --
 -- Environment: OUT_FILE (JSON result), SERVER_CMD (JSON array: the sidecar-lsp command).
-local out_file = assert(os.getenv('OUT_FILE'), 'OUT_FILE not set')
-
-local function finish(result)
-  local f = assert(io.open(out_file, 'w'))
-  f:write(vim.json.encode(result))
-  f:close()
-  vim.cmd('qall!')
-end
-
-vim.lsp.config('sidecar_lsp', {
-  cmd = vim.json.decode((assert(os.getenv('SERVER_CMD'), 'SERVER_CMD not set'))),
-  filetypes = { 'yaml' },
-  root_markers = { 'copilot', '.git' },
-})
-vim.lsp.enable('sidecar_lsp')
+local harness = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harness.lua')
+local finish = harness.finish
+harness.start_server()
 
 -- The line docs/editors/neovim.md gives: hints on in every buffer the server attaches to.
 vim.api.nvim_create_autocmd('LspAttach', {

@@ -1,45 +1,16 @@
 -- Headless Neovim 0.11: the "show merged" code lens of sidecar-lsp, driven by
 -- tests/clients/test_neovim_merged.py. The server's window/showDocument opens a
--- sidecar-lsp-merged: buffer, which the BufReadCmd below fills with the sidecarLsp/merged
+-- sidecar-lsp-merged: buffer, which harness.read_renderings (a BufReadCmd) fills with the sidecarLsp/merged
 -- request (the setup docs/editors/neovim.md gives).
 --
 -- Environment: OUT_FILE (JSON result), SERVER_CMD (JSON array: the sidecar-lsp command).
-local out_file = assert(os.getenv('OUT_FILE'), 'OUT_FILE not set')
+local harness = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harness.lua')
+local finish = harness.finish
+harness.start_server()
 
-local function finish(result)
-  local f = assert(io.open(out_file, 'w'))
-  f:write(vim.json.encode(result))
-  f:close()
-  vim.cmd('qall!')
-end
+harness.read_renderings()
 
-vim.lsp.config('sidecar_lsp', {
-  cmd = vim.json.decode((assert(os.getenv('SERVER_CMD'), 'SERVER_CMD not set'))),
-  filetypes = { 'yaml' },
-  root_markers = { 'copilot', '.git' },
-})
-vim.lsp.enable('sidecar_lsp')
-
--- Renderings are read-only documents the server computes.
-vim.api.nvim_create_autocmd('BufReadCmd', {
-  pattern = 'sidecar-lsp-merged://*',
-  callback = function(args)
-    local client = vim.lsp.get_clients({ name = 'sidecar_lsp' })[1]
-    if not client then return end
-    vim.bo[args.buf].buftype = 'nofile'
-    -- Asynchronous: this can run inside the handler of the server's window/showDocument.
-    local uri = vim.api.nvim_buf_get_name(args.buf)
-    client:request('sidecarLsp/merged', { uri = uri }, function(_, result)
-      local text = result and result.text or ''
-      vim.bo[args.buf].modifiable = true
-      vim.api.nvim_buf_set_lines(args.buf, 0, -1, false, vim.split(text, '\n', { trimempty = true }))
-      vim.bo[args.buf].filetype = 'yaml'
-      vim.bo[args.buf].modifiable = false
-    end, args.buf)
-  end,
-})
-
--- nested: the BufReadCmd above must run for the buffer this callback makes the server open.
+-- nested: the BufReadCmd of harness.read_renderings must run for the buffer this callback makes the server open.
 vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
   local ok, err = pcall(function()
     local buf = vim.api.nvim_get_current_buf()

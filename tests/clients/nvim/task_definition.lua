@@ -1,41 +1,15 @@
 -- Headless Neovim 0.11: the "task definition" code lens of sidecar-lsp, driven by
 -- tests/clients/test_neovim_task_definition.py. Clicking it runs sidecarLsp.showMerged with the view
 -- 'task-definition'; the server's window/showDocument opens a sidecar-lsp-merged: buffer, which the
--- BufReadCmd below (the one docs/editors/neovim.md gives for "show merged") fills with the
+-- BufReadCmd of harness.read_renderings (the one docs/editors/neovim.md gives) fills with the
 -- sidecarLsp/merged request.
 --
 -- Environment: OUT_FILE (JSON result), SERVER_CMD (JSON array: the sidecar-lsp command).
-local out_file = assert(os.getenv('OUT_FILE'), 'OUT_FILE not set')
+local harness = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harness.lua')
+local finish = harness.finish
+harness.start_server()
 
-local function finish(result)
-  local f = assert(io.open(out_file, 'w'))
-  f:write(vim.json.encode(result))
-  f:close()
-  vim.cmd('qall!')
-end
-
-vim.lsp.config('sidecar_lsp', {
-  cmd = vim.json.decode((assert(os.getenv('SERVER_CMD'), 'SERVER_CMD not set'))),
-  filetypes = { 'yaml' },
-  root_markers = { 'copilot', '.git' },
-})
-vim.lsp.enable('sidecar_lsp')
-
-vim.api.nvim_create_autocmd('BufReadCmd', {
-  pattern = 'sidecar-lsp-merged://*',
-  callback = function(args)
-    local client = vim.lsp.get_clients({ name = 'sidecar_lsp' })[1]
-    if not client then return end
-    vim.bo[args.buf].buftype = 'nofile'
-    local uri = vim.api.nvim_buf_get_name(args.buf)
-    client:request('sidecarLsp/merged', { uri = uri }, function(_, result)
-      vim.bo[args.buf].modifiable = true
-      vim.api.nvim_buf_set_lines(args.buf, 0, -1, false, vim.split(result and result.text or '', '\n', { trimempty = true }))
-      vim.bo[args.buf].filetype = uri:find('view=task-definition', 1, true) and 'json' or 'yaml'
-      vim.bo[args.buf].modifiable = false
-    end, args.buf)
-  end,
-})
+harness.read_renderings()
 
 vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
   local ok, err = pcall(function()

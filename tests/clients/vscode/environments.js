@@ -8,7 +8,7 @@
 // of the result to wait for), inlayScreenshot, hoverScreenshot, failureScreenshot, chromium.
 "use strict";
 
-const { QUICK_INPUT, stopwatch, launch, openWorkbench, quickOpen } = require("./workbench");
+const { QUICK_INPUT, stopwatch, launch, openWorkbench, quickOpen, failed } = require("./workbench");
 
 const opts = JSON.parse(process.argv[2]);
 const { timings, mark } = stopwatch();
@@ -95,14 +95,7 @@ const result = { timings };
     result.symbolStatus = await page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first().innerText();
     result.ok = true;
   } catch (error) {
-    result.ok = false;
-    result.error = String(error && error.stack ? error.stack : error).slice(0, 2000);
-    try {
-      const pages = browser.contexts().flatMap((c) => c.pages());
-      if (pages[0] && opts.failureScreenshot) await pages[0].screenshot({ path: opts.failureScreenshot });
-    } catch {
-      // best effort
-    }
+    await failed(browser, opts, result, error);
   } finally {
     await browser.close().catch(() => {});
   }

@@ -6,7 +6,7 @@
 // go to definition from), lensScreenshot, mergedScreenshot, failureScreenshot, chromium.
 "use strict";
 
-const { stopwatch, launch, openWorkbench, quickOpen } = require("./workbench");
+const { stopwatch, launch, openWorkbench, quickOpen, failed } = require("./workbench");
 
 const opts = JSON.parse(process.argv[2]);
 const { timings, mark } = stopwatch();
@@ -54,14 +54,7 @@ const result = { timings };
     mark("definition");
     result.ok = true;
   } catch (error) {
-    result.ok = false;
-    result.error = String(error && error.stack ? error.stack : error).slice(0, 2000);
-    try {
-      const pages = browser.contexts().flatMap((c) => c.pages());
-      if (pages[0] && opts.failureScreenshot) await pages[0].screenshot({ path: opts.failureScreenshot });
-    } catch {
-      // best effort
-    }
+    await failed(browser, opts, result, error);
   } finally {
     await browser.close().catch(() => {});
   }

@@ -43,4 +43,16 @@ async function quickOpen(page, file) {
   await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: 15000 });
 }
 
-module.exports = { QUICK_INPUT, stopwatch, launch, openWorkbench, quickOpen };
+/** A driver's failure: `result` says so with the error, and the page is kept as `opts.failureScreenshot`. */
+async function failed(browser, opts, result, error) {
+  result.ok = false;
+  result.error = String(error && error.stack ? error.stack : error).slice(0, 2000);
+  try {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    if (pages[0] && opts.failureScreenshot) await pages[0].screenshot({ path: opts.failureScreenshot });
+  } catch {
+    // best effort: the error itself is what the test reports
+  }
+}
+
+module.exports = { QUICK_INPUT, stopwatch, launch, openWorkbench, quickOpen, failed };
