@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, base_without_environments, layers
 from sidecar_lsp.core.manifest.references import DEPENDS_ON, SIDECARS
 from sidecar_lsp.core.model import Pos
+from sidecar_lsp.core.schema.index import value_text
+from sidecar_lsp.core.schema.store import load_schema
 from sidecar_lsp.core.yaml.tree import (
     Entry,
     Mapping,
@@ -203,7 +205,13 @@ def _default_hints(root: Mapping, lines: list[str], first_line: int, last_line: 
             shown.add(name)  # once: where the sidecar is first written (the base, else the first override)
             if first_line <= entry.key.span.start.line <= last_line:
                 tooltip = f"a `depends_on` names `{name}`; Copilot runs a sidecar as essential unless it says otherwise"
-                yield InlayHint(hint_position(entry, lines), "essential: true (default)", DEFAULT, tooltip)
+                yield InlayHint(hint_position(entry, lines), _essential_default_label(), DEFAULT, tooltip)
+
+
+def _essential_default_label() -> str:
+    """``essential: true (default)``, the default read from the schema (a sidecar's ``essential``)."""
+    default = load_schema()["definitions"]["sidecar"]["properties"]["essential"]["default"]
+    return f"essential: {value_text(default)} (default)"
 
 
 def _sidecar_maps(layer: Mapping) -> list[Node]:

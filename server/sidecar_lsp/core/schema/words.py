@@ -262,7 +262,8 @@ def _definition_pattern(name: str) -> str:
 def string_format(patterns: Sequence[str], description: str) -> str:
     """What a string field holds, in a word: ``duration``, ``port[/protocol]``, ``ARN``, ``URI`` (or "")."""
     if _definition_pattern("duration") in patterns:
-        return "duration such as 10s or 1m30s"
+        examples = load_schema().get("definitions", {}).get("duration", {}).get("examples", [])
+        return "duration such as " + " or ".join(str(e) for e in examples[:2]) if examples else "duration"
     if any(_PORT_PROTOCOL in pattern for pattern in patterns):
         return "port[/protocol] such as 80 or 2000/udp"
     first = re.split(r"(?<=[.!?])\s|\n", description.strip(), maxsplit=1)[0]
