@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from pathlib import Path
 
+import pytest
 from workspace_support import environments, service, write_workspace
 
 from sidecar_lsp.cli.check import main_check
 from sidecar_lsp.cli.render import main_render
+from sidecar_lsp.core.workspace.scan import DiskWorkspaces
+from sidecar_lsp.core.yaml import compose as compose_module
+from sidecar_lsp.core.yaml.tree import ParsedDocument
 
 API = service(
     "api",
@@ -111,3 +116,34 @@ def test_the_console_command_dispatches_render(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert '  BUCKET: "shop-prod"' in proc.stdout
+
+
+def test_check_parses_each_manifest_once_and_reports_what_two_parses_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workspace's scan parses every manifest; the check takes that tree instead of parsing again."""
+    files = {
+        **environments("prod"),
+        "api/manifest.yml": API,
+        "web/manifest.yml": service("web", "cpu: lots\n"),
+        "db/manifest.yml": service("db", "environments:\n  staging:\n    count: 2\n"),
+    }
+    write_workspace(tmp_path, files)
+    parsed: list[str] = []
+    real = compose_module.compose
+
+    def counting(text: str, lines: list[str]) -> ParsedDocument:
+        parsed.append(text)
+        return real(text, lines)
+
+    monkeypatch.setattr(compose_module, "compose", counting)
+    once = run(main_check, ["--jobs", "1", "--format", "json", str(tmp_path)])
+    texts = [textwrap.dedent(text).lstrip("\n") for text in files.values()]
+    assert [parsed.count(text) for text in texts] == [1, 1, 1, 1]
+
+    parsed.clear()  # without the scan's trees each manifest is parsed twice, with the same findings
+    monkeypatch.setattr(DiskWorkspaces, "take_parsed", lambda self, path, text: None)
+    assert run(main_check, ["--jobs", "1", "--format", "json", str(tmp_path)]) == once
+    assert [parsed.count(text) for text in texts] == [2, 2, 2, 2]
+    codes = {item["code"] for item in json.loads(once[1])}
+    assert {"schema-type", "X-unknown-environment"} <= codes

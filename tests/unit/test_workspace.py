@@ -19,7 +19,8 @@ from workspace_support import (
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Reach, Severity
 from sidecar_lsp.core.workspace.rules import cross_file_findings
-from sidecar_lsp.core.workspace.scan import find_root, read_path, relative, scan
+from sidecar_lsp.core.workspace.scan import DiskWorkspaces, find_root, read_path, relative, scan
+from sidecar_lsp.core.yaml.tree import parse
 
 PRD_OVERRIDE = service("api", "environments:\n  prd:\n    count: 2\n")
 
@@ -327,3 +328,27 @@ def test_half_typed_manifests_never_break_the_index(tmp_path: Path) -> None:
     workspace.set_text("orders-worker/manifest.yml", text)
     found = cross_file_findings(workspace, "orders-worker/manifest.yml")
     assert sorted(f.code for f in found) == ["X-unknown-environment", "X-unknown-topic"]
+
+
+# --- the command line's scan hands its trees over ----------------------------------------------
+
+
+def test_the_scan_hands_each_tree_over_once_and_only_for_the_text_it_read(tmp_path: Path) -> None:
+    shop = write_workspace(
+        tmp_path / "shop", {"api/manifest.yml": PUBLISHER, "web/manifest.yml": service("web")}
+    )
+    other = write_workspace(tmp_path / "other", {"db/manifest.yml": service("db")})
+    workspaces = DiskWorkspaces(parse_text=parse)
+    api, web = shop / "api" / "manifest.yml", shop / "web" / "manifest.yml"
+    tree = workspaces.take_parsed(api, PUBLISHER)  # reads the workspace
+    assert tree is not None and tree.text == PUBLISHER and tree.root is not None
+    assert workspaces.take_parsed(api, PUBLISHER) is None  # handed over once
+    assert workspaces.take_parsed(web, service("web", "count: 2\n")) is None  # changed since the scan
+    assert workspaces.take_parsed(other / "db" / "manifest.yml", service("db")) is not None
+    assert workspaces.take_parsed(tmp_path / "lone.yml", service("lone")) is None
+    # Only the workspace read last keeps trees: one of shop's, not asked for in time, is let go.
+    again = DiskWorkspaces(parse_text=parse)
+    assert again.take_parsed(api, PUBLISHER) is not None
+    assert again.take_parsed(other / "db" / "manifest.yml", service("db")) is not None
+    assert again.take_parsed(web, service("web")) is None
+    assert DiskWorkspaces().take_parsed(api, PUBLISHER) is None  # render's: no tree is kept

@@ -185,3 +185,23 @@ def test_no_parse_tree_is_kept() -> None:
 )
 def test_where_a_manifest_is_says_its_role(rel: str, expected: tuple[str, str] | None) -> None:
     assert role_of(rel) == expected
+
+
+def test_reading_facts_leaves_the_tree_as_parsed() -> None:
+    """The command line checks the tree the scan read the facts from: facts_of must only read it."""
+    text = (
+        subscriber()
+        + "environments:\n  prod:\n    count: 2\n    publish:\n      topics:\n        - name: a\n"
+    )
+    document = parse(text)
+    before = repr(document)
+    read = ManifestRead.of("orders-worker/manifest.yml", text, document)
+    assert read.facts is not None and read.facts.subscriptions and read.facts.publishes == {"a"}
+    assert repr(document) == before == repr(parse(text))
+
+
+def test_a_read_takes_its_facts_from_a_tree_only_of_its_own_text() -> None:
+    stale = parse(service("web"))
+    read = ManifestRead.of("web/manifest.yml", PUBLISHER, stale)
+    assert read.facts is not None and read.facts.publishes == {"orders"}
+    assert read.facts == ManifestRead.of("web/manifest.yml", PUBLISHER).facts

@@ -25,7 +25,7 @@ from typing import TextIO
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
 from sidecar_lsp.cli.parallel import Crashed, check_all, default_jobs
 from sidecar_lsp.cli.reports import FAIL_ON_LEVELS, fails, format_github, format_sarif
-from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze, analyze_document
 from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
@@ -209,7 +209,10 @@ def _check_file(path: str, options: Options, workspaces: DiskWorkspaces) -> File
         )
         return FileResult(path, [too_large])
     text, encoding_problem = _decode(data)
-    findings = check_in_workspaces(workspaces, path, text, analyze(text, options).findings)
+    # The workspace's scan parsed this text already (with safe_parse, as analyze would): check that tree.
+    parsed = workspaces.take_parsed(path, text)
+    analysis = analyze(text, options) if parsed is None else analyze_document(parsed, options)
+    findings = check_in_workspaces(workspaces, path, text, analysis.findings)
     if encoding_problem is not None:
         findings = [encoding_problem, *findings]
     return FileResult(path, findings)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze, safe_parse
 from sidecar_lsp.core.workspace.scan import DiskWorkspaces, copilot_folders
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,9 @@ def _in_workers(
 
 def _check_chunk(check_one: CheckOne[Outcome], paths: list[str], options: Options) -> list[Outcome | Crashed]:
     outcomes: list[Outcome | Crashed] = []
-    workspaces = DiskWorkspaces()  # a workspace's files are all in this chunk: it is read once
+    # A workspace's files are all in this chunk: it is read once, and each manifest parsed once (the
+    # scan's tree is the one checked; safe_parse, so that a parser failure is a finding, as in analyze).
+    workspaces = DiskWorkspaces(parse_text=safe_parse)
     for path in paths:
         try:
             outcomes.append(check_one(path, options, workspaces))

@@ -75,9 +75,13 @@ class ManifestRead:
     facts: Facts | None
 
     @classmethod
-    def of(cls, rel: str, text: str | None) -> ManifestRead:
-        """The read of ``rel`` with its facts (parsed here: the reader's thread does the work)."""
-        return cls(rel, text, None if text is None else facts_of(rel, parse(text)))
+    def of(cls, rel: str, text: str | None, document: ParsedDocument | None = None) -> ManifestRead:
+        """The read of ``rel`` with its facts (parsed here: the reader's thread does the work), read
+        from ``document`` instead when the caller parsed exactly ``text`` already; it is not kept."""
+        if text is None:
+            return cls(rel, None, None)
+        parsed = document if document is not None and document.text == text else parse(text)
+        return cls(rel, text, facts_of(rel, parsed))
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,10 @@ def role_of(rel: str) -> tuple[str, str] | None:
 
 
 def facts_of(rel: str, document: ParsedDocument) -> Facts | None:
-    """The facts of one manifest (None when ``rel`` is no file Copilot reads)."""
+    """The facts of one manifest (None when ``rel`` is no file Copilot reads).
+
+    Only reads ``document``: the command line checks the same tree next (``scan.DiskWorkspaces``).
+    """
     place = role_of(rel)
     if place is None:
         return None

@@ -11,6 +11,7 @@ line calls them directly (:class:`DiskWorkspaces`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from sidecar_lsp.core.workspace.model import (
     Workspace,
     role_of,
 )
-from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS, Mapping, Scalar, parse
+from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS, Mapping, ParsedDocument, Scalar, parse
 
 COPILOT_DIR = "copilot"
 SUMMARY_FILE = ".workspace"
@@ -61,23 +62,41 @@ def relative(root: Path, path: str | PathLike) -> str | None:
         return None
 
 
-def read_workspace(root: Path) -> Scanned:
-    """Everything the model needs of the workspace at ``root`` (a ``copilot/`` folder)."""
+def read_workspace(
+    root: Path,
+    trees: dict[str, ParsedDocument] | None = None,
+    parse_text: Callable[[str], ParsedDocument] = parse,
+) -> Scanned:
+    """Everything the model needs of the workspace at ``root`` (a ``copilot/`` folder).
+
+    With ``trees`` (the command line's), each manifest's parse by ``parse_text`` is also left there
+    under its path in the workspace, so that checking the file next does not parse it a second time;
+    the language server passes none and keeps no tree.
+    """
     manifests: list[ManifestRead] = []
     patched: set[str] = set()
     for rel in _manifest_paths(root):
-        read = ManifestRead.of(rel, read_bounded(root / rel))
+        text = read_bounded(root / rel)
+        document = None if text is None else parse_text(text)
+        read = ManifestRead.of(rel, text, document)
         if read.facts is None:
             continue  # gone or unreadable since the listing
+        if trees is not None and document is not None:
+            trees[rel] = document
         manifests.append(read)
         if read.facts.role == WORKLOAD and _has_template_overrides(root / read.facts.folder):
             patched.add(read.facts.folder)
     return Scanned(str(root), read_app_name(root), tuple(manifests), frozenset(patched))
 
 
-def scan(root: Path) -> Workspace:
-    """The workspace at ``root`` read from disk, in one call (the command line, tests)."""
-    return Workspace.of(read_workspace(root))
+def scan(
+    root: Path,
+    trees: dict[str, ParsedDocument] | None = None,
+    parse_text: Callable[[str], ParsedDocument] = parse,
+) -> Workspace:
+    """The workspace at ``root`` read from disk, in one call (the command line, tests); ``trees`` and
+    ``parse_text`` as for :func:`read_workspace`."""
+    return Workspace.of(read_workspace(root, trees, parse_text))
 
 
 def read_path(root: Path, rel: str) -> Read:
@@ -185,9 +204,18 @@ def _has_template_overrides(folder: Path) -> bool:
 
 @dataclass
 class DiskWorkspaces:
-    """The workspaces met so far, each read from disk once (``sidecar-lsp check DIR``, ``render``)."""
+    """The workspaces met so far, each read from disk once (``sidecar-lsp check DIR``, ``render``).
+
+    With ``parse_text`` (``sidecar-lsp check``), the scan parses each manifest with it and keeps the
+    trees of the workspace read last until :meth:`take_parsed` hands each over, once: the check then
+    parses every manifest once, and at most one workspace's trees are held at a time.
+    """
 
     by_root: dict[Path, Workspace] = field(default_factory=dict)
+    parse_text: Callable[[str], ParsedDocument] | None = None
+    _trees: dict[str, ParsedDocument] = field(default_factory=dict)
+    """The trees of the workspace read last not handed over yet, by path in that workspace."""
+    _trees_root: Path | None = None
 
     def for_path(self, path: str | PathLike) -> tuple[Workspace, str] | None:
         """The workspace of ``path`` and its path inside it, or None for a lone file."""
@@ -196,11 +224,29 @@ class DiskWorkspaces:
             return None
         workspace = self.by_root.get(root)
         if workspace is None:
-            workspace = self.by_root[root] = scan(root)
+            workspace = self.by_root[root] = self._scan(root)
         rel = relative(root, path)
         if rel is None or role_of(rel) is None:
             return None
         return workspace, rel
+
+    def take_parsed(self, path: str | PathLike, text: str) -> ParsedDocument | None:
+        """The scan's tree of ``path`` when the scan read exactly ``text`` (reading the workspace first
+        if needed), or None; each tree is handed over once and then forgotten."""
+        found = self.for_path(path)
+        if found is None or self._trees_root != Path(found[0].root):
+            return None
+        document = self._trees.pop(found[1], None)
+        return document if document is not None and document.text == text else None
+
+    def _scan(self, root: Path) -> Workspace:
+        if self.parse_text is None:
+            return scan(root)
+        # A new workspace: the trees of the last one that were not asked for are let go (the files
+        # of a workspace are checked one after the other; one asked for later is parsed again).
+        self._trees = {}
+        self._trees_root = root
+        return scan(root, self._trees, self.parse_text)
 
 
 def existing(base: Path, targets: list[tuple[str, bool]]) -> list[str | None]:
