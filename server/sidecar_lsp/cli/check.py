@@ -24,7 +24,6 @@ from typing import TextIO
 
 from sidecar_lsp.cli.args import ArgumentParser, UsageError
 from sidecar_lsp.cli.parallel import Crashed, check_all, default_jobs
-from sidecar_lsp.cli.reports import FAIL_ON_LEVELS, fails, format_github, format_sarif
 from sidecar_lsp.core.check.analyze import Options, analyze, analyze_document
 from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
@@ -37,6 +36,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _MAX_BYTES = 4 * MAX_TEXT_CHARS
 """The most bytes read from one file: enough for the longest text the reader accepts."""
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
+FAIL_ON_LEVELS = ("error", "warning", "information", "hint", "never")
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFORMATION: 1, Severity.HINT: 0}
 
 
 @dataclass(frozen=True)
@@ -148,15 +149,29 @@ def main_check(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | N
             [_as_json(r.path, f) for r in results for f in r.findings], out, indent=2, ensure_ascii=False
         )
         out.write("\n")
-    elif args.format == "sarif":
-        out.write(format_sarif([(r.path, r.findings) for r in results], help_uri_base=args.sarif_help_uri))
-    elif args.format == "github":
-        out.write(format_github([(r.path, r.findings) for r in results]))
+    elif args.format in ("sarif", "github"):
+        # Imported here: the CI formats (and the rule table SARIF reads) are for these runs only.
+        from sidecar_lsp.cli.reports import format_github, format_sarif
+
+        files = [(r.path, r.findings) for r in results]
+        out.write(
+            format_sarif(files, help_uri_base=args.sarif_help_uri)
+            if args.format == "sarif"
+            else format_github(files)
+        )
     else:
         _print_text(results, out)
-    if status == EXIT_OK and fails([(r.path, r.findings) for r in results], args.fail_on):
+    if status == EXIT_OK and fails(results, args.fail_on):
         status = EXIT_ERRORS
     return EXIT_INTERNAL if internal else status
+
+
+def fails(results: list[FileResult], fail_on: str) -> bool:
+    """Whether any finding is at least as severe as ``fail_on`` (one of :data:`FAIL_ON_LEVELS`)."""
+    if fail_on == "never":
+        return False
+    threshold = _RANK[Severity(fail_on)]
+    return any(_RANK[f.severity] >= threshold for result in results for f in result.findings)
 
 
 def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:

@@ -1,4 +1,4 @@
-"""The CI output formats of ``sidecar-lsp check``: SARIF 2.1.0, GitHub workflow commands, ``--fail-on``.
+"""The CI output formats of ``sidecar-lsp check``: SARIF 2.1.0 and GitHub workflow commands.
 
 Plain data in, text out: this module neither reads manifests nor talks LSP. Rule metadata (titles,
 severities, help) comes from ``docs/rules.md``, shipped in the wheel beside the schema, so the SARIF
@@ -27,8 +27,6 @@ SARIF_SCHEMA_URI = (
 """The ``id`` of the OASIS SARIF 2.1.0 (errata 01) schema, which the output is validated against."""
 TOOL_NAME = "sidecar-lsp"
 
-FAIL_ON_LEVELS = ("error", "warning", "information", "hint", "never")
-_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFORMATION: 1, Severity.HINT: 0}
 _SARIF_LEVEL = {
     Severity.ERROR: "error",
     Severity.WARNING: "warning",
@@ -44,14 +42,6 @@ _GITHUB_COMMAND = {
 
 FileFindings = tuple[str, Sequence[Finding]]
 """A checked file as the user named it, and its findings."""
-
-
-def fails(results: Sequence[FileFindings], fail_on: str) -> bool:
-    """Whether any finding is at least as severe as ``fail_on`` (one of :data:`FAIL_ON_LEVELS`)."""
-    if fail_on == "never":
-        return False
-    threshold = _RANK[Severity(fail_on)]
-    return any(_RANK[f.severity] >= threshold for _, findings in results for f in findings)
 
 
 # --- rule metadata from docs/rules.md -------------------------------------------------------------
