@@ -25,10 +25,11 @@ from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, do
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
 from sidecar_lsp.core.schema.memo import (
     Path,
-    checker,
     child_schema,
     clear_memo,
     deref,
+    errors_of,
+    is_valid,
     schema_errors,
     type_definition,
 )
@@ -283,7 +284,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
             continue
         union = inside
         if union is None and any(
-            checker(branch["if"]).is_valid(value)
+            is_valid(branch["if"], value)
             for branch in schema.get("allOf", ())
             if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
         ):
@@ -296,7 +297,7 @@ def _dropped_values(instance: Any, root: Node) -> list[Finding]:
                 continue
             strict = _escape_of(child)
             if strict is not None:
-                if union is not None and checker(child).is_valid(item):
+                if union is not None and is_valid(child, item):
                     out.extend(
                         _dropped(item, strict, root, path + (key,), union, value if union == path else {})
                     )
@@ -348,7 +349,7 @@ def _may_drop(schema: Schema) -> bool:
 def _dropped(
     value: Any, strict: Schema, root: Node, path: Path, union: Path, siblings: dict[str, Any]
 ) -> Iterator[Finding]:
-    errors = list(checker(strict).iter_errors(value))
+    errors = errors_of(strict, value)
     if not errors:
         return
     holder = dotted(union) if union else "the map"

@@ -20,6 +20,7 @@ from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.schema import fast
 from sidecar_lsp.core.schema.store import Schema, load_schema, resolve_ref
 
 
@@ -75,9 +76,13 @@ def schema_errors(instance: Any) -> Iterator[tuple[Path, ValidationError]]:
     """The schema's errors with the path prefix where each piece sits."""
     definition = type_definition(instance)
     if definition is None:
+        if fast.passes(load_schema(), instance):
+            return
         for error in _validator().iter_errors(instance):
             yield (), error
         return
+    if fast.passes(definition, instance):
+        return  # the whole manifest passes: no piece needs remembering
     yield from _piecewise(instance, definition, (), 0)
 
 
@@ -165,7 +170,10 @@ def _memoized(value: Any, schema: Schema) -> list[ValidationError]:
     key = (id(schema), json.dumps(value, sort_keys=True, default=str))
     errors = _memo.get(key)
     if errors is None:
-        errors = list(_validator().evolve(schema=schema).iter_errors(value))
+        if fast.passes(schema, value, key[1]):
+            errors = []
+        else:
+            errors = list(_validator().evolve(schema=schema).iter_errors(value))
         with _memo_lock:
             if len(_memo) >= _MEMO_LIMIT or _memo_size[0] + len(key[1]) > _MEMO_BYTES:
                 _memo.clear()
@@ -186,6 +194,20 @@ def checker(schema: Schema) -> Any:
         known = (schema, _validator().evolve(schema=schema))
         _checkers[id(schema)] = known
     return known[1]
+
+
+def is_valid(schema: Schema, value: Any) -> bool:
+    """Whether ``value`` passes ``schema`` (a piece of the loaded schema): the compiled validator's
+    yes when it can vouch for it, else jsonschema's answer."""
+    return bool(fast.passes(schema, value)) or bool(checker(schema).is_valid(value))
+
+
+def errors_of(schema: Schema, value: Any) -> list[ValidationError]:
+    """jsonschema's errors of ``value`` against ``schema`` (a piece of the loaded schema), none looked for
+    when the compiled validator vouches for it."""
+    if fast.passes(schema, value):
+        return []
+    return list(checker(schema).iter_errors(value))
 
 
 def deref(schema: Schema) -> Schema:

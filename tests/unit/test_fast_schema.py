@@ -1,0 +1,136 @@
+"""The compiled schema validator (the ``fast`` extra) changes how fast, never what is found.
+
+With jsonschema-rs installed, a manifest (or a piece of one) that it accepts skips jsonschema's walk;
+what it rejects, and every piece holding a ``${VAR}``, still goes to jsonschema. These tests check
+the findings with it and without it on the project's own sets and on generated manifests, that a
+value only this project's ``pattern`` keyword refuses is still reported, and that the tool works
+the same when the package is not installed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from manifest_sets import OWN, REPO
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.schema import fast, memo
+
+sys.path.insert(0, str(REPO / "tests" / "conformance"))
+
+ON_DISK = sorted(
+    [
+        *OWN,
+        *(REPO / "examples").glob("**/copilot/**/manifest.yml"),
+        *(REPO / "tests" / "fixtures" / "conformance").glob("*.yml"),
+    ]
+)
+OPTIONS = Options(assume_manifest=True)
+
+
+def _seen(text: str) -> list[str]:
+    return [repr(f) + f.message for f in analyze(text, OPTIONS).findings]
+
+
+@pytest.fixture
+def without_fast() -> Iterator[None]:
+    fast.set_enabled(False)
+    memo.clear_memo()
+    try:
+        yield
+    finally:
+        fast.set_enabled(True)
+        memo.clear_memo()
+
+
+def _both_ways(texts: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    memo.clear_memo()
+    with_it = [_seen(text) for text in texts]
+    fast.set_enabled(False)
+    memo.clear_memo()
+    try:
+        without_it = [_seen(text) for text in texts]
+    finally:
+        fast.set_enabled(True)
+        memo.clear_memo()
+    return with_it, without_it
+
+
+def test_the_compiled_validator_is_installed_for_the_tests() -> None:
+    # The test extra installs the fast extra, so that the comparisons below compare two paths.
+    assert fast.available()
+
+
+def test_the_same_findings_on_every_manifest_of_the_checkout() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in ON_DISK]
+    with_it, without_it = _both_ways(texts)
+    assert len(texts) > 120
+    assert sum(map(len, with_it)) > 100  # the fixtures hold errors: both paths have work to do
+    for path, found, expected in zip(ON_DISK, with_it, without_it, strict=True):
+        assert found == expected, path
+
+
+def test_the_same_findings_on_generated_manifests_and_their_mutations() -> None:
+    from differential import make_generator
+    from generate import cases
+
+    texts = [case.text for case in cases(make_generator([]), 11, 0, 400)]
+    with_it, without_it = _both_ways(texts)
+    assert sum(1 for found in with_it if found) > 100
+    assert with_it == without_it
+
+
+def test_a_valid_manifest_is_not_walked_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    walked: list[object] = []
+    real = memo._validator().__class__.iter_errors
+
+    def counting(self: object, *args: object, **kwargs: object) -> Iterator[object]:
+        walked.append(args)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(memo._validator().__class__, "iter_errors", counting)
+    # Manifests with no ${VAR} (where jsonschema's stricter pattern keyword must look) and no schema finding.
+    texts = [path.read_text(encoding="utf-8") for path in OWN]
+    plain = [text for text in texts if "${" not in text]
+    assert len(plain) > 5
+    for text in plain:
+        memo.clear_memo()
+        walked.clear()
+        if not [f for f in analyze(text, OPTIONS).findings if f.code.startswith("schema-")]:
+            assert walked == []
+
+
+@pytest.mark.parametrize("fast_on", [True, False], ids=["fast", "jsonschema-only"])
+def test_a_variable_no_value_can_make_valid_is_still_reported(fast_on: bool) -> None:
+    # The standard pattern keyword accepts any ${VAR}; this project's refuses `prefix-${X}` as a range.
+    fast.set_enabled(fast_on)
+    memo.clear_memo()
+    try:
+        text = (REPO / "tests" / "fixtures" / "conformance" / "var-range-prefix.yml").read_text(
+            encoding="utf-8"
+        )
+        findings = [(f.code, f.span.start.line + 1) for f in analyze(text, OPTIONS).findings]
+    finally:
+        fast.set_enabled(True)
+        memo.clear_memo()
+    assert ("schema-format", 9) in findings
+
+
+def test_without_the_package_the_tool_works_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    texts = [path.read_text(encoding="utf-8") for path in ON_DISK[:40]]
+    expected = [_seen(text) for text in texts]
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # `import jsonschema_rs` now fails
+    monkeypatch.setattr(fast, "_imported", {})
+    monkeypatch.setattr(fast, "_compiled", {})
+    memo.clear_memo()
+    assert not fast.available()
+    assert [_seen(text) for text in texts] == expected
+    memo.clear_memo()
+
+
+def test_switching_it_off_is_honoured(without_fast: None) -> None:
+    assert not fast.available()
+    assert fast.passes(memo.deref({"$ref": "#/definitions/sidecar"}), {"image": "nginx"}) is None
