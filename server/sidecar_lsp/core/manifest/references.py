@@ -16,6 +16,7 @@ its keys (``depends_on: {sidecar: start}``); any other names by its value
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -128,19 +129,45 @@ def names_written(
     wants each name where it is written once); ``override`` says ``layer`` is an
     ``environments.<env>`` override, where Copilot drops ``name``.
     """
-    wanted = [key for key in keys if not (override and key.main)]
-    yield from _walk(layer, (), wanted, 0, own_only)
+    wanted = tuple(key for key in keys if not (override and key.main)) if override else tuple(keys)
+    yield from _walk(layer, (), _walk_plan(wanted, 0), own_only)
+
+
+# The rows form a tree of steps, which every walk follows: it is worked out once per set of rows.
+# A map's plan: for each step (a key or ANY_KEY), the rows that end there and the plan below it;
+# below an entry, the plan for a list's items (ANY_ITEM rows) and for a map (the others).
+_WalkPlan = tuple[tuple[str, tuple[NameKey, ...], "_DescendPlan | None"], ...]
+_DescendPlan = tuple["_WalkPlan | None", "_WalkPlan | None"]
+
+
+@functools.lru_cache(maxsize=256)
+def _walk_plan(keys: tuple[NameKey, ...], depth: int) -> _WalkPlan:
+    # The first row to name a step decides where its subtree comes.
+    steps = dict.fromkeys(key.path[depth] for key in keys if len(key.path) > depth)
+    plan = []
+    for step in steps:
+        here = [key for key in keys if len(key.path) > depth and key.path[depth] == step]
+        ending = tuple(key for key in here if len(key.path) == depth + 1)
+        deeper = tuple(key for key in here if len(key.path) > depth + 1)
+        plan.append((step, ending, _descend_plan(deeper, depth + 1) if deeper else None))
+    return tuple(plan)
+
+
+def _descend_plan(keys: tuple[NameKey, ...], depth: int) -> _DescendPlan:
+    # A value is a list for the rows that step into items and a map for the others (no row of the
+    # table has both at one place, so their order does not matter).
+    items = tuple(key for key in keys if key.path[depth] == ANY_ITEM)
+    others = tuple(key for key in keys if key.path[depth] != ANY_ITEM)
+    return (
+        _walk_plan(items, depth + 1) if items else None,
+        _walk_plan(others, depth) if others else None,
+    )
 
 
 def _walk(
-    node: Mapping, path: tuple[PathPart, ...], keys: list[NameKey], depth: int, own_only: bool
+    node: Mapping, path: tuple[PathPart, ...], plan: _WalkPlan, own_only: bool
 ) -> Iterator[WrittenName]:
-    # The rows form a tree of steps; the first row to name a step decides where its subtree comes.
-    steps = list(dict.fromkeys(key.path[depth] for key in keys if len(key.path) > depth))
-    for step in steps:
-        here = [key for key in keys if len(key.path) > depth and key.path[depth] == step]
-        ending = [key for key in here if len(key.path) == depth + 1]
-        deeper = [key for key in here if len(key.path) > depth + 1]
+    for step, ending, below in plan:
         if step == ANY_KEY:
             entries = own_entries(node) if own_only else list(node.entries)
         else:
@@ -150,23 +177,20 @@ def _walk(
             entry_path = (*path, entry.name)
             for key in ending:
                 yield WrittenName(key, entry_path, entry, node)
-            if deeper:
-                yield from _descend(entry.value, entry_path, deeper, depth + 1, own_only)
+            if below is not None:
+                yield from _descend(entry.value, entry_path, below, own_only)
 
 
 def _descend(
-    value: Node, path: tuple[PathPart, ...], keys: list[NameKey], depth: int, own_only: bool
+    value: Node, path: tuple[PathPart, ...], plan: _DescendPlan, own_only: bool
 ) -> Iterator[WrittenName]:
-    # A value is a list for the rows that step into items and a map for the others (no row of the
-    # table has both at one place, so their order does not matter).
-    items = [key for key in keys if key.path[depth] == ANY_ITEM]
-    if items:
+    items, others = plan
+    if items is not None:
         for index, item in enumerate(sequence_items(value)):
             if isinstance(item, Mapping):
-                yield from _walk(item, (*path, index), items, depth + 1, own_only)
-    others = [key for key in keys if key.path[depth] != ANY_ITEM]
-    if others and isinstance(value, Mapping):
-        yield from _walk(value, path, others, depth, own_only)
+                yield from _walk(item, (*path, index), items, own_only)
+    if others is not None and isinstance(value, Mapping):
+        yield from _walk(value, path, others, own_only)
 
 
 def defined_names(layer: Mapping, kind: str) -> list[str]:
