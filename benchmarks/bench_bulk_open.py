@@ -75,6 +75,7 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=1500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--server-path", type=Path, help="also run this checkout's server/ directory")
+    parser.add_argument("--no-yls", action="store_true", help="leave yaml-language-server out (quicker runs)")
     args = parser.parse_args()
     servers: list[tuple[str, list[str], dict[str, Any], dict[str, str]]] = []
     cmd, config = server_command("sidecar-lsp")
@@ -82,7 +83,9 @@ def main() -> int:
     if args.server_path is not None:
         env = {"PYTHONPATH": str(args.server_path.resolve())}
         servers.append((f"sidecar-lsp from {args.server_path}", cmd, config, env))
-    if YLS.exists():
+    if args.no_yls:
+        pass
+    elif YLS.exists():
         cmd, config = server_command("yaml-language-server")
         servers.append(("yaml-language-server", cmd, config, {}))
     else:

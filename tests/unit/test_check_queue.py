@@ -72,3 +72,37 @@ def test_a_new_version_overtakes_the_bulk_and_the_old_one_is_still_answered(
     order = asyncio.run(_order_of_checks(asked, monkeypatch))
     assert order[:2] == ["first@1", "doc0@2"]
     assert sorted(order[2:]) == ["doc0@1", "doc1@1", "doc2@1"]
+
+
+async def _order_of_opens(opens: int, gap_s: float, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    started: list[str] = []
+
+    def check(snapshot: Snapshot, parsed: ParsedDocument | None) -> Checked:
+        started.append(snapshot.uri)
+        return Checked(snapshot, ANALYSIS, True)
+
+    monkeypatch.setattr(diagnostics, "check_snapshot", check)
+    cross_file: Any = None
+    queue = diagnostics.Diagnostics(_Documents(), DocumentCaches(), lambda params: None, cross_file)
+    try:
+        asked = []
+        for i in range(opens):
+            asked.append(asyncio.ensure_future(queue.checked(_snapshot(f"doc{i}"), opened=True)))
+            await asyncio.sleep(gap_s)
+        await asyncio.wait_for(asyncio.gather(*asked), 10)
+    finally:
+        queue.executor.shutdown(wait=True)
+    return started
+
+
+def test_a_burst_of_opens_checks_the_one_opened_last_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An editor restoring its tabs: the idle worker waits for the opens to pause, then takes the last one.
+    order = asyncio.run(_order_of_opens(5, 0.001, monkeypatch))
+    assert order == ["doc4", "doc3", "doc2", "doc1", "doc0"]
+
+
+def test_opens_that_never_pause_do_not_hold_the_worker_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagnostics, "OPEN_SETTLE_MAX_S", 0.05)
+    order = asyncio.run(_order_of_opens(12, 0.015, monkeypatch))  # each open within the settle window
+    assert sorted(order) == sorted(f"doc{i}" for i in range(12))
+    assert order[0] != "doc11"  # the worker started while the opens were still coming

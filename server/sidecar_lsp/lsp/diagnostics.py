@@ -37,6 +37,11 @@ from sidecar_lsp.lsp.ports import CrossFile, Documents
 logger = logging.getLogger(__name__)
 
 _EMPTY_TEXT = ""
+OPEN_SETTLE_S = 0.02
+"""How long the opens must pause before an idle worker starts on a just-opened document."""
+_NEXT_CHECK_GRACE_S = 0.01
+OPEN_SETTLE_MAX_S = 0.5
+"""The longest a burst of opens holds the worker back (a client that never stops opening)."""
 
 
 def check_snapshot(snapshot: Snapshot, parsed: ParsedDocument | None = None) -> Checked:
@@ -76,17 +81,21 @@ class Diagnostics:
         self._queue: list[tuple[int, Snapshot, ParsedDocument | None, asyncio.Future[Checked]]] = []
         """Checks waiting for the worker, a heap: the most recently asked for first."""
         self._asked = itertools.count()
+        self._last_asked = -1
         self._running: asyncio.Future[Checked] | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_change: dict[str, float] = {}
         self._collect: asyncio.TimerHandle | None = None
+        self._settling: asyncio.TimerHandle | None = None
+        self._settle_started = 0.0
 
     def warm_up(self) -> None:
         """Load the checks now; the worker runs one job at a time, so a didOpen waits for this."""
         self.executor.submit(warm_up)
 
-    async def checked(self, snapshot: Snapshot) -> Checked:
-        """The analysis of ``snapshot``: cached, already on the worker, or computed there now."""
+    async def checked(self, snapshot: Snapshot, *, opened: bool = False) -> Checked:
+        """The analysis of ``snapshot``: cached, already on the worker, or computed there now
+        (``opened``: just opened, so perhaps one of a burst, see :meth:`_enqueue`)."""
         caches = self.caches
         hit = caches.checked(snapshot)
         if hit is not None:
@@ -94,7 +103,7 @@ class Diagnostics:
         pending = self._pending.get(snapshot.uri)
         if pending is None or not pending[0].same_input(snapshot):
             parsed = caches.parsed(snapshot.uri, snapshot.text)
-            pending = (snapshot, self._enqueue(snapshot, parsed))
+            pending = (snapshot, self._enqueue(snapshot, parsed, opened))
             self._pending[snapshot.uri] = pending
         result = await asyncio.shield(pending[1])
         if self._pending.get(snapshot.uri) is pending:
@@ -103,19 +112,44 @@ class Diagnostics:
             caches.store_checked(result)
         return result
 
-    def _enqueue(self, snapshot: Snapshot, parsed: ParsedDocument | None) -> asyncio.Future[Checked]:
+    def _enqueue(
+        self, snapshot: Snapshot, parsed: ParsedDocument | None, opened: bool = False
+    ) -> asyncio.Future[Checked]:
         """Queue a check for the worker; the most recently asked for runs first (the document being typed
-        in or just opened jumps ahead of the rest of a bulk open), each publishing as it finishes."""
-        future: asyncio.Future[Checked] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._queue, (-next(self._asked), snapshot, parsed, future))
+        in or just opened jumps ahead of the rest of a bulk open), each publishing as it finishes.
+
+        A just-opened document waits until the opens pause for :data:`OPEN_SETTLE_S` (at most
+        :data:`OPEN_SETTLE_MAX_S`) before an idle worker starts: an editor restoring fifty tabs sends
+        fifty didOpens, the one on screen last, and starting on the first of them would make the one
+        on screen wait for it, and the loop read the rest of the burst while the worker holds the GIL.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Checked] = loop.create_future()
+        self._last_asked = next(self._asked)
+        heapq.heappush(self._queue, (-self._last_asked, snapshot, parsed, future))
+        if opened and self._running is None:
+            now = loop.time()
+            if self._settling is None:
+                self._settle_started = now
+            else:
+                self._settling.cancel()
+            delay = min(OPEN_SETTLE_S, max(0.0, self._settle_started + OPEN_SETTLE_MAX_S - now))
+            self._settling = loop.call_later(delay, self._settled)
+            return future
         self._run_next()
         return future
+
+    def _settled(self) -> None:
+        self._settling = None
+        self._run_next()
 
     def _run_next(self) -> None:
         """Hand the worker the most recent queued check, when it has none: one at a time, so that a
         later request can still overtake the queue."""
+        if self._settling is not None:
+            return  # opens are still arriving; _settled starts the worker
         while self._running is None and self._queue:
-            _, snapshot, parsed, future = heapq.heappop(self._queue)
+            order, snapshot, parsed, future = heapq.heappop(self._queue)
             if future.done():
                 continue
             try:
@@ -126,9 +160,9 @@ class Diagnostics:
                 future.set_exception(error)
                 continue
             self._running = job
-            job.add_done_callback(functools.partial(self._finished, future))
+            job.add_done_callback(functools.partial(self._finished, future, -order))
 
-    def _finished(self, future: asyncio.Future[Checked], job: asyncio.Future[Checked]) -> None:
+    def _finished(self, future: asyncio.Future[Checked], asked: int, job: asyncio.Future[Checked]) -> None:
         self._running = None
         if not future.done():
             if job.cancelled():
@@ -137,10 +171,17 @@ class Diagnostics:
                 future.set_exception(job.exception())  # type: ignore[arg-type]
             else:
                 future.set_result(job.result())
-        self._run_next()
+        if asked == self._last_asked:
+            # The check asked for last (the document typed in, or the one on screen after a bulk open):
+            # its publisher starts the next check once it has published (_publish_later). Started
+            # now, the worker would hold the GIL while the loop converts and sends this result, and
+            # slow that by tens of milliseconds. Should nobody publish it, the next starts shortly.
+            asyncio.get_running_loop().call_later(_NEXT_CHECK_GRACE_S, self._run_next)
+        else:
+            self._run_next()
 
-    def schedule(self, uri: str, *, debounce: bool) -> None:
-        """(Re)start the publishing task of ``uri``; rapid changes are coalesced."""
+    def schedule(self, uri: str, *, debounce: bool, opened: bool = False) -> None:
+        """(Re)start the publishing task of ``uri``; rapid changes are coalesced (``opened``: a didOpen)."""
         task = self._tasks.pop(uri, None)
         if task is not None:
             task.cancel()
@@ -149,20 +190,28 @@ class Diagnostics:
         recent = now - self._last_change.get(uri, -1e9) < delay
         self._last_change[uri] = now
         wait = delay if debounce and recent else 0.0
-        task = asyncio.get_running_loop().create_task(self._publish_later(uri, wait))
+        task = asyncio.get_running_loop().create_task(self._publish_later(uri, wait, opened))
         task.add_done_callback(_log_failure)
         self._tasks[uri] = task
 
-    async def _publish_later(self, uri: str, wait: float) -> None:
+    async def _publish_later(self, uri: str, wait: float, opened: bool = False) -> None:
         if wait:
             await asyncio.sleep(wait)
         snapshot = self.documents.snapshot(uri)
         if snapshot is None:
             return
-        checked = await self.checked(snapshot)
+        # A manifest's workspace is read (the first time, on the reader thread) while it is checked,
+        # so that nothing stands between the check's result and its publishing.
+        loading = asyncio.ensure_future(self.cross_file.load(uri)) if snapshot.served_path else None
+        try:
+            checked = await self.checked(snapshot, opened=opened)
+        except BaseException:
+            if loading is not None:
+                loading.cancel()
+            raise
         shown = checked.served and snapshot.settings.diagnostics_enable
         if shown:
-            await self.cross_file.load(uri)  # the first time: its workspace is read on the reader thread
+            await (loading if loading is not None else self.cross_file.load(uri))
         doc = self.documents.open_document(uri)
         if doc is None or not self.documents.is_current(snapshot):
             return  # a newer version or new settings are on their way; they publish instead
@@ -175,6 +224,7 @@ class Diagnostics:
         self.publish(
             types.PublishDiagnosticsParams(uri=uri, version=snapshot.version, diagnostics=diagnostics)
         )
+        self._run_next()
 
     def forget(self, uri: str) -> None:
         task = self._tasks.pop(uri, None)

@@ -302,7 +302,7 @@ def make_server(schema: SchemaIndex | None = None, settings: Settings | None = N
     def did_open(ls: SidecarLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         """textDocument/didOpen: check now (a reopened document starts from nothing)."""
         ls.caches.forget(params.text_document.uri)
-        ls.diagnostics.schedule(params.text_document.uri, debounce=False)
+        ls.diagnostics.schedule(params.text_document.uri, debounce=False, opened=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SidecarLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
