@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -116,19 +117,44 @@ def test_jobs_must_be_a_positive_number() -> None:
 
 
 def process_of(path: str, options: Options, workspaces: DiskWorkspaces) -> tuple[int, str]:
+    time.sleep(
+        0.01
+    )  # a file takes a while to check: this process cannot take every chunk before a worker starts
     return os.getpid(), workspace_key(path)
 
 
-def test_workers_check_the_files_and_keep_a_workspace_in_one_process(tmp_path: Path) -> None:
+def test_this_process_and_a_worker_check_the_files_and_keep_a_workspace_in_one_process(
+    tmp_path: Path,
+) -> None:
     paths = [
         str(tmp_path / f"app{index % 4}" / "copilot" / f"svc{index}" / "manifest.yml") for index in range(40)
     ]
     outcomes = check_all(paths, Options(), 2, process_of)
     assert all(not isinstance(outcome, Exception) for outcome in outcomes)
     processes = {pid for pid, _ in outcomes}  # type: ignore[misc]
-    assert os.getpid() not in processes and len(processes) == 2
+    # Two jobs: one worker, and this process checks chunks instead of waiting for it.
+    assert os.getpid() in processes and len(processes) == 2
     by_workspace: dict[str, set[int]] = {}
     for pid, key in outcomes:  # type: ignore[misc]
         by_workspace.setdefault(key, set()).add(pid)
     assert len(by_workspace) == 4 and all(len(pids) == 1 for pids in by_workspace.values())
+    assert [key for _, key in outcomes] == [workspace_key(p) for p in paths]  # type: ignore[misc]
     assert check_all(paths, Options(), 1, process_of) == [(os.getpid(), workspace_key(p)) for p in paths]
+
+
+_CHECKING_PROCESS = os.getpid()
+
+
+def dies_in_a_worker(path: str, options: Options, workspaces: DiskWorkspaces) -> tuple[int, str]:
+    if os.getpid() != _CHECKING_PROCESS:
+        os._exit(1)  # a worker killed (out of memory, say)
+    return process_of(path, options, workspaces)
+
+
+def test_the_files_of_a_worker_that_died_are_checked_in_this_process(tmp_path: Path) -> None:
+    paths = [
+        str(tmp_path / f"app{index % 4}" / "copilot" / f"svc{index}" / "manifest.yml") for index in range(40)
+    ]
+    assert check_all(paths, Options(), 2, dies_in_a_worker) == [
+        (os.getpid(), workspace_key(p)) for p in paths
+    ]

@@ -1,10 +1,12 @@
-"""``sidecar-lsp check --jobs N``: the files checked in worker processes, their outcomes in the order given.
+"""``sidecar-lsp check --jobs N``: the files checked in N processes, their outcomes in the order given.
 
 Each file's outcome depends on the file and its workspace only, so the files can be checked in any
 process and in any order; the caller prints the outcomes in the order of the command line, which
 keeps the output and the exit status those of one process. A workspace's files go to the same
-worker, which reads the workspace once (``DiskWorkspaces``). Workers are forked where the system
-can, after the parent has loaded the schema and the checks, so that no worker pays for them again.
+process, which reads the workspace once (``DiskWorkspaces``). N - 1 workers are forked where the
+system can, after this process has loaded the schema and the checks, so that no worker pays for them
+again; the workers take chunks from the front of the list, and this process, instead of waiting for
+them, checks chunks from the back.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ CheckOne = Callable[[str, Options, DiskWorkspaces], Outcome]
 
 MIN_FILES_PER_JOB = 4
 """Fewer files than this per worker are checked in this process: starting a worker costs more."""
-_CHUNKS_PER_JOB = 4
-"""Chunks per worker, so that one slow workspace does not leave the other workers idle at the end."""
+_CHUNKS_PER_JOB = 16
+"""Chunks per process: small, since a worker is handed its next chunk while it checks one (the pool's
+prefetch), and that chunk can no longer be taken back by a process that has run out of work."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,9 @@ def check_all(
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
     if jobs <= 1:
         return _check_chunk(check_one, list(paths), options)
-    chunks = _chunks(paths, jobs * _CHUNKS_PER_JOB)
+    # The biggest first: the workers start on them, and the end of the queue, where processes run out of
+    # work at different times, holds the smallest.
+    chunks = sorted(_chunks(paths, jobs * _CHUNKS_PER_JOB), key=len, reverse=True)
     _prepare_fork(options)
     try:
         return _in_workers(paths, options, jobs, check_one, chunks)
@@ -66,25 +71,77 @@ def check_all(
 def _in_workers(
     paths: Sequence[str], options: Options, jobs: int, check_one: CheckOne[Outcome], chunks: list[list[int]]
 ) -> list[Outcome | Crashed]:
+    """The chunks on ``jobs - 1`` workers and this process.
+
+    The workers take chunks from the front of the list, each handed its next one while it checks one
+    (by a thread that waits for them); this process takes chunks from the back and checks them itself
+    instead of waiting. So no core idles while a chunk is left, one fork fewer is paid, and this
+    process's own outcomes are never pickled.
+    """
     # Imported here: a run in one process (a pre-commit hook on a few files) does not pay for them.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import threading
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     )
+    workers = jobs - 1
     outcomes: list[Outcome | Crashed | None] = [None] * len(paths)
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        futures = [
-            (chunk, pool.submit(_check_chunk, check_one, [paths[i] for i in chunk], options))
-            for chunk in chunks
-        ]
-        for chunk, future in futures:
+    left = deque(chunks)  # deque: the two ends are taken from two threads
+    sent: list[tuple[list[int], Future[list[Outcome | Crashed]]]] = []
+
+    def check_here(chunk: list[int]) -> None:
+        checked = _check_chunk(check_one, [paths[i] for i in chunk], options)
+        for index, outcome in zip(chunk, checked, strict=True):
+            outcomes[index] = outcome
+
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+
+        def send() -> Future[list[Outcome | Crashed]] | None:
+            """The first chunk left, queued for the workers (None: none left, or the pool broke)."""
+            try:
+                chunk = left.popleft()
+            except IndexError:
+                return None
+            try:
+                future = pool.submit(_check_chunk, check_one, [paths[i] for i in chunk], options)
+            except Exception:  # a worker died and the pool broke: this process checks what is left
+                left.appendleft(chunk)
+                return None
+            sent.append((chunk, future))
+            return future
+
+        def feed(running: set[Future[list[Outcome | Crashed]]]) -> None:
+            while running:
+                running = wait(running, return_when=FIRST_COMPLETED).not_done
+                while len(running) <= workers and (future := send()) is not None:
+                    running.add(future)
+
+        # The first chunks are sent from this thread, before any other thread runs: the workers fork
+        # on the first one, and a fork must not copy a lock another thread holds (the schema memo's).
+        first: set[Future[list[Outcome | Crashed]]] = set()
+        while len(first) <= workers and (future := send()) is not None:
+            first.add(future)
+        feeder = threading.Thread(target=feed, args=(first,), name="check-feeder", daemon=True)
+        feeder.start()
+        while left:
+            try:
+                chunk = left.pop()
+            except IndexError:  # the feeder took the last one
+                break
+            check_here(chunk)
+        feeder.join()
+        while left:  # sent back by a broken pool
+            check_here(left.pop())
+        for chunk, future in sent:
             try:
                 results = future.result()
             except Exception:  # a worker died (killed, out of memory): check its files here instead
                 logger.debug("a worker failed; checking its files in the main process", exc_info=True)
-                results = _check_chunk(check_one, [paths[i] for i in chunk], options)
+                check_here(chunk)
+                continue
             for index, outcome in zip(chunk, results, strict=True):
                 outcomes[index] = outcome
     return [outcome for outcome in outcomes if outcome is not None]
