@@ -8,7 +8,6 @@ import gc
 import logging
 import os
 import sys
-from typing import NoReturn
 
 from sidecar_lsp import __version__
 
@@ -37,7 +36,11 @@ def _command(name: str, argv: list[str]) -> int:
         from sidecar_lsp.cli.check import main_check
 
         _tune_garbage_collector()  # a tree per file, like the server's checks (and workers inherit it)
-        return main_check(argv)
+        status = main_check(argv)
+        # The interpreter's last collection at exit walks every object the check left (the schema, its
+        # memos): frozen, they are skipped, which halves the time from here to the end of the process.
+        gc.freeze()
+        return status
     if name == "render":
         from sidecar_lsp.cli.render import main_render
 
@@ -50,10 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] in (["check"], ["render"], ["schema"]):
         try:
-            status = _command(args_list[0], args_list[1:])
-            if argv is None and args_list[0] == "check":  # the process's own command line, not a caller's
-                _exit_without_teardown(status)
-            return status
+            return _command(args_list[0], args_list[1:])
         except BrokenPipeError:
             # The reader left (``sidecar-lsp check | head``): stop quietly, as a shell tool does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -109,19 +109,6 @@ def main_schema(argv: list[str]) -> int:
     else:
         sys.stdout.write(f"{path.as_uri() if args.uri else path}\n")
     return 0
-
-
-def _exit_without_teardown(status: int) -> NoReturn:
-    """End the process now, once the output is written, without the interpreter's teardown.
-
-    After a check the teardown frees, one by one, every object the check built (the schema, its
-    memos, the last trees) and runs a last collection over them: about a tenth of a second of a
-    run of a few hundred manifests, for memory the system takes back at exit anyway. Nothing else
-    is pending: the workers have been joined and no file is open for writing.
-    """
-    sys.stdout.flush()  # a reader that left raises BrokenPipeError here: main() handles it
-    sys.stderr.flush()
-    os._exit(status)
 
 
 def _tune_garbage_collector() -> None:
