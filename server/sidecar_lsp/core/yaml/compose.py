@@ -20,7 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
-from sidecar_lsp.core.yaml.events import event_parser, text_for_parser
+from sidecar_lsp.core.yaml.events import parse_events, text_for_parser
 from sidecar_lsp.core.yaml.marks import Marks
 from sidecar_lsp.core.yaml.nodes import (
     MAX_DEPTH,
@@ -114,7 +114,7 @@ class _Composer:
     def run(self) -> ParsedDocument:
         complete = True
         try:
-            for event in event_parser(self.pure).parse(text_for_parser(self.text, self.pure)):
+            for event in parse_events(text_for_parser(self.text, self.pure), self.pure):
                 if not self.handle(event):
                     break
         except MarkedYAMLError as error:

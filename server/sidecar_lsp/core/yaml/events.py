@@ -1,8 +1,9 @@
-"""The ruamel.yaml event parser the composer reads, and the text as that parser must read it."""
+"""The ruamel.yaml parser events the composer reads, and the text as that parser must read it."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterator
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.main import CParser  # type: ignore[attr-defined]  # None without the C extension
@@ -16,33 +17,27 @@ def text_for_parser(text: str, pure: bool) -> str:
     """The text as the parser should read it: yaml.v3 and libyaml end lines at NEL, U+2028 and
     U+2029, ruamel's pure-Python parser (YAML 1.2) does not; replacing them by ``\\n`` keeps every
     offset, so the marks still point into the original text."""
-    if pure and has_unusual_breaks(text):
+    if (pure or CParser is None) and has_unusual_breaks(text):
         return text.translate(_YAML_ONLY_BREAKS)
     return text
 
 
-def event_parser(pure: bool) -> YAML:
-    """libyaml's parser through ruamel.yaml.clib when installed (about 20 times faster), else pure Python.
+def parse_events(text: str, pure: bool) -> Iterator[Any]:
+    """The parser events of ``text`` (as :func:`text_for_parser` gives it); raises the parser's errors.
 
-    The libyaml one is made once per thread: making one lists ruamel's plug-in folder (a third of
-    a small file's parse), and one must never serve two threads at once (the server parses on the
-    event loop and on a worker thread). Each ``parse`` makes its own libyaml reader, so nothing of
-    one parse reaches the next but the list of document infos, emptied here. The pure-Python one
-    keeps a parser between parses, so it is made afresh (it reads only the rare texts libyaml misreads).
+    libyaml's parser (through ruamel.yaml.clib, about 20 times faster) unless ``pure`` asks for
+    ruamel's pure-Python one, or the C extension is missing. libyaml's is driven directly: each
+    parse makes its own, so nothing is shared between threads, and going through ``YAML.parse``
+    would build a loader class per parse and a generator step per event, about as much work again
+    as libyaml's own on a small manifest. The pure-Python parser reads only the rare texts libyaml
+    misreads.
     """
-    if pure:
-        return YAML(typ="safe", pure=True)
-    parser: YAML | None = getattr(_PER_THREAD, "parser", None)
-    if parser is None:
-        try:
-            parser = YAML(typ="safe", pure=False)
-        except Exception:  # pragma: no cover - only without the C extension
-            return YAML(typ="safe", pure=True)
-        if CParser is None or parser.Parser is not CParser:  # pragma: no cover - no C extension
-            return parser
-        _PER_THREAD.parser = parser
-    parser.doc_infos.clear()
-    return parser
-
-
-_PER_THREAD = threading.local()
+    if pure or CParser is None:
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
