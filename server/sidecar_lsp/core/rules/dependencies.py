@@ -53,6 +53,11 @@ def _defined_here(workload: Workload, container: Container | None) -> tuple[Rela
 @rule("D1", Severity.ERROR, "Dependency on a container that does not exist")
 def dependency_exists(workload: Workload) -> Iterator[Finding]:
     containers = workload.containers()
+    missing = [
+        entry for _container, entry, _status in _dependencies(workload) if entry.name not in containers
+    ]
+    if not missing:
+        return
     names = _listed(sorted(containers), ", ") or "none"
     # The same few definitions for every finding, built once (a manifest with a thousand broken
     # dependencies must not build a million related places).
@@ -62,17 +67,16 @@ def dependency_exists(workload: Workload) -> Iterator[Finding]:
             MAX_RELATED,
         )
     )
-    for _container, entry, _status in _dependencies(workload):
-        if entry.name not in containers:
-            hint = ""
-            if entry.name == FIRELENS_CONTAINER:
-                hint = " (firelens_log_router exists only when 'logging' sets more than retention)"
-            yield workload.finding(
-                "D1",
-                f"container {entry.name} does not exist; depend on one of the task's containers: {names}{hint}",
-                entry.key,
-                related=defined,
-            )
+    for entry in missing:
+        hint = ""
+        if entry.name == FIRELENS_CONTAINER:
+            hint = " (firelens_log_router exists only when 'logging' sets more than retention)"
+        yield workload.finding(
+            "D1",
+            f"container {entry.name} does not exist; depend on one of the task's containers: {names}{hint}",
+            entry.key,
+            related=defined,
+        )
 
 
 @rule("D6", Severity.ERROR, "A dependency status with ${VAR} that no value can make valid")
