@@ -216,10 +216,15 @@ class DiskWorkspaces:
     _trees: dict[str, ParsedDocument] = field(default_factory=dict)
     """The trees of the workspace read last not handed over yet, by path in that workspace."""
     _trees_root: Path | None = None
+    _roots: dict[str, Path | None] = field(default_factory=dict)
+    """The workspace folder of each folder of files asked about (a check asks twice per file)."""
 
     def for_path(self, path: str | PathLike) -> tuple[Workspace, str] | None:
         """The workspace of ``path`` and its path inside it, or None for a lone file."""
-        root = find_root(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._roots:
+            self._roots[folder] = find_root(path)
+        root = self._roots[folder]
         if root is None:
             return None
         workspace = self.by_root.get(root)
