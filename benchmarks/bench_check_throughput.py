@@ -11,7 +11,8 @@ Every tool reads the same files in the same run; each figure is the median of ``
 ``--check-jsonschema`` names that tool (install it in a venv of its own: it is no dependency of this
 project); it validates against this project's schema, without cross-field rules.
 ``--server-path`` also times another checkout's ``server/`` (before/after figures; run with its own
-default of jobs). Prints one table and the machine's load; nothing is asserted.
+default of jobs). Also times a check of one manifest (start-up) and its imports (``-X importtime``).
+Prints one table and the machine's load; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -71,6 +72,20 @@ def median_wall(command: list[str], repeat: int, env: dict[str, str] | None = No
     return statistics.median(walls)
 
 
+def median_import_ms(command: list[str], repeat: int) -> float:
+    """The time ``python -X importtime`` reports for the command's imports (the sum of the top-level
+    imports' cumulative times, in ms), median of ``repeat`` runs."""
+    totals = []
+    for _ in range(repeat):
+        stderr = subprocess.run(
+            [command[0], "-X", "importtime", *command[1:]], capture_output=True, text=True, check=False
+        ).stderr
+        # "import time: self | cumulative | name": a top-level import's name is indented by one space only.
+        rows = [line.split("|") for line in stderr.splitlines() if line.startswith("import time:")]
+        totals.append(sum(int(row[1]) for row in rows[1:] if not row[2].startswith("  ")) / 1000)
+    return statistics.median(totals)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=300)
@@ -79,7 +94,7 @@ def main() -> int:
     parser.add_argument("--server-path", type=Path, help="also time this checkout's server/ directory")
     args = parser.parse_args()
     load_before = os.getloadavg()
-    rows: list[tuple[str, float]] = []
+    rows: list[tuple[str, float, int]] = []  # the command, its wall time, the manifests it checks
     with tempfile.TemporaryDirectory() as folder:
         files = write_set(Path(folder), manifest_texts(args.count))
         check = [sys.executable, "-m", "sidecar_lsp", "check", "--format", "json", "--fail-on", "never"]
@@ -88,12 +103,18 @@ def main() -> int:
                 (
                     f"sidecar-lsp check --jobs {jobs}",
                     median_wall([*check, "--jobs", jobs, folder], args.repeat),
+                    len(files),
                 )
             )
+        one = [*check, "--jobs", "1", str(files[0])]
+        rows.append(
+            ("sidecar-lsp check --jobs 1 of one manifest (start-up)", median_wall(one, args.repeat), 1)
+        )
+        imports = median_import_ms(one, args.repeat)
         if args.server_path is not None:
             env = {**os.environ, "PYTHONPATH": str(args.server_path.resolve())}
             wall = median_wall([*check, folder], args.repeat, env)
-            rows.append((f"sidecar-lsp check from {args.server_path}", wall))
+            rows.append((f"sidecar-lsp check from {args.server_path}", wall, len(files)))
         other = args.check_jsonschema or shutil.which("check-jsonschema")
         if other:
             command = [other, "--schemafile", str(SCHEMA), "--output-format", "text", *map(str, files)]
@@ -101,6 +122,7 @@ def main() -> int:
                 (
                     "check-jsonschema (this project's schema, no cross-field rules)",
                     median_wall(command, args.repeat),
+                    len(files),
                 )
             )
     load_after = os.getloadavg()
@@ -108,11 +130,12 @@ def main() -> int:
         f"{len(files)} manifests in {len(files) // PER_WORKSPACE + 1} workspaces; {os.cpu_count()} cores; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; median of {args.repeat}"
     )
-    width = max(len(name) for name, _ in rows)
+    print(f"imports of a check of one manifest (python -X importtime): {imports:.0f} ms")
+    width = max(len(name) for name, _, _ in rows)
     print(f"| {'command'.ljust(width)} | wall time | manifests/s |")
     print(f"|{'-' * (width + 2)}|-----------|-------------|")
-    for name, wall in rows:
-        print(f"| {name.ljust(width)} | {wall * 1000:7.0f} ms | {len(files) / wall:11.0f} |")
+    for name, wall, count in rows:
+        print(f"| {name.ljust(width)} | {wall * 1000:7.0f} ms | {count / wall:11.0f} |")
     return 0
 
 
