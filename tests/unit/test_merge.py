@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from sidecar_lsp.core.check.analyze import analyze
 from sidecar_lsp.core.manifest.merge import environment_names, merge_all, merge_environment
 from sidecar_lsp.core.yaml.tree import Mapping, Scalar, find, parse, to_plain
@@ -144,3 +146,33 @@ def test_no_override_no_merge() -> None:
     assert merge_environment(parse(BASE).root, "staging") is None
     assert merge_environment(parse(BASE).root, "nope") is None
     assert merge_environment(parse("- a").root, "x") is None
+
+
+def test_merging_each_environment_of_a_document_walks_it_for_the_env_name_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sidecar_lsp.core.features.per_environment import value_table
+    from sidecar_lsp.core.manifest import merge
+
+    walks: list[object] = []
+    real = merge._without_env_name_nodes
+    monkeypatch.setattr(merge, "_without_env_name_nodes", lambda root: walks.append(root) or real(root))
+    envs = "".join(
+        f"  env{i}:\n    variables:\n      STAGE: ${{COPILOT_ENVIRONMENT_NAME}}-{i}\n" for i in range(5)
+    )
+    root = parse(BASE.split("environments:")[0] + "environments:\n" + envs).root
+    assert isinstance(root, Mapping)
+    table = value_table(root, ("variables", "STAGE"))
+    # Hover's table: each environment's own value, with the environment's name substituted.
+    assert all(f"env{i}-{i}" in table for i in range(5))
+    value_table(root, ("variables", "STAGE"))
+    assert len(walks) == 1
+
+
+def test_a_new_tree_is_never_taken_for_an_old_one_with_the_same_id() -> None:
+    template = "name: api\ntype: Backend Service\nvariables:\n  STAGE: {value}\nenvironments:\n  prod:\n    count: 2\n"
+    for value in ("plain", "${COPILOT_ENVIRONMENT_NAME}", "plain", "${COPILOT_ENVIRONMENT_NAME}"):
+        merged = merge_environment(parse(template.format(value=value)).root, "prod")
+        assert merged is not None
+        expected = "prod" if "COPILOT" in value else "plain"
+        assert to_plain(merged.root)["variables"]["STAGE"] == expected

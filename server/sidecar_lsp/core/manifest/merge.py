@@ -24,7 +24,9 @@ Semantics (reference §4.8):
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE, substitute
@@ -120,7 +122,9 @@ def base_without_environments(root: Mapping) -> Mapping:
     return Mapping(root.span, root.tag, root.anchor, entries, root.flow)
 
 
-def merge_environment(root: Node | None, env: str, plain: set[int] | None = None) -> MergedEnvironment | None:
+def merge_environment(
+    root: Node | None, env: str, plain: AbstractSet[int] | None = None
+) -> MergedEnvironment | None:
     """The manifest as Copilot validates it for ``env``, or None when there is no override for it.
 
     ``plain``: :func:`without_env_name_nodes` of ``root``, when the caller merges several environments."""
@@ -157,7 +161,7 @@ def _without_empty_lists(node: Node) -> Node | None:
     return Mapping(node.span, node.tag, node.anchor, entries, node.flow)
 
 
-def with_environment_name(node: Node, env: str, plain: set[int] | None = None) -> Node:
+def with_environment_name(node: Node, env: str, plain: AbstractSet[int] | None = None) -> Node:
     """``node`` with ``${COPILOT_ENVIRONMENT_NAME}`` in its string values replaced by ``env``, as Copilot
     substitutes it before validating; the parts without it are the same nodes.
 
@@ -193,10 +197,31 @@ def with_environment_name(node: Node, env: str, plain: set[int] | None = None) -
     return node
 
 
-def without_env_name_nodes(root: Node | None) -> set[int]:
+def without_env_name_nodes(root: Node | None) -> AbstractSet[int]:
     """The ids of the maps and lists of ``root`` (the whole document) in which no string value holds
     ``${COPILOT_ENVIRONMENT_NAME}``: what :func:`with_environment_name` leaves as it is. The ids are
-    good while ``root`` lives (a node made later cannot take the id of a node still alive)."""
+    good while ``root`` lives (a node made later cannot take the id of a node still alive).
+
+    Remembered for the last few roots (a tree never changes): hover, inlay hints and the renderings
+    merge each environment of the same document one by one, and each merge would walk it all again."""
+    if root is None:
+        return frozenset()
+    known = _env_name_nodes.get(id(root))
+    if known is not None and known[0]() is root:
+        return known[1]
+    plain = _without_env_name_nodes(root)
+    if len(_env_name_nodes) >= _ENV_NAME_NODES_KEPT:
+        _env_name_nodes.clear()
+    _env_name_nodes[id(root)] = (weakref.ref(root), plain)
+    return plain
+
+
+_ENV_NAME_NODES_KEPT = 16
+_env_name_nodes: dict[int, tuple[weakref.ref[Node], frozenset[int]]] = {}
+"""By the root's id, with a weak reference that tells a reused id apart; several threads may fill it."""
+
+
+def _without_env_name_nodes(root: Node) -> frozenset[int]:
     plain: set[int] = set()
     holds: dict[int, bool] = {}
 
@@ -217,13 +242,13 @@ def without_env_name_nodes(root: Node | None) -> set[int]:
         return holds[id(node)]
 
     walk(root)
-    return plain
+    return frozenset(plain)
 
 
 def merge_all(root: Node | None) -> list[MergedEnvironment]:
     """Every environment override merged over the base, in document order."""
     names = environment_names(root)
-    plain = without_env_name_nodes(root) if names else set()
+    plain = without_env_name_nodes(root) if names else frozenset()
     merged = (merge_environment(root, env, plain) for env in names)
     return [item for item in merged if item is not None]
 
