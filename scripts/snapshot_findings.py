@@ -81,13 +81,17 @@ def _generated(args: tuple[int, int, int]) -> list[str]:
     return lines
 
 
+def _name(path: str) -> str:
+    """The file as the record names it: under the checkout, or ``shared/corpus/...``."""
+    where = Path(path)
+    return str(where.relative_to(ROOT if where.is_relative_to(ROOT) else SHARED_CORPUS.parent.parent))
+
+
 def _on_disk(paths: list[str]) -> list[str]:
     lines: list[str] = []
     for path in paths:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
-        where = Path(path)
-        name = where.relative_to(ROOT if where.is_relative_to(ROOT) else SHARED_CORPUS.parent.parent)
-        lines.extend(_record(str(name), text, path))
+        lines.extend(_record(_name(path), text, path))
     return lines
 
 
@@ -108,7 +112,8 @@ def main() -> int:
     from sidecar_lsp.core.schema import fast
 
     fast.set_enabled(not args.no_fast)  # before the pool forks: the workers inherit it
-    files = [str(p) for p in _files()]
+    # In the order of their names, so that runs from checkouts in other places compare with `cmp`.
+    files = sorted((str(p) for p in _files()), key=_name)
     chunks = list(_chunks(args.count, args.seed, 250))
     with multiprocessing.Pool(args.jobs) as pool:
         parts = [pool.apply_async(_on_disk, ([f],)) for f in files]
