@@ -46,6 +46,7 @@ async def _order_of_checks(asked_while_busy: list[Snapshot], monkeypatch: pytest
     monkeypatch.setattr(diagnostics, "check_snapshot", check)
     cross_file: Any = None  # checked() never reads the workspaces
     queue = diagnostics.Diagnostics(_Documents(), DocumentCaches(), lambda params: None, cross_file)
+    queue.helper.failed = True  # the worker thread's order alone (the helper process: below)
     try:
         first = asyncio.ensure_future(queue.checked(_snapshot("first")))
         while not started:
@@ -84,6 +85,7 @@ async def _order_of_opens(opens: int, gap_s: float, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(diagnostics, "check_snapshot", check)
     cross_file: Any = None
     queue = diagnostics.Diagnostics(_Documents(), DocumentCaches(), lambda params: None, cross_file)
+    queue.helper.failed = True
     try:
         asked = []
         for i in range(opens):
@@ -106,3 +108,55 @@ def test_opens_that_never_pause_do_not_hold_the_worker_back(monkeypatch: pytest.
     order = asyncio.run(_order_of_opens(12, 0.015, monkeypatch))  # each open within the settle window
     assert sorted(order) == sorted(f"doc{i}" for i in range(12))
     assert order[0] != "doc11"  # the worker started while the opens were still coming
+
+
+MANIFEST = """\
+name: {name}
+type: Backend Service
+image:
+  location: nginx
+  port: {port}
+sidecars:
+  proxy:
+    image: envoy
+    depends_on:
+      {dependency}: start
+"""
+
+
+def test_a_bulk_open_is_checked_in_two_processes_with_the_same_findings() -> None:
+    # Twelve documents opened at once: the worker thread takes the last, the helper process the first.
+    texts = {
+        f"file:///w/copilot/svc{i}/manifest.yml": MANIFEST.format(
+            name=f"svc{i}", port=80 + i, dependency="ghost" if i % 3 == 0 else "svc" + str(i)
+        )
+        for i in range(12)
+    }
+
+    async def burst() -> tuple[dict[str, list[str]], int]:
+        cross_file: Any = None
+        queue = diagnostics.Diagnostics(_Documents(), DocumentCaches(), lambda params: None, cross_file)
+        try:
+            asked = {
+                uri: asyncio.ensure_future(
+                    queue.checked(Snapshot(uri, 1, text, Settings(), True), opened=True)
+                )
+                for uri, text in texts.items()
+            }
+            results = {uri: await asyncio.wait_for(future, 60) for uri, future in asked.items()}
+        finally:
+            queue.helper.stop()
+            queue.executor.shutdown(wait=True)
+        found = {uri: [f"{f.code}:{f.message}" for f in r.analysis.findings] for uri, r in results.items()}
+        assert all(r.served for r in results.values())
+        return found, (queue.helper.started, queue.helper.checked, queue.helper.failed)
+
+    found, (started, by_helper, failed) = asyncio.run(burst())
+    assert (started, failed) == (1, False)
+    assert 1 <= by_helper < len(texts)  # both processes checked some
+    expected = {
+        uri: [f"{f.code}:{f.message}" for f in analyze_document(parse(text)).findings]
+        for uri, text in texts.items()
+    }
+    assert found == expected
+    assert any("ghost" in message for message in found["file:///w/copilot/svc0/manifest.yml"])

@@ -27,10 +27,11 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
-from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
+from sidecar_lsp.core.check.analyze import Analysis, analyze_document, safe_parse
 from sidecar_lsp.core.decoding import kinds
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import convert as lsp_convert
+from sidecar_lsp.lsp.bulk import Helper
 from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
 from sidecar_lsp.lsp.ports import CrossFile, Documents
 
@@ -62,6 +63,10 @@ def warm_up() -> None:
         importlib.import_module(f"sidecar_lsp.core.features.{feature}")
 
 
+_Queued = tuple[int, Snapshot, ParsedDocument | None, "asyncio.Future[Checked]"]
+"""A check waiting: minus the order it was asked in, the snapshot, the loop's parse of it, its answer."""
+
+
 class Diagnostics:
     """The worker, the per-document publishing tasks and the debounce; event loop only."""
 
@@ -78,10 +83,12 @@ class Diagnostics:
         self.cross_file = cross_file
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze")
         self._pending: dict[str, tuple[Snapshot, asyncio.Future[Checked]]] = {}
-        self._queue: list[tuple[int, Snapshot, ParsedDocument | None, asyncio.Future[Checked]]] = []
+        self._queue: list[_Queued] = []
         """Checks waiting for the worker, a heap: the most recently asked for first."""
+        self.helper = Helper()
         self._asked = itertools.count()
         self._last_asked = -1
+        self._running_asked = -1
         self._running: asyncio.Future[Checked] | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._last_change: dict[str, float] = {}
@@ -160,7 +167,47 @@ class Diagnostics:
                 future.set_exception(error)
                 continue
             self._running = job
+            self._running_asked = -order
             job.add_done_callback(functools.partial(self._finished, future, -order))
+        self._share_with_helper()
+
+    def _share_with_helper(self) -> None:
+        """While many checks wait (a bulk open), the helper process takes the one asked for first."""
+        helper = self.helper
+        if not helper.busy and self._running is not None and self._running_asked == self._last_asked:
+            return  # not while the worker checks the document asked for last: starting the helper slows it
+        while helper.wanted(len(self._queue)):
+            item = max(self._queue)  # the least recently asked for: the heap's order is -asked
+            self._queue.remove(item)
+            heapq.heapify(self._queue)
+            _, snapshot, _, future = item
+            if future.done():
+                continue
+            if not snapshot.may_be_manifest():
+                heapq.heappush(self._queue, item)  # no check to speak of: the worker answers at once
+                return
+            options = dataclasses.replace(
+                snapshot.settings.to_options(), assume_manifest=snapshot.served_path
+            )
+            job = helper.submit(snapshot.text, options)
+            if job is None:
+                heapq.heappush(self._queue, item)
+                return
+            asyncio.wrap_future(job).add_done_callback(functools.partial(self._helper_finished, item))
+        if not self._queue and not helper.busy:
+            helper.stop()  # the burst is over
+
+    def _helper_finished(self, item: _Queued, job: asyncio.Future[Analysis]) -> None:
+        _, snapshot, _, future = item
+        failed = job.cancelled() or job.exception() is not None
+        self.helper.done(failed=failed)
+        if failed:
+            heapq.heappush(self._queue, item)  # the worker thread checks it after all
+        elif not future.done():
+            analysis = job.result()
+            served = snapshot.served_path or kinds.declares_copilot_type(analysis.document.root)
+            future.set_result(Checked(snapshot, analysis, served))
+        self._run_next()
 
     def _finished(self, future: asyncio.Future[Checked], asked: int, job: asyncio.Future[Checked]) -> None:
         self._running = None
