@@ -14,14 +14,17 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import Draft7Validator, validators
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
 from sidecar_lsp.core.schema import fast
 from sidecar_lsp.core.schema.store import Schema, load_schema, resolve_ref
+
+if TYPE_CHECKING:
+    # jsonschema is imported on the first piece it must judge: with the compiled validator, a run over
+    # valid manifests never needs it (about 70 ms of a check's start-up).
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,6 +39,8 @@ def _pattern_with_variables(
     """jsonschema's ``pattern`` keyword, sharpened for ``${VAR}``: the schema accepts any string that
     holds one (editors cannot know the values), but a value that no substitution can make match the
     pattern is one Copilot always rejects (``range: prefix-${X}``)."""
+    from jsonschema.exceptions import ValidationError
+
     if not isinstance(instance, str):
         return
     alternative = _variable_alternative()
@@ -49,6 +54,8 @@ def _pattern_with_variables(
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft7Validator:
+    from jsonschema import Draft7Validator, validators
+
     keywords = {"pattern": _pattern_with_variables}
     extended = validators.extend(Draft7Validator, keywords)  # type: ignore[no-untyped-call]
     return extended(load_schema())  # type: ignore[no-any-return]

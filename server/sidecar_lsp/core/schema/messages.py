@@ -10,9 +10,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from sidecar_lsp.core.model import EXCLUSIVE, UNKNOWN_KEY, Finding, Fix, Severity, Span, TextEdit
 from sidecar_lsp.core.schema.memo import Path, checker
@@ -30,6 +28,9 @@ from sidecar_lsp.core.schema.words import (
     whole_number_bounds,
 )
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, find
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 def explain(error: ValidationError, root: Node, prefix: Path = ()) -> Iterator[Finding]:
