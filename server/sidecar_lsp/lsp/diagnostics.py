@@ -41,6 +41,7 @@ _EMPTY_TEXT = ""
 OPEN_SETTLE_S = 0.02
 """How long the opens must pause before an idle worker starts on a just-opened document."""
 _NEXT_CHECK_GRACE_S = 0.01
+"""How long the worker waits for the publishing of the check asked for last before it starts the next."""
 OPEN_SETTLE_MAX_S = 0.5
 """The longest a burst of opens holds the worker back (a client that never stops opening)."""
 
