@@ -4,8 +4,10 @@ jsonschema stays the validator of record: every error a user sees comes from it.
 manifest are valid, though, and for those jsonschema's walk is the whole cost of the schema check;
 jsonschema-rs decides "valid" several times faster. So :func:`passes` answers True only when the
 compiled validator accepts the piece, and None whenever it cannot vouch for it: the package is not
-installed, the piece holds a ``${VAR}`` (where this project's ``pattern`` keyword is stricter than
-the standard one, see :mod:`.memo`), the schema does not compile, or the value is not plain JSON.
+installed, the schema does not compile, the value is not plain JSON, or the piece holds a ``${VAR}``
+that a pattern the schema may apply at its place cannot match whatever the variable holds (there this
+project's ``pattern`` keyword, see :mod:`.memo`, is stricter than the standard one the compiled
+validator knows; a key with a ``${`` or a keyword the walk does not follow counts as such a doubt).
 A piece it rejects goes to jsonschema for the detailed errors, so its verdict can only ever skip a
 walk that would have found nothing. That it agrees with jsonschema is checked on every corpus and
 on generated manifests (``scripts/snapshot_findings.py --no-fast`` against a default run).
@@ -13,10 +15,14 @@ on generated manifests (``scripts/snapshot_findings.py --no-fast`` against a def
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 
-from sidecar_lsp.core.schema.store import Schema, load_schema
+from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.schema.store import Schema, load_schema, ref_target
 
 _state = {"enabled": True}
 _compiled: dict[int, tuple[Schema, Any]] = {}
@@ -43,15 +49,122 @@ def passes(schema: Schema, value: Any, dumped: str | None = None) -> bool | None
     """
     if not _state["enabled"]:
         return None
-    if _VARIABLE_MARK in dumped if dumped is not None else _holds_variable(value):
-        return None
     validator = _validator(schema)
     if validator is None:
         return None
     try:
-        return True if validator.is_valid(value) else None
+        if not validator.is_valid(value):
+            return None
     except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
         return None
+    holds_variable = _VARIABLE_MARK in dumped if dumped is not None else _holds_variable(value)
+    if holds_variable and not _variables_fit(schema, value):
+        return None
+    return True
+
+
+def _variables_fit(schema: Schema, value: Any) -> bool:
+    """Whether this project's ``pattern`` keyword (:mod:`.memo`) accepts every string with a ``${VAR}`` in
+    ``value`` that the standard keyword accepted: True only when each such string, under every pattern the
+    schema may apply at its place, is one some values of its variables can make match. Any doubt (a key
+    holding a variable, a keyword this walk does not follow) is False, and jsonschema decides."""
+    alternative = variable_alternative()
+    for path, text in _strings_with_variables(value, ()):
+        if path is None:
+            return False
+        if not variables_in(text):
+            continue  # only escaped ones (\${X}): the two keywords agree
+        patterns = _patterns_at(schema, path)
+        if patterns is None:
+            return False
+        for pattern in patterns:
+            if pattern.endswith(alternative) and not can_match(text, pattern[: -len(alternative)]):
+                return False
+    return True
+
+
+def _strings_with_variables(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, str]]:
+    """``(path, text)`` of each string value holding ``${``; ``(None, key)`` for a key that holds one."""
+    if isinstance(value, str):
+        if _VARIABLE_MARK in value:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _VARIABLE_MARK in key:
+                yield None, key
+            yield from _strings_with_variables(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings_with_variables(item, (*path, index))
+
+
+_UNFOLLOWED = ("propertyNames", "contains", "dependencies", "additionalItems")
+"""Keywords that apply schemas this walk does not follow (the schema uses none of them today)."""
+
+
+def _patterns_at(schema: Schema, path: tuple[str | int, ...]) -> list[str] | None:
+    """Every ``pattern`` that a schema applied at ``path`` may hold, through every branch; None when unsure."""
+    current = _applied(schema)
+    if current is None:
+        return None
+    for step in path:
+        below: list[Any] = []
+        for here in current:
+            if isinstance(step, str):
+                properties = here.get("properties", {})
+                matched = step in properties
+                if matched:
+                    below.append(properties[step])
+                for pattern, child in here.get("patternProperties", {}).items():
+                    if re.search(pattern, step):
+                        below.append(child)
+                        matched = True
+                extra = here.get("additionalProperties")
+                if not matched and isinstance(extra, dict):
+                    below.append(extra)
+            else:
+                items = here.get("items")
+                if isinstance(items, list):
+                    return None
+                if isinstance(items, dict):
+                    below.append(items)
+        expanded: list[Schema] = []
+        for child in below:
+            applied = _applied(child)
+            if applied is None:
+                return None
+            expanded.extend(applied)
+        current = expanded
+    return [str(here["pattern"]) for here in current if isinstance(here.get("pattern"), str)]
+
+
+def _applied(schema: Any) -> list[Schema] | None:
+    """``schema`` and every schema it applies to the same value ($ref, allOf, anyOf, oneOf, not, if, then,
+    else); None when one of them uses a keyword this walk does not follow."""
+    out: list[Schema] = []
+    seen: set[int] = set()
+    stack = [schema]
+    root = load_schema()
+    while stack:
+        here = stack.pop()
+        if not isinstance(here, dict) or id(here) in seen:
+            continue
+        seen.add(id(here))
+        if any(keyword in here for keyword in _UNFOLLOWED):
+            return None
+        out.append(here)
+        if isinstance(here.get("$ref"), str):
+            stack.append(ref_target(root, here["$ref"]))
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            stack.extend(here.get(keyword, ()))
+        stack.extend(here[keyword] for keyword in ("not", "if", "then", "else") if keyword in here)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def variable_alternative() -> str:
+    """How the schema lets a patterned string hold a ``${VAR}``: ``<pattern>|<interpolatedString's>``."""
+    return "|" + str(load_schema()["definitions"]["interpolatedString"]["pattern"])
 
 
 def _holds_variable(value: Any) -> bool:

@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 
-@functools.lru_cache(maxsize=1)
-def _variable_alternative() -> str:
-    """How the schema lets a patterned string hold a ``${VAR}``: ``<pattern>|<interpolatedString's>``."""
-    return "|" + str(load_schema()["definitions"]["interpolatedString"]["pattern"])
-
-
 def _pattern_with_variables(
     validator: Any, pattern: str, instance: Any, schema: Any
 ) -> Iterator[ValidationError]:
@@ -43,7 +37,7 @@ def _pattern_with_variables(
 
     if not isinstance(instance, str):
         return
-    alternative = _variable_alternative()
+    alternative = fast.variable_alternative()
     if re.search(pattern, instance) is None or (
         pattern.endswith(alternative)
         and variables_in(instance)
