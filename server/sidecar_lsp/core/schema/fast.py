@@ -16,12 +16,12 @@ on generated manifests (``scripts/snapshot_findings.py --no-fast`` against a def
 from __future__ import annotations
 
 import functools
-import re
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.schema.facts import schema_index
 from sidecar_lsp.core.schema.store import Schema, load_schema, ref_target
 
 _state = {"enabled": True}
@@ -57,7 +57,11 @@ def passes(schema: Schema, value: Any, dumped: str | None = None) -> bool | None
             return None
     except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
         return None
-    holds_variable = _VARIABLE_MARK in dumped if dumped is not None else _holds_variable(value)
+    holds_variable = (
+        _VARIABLE_MARK in dumped
+        if dumped is not None
+        else next(_strings_with_variables(value, ()), None) is not None
+    )
     if holds_variable and not _variables_fit(schema, value):
         return None
     return True
@@ -98,43 +102,23 @@ def _strings_with_variables(value: Any, path: tuple[str | int, ...]) -> Iterator
             yield from _strings_with_variables(item, (*path, index))
 
 
-_UNFOLLOWED = ("propertyNames", "contains", "dependencies", "additionalItems")
-"""Keywords that apply schemas this walk does not follow (the schema uses none of them today)."""
+_UNFOLLOWED = ("propertyNames", "contains", "dependencies")
+"""Keywords that apply schemas neither this walk nor :meth:`SchemaIndex.child` follows (the schema uses none)."""
 
 
 def _patterns_at(schema: Schema, path: tuple[str | int, ...]) -> list[str] | None:
     """Every ``pattern`` that a schema applied at ``path`` may hold, through every branch; None when unsure."""
     current = _applied(schema)
+    for step in path:
+        if current is None:
+            return None
+        below = schema_index().child(current, step)
+        applied = [_applied(child) for child in below]
+        current = (
+            None if any(a is None for a in applied) else [s for a in applied if a is not None for s in a]
+        )
     if current is None:
         return None
-    for step in path:
-        below: list[Any] = []
-        for here in current:
-            if isinstance(step, str):
-                properties = here.get("properties", {})
-                matched = step in properties
-                if matched:
-                    below.append(properties[step])
-                for pattern, child in here.get("patternProperties", {}).items():
-                    if re.search(pattern, step):
-                        below.append(child)
-                        matched = True
-                extra = here.get("additionalProperties")
-                if not matched and isinstance(extra, dict):
-                    below.append(extra)
-            else:
-                items = here.get("items")
-                if isinstance(items, list):
-                    return None
-                if isinstance(items, dict):
-                    below.append(items)
-        expanded: list[Schema] = []
-        for child in below:
-            applied = _applied(child)
-            if applied is None:
-                return None
-            expanded.extend(applied)
-        current = expanded
     return [str(here["pattern"]) for here in current if isinstance(here.get("pattern"), str)]
 
 
@@ -150,8 +134,10 @@ def _applied(schema: Any) -> list[Schema] | None:
         if not isinstance(here, dict) or id(here) in seen:
             continue
         seen.add(id(here))
-        if any(keyword in here for keyword in _UNFOLLOWED):
-            return None
+        if any(keyword in here for keyword in _UNFOLLOWED) or (
+            "properties" in here and "patternProperties" in here
+        ):
+            return None  # SchemaIndex.child takes a key's property alone, where jsonschema applies both
         out.append(here)
         if isinstance(here.get("$ref"), str):
             stack.append(ref_target(root, here["$ref"]))
@@ -165,16 +151,6 @@ def _applied(schema: Any) -> list[Schema] | None:
 def variable_alternative() -> str:
     """How the schema lets a patterned string hold a ``${VAR}``: ``<pattern>|<interpolatedString's>``."""
     return "|" + str(load_schema()["definitions"]["interpolatedString"]["pattern"])
-
-
-def _holds_variable(value: Any) -> bool:
-    if isinstance(value, str):
-        return _VARIABLE_MARK in value
-    if isinstance(value, dict):
-        return any(_holds_variable(key) or _holds_variable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_variable(item) for item in value)
-    return False
 
 
 def _validator(schema: Schema) -> Any:
