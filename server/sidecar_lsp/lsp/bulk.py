@@ -28,11 +28,6 @@ IN_FLIGHT = 2
 """Checks handed to the helper at once: it starts the next while this process reads the last one's answer."""
 
 
-def analyze_in_helper(text: str, options: Options) -> Analysis:
-    """The helper's job: what the worker thread's ``check_snapshot`` computes for a manifest's text."""
-    return analyze(text, options)
-
-
 def _quiet_child() -> None:
     """The server speaks LSP on stdout, which a spawned process inherits: nothing of the helper's may go there."""
     os.dup2(2, 1)
@@ -63,7 +58,7 @@ class Helper:
         """Send a check to the helper (starting it first); None when it cannot be started."""
         try:
             pool = self._pool if self._pool is not None else self._start()
-            future = pool.submit(analyze_in_helper, text, options)
+            future = pool.submit(analyze, text, options)  # what check_snapshot computes from the text
         except Exception:
             logger.warning(
                 "the helper process could not start; the worker thread checks everything", exc_info=True

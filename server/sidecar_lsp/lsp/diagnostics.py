@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import dataclasses
 import functools
 import gc
 import heapq
@@ -28,7 +27,6 @@ from collections.abc import Callable
 from lsprotocol import types
 
 from sidecar_lsp.core.check.analyze import Analysis, analyze_document, safe_parse
-from sidecar_lsp.core.decoding import kinds
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.bulk import Helper
@@ -50,11 +48,9 @@ def check_snapshot(snapshot: Snapshot, parsed: ParsedDocument | None = None) -> 
     """Everything wrong with one snapshot; runs on the worker, reads nothing else, never raises."""
     if not snapshot.may_be_manifest():
         return Checked(snapshot, analyze_document(parse(_EMPTY_TEXT)), False)
-    options = dataclasses.replace(snapshot.settings.to_options(), assume_manifest=snapshot.served_path)
     document = parsed if parsed is not None else safe_parse(snapshot.text)
-    analysis = analyze_document(document, options)
-    served = snapshot.served_path or kinds.declares_copilot_type(analysis.document.root)
-    return Checked(snapshot, analysis, served)
+    analysis = analyze_document(document, snapshot.options())
+    return Checked(snapshot, analysis, snapshot.served(analysis.document))
 
 
 def warm_up() -> None:
@@ -187,10 +183,7 @@ class Diagnostics:
             if not snapshot.may_be_manifest():
                 heapq.heappush(self._queue, item)  # no check to speak of: the worker answers at once
                 return
-            options = dataclasses.replace(
-                snapshot.settings.to_options(), assume_manifest=snapshot.served_path
-            )
-            job = helper.submit(snapshot.text, options)
+            job = helper.submit(snapshot.text, snapshot.options())
             if job is None:
                 heapq.heappush(self._queue, item)
                 return
@@ -206,8 +199,7 @@ class Diagnostics:
             heapq.heappush(self._queue, item)  # the worker thread checks it after all
         elif not future.done():
             analysis = job.result()
-            served = snapshot.served_path or kinds.declares_copilot_type(analysis.document.root)
-            future.set_result(Checked(snapshot, analysis, served))
+            future.set_result(Checked(snapshot, analysis, snapshot.served(analysis.document)))
         self._run_next()
 
     def _finished(self, future: asyncio.Future[Checked], asked: int, job: asyncio.Future[Checked]) -> None:

@@ -8,6 +8,7 @@ result still belongs to an open document at that version and stores it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from typing import NamedTuple
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
-from sidecar_lsp.core.check.analyze import Analysis
+from sidecar_lsp.core.check.analyze import Analysis, Options
 from sidecar_lsp.core.decoding import kinds
 from sidecar_lsp.core.lines import OffsetIndex, split_lines
 from sidecar_lsp.core.yaml.tree import ParsedDocument
@@ -120,6 +121,14 @@ class Snapshot:
 
     def same_input(self, other: Snapshot) -> bool:
         return self.version == other.version and self.text is other.text and self.settings == other.settings
+
+    def options(self) -> Options:
+        """What to check: the settings, and a ``copilot/**/manifest.yml`` checked whatever its ``type``."""
+        return dataclasses.replace(self.settings.to_options(), assume_manifest=self.served_path)
+
+    def served(self, document: ParsedDocument) -> bool:
+        """Whether the server answers for the document: its path says so, or its ``type`` is a Copilot one."""
+        return self.served_path or kinds.declares_copilot_type(document.root)
 
 
 @dataclass(frozen=True, eq=False)

@@ -167,7 +167,7 @@ class SidecarLanguageServer(LanguageServer):
         document = self.caches.parsed(uri, snapshot.text)
         if document is None:
             document = safe_parse(snapshot.text)
-        served = snapshot.served_path or kinds.declares_copilot_type(document.root)
+        served = snapshot.served(document)
         self.caches.store_parsed(uri, snapshot.text, document, served)
         return Parsed(document, served)
 
