@@ -72,13 +72,8 @@ class _LoggedMapping(Mapping):
             log.quiet -= 1
 
     def get(self, key: str) -> Node | None:
-        log = self._log
-        log.read(key)
-        log.quiet += 1
-        try:
-            return Mapping.get(self, key)
-        finally:
-            log.quiet -= 1
+        found = self.entry(key)
+        return None if found is None else found.value
 
 
 class LoggedWorkload(Workload):
