@@ -34,7 +34,7 @@ from sidecar_lsp.core.schema.memo import (
     type_definition,
 )
 from sidecar_lsp.core.schema.messages import explain
-from sidecar_lsp.core.schema.store import Schema
+from sidecar_lsp.core.schema.store import Schema, per_schema
 from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
@@ -323,9 +323,10 @@ def _may_drop(schema: Schema) -> bool:
     items, and every property, pattern property or additional property a key may select). The schema
     is a graph with cycles, so this walks it once per schema, then remembers (by id: the loaded schema
     lives as long as the process, and the memo keeps each one alive)."""
-    known = _may_drop_memo.get(id(schema))
-    if known is not None and known[0] is schema:
-        return known[1]
+    return per_schema(_may_drop_memo, schema, _reaches_escape)
+
+
+def _reaches_escape(schema: Schema) -> bool:
     seen: set[int] = set()
     stack = [schema]
     found = False
@@ -342,7 +343,6 @@ def _may_drop(schema: Schema) -> bool:
         children += [extra] if isinstance(extra, dict) else []
         found = any(_escape_of(child) is not None for child in children)
         stack.extend(children)
-    _may_drop_memo[id(schema)] = (schema, found)
     return found
 
 

@@ -16,17 +16,15 @@ on generated manifests (``scripts/snapshot_findings.py --no-fast`` against a def
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
 from sidecar_lsp.core.schema.facts import schema_index
-from sidecar_lsp.core.schema.store import Schema, load_schema, ref_target
+from sidecar_lsp.core.schema.store import Schema, load_schema, per_schema, ref_target
 
 _state = {"enabled": True}
 _compiled: dict[int, tuple[Schema, Any]] = {}
-_compile_lock = threading.Lock()
 _VARIABLE_MARK = "${"
 
 
@@ -72,19 +70,25 @@ def _variables_fit(schema: Schema, value: Any) -> bool:
     ``value`` that the standard keyword accepted: True only when each such string, under every pattern the
     schema may apply at its place, is one some values of its variables can make match. Any doubt (a key
     holding a variable, a keyword this walk does not follow) is False, and jsonschema decides."""
-    alternative = variable_alternative()
     for path, text in _strings_with_variables(value, ()):
         if path is None:
             return False
-        if not variables_in(text):
-            continue  # only escaped ones (\${X}): the two keywords agree
         patterns = _patterns_at(schema, path)
-        if patterns is None:
+        if patterns is None or any(never_fits(text, pattern) for pattern in patterns):
             return False
-        for pattern in patterns:
-            if pattern.endswith(alternative) and not can_match(text, pattern[: -len(alternative)]):
-                return False
     return True
+
+
+def never_fits(text: str, pattern: str) -> bool:
+    """Whether ``text`` holds a ``${VAR}`` that no value can make match ``pattern``, a pattern that lets a
+    string hold variables (``<pattern>|<interpolatedString's>``): the one case where this project's
+    ``pattern`` keyword (:mod:`.memo`) refuses what the standard one accepts."""
+    alternative = _variable_alternative()
+    return (
+        pattern.endswith(alternative)
+        and bool(variables_in(text))
+        and not can_match(text, pattern[: -len(alternative)])
+    )
 
 
 def _strings_with_variables(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, str]]:
@@ -148,31 +152,24 @@ def _applied(schema: Any) -> list[Schema] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def variable_alternative() -> str:
+def _variable_alternative() -> str:
     """How the schema lets a patterned string hold a ``${VAR}``: ``<pattern>|<interpolatedString's>``."""
     return "|" + str(load_schema()["definitions"]["interpolatedString"]["pattern"])
 
 
 def _validator(schema: Schema) -> Any:
-    known = _compiled.get(id(schema))
-    if known is not None and known[0] is schema:
-        return known[1]
+    return per_schema(_compiled, schema, _compile)
+
+
+def _compile(schema: Schema) -> Any:
     module = _module()
     if module is None:
         return None
-    with _compile_lock:
-        known = _compiled.get(id(schema))
-        if known is not None and known[0] is schema:
-            return known[1]
-        try:
-            base, registry = _registry(module)
-            compiled = module.Draft7Validator(
-                _absolute_refs(schema, base), validate_formats=False, registry=registry
-            )
-        except Exception:  # a pattern the compiled engine cannot read: this piece always goes to jsonschema
-            compiled = None
-        _compiled[id(schema)] = (schema, compiled)  # keeping ``schema`` alive keeps its id unique
-    return compiled
+    try:
+        base, registry = _registry(module)
+        return module.Draft7Validator(_absolute_refs(schema, base), validate_formats=False, registry=registry)
+    except Exception:  # a pattern the compiled engine cannot read: this piece always goes to jsonschema
+        return None
 
 
 def _registry(module: Any) -> tuple[str, Any]:

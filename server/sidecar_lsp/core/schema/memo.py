@@ -16,9 +16,8 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
 from sidecar_lsp.core.schema import fast
-from sidecar_lsp.core.schema.store import Schema, load_schema, resolve_ref
+from sidecar_lsp.core.schema.store import Schema, load_schema, per_schema, resolve_ref
 
 if TYPE_CHECKING:
     # jsonschema is imported on the first piece it must judge: with the compiled validator, a run over
@@ -37,12 +36,7 @@ def _pattern_with_variables(
 
     if not isinstance(instance, str):
         return
-    alternative = fast.variable_alternative()
-    if re.search(pattern, instance) is None or (
-        pattern.endswith(alternative)
-        and variables_in(instance)
-        and not can_match(instance, pattern[: -len(alternative)])
-    ):
+    if re.search(pattern, instance) is None or fast.never_fits(instance, pattern):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -127,9 +121,10 @@ _shells: dict[int, tuple[Schema, Schema]] = {}
 
 def _shell(schema: Schema) -> Schema:
     """The object-level checks of ``schema`` (type, required and unknown keys) without its values'."""
-    known = _shells.get(id(schema))
-    if known is not None and known[0] is schema:
-        return known[1]
+    return per_schema(_shells, schema, _make_shell)
+
+
+def _make_shell(schema: Schema) -> Schema:
     shell = {
         k: v
         for k, v in schema.items()
@@ -141,8 +136,6 @@ def _shell(schema: Schema) -> Schema:
             shell["patternProperties"] = dict.fromkeys(schema["patternProperties"], True)
         extra = schema.get("additionalProperties", True)
         shell["additionalProperties"] = extra if isinstance(extra, bool) else True
-    # Keeping ``schema`` alive in the cache keeps its id from being reused by another dict.
-    _shells[id(schema)] = (schema, shell)
     return shell
 
 
@@ -189,12 +182,8 @@ _checkers: dict[int, tuple[Schema, Any]] = {}
 
 
 def checker(schema: Schema) -> Any:
-    """A validator for a piece of the loaded schema (kept alive here, so its id names it)."""
-    known = _checkers.get(id(schema))
-    if known is None or known[0] is not schema:
-        known = (schema, _validator().evolve(schema=schema))
-        _checkers[id(schema)] = known
-    return known[1]
+    """A validator for a piece of the loaded schema."""
+    return per_schema(_checkers, schema, lambda piece: _validator().evolve(schema=piece))
 
 
 def is_valid(schema: Schema, value: Any) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 SCHEMA_FILE = "copilot-manifest.schema.json"
+_T = TypeVar("_T")
 MAX_REF_DEPTH = 32
 
 Schema = Mapping[str, Any]
@@ -85,3 +86,15 @@ def resolve_ref(
         schema = target
         seen += 1
     return schema if isinstance(schema, Mapping) else {}
+
+
+def per_schema(memo: dict[int, tuple[Schema, _T]], schema: Schema, make: Callable[[Schema], _T]) -> _T:
+    """``make(schema)``, made once per piece of the loaded schema and remembered in ``memo`` by the piece's
+    id. Each entry keeps its piece alive, so no other dict can take that id; threads may race to make
+    one, which only makes it twice."""
+    known = memo.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    made = make(schema)
+    memo[id(schema)] = (schema, made)
+    return made
