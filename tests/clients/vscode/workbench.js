@@ -55,4 +55,29 @@ async function failed(browser, opts, result, error) {
   }
 }
 
-module.exports = { QUICK_INPUT, stopwatch, launch, openWorkbench, quickOpen, failed };
+/**
+ * One driver run: Chromium, the folder's workbench, `opts.file` opened with Quick Open, then
+ * `steps(page, result, mark)`; prints `result` (with `ok`, the timings, and on failure the error and
+ * `opts.failureScreenshot`) as one JSON line.
+ */
+async function drive(opts, steps) {
+  const { timings, mark } = stopwatch();
+  const result = { timings };
+  const browser = await launch(opts);
+  try {
+    const page = await openWorkbench(browser, opts);
+    mark("workbench");
+    await quickOpen(page, opts.file);
+    mark("editor");
+    await steps(page, result, mark);
+    result.ok = true;
+  } catch (error) {
+    await failed(browser, opts, result, error);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  mark("total");
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+module.exports = { QUICK_INPUT, stopwatch, launch, openWorkbench, quickOpen, failed, drive };
