@@ -42,4 +42,23 @@ function harness.read_renderings()
   })
 end
 
+--- Run a code lens's command the way clicking it does, then wait for the rendering the server asks
+--- Neovim to show (the current buffer by then) to be filled. Sets res.command_error, res.command_uri and
+--- res.shown; returns the rendering's buffer.
+function harness.run_lens(client, command, buf, res)
+  local done = false
+  client:exec_cmd(command, { bufnr = buf }, function(e, result)
+    res.command_error = e and e.message or vim.NIL
+    res.command_uri = result and result.uri or vim.NIL
+    done = true
+  end)
+  vim.wait(10000, function() return done end, 20)
+  res.shown = vim.wait(10000, function()
+    return vim.api.nvim_buf_get_name(0):match('^sidecar%-lsp%-merged:') ~= nil
+  end, 20)
+  local shown = vim.api.nvim_get_current_buf()
+  vim.wait(10000, function() return vim.api.nvim_buf_get_lines(shown, 0, 1, false)[1] ~= '' end, 20)
+  return shown
+end
+
 return harness

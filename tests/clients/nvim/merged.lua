@@ -27,20 +27,7 @@ vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
       res.lenses[#res.lenses + 1] = { line = lens.range.start.line, title = lens.command and lens.command.title }
     end
     local first = lenses.result[1].command
-    -- What clicking the lens does: run the command on the server.
-    local done = false
-    client:exec_cmd(first, { bufnr = buf }, function(e, result)
-      res.command_error = e and e.message or vim.NIL
-      res.command_uri = result and result.uri or vim.NIL
-      done = true
-    end)
-    vim.wait(10000, function() return done end, 20)
-    -- The server asked Neovim to show the rendering: it is the current buffer now.
-    res.shown = vim.wait(10000, function()
-      return vim.api.nvim_buf_get_name(0):match('^sidecar%-lsp%-merged:') ~= nil
-    end, 20)
-    local merged = vim.api.nvim_get_current_buf()
-    vim.wait(10000, function() return vim.api.nvim_buf_get_lines(merged, 0, 1, false)[1] ~= '' end, 20)
+    local merged = harness.run_lens(client, first, buf, res)
     res.merged_name = vim.api.nvim_buf_get_name(merged)
     res.merged_lines = vim.api.nvim_buf_get_lines(merged, 0, -1, false)
     res.merged_modifiable = vim.bo[merged].modifiable

@@ -31,18 +31,7 @@ vim.api.nvim_create_autocmd('VimEnter', { nested = true, callback = function()
       res.lenses[#res.lenses + 1] = { line = lens.range.start.line, title = title }
       if title == 'task definition' and not task then task = lens.command end
     end
-    local done = false
-    client:exec_cmd(task, { bufnr = buf }, function(e, result)
-      res.command_error = e and e.message or vim.NIL
-      res.command_uri = result and result.uri or vim.NIL
-      done = true
-    end)
-    vim.wait(10000, function() return done end, 20)
-    res.shown = vim.wait(10000, function()
-      return vim.api.nvim_buf_get_name(0):match('^sidecar%-lsp%-merged:') ~= nil
-    end, 20)
-    local shown = vim.api.nvim_get_current_buf()
-    vim.wait(10000, function() return vim.api.nvim_buf_get_lines(shown, 0, 1, false)[1] ~= '' end, 20)
+    local shown = harness.run_lens(client, task, buf, res)
     res.shown_name = vim.api.nvim_buf_get_name(shown)
     res.shown_lines = vim.api.nvim_buf_get_lines(shown, 0, -1, false)
     res.shown_modifiable = vim.bo[shown].modifiable
