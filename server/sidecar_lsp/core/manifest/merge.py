@@ -122,12 +122,8 @@ def base_without_environments(root: Mapping) -> Mapping:
     return Mapping(root.span, root.tag, root.anchor, entries, root.flow)
 
 
-def merge_environment(
-    root: Node | None, env: str, plain: AbstractSet[int] | None = None
-) -> MergedEnvironment | None:
-    """The manifest as Copilot validates it for ``env``, or None when there is no override for it.
-
-    ``plain``: :func:`without_env_name_nodes` of ``root``, when the caller merges several environments."""
+def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
+    """The manifest as Copilot validates it for ``env``, or None when there is no override for it."""
     if not isinstance(root, Mapping):
         return None
     environments = root.get(ENVIRONMENTS_KEY)
@@ -139,7 +135,7 @@ def merge_environment(
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
     override = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
     merged = merger.merge_mapping(base_without_environments(root), override, ())
-    named = with_environment_name(merged, env, without_env_name_nodes(root) if plain is None else plain)
+    named = with_environment_name(merged, env, without_env_name_nodes(root))
     assert isinstance(named, Mapping)
     return MergedEnvironment(env, named)
 
@@ -248,8 +244,7 @@ def _without_env_name_nodes(root: Node) -> frozenset[int]:
 def merge_all(root: Node | None) -> list[MergedEnvironment]:
     """Every environment override merged over the base, in document order."""
     names = environment_names(root)
-    plain = without_env_name_nodes(root) if names else frozenset()
-    merged = (merge_environment(root, env, plain) for env in names)
+    merged = (merge_environment(root, env) for env in names)
     return [item for item in merged if item is not None]
 
 
