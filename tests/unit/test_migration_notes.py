@@ -368,3 +368,21 @@ def test_render_notes_on_a_workload_without_a_task_definition_exits_1(tmp_path: 
     manifest.write_text("name: web\ntype: Request-Driven Web Service\n", encoding="utf-8")
     status, out, err = _run(["--notes", "--env", "test", str(manifest)])
     assert (status, out) == (1, "") and "runs no ECS task definition" in err
+
+
+def test_a_log_group_without_retention_gets_the_schema_default() -> None:
+    from sidecar_lsp.core.schema.store import load_schema
+
+    text = _yaml("""
+        name: api
+        type: Backend Service
+        image:
+          location: nginx
+          port: 80
+    """)
+    default = load_schema()["definitions"]["logging"]["properties"]["retention"]["default"]
+    logs = [note.note for note in migration_notes(text, "prod", "shop").notes if note.topic == "logs"]
+    assert logs == [
+        f"Copilot creates the log group /copilot/shop-prod-api with a retention of {default} days "
+        "(Copilot's default): create it before the first task starts"
+    ]

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sidecar_lsp.core.manifest.task import FIRELENS_CONTAINER
+from sidecar_lsp.core.schema.store import load_schema
 from sidecar_lsp.core.yaml.tree import (
     Entry,
     Mapping,
@@ -29,7 +30,6 @@ IAM, ENV_FILES, STORAGE, LOGS, IMAGES, OVERRIDES = (
     "IAM permissions", "env files", "storage", "logs", "images", "taskdef_overrides",
 )  # fmt: skip
 BRIEF_CHARS = 60
-DEFAULT_RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -163,12 +163,15 @@ def _storage(view: Mapping, name: str) -> Iterator[Note]:
             yield Note(STORAGE, line_of(efs), field, f"the EFS file system {brief(byo)}: the task role needs elasticfilesystem:ClientMount (and ClientWrite unless the mount is read-only), and its security group must let the service's tasks reach NFS (port 2049)")  # fmt: skip
 
 
+def _default_retention() -> object:
+    """The log group's retention when ``logging.retention`` is unset, as the schema gives it."""
+    return load_schema()["definitions"]["logging"]["properties"]["retention"]["default"]
+
+
 def _logs(logging: Mapping | None, name_entry: Entry | None, group: str) -> Iterator[Note]:
     retention = logging.entry("retention") if logging else None
     days = (
-        f"{brief(retention.value)} days"
-        if retention
-        else f"{DEFAULT_RETENTION_DAYS} days (Copilot's default)"
+        f"{brief(retention.value)} days" if retention else f"{_default_retention()} days (Copilot's default)"
     )
     at = line_of(retention) if retention else line_of(name_entry)
     field = "logging.retention" if retention else "name"
