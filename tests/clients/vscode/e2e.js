@@ -9,12 +9,10 @@
 // with expectNotification (text of the error notification to wait for).
 "use strict";
 
-const { chromium } = require("playwright-core");
+const { stopwatch, launch, failed } = require("./workbench");
 
 const opts = JSON.parse(process.argv[2]);
-const t0 = Date.now();
-const timings = {};
-const mark = (name) => (timings[name] = Date.now() - t0);
+const { timings, mark } = stopwatch();
 const result = { timings, consoleErrors: [] };
 
 async function goTo(page, line, col) {
@@ -121,11 +119,7 @@ async function userSession(page) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: opts.chromium || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const browser = await launch(opts);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("console", (msg) => {
@@ -214,14 +208,7 @@ async function userSession(page) {
     }
     result.ok = true;
   } catch (error) {
-    result.ok = false;
-    result.error = String(error && error.stack ? error.stack : error).slice(0, 2000);
-    try {
-      const pages = browser.contexts().flatMap((c) => c.pages());
-      if (pages[0] && opts.failureScreenshot) await pages[0].screenshot({ path: opts.failureScreenshot });
-    } catch {
-      // best effort
-    }
+    await failed(browser, opts, result, error);
   } finally {
     await browser.close().catch(() => {});
   }
