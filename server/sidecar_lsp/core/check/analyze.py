@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sidecar_lsp.core.decoding.kinds import manifest_kind
 from sidecar_lsp.core.lines import split_lines
@@ -26,6 +27,9 @@ from sidecar_lsp.core.model import (
     unique_findings,
 )
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
+
+if TYPE_CHECKING:
+    from sidecar_lsp.core.rules.reuse import RuleResults
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,9 @@ class Analysis:
     document: ParsedDocument
     kind: str | None
     findings: list[Finding] = field(default_factory=list)
+    rule_results: RuleResults | None = field(default=None, repr=False, compare=False)
+    """The cross-field rules' runs, which the analysis of the document's next version takes from where they
+    still hold (rules/reuse.py)."""
 
 
 def analyze(text: str, options: Options = Options()) -> Analysis:
@@ -67,10 +74,14 @@ def safe_parse(text: str) -> ParsedDocument:
         return ParsedDocument(text, None, [internal_error("yaml", error, lines[0])], lines, complete=False)
 
 
-def analyze_document(document: ParsedDocument, options: Options = Options()) -> Analysis:
+def analyze_document(
+    document: ParsedDocument, options: Options = Options(), previous: Analysis | None = None
+) -> Analysis:
     """Check a document parsed already (the server parses once for completion and diagnostics).
 
-    Never raises (see the module's docstring).
+    ``previous``: the analysis of an earlier version of the same document, whose tree shares the subtrees
+    this one did not change (:func:`~sidecar_lsp.core.yaml.incremental.reparse`); the rules whose reads are
+    all shared are not run again. Never raises (see the module's docstring).
     """
     findings = list(document.findings)
     first_line = document.lines[0] if document.lines else ""
@@ -79,7 +90,7 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
         # start-up a few hundred milliseconds, and the server answers `initialize` before it
         # needs them.
         from sidecar_lsp.core.check.validate import schema_findings
-        from sidecar_lsp.core.rules import run_rules
+        from sidecar_lsp.core.rules import checked_rules
 
         kind = manifest_kind(document.root)
     except Exception as error:
@@ -96,12 +107,19 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
     # A tree cut short by a syntax error lacks everything after it: checking it would report
     # "missing" keys that are only unreadable, so the syntax error stands alone until it is fixed.
     # A whole tree with a self-containing alias is checked, to learn whether Copilot reads the alias.
+    rule_results: RuleResults | None = None
+
+    def rules() -> list[Finding]:
+        nonlocal rule_results
+        found, rule_results = checked_rules(document, previous.rule_results if previous is not None else None)
+        return found
+
     if (document.complete or document.recursive) and (kind is not None or options.assume_manifest):
         findings.extend(
             isolated("schema", lambda: schema_findings(document, unknown_keys=options.unknown_keys))
         )
         if options.cross_field and kind is not None:
-            findings.extend(isolated("rules", lambda: run_rules(document)))
+            findings.extend(isolated("rules", rules))
     if document.recursive:
         findings = _ignored_recursion(findings, document)
     try:
@@ -109,7 +127,7 @@ def analyze_document(document: ParsedDocument, options: Options = Options()) -> 
     except Exception as error:
         logger.exception("choosing the findings to report failed")
         reported = [*findings, internal_error("merge", error, first_line)]
-    return Analysis(document, kind, reported)
+    return Analysis(document, kind, reported, rule_results)
 
 
 _IGNORED_NOTE = "; it sits inside a key Copilot ignores, so Copilot never reads it"

@@ -30,7 +30,7 @@ from sidecar_lsp.core.decoding.kinds import ENVIRONMENT, PIPELINE, WORKLOAD_TYPE
 from sidecar_lsp.core.manifest.merge import (
     ENVIRONMENTS_KEY,
     base_without_environments,
-    merge_all,
+    merge_environment,
     unchanged_environments,
 )
 from sidecar_lsp.core.model import (
@@ -62,7 +62,8 @@ from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module reg
 )
 from sidecar_lsp.core.rules.base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 from sidecar_lsp.core.rules.reads import LoggedWorkload, ReadLog, changed_keys, reusable
-from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, own_entries
+from sidecar_lsp.core.rules.reuse import RuleResults, RuleRun, Slot, inputs_of, still_holds
+from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, own_entries
 
 __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped", "in_environments"]
 
@@ -105,52 +106,117 @@ def runs_per_environment(rule: Rule) -> bool:
     return rule.code not in document.DOCUMENT_RULES
 
 
-def run_rules(document_: ParsedDocument) -> list[Finding]:
+def run_rules(document_: ParsedDocument, previous: RuleResults | None = None) -> list[Finding]:
     """Every cross-field finding for the document (base and each merged environment)."""
+    return checked_rules(document_, previous)[0]
+
+
+def checked_rules(
+    document_: ParsedDocument, previous: RuleResults | None = None
+) -> tuple[list[Finding], RuleResults | None]:
+    """:func:`run_rules`, taking what still holds of the ``previous`` version's runs (:mod:`.reuse`), and the
+    runs the next version may take from."""
     root = document_.root
     kind = manifest_kind(root)
     if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind not in (PIPELINE, ENVIRONMENT)):
-        return []
+        return [], None
     paths = NodePaths(root)
     if kind in (PIPELINE, ENVIRONMENT):
         # Nothing to merge: the few checks for these kinds read the document once.
         whole = Workload(root, kind, None, paths, document_.lines)
-        return check_workload(whole, per_environment=False) + check_workload(whole)
-    findings = check_workload(Workload(root, kind, None, paths, document_.lines), per_environment=False)
+        return check_workload(whole, per_environment=False) + check_workload(whole), None
+    runs = _Runs(
+        previous if previous is not None and previous.kind == kind else None,
+        root,
+        kind,
+        paths,
+        document_.lines,
+    )
+    whole = runs.workload(root, None)
+    findings = [
+        f
+        for rule in _applicable(kind, False)
+        for f in runs.run(rule, (rule.code, None, True), whole, root).findings
+    ]
     # The base is checked rule by rule, noting what each rule reads (rules/reads.py), so that an
     # environment re-runs only the rules that read a key its override changes.
     base = base_without_environments(root)
-    merged_envs = {merged.name: merged for merged in merge_all(root)}
-    log = ReadLog()
-    # Logging costs a little on every read: only worth it when an environment may reuse the base's findings.
-    base_workload = (
-        LoggedWorkload(base, kind, None, paths, document_.lines, log)
-        if merged_envs
-        else Workload(base, kind, None, paths, document_.lines)
-    )
-    by_rule: list[tuple[Rule, list[Finding], set[str]]] = []
-    for rule in _applicable(kind, True):
-        log.begin()
-        rule_findings = _run_rule(rule, base_workload)
-        by_rule.append((rule, rule_findings, log.end()))
-    base_findings = [f for _, rule_findings, _ in by_rule for f in rule_findings]
+    base_workload = runs.workload(base, None)
+    by_rule = [
+        (rule, runs.run(rule, (rule.code, None, False), base_workload, base))
+        for rule in _applicable(kind, True)
+    ]
+    base_findings = [f for _, run in by_rule for f in run.findings]
     unchanged = unchanged_environments(root)
+    environments = root.get(ENVIRONMENTS_KEY)
     per_env: list[tuple[str, list[Finding]]] = []
-    for entry in own_entries(root.get(ENVIRONMENTS_KEY)):
-        merged = merged_envs.get(entry.name)
-        if merged is not None:
-            changed = changed_keys(base, merged.root)
-            workload = Workload(merged.root, kind, merged.name, paths, document_.lines)
-            env_findings = [
-                f
-                for rule, rule_findings, reads in by_rule
-                for f in (rule_findings if reusable(reads, changed) else _run_rule(rule, workload))
-            ]
-            per_env.append((merged.name, env_findings))
+    for entry in own_entries(environments):
+        override = environments.get(entry.name) if isinstance(environments, Mapping) else None
+        if isinstance(override, Mapping):
+            env = _Environment(runs, base, entry.name, override)
+            per_env.append((entry.name, [f for rule, run in by_rule for f in env.findings(rule, run)]))
         elif entry.name in unchanged:
             per_env.append((entry.name, base_findings))  # a base problem is not fixed there
     findings.extend(combine(base_findings, per_env))
-    return unique_findings(findings)
+    return unique_findings(findings), RuleResults(kind, runs.runs)
+
+
+class _Runs:
+    """The rule runs of one analysis: each taken from the previous version's when it still holds."""
+
+    def __init__(
+        self, previous: RuleResults | None, root: Mapping, kind: str, paths: NodePaths, lines: list[str]
+    ) -> None:
+        self.previous, self.root, self.kind, self.paths, self.lines = previous, root, kind, paths, lines
+        self.log = ReadLog()
+        self.runs: dict[Slot, RuleRun] = {}
+
+    def workload(self, root: Mapping, env: str | None) -> LoggedWorkload:
+        return LoggedWorkload(root, self.kind, env, self.paths, self.lines, self.log)
+
+    def run(
+        self, rule: Rule, slot: Slot, workload: Workload | None, layer: Mapping, override: Node | None = None
+    ) -> RuleRun:
+        """The run of ``rule`` in ``slot`` (on ``workload``, made from ``layer`` and ``override``)."""
+        run = still_holds(self.previous, slot, layer, self.root, override)
+        if run is None:
+            assert workload is not None
+            self.log.begin()
+            found = _run_rule(rule, workload)
+            reads = frozenset(self.log.end())
+            run = RuleRun(reads, inputs_of(reads, layer, self.root, override), tuple(found))
+        self.runs[slot] = run
+        return run
+
+
+class _Environment:
+    """One environment's runs; merged (once) only when some rule's previous run no longer holds."""
+
+    def __init__(self, runs: _Runs, base: Mapping, name: str, override: Mapping) -> None:
+        self.runs, self.base, self.name, self.override = runs, base, name, override
+        self._workload: Workload | None = None
+        self._changed: set[str] = set()
+
+    def findings(self, rule: Rule, base_run: RuleRun) -> tuple[Finding, ...]:
+        runs, slot = self.runs, (rule.code, self.name, False)
+        kept = still_holds(runs.previous, slot, self.base, runs.root, self.override)
+        if kept is not None:
+            runs.runs[slot] = kept
+            return kept.findings
+        workload = self.workload()
+        if reusable(base_run.reads, self._changed):
+            inputs = inputs_of(base_run.reads, self.base, runs.root, self.override)
+            runs.runs[slot] = RuleRun(base_run.reads, inputs, base_run.findings)
+            return base_run.findings
+        return runs.run(rule, slot, workload, self.base, self.override).findings
+
+    def workload(self) -> Workload:
+        if self._workload is None:
+            merged = merge_environment(self.runs.root, self.name)
+            assert merged is not None  # its override is a map
+            self._changed = changed_keys(self.base, merged.root)
+            self._workload = self.runs.workload(merged.root, self.name)
+        return self._workload
 
 
 def combine(base: list[Finding], per_env: list[tuple[str, list[Finding]]]) -> list[Finding]:

@@ -160,16 +160,19 @@ class NodePaths:
 
     def __init__(self, root: Node | None) -> None:
         self.root = root
-        self._paths: dict[int, tuple[str | int, ...]] = {}
-        for path, node in iter_nodes(root):
-            self._paths.setdefault(id(node), path)
-            if isinstance(node, Mapping):
-                for entry in own_entries(node):
-                    self._paths.setdefault(id(entry.key), (*path, entry.name))
+        self._paths: dict[int, tuple[str | int, ...]] | None = None
 
     def of(self, node: Node | None, fallback: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
         if node is None:
             return fallback
+        if self._paths is None:
+            # Walked on the first finding, not up front: most checks of a sound manifest report nothing.
+            self._paths = {}
+            for path, item in iter_nodes(self.root):
+                self._paths.setdefault(id(item), path)
+                if isinstance(item, Mapping):
+                    for entry in own_entries(item):
+                        self._paths.setdefault(id(entry.key), (*path, entry.name))
         return self._paths.get(id(node), fallback)
 
 
