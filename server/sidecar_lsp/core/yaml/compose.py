@@ -108,6 +108,8 @@ class _Composer:
         self.documents = 0
         self.recursive = False
         self.marks = Marks(text, lines)
+        # Cleared by whatever ties a node to text elsewhere (incremental.py re-parses pieces alone).
+        self.spliceable = not pure and self.marks.offsets is None
 
     # --- driving the parser
 
@@ -134,6 +136,7 @@ class _Composer:
             self.lines,
             complete and not self.recursive,
             recursive=complete and self.recursive,
+            spliceable=self.spliceable,
         )
 
     def handle(self, event: Any) -> bool:  # Any: `type(x) is C` does not narrow for mypy
@@ -163,6 +166,8 @@ class _Composer:
 
     def document_start(self, event: ev.DocumentStartEvent) -> bool:
         self.documents += 1
+        if event.version or event.tags:
+            self.spliceable = False
         if self.documents == 1:
             return True
         start = self.marks.pos(event.start_mark)
@@ -191,6 +196,8 @@ class _Composer:
         else:
             value = _resolve(event)
         node = Scalar(span, _explicit_tag(event.tag), event.anchor, value, event.value, style)
+        if node.tag or node.anchor:
+            self.spliceable = False
         if event.value == "" and style is None:
             node.span = self.empty_value_span(span)
         if node.tag and not node.tag.startswith(_CORE_TAG) and node.tag != "!":
@@ -206,6 +213,7 @@ class _Composer:
         return node
 
     def alias(self, event: ev.AliasEvent) -> Node:
+        self.spliceable = False
         span = self.marks.span(event.start_mark, event.end_mark)
         target = self.anchors.get(event.anchor)
         if target is None:
@@ -258,6 +266,8 @@ class _Composer:
         span = self.marks.span(event.start_mark, event.end_mark)
         flow = bool(event.flow_style)
         tag = _explicit_tag(event.tag)
+        if tag or event.anchor:
+            self.spliceable = False
         collection: Mapping | Sequence
         if isinstance(event, ev.MappingStartEvent):
             collection = Mapping(span, tag, event.anchor, flow=flow)
@@ -315,6 +325,7 @@ class _Composer:
         key = frame.pending_key
         frame.pending_key = None
         if key.raw == _MERGE_KEY and key.style is None:
+            self.spliceable = False
             frame.merges.append((key, node))
             return
         name = key.text

@@ -107,6 +107,10 @@ class ParsedDocument:
     """False when a syntax error cut the tree short."""
     recursive: bool = False
     """The tree is whole but an alias points into its own anchor (read as empty, so not complete)."""
+    spliceable: bool = field(default=False, compare=False)
+    """libyaml read the text, which holds no CR, NEL, U+2028 or U+2029, no directive and no anchor,
+    alias, tag or merge key: each node stands for the text at its span alone, so a piece of the text
+    parsed again reads the same (:mod:`.incremental`)."""
     _plain: Any = field(default=_UNSET, repr=False, compare=False)
 
     def to_plain(self) -> Any:
