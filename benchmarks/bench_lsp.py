@@ -3,7 +3,8 @@
     cd benchmarks/node && npm ci          # once: yaml-language-server from package-lock.json
     .venv/bin/python benchmarks/bench_lsp.py [--sizes 50,500,1500] [--write docs/benchmarks.md]
 
-Measures, per generated manifest size: didOpen→diagnostics, didChange→diagnostics, completion
+Measures, per generated manifest size: didOpen→diagnostics, didChange→diagnostics (a top-level value,
+a value inside the middle sidecar, a value inside the middle environment's override), completion
 and hover latency (p50/p95), cold start to the ``initialize`` result, and peak RSS; prints one
 markdown table with our/their ratio for each. Speed is reported here, never asserted in tests.
 """
@@ -45,6 +46,11 @@ class Result:
     start: list[float] = field(default_factory=list)
     open: list[float] = field(default_factory=list)
     change: list[float] = field(default_factory=list)
+    """didChange of a top-level value (cpu)."""
+    change_sidecar: list[float] = field(default_factory=list)
+    """didChange of a value inside the middle sidecar."""
+    change_environment: list[float] = field(default_factory=list)
+    """didChange of a value inside the middle environment's override."""
     completion: list[float] = field(default_factory=list)
     hover: list[float] = field(default_factory=list)
     rss_kb: int = 0
@@ -66,8 +72,13 @@ def server_command(name: str) -> tuple[list[str], dict[str, Any]]:
     return [node, str(YLS), "--stdio"], {"yaml": yaml, "http": {}, "[yaml]": {}, "editor": {}}
 
 
-def document(lines: int) -> tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """A manifest with one schema error; positions for completion, hover and a value to edit."""
+Edit = tuple[int, int, str, str]
+"""A value to edit: line, column, and the two texts typed over it in turn."""
+
+
+def document(lines: int) -> tuple[str, tuple[int, int], tuple[int, int], dict[str, Edit]]:
+    """A manifest with one schema error; positions for completion and hover, and values to edit: a
+    top-level one, one inside the middle sidecar, one inside the middle environment's override."""
     text = generate(lines).replace("memory: 512\n", 'memory: "lots"\n', 1)
     rows = text.split("\n")
     sidecar_lines = [i for i, r in enumerate(rows) if r.startswith("    essential:")]
@@ -77,7 +88,16 @@ def document(lines: int) -> tuple[str, tuple[int, int], tuple[int, int], tuple[i
     port = next(i for i in range(middle, 0, -1) if rows[i].startswith("    port:"))
     hover = (port, 5)
     cpu = rows.index("cpu: 256")
-    return "\n".join(rows), completion, hover, (cpu, 5)
+    level = next(i for i in range(middle, 0, -1) if rows[i].startswith("      LOG_LEVEL: info"))
+    counts = [i for i, r in enumerate(rows) if r.startswith("    count: ") and rows[i - 1].startswith("  env")]
+    count = counts[len(counts) // 2]
+    value = rows[count][len("    count: ") :]
+    edits = {
+        "change": (cpu, 5, "512", "256"),
+        "change_sidecar": (level, 17, "warn", "info"),
+        "change_environment": (count, 11, str(int(value) % 9 + 1), value),
+    }
+    return "\n".join(rows), completion, hover, edits
 
 
 def pct(values: list[float], q: float) -> float:
@@ -89,7 +109,7 @@ def pct(values: list[float], q: float) -> float:
 
 def run(name: str, lines: int, repeats: int, tmp: Path) -> Result:
     cmd, config = server_command(name)
-    text, completion_pos, hover_pos, edit_pos = document(lines)
+    text, completion_pos, hover_pos, edits = document(lines)
     result = Result()
     proc = LspProcess(cmd, config=config, cwd=str(tmp))
     try:
@@ -116,21 +136,31 @@ def run(name: str, lines: int, repeats: int, tmp: Path) -> Result:
             result.open.append(when - sent)
         uri = (tmp / "copilot" / "svc0" / "manifest.yml").as_uri()
         ident = {"textDocument": {"uri": uri}}
-        line, col = edit_pos
         version = 1
-        for i in range(repeats):
-            time.sleep(0.3)  # an edit after a pause in typing
-            version += 1
-            value = "512" if i % 2 == 0 else "256"
-            mark = len(proc.notifications)
-            sent = time.perf_counter()
-            proc.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
-                {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 3}},
-                 "text": value}]})  # fmt: skip
-            _, when, _ = proc.wait_notification(
-                "textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark
-            )
-            result.change.append(when - sent)
+        for kind, (line, col, typed, back) in edits.items():
+            timings: list[float] = getattr(result, kind)
+            for i in range(repeats):
+                time.sleep(0.3)  # an edit after a pause in typing
+                version += 1
+                current, value = (back, typed) if i % 2 == 0 else (typed, back)
+                mark = len(proc.notifications)
+                sent = time.perf_counter()
+                proc.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                    {"range": {"start": {"line": line, "character": col},
+                               "end": {"line": line, "character": col + len(current)}},
+                     "text": value}]})  # fmt: skip
+                _, when, _ = proc.wait_notification(
+                    "textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark
+                )
+                timings.append(when - sent)
+            if repeats % 2:  # leave the value as it was for the next kind's edits
+                version += 1
+                mark = len(proc.notifications)
+                proc.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                    {"range": {"start": {"line": line, "character": col},
+                               "end": {"line": line, "character": col + len(typed)}},
+                     "text": back}]})  # fmt: skip
+                proc.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)
         time.sleep(0.5)
         for _ in range(repeats * 3):
             sent = time.perf_counter()
@@ -159,6 +189,8 @@ def table(results: dict[tuple[str, int], Result], sizes: list[int]) -> str:
         ("didOpen → diagnostics p50 (ms)", lambda r: pct(r.open, 0.5) * 1000),
         ("didChange → diagnostics p50 (ms)", lambda r: pct(r.change, 0.5) * 1000),
         ("didChange → diagnostics p95 (ms)", lambda r: pct(r.change, 0.95) * 1000),
+        ("didChange in a sidecar p50 (ms)", lambda r: pct(r.change_sidecar, 0.5) * 1000),
+        ("didChange in an environment p50 (ms)", lambda r: pct(r.change_environment, 0.5) * 1000),
         ("completion p50 (ms)", lambda r: pct(r.completion, 0.5) * 1000),
         ("completion p95 (ms)", lambda r: pct(r.completion, 0.95) * 1000),
         ("hover p50 (ms)", lambda r: pct(r.hover, 0.5) * 1000),

@@ -16,7 +16,7 @@ import pytest
 from sidecar_lsp.core.check.analyze import analyze_document
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import diagnostics
-from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
+from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Earlier, Snapshot
 from sidecar_lsp.lsp.settings import Settings
 
 ANALYSIS = analyze_document(parse("name: api\ntype: Backend Service\n"))
@@ -37,7 +37,7 @@ async def _order_of_checks(asked_while_busy: list[Snapshot], monkeypatch: pytest
     started: list[str] = []
     release = threading.Event()
 
-    def check(snapshot: Snapshot, parsed: ParsedDocument | None) -> Checked:
+    def check(snapshot: Snapshot, parsed: ParsedDocument | None, earlier: Earlier) -> Checked:
         started.append(f"{snapshot.uri}@{snapshot.version}")
         if len(started) == 1:
             release.wait(10)  # the worker is busy with the first check while the others are asked for
@@ -78,7 +78,7 @@ def test_a_new_version_overtakes_the_bulk_and_the_old_one_is_still_answered(
 async def _order_of_opens(opens: int, gap_s: float, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     started: list[str] = []
 
-    def check(snapshot: Snapshot, parsed: ParsedDocument | None) -> Checked:
+    def check(snapshot: Snapshot, parsed: ParsedDocument | None, earlier: Earlier) -> Checked:
         started.append(snapshot.uri)
         return Checked(snapshot, ANALYSIS, True)
 

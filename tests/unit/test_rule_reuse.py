@@ -7,12 +7,13 @@ from __future__ import annotations
 import random
 import re
 import sys
+from collections.abc import Callable
 
 import pytest
 
 import sidecar_lsp.core.rules as rules_module
 from manifest_sets import CORPUS, OWN, REPO
-from sidecar_lsp.core.check.analyze import Analysis, Options, analyze, analyze_document
+from sidecar_lsp.core.check.analyze import Analysis, Options, analyze, analyze_document, safe_parse
 from sidecar_lsp.core.rules.base import Rule, Workload
 from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, parse
 
@@ -175,8 +176,15 @@ def _edits(text: str, rng: random.Random, count: int) -> list[str]:
     return versions
 
 
+def _reparsed_version(previous: Analysis, text: str) -> Analysis:
+    return analyze_document(safe_parse(text, previous.document), OPTIONS, previous)
+
+
+@pytest.mark.parametrize(
+    "next_version", [_next_version, _reparsed_version], ids=["top-level-entries-shared", "reparse"]
+)
 def test_every_version_of_randomly_edited_manifests_has_the_findings_of_a_fresh_analysis(
-    monkeypatch: pytest.MonkeyPatch,
+    next_version: Callable[[Analysis, str], Analysis], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from differential import make_generator
     from generate import cases
@@ -193,7 +201,7 @@ def test_every_version_of_randomly_edited_manifests_has_the_findings_of_a_fresh_
             expected = analyze(version, OPTIONS).findings
             fresh_runs += len(ran)
             ran.clear()
-            current = _next_version(previous, version)
+            current = next_version(previous, version)
             reused_runs += len(ran)
             assert current.findings == expected, version
             differ += current.findings != previous.findings
@@ -202,3 +210,23 @@ def test_every_version_of_randomly_edited_manifests_has_the_findings_of_a_fresh_
     assert versions > 1000
     assert differ > versions / 10  # the edits make and mend problems, not only move nothing
     assert reused_runs < fresh_runs * 0.6, (reused_runs, fresh_runs)
+
+
+def test_a_path_found_by_the_spans_is_the_walked_one() -> None:
+    from sidecar_lsp.core.yaml.paths import NodePaths
+    from sidecar_lsp.core.yaml.tree import iter_nodes, own_entries
+
+    checked = 0
+    for path in ON_DISK:
+        document = parse(path.read_text(encoding="utf-8"))
+        if not document.spliceable:
+            continue
+        walked = NodePaths(document.root)
+        for _, node in iter_nodes(document.root):
+            keys = [entry.key for entry in own_entries(node)] if isinstance(node, Mapping) else []
+            for item in (node, *keys):
+                found = NodePaths(document.root, unshared=True)
+                assert found.of(item, ("?",)) == walked.of(item, ("?",)), (path, item)
+                assert found._paths is None  # found without walking
+                checked += 1
+    assert checked > 5_000

@@ -30,7 +30,7 @@ from sidecar_lsp.core.check.analyze import Analysis, analyze_document, safe_pars
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.bulk import Helper
-from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Snapshot
+from sidecar_lsp.lsp.documents import NOTHING_EARLIER, Checked, DocumentCaches, Earlier, Snapshot
 from sidecar_lsp.lsp.ports import CrossFile, Documents
 
 logger = logging.getLogger(__name__)
@@ -44,12 +44,15 @@ OPEN_SETTLE_MAX_S = 0.5
 """The longest a burst of opens holds the worker back (a client that never stops opening)."""
 
 
-def check_snapshot(snapshot: Snapshot, parsed: ParsedDocument | None = None) -> Checked:
-    """Everything wrong with one snapshot; runs on the worker, reads nothing else, never raises."""
+def check_snapshot(
+    snapshot: Snapshot, parsed: ParsedDocument | None = None, earlier: Earlier = NOTHING_EARLIER
+) -> Checked:
+    """Everything wrong with one snapshot; runs on the worker, reads nothing else (``earlier``, an earlier
+    version's tree and analysis, is never changed: what the edit left alone is taken from it), never raises."""
     if not snapshot.may_be_manifest():
         return Checked(snapshot, analyze_document(parse(_EMPTY_TEXT)), False)
-    document = parsed if parsed is not None else safe_parse(snapshot.text)
-    analysis = analyze_document(document, snapshot.options())
+    document = parsed if parsed is not None else safe_parse(snapshot.text, earlier.tree)
+    analysis = analyze_document(document, snapshot.options(), earlier.analysis)
     return Checked(snapshot, analysis, snapshot.served(analysis.document))
 
 
@@ -60,8 +63,9 @@ def warm_up() -> None:
         importlib.import_module(f"sidecar_lsp.core.features.{feature}")
 
 
-_Queued = tuple[int, Snapshot, ParsedDocument | None, "asyncio.Future[Checked]"]
-"""A check waiting: minus the order it was asked in, the snapshot, the loop's parse of it, its answer."""
+_Queued = tuple[int, Snapshot, ParsedDocument | None, Earlier, "asyncio.Future[Checked]"]
+"""A check waiting: minus the order it was asked in, the snapshot, the loop's parse of it, the earlier
+version to start from, its answer."""
 
 
 class Diagnostics:
@@ -107,7 +111,8 @@ class Diagnostics:
         pending = self._pending.get(snapshot.uri)
         if pending is None or not pending[0].same_input(snapshot):
             parsed = caches.parsed(snapshot.uri, snapshot.text)
-            pending = (snapshot, self._enqueue(snapshot, parsed, opened))
+            earlier = caches.earlier(snapshot.uri)
+            pending = (snapshot, self._enqueue(snapshot, parsed, earlier, opened))
             self._pending[snapshot.uri] = pending
         result = await asyncio.shield(pending[1])
         if self._pending.get(snapshot.uri) is pending:
@@ -117,7 +122,7 @@ class Diagnostics:
         return result
 
     def _enqueue(
-        self, snapshot: Snapshot, parsed: ParsedDocument | None, opened: bool = False
+        self, snapshot: Snapshot, parsed: ParsedDocument | None, earlier: Earlier, opened: bool = False
     ) -> asyncio.Future[Checked]:
         """Queue a check for the worker; the most recently asked for runs first (the document being typed
         in or just opened jumps ahead of the rest of a bulk open), each publishing as it finishes.
@@ -130,7 +135,7 @@ class Diagnostics:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Checked] = loop.create_future()
         self._last_asked = next(self._asked)
-        heapq.heappush(self._queue, (-self._last_asked, snapshot, parsed, future))
+        heapq.heappush(self._queue, (-self._last_asked, snapshot, parsed, earlier, future))
         if opened and self._running is None:
             now = loop.time()
             if self._settling is None:
@@ -153,12 +158,12 @@ class Diagnostics:
         if self._settling is not None:
             return  # opens are still arriving; _settled starts the worker
         while self._running is None and self._queue:
-            order, snapshot, parsed, future = heapq.heappop(self._queue)
+            order, snapshot, parsed, earlier, future = heapq.heappop(self._queue)
             if future.done():
                 continue
             try:
                 job = asyncio.get_running_loop().run_in_executor(
-                    self.executor, check_snapshot, snapshot, parsed
+                    self.executor, check_snapshot, snapshot, parsed, earlier
                 )
             except RuntimeError as error:  # the worker is shut down: the server is exiting
                 future.set_exception(error)
@@ -177,7 +182,7 @@ class Diagnostics:
             item = max(self._queue)  # the least recently asked for: the heap's order is -asked
             self._queue.remove(item)
             heapq.heapify(self._queue)
-            _, snapshot, _, future = item
+            _, snapshot, _, _, future = item
             if future.done():
                 continue
             if not snapshot.may_be_manifest():
@@ -192,7 +197,7 @@ class Diagnostics:
             helper.stop()  # the burst is over
 
     def _helper_finished(self, item: _Queued, job: asyncio.Future[Analysis]) -> None:
-        _, snapshot, _, future = item
+        _, snapshot, _, _, future = item
         failed = job.cancelled() or job.exception() is not None
         self.helper.done(failed=failed)
         if failed:

@@ -156,6 +156,17 @@ class _Entry:
     """The newest tree without a syntax error: completion reads names from it while a line is half typed."""
 
 
+class Earlier(NamedTuple):
+    """What the newest check of a document may start from: its latest tree (an incremental parse shares
+    what the edit left alone) and its latest analysis (whose rule runs hold where their reads are shared)."""
+
+    tree: ParsedDocument | None
+    analysis: Analysis | None
+
+
+NOTHING_EARLIER = Earlier(None, None)
+
+
 class DocumentCaches:
     """Per-URI parses and analyses, bounded by :data:`TREE_BUDGET_CHARS`; event loop only."""
 
@@ -204,6 +215,14 @@ class DocumentCaches:
         if checked.served and checked.analysis.document.complete:
             entry.last_complete = checked.analysis.document
         self._trim()
+
+    def earlier(self, uri: str) -> Earlier:
+        entry = self._entries.get(uri)
+        if entry is None:
+            return NOTHING_EARLIER
+        analysis = entry.checked.analysis if entry.checked is not None else None
+        tree = entry.parsed[1] if entry.parsed is not None else analysis.document if analysis else None
+        return Earlier(tree, analysis)
 
     def last_complete(self, uri: str) -> ParsedDocument | None:
         entry = self._entries.get(uri)

@@ -166,7 +166,7 @@ class SidecarLanguageServer(LanguageServer):
             return Parsed(parse(""), False)
         document = self.caches.parsed(uri, snapshot.text)
         if document is None:
-            document = safe_parse(snapshot.text)
+            document = safe_parse(snapshot.text, self.caches.earlier(uri).tree)
         served = snapshot.served(document)
         self.caches.store_parsed(uri, snapshot.text, document, served)
         return Parsed(document, served)

@@ -63,10 +63,15 @@ def analyze(text: str, options: Options = Options()) -> Analysis:
     return analyze_document(safe_parse(text), options)
 
 
-def safe_parse(text: str) -> ParsedDocument:
+def safe_parse(text: str, earlier: ParsedDocument | None = None) -> ParsedDocument:
     """:func:`~sidecar_lsp.core.yaml.tree.parse`, except that a failure of the parser becomes an empty tree with
-    an ``internal-error`` finding instead of an exception."""
+    an ``internal-error`` finding instead of an exception. ``earlier``: a tree of an earlier version of the
+    text, whose unchanged parts the new tree takes (:func:`~sidecar_lsp.core.yaml.incremental.reparse`)."""
     try:
+        if earlier is not None:
+            from sidecar_lsp.core.yaml.incremental import reparse
+
+            return reparse(earlier, text)
         return parse(text)
     except Exception as error:
         logger.exception("the YAML reader raised")

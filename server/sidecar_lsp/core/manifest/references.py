@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sidecar_lsp.core.decoding.kinds import LBWS, LOAD_BALANCED
 from sidecar_lsp.core.manifest.merge import split_environment
+from sidecar_lsp.core.yaml.remembered import remembered
 from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, own_entries, sequence_items
 
 CONTAINER = "container"
@@ -140,7 +141,7 @@ _WalkPlan = tuple[tuple[str, tuple[NameKey, ...], "_DescendPlan | None"], ...]
 _DescendPlan = tuple["_WalkPlan | None", "_WalkPlan | None"]
 
 
-@functools.lru_cache(maxsize=256)
+@functools.cache  # few: callers pass fixed rows; kept for good, so a plan's id names it (see _descend)
 def _walk_plan(keys: tuple[NameKey, ...], depth: int) -> _WalkPlan:
     # The first row to name a step decides where its subtree comes.
     steps = dict.fromkeys(key.path[depth] for key in keys if len(key.path) > depth)
@@ -182,6 +183,15 @@ def _walk(
 
 
 def _descend(
+    value: Node, path: tuple[PathPart, ...], plan: _DescendPlan, own_only: bool
+) -> Iterator[WrittenName]:
+    # The names below one value are found once for every tree that shares it: each environment's merged
+    # view (an override replaces few of the base's subtrees) and the next versions of the text.
+    fact = (_descend, path, id(plan), own_only)
+    yield from remembered(value, fact, lambda node: list(_names_below(node, path, plan, own_only)))
+
+
+def _names_below(
     value: Node, path: tuple[PathPart, ...], plan: _DescendPlan, own_only: bool
 ) -> Iterator[WrittenName]:
     items, others = plan

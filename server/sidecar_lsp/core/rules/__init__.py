@@ -62,8 +62,8 @@ from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module reg
 )
 from sidecar_lsp.core.rules.base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
 from sidecar_lsp.core.rules.reads import LoggedWorkload, ReadLog, changed_keys, reusable
-from sidecar_lsp.core.rules.reuse import RuleResults, RuleRun, Slot, inputs_of, still_holds
-from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, own_entries
+from sidecar_lsp.core.rules.reuse import Changes, RuleResults, RuleRun, Slot
+from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, own_entries
 
 __all__ = ["RULES", "SCHEMA_RULES", "Rule", "run_rules", "check_workload", "scoped", "in_environments"]
 
@@ -120,32 +120,21 @@ def checked_rules(
     kind = manifest_kind(root)
     if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind not in (PIPELINE, ENVIRONMENT)):
         return [], None
-    paths = NodePaths(root)
+    paths = NodePaths(root, unshared=document_.spliceable)
     if kind in (PIPELINE, ENVIRONMENT):
         # Nothing to merge: the few checks for these kinds read the document once.
         whole = Workload(root, kind, None, paths, document_.lines)
         return check_workload(whole, per_environment=False) + check_workload(whole), None
-    runs = _Runs(
-        previous if previous is not None and previous.kind == kind else None,
-        root,
-        kind,
-        paths,
-        document_.lines,
-    )
+    base = base_without_environments(root)
+    earlier = previous if previous is not None and previous.kind == kind else None
+    runs = _Runs(Changes(earlier, root, base), root, kind, paths, document_.lines)
     whole = runs.workload(root, None)
-    findings = [
-        f
-        for rule in _applicable(kind, False)
-        for f in runs.run(rule, (rule.code, None, True), whole, root).findings
-    ]
+    document_rules = _applicable(kind, False)
+    findings = [f for rule in document_rules for f in runs.run(rule, (rule.code, None, True), whole).findings]
     # The base is checked rule by rule, noting what each rule reads (rules/reads.py), so that an
     # environment re-runs only the rules that read a key its override changes.
-    base = base_without_environments(root)
     base_workload = runs.workload(base, None)
-    by_rule = [
-        (rule, runs.run(rule, (rule.code, None, False), base_workload, base))
-        for rule in _applicable(kind, True)
-    ]
+    by_rule = [(rule, runs.run(rule, (rule.code, None, False), base_workload)) for rule in _applicable(kind, True)]
     base_findings = [f for _, run in by_rule for f in run.findings]
     unchanged = unchanged_environments(root)
     environments = root.get(ENVIRONMENTS_KEY)
@@ -153,62 +142,59 @@ def checked_rules(
     for entry in own_entries(environments):
         override = environments.get(entry.name) if isinstance(environments, Mapping) else None
         if isinstance(override, Mapping):
-            env = _Environment(runs, base, entry.name, override)
+            env = _Environment(runs, base, entry.name)
             per_env.append((entry.name, [f for rule, run in by_rule for f in env.findings(rule, run)]))
         elif entry.name in unchanged:
             per_env.append((entry.name, base_findings))  # a base problem is not fixed there
     findings.extend(combine(base_findings, per_env))
-    return unique_findings(findings), RuleResults(kind, runs.runs)
+    return unique_findings(findings), RuleResults(kind, root, base, runs.runs)
 
 
 class _Runs:
     """The rule runs of one analysis: each taken from the previous version's when it still holds."""
 
-    def __init__(
-        self, previous: RuleResults | None, root: Mapping, kind: str, paths: NodePaths, lines: list[str]
-    ) -> None:
-        self.previous, self.root, self.kind, self.paths, self.lines = previous, root, kind, paths, lines
+    def __init__(self, changes: Changes, root: Mapping, kind: str, paths: NodePaths, lines: list[str]) -> None:
+        self.changes, self.root, self.kind, self.paths, self.lines = changes, root, kind, paths, lines
         self.log = ReadLog()
         self.runs: dict[Slot, RuleRun] = {}
 
     def workload(self, root: Mapping, env: str | None) -> LoggedWorkload:
         return LoggedWorkload(root, self.kind, env, self.paths, self.lines, self.log)
 
-    def run(
-        self, rule: Rule, slot: Slot, workload: Workload | None, layer: Mapping, override: Node | None = None
-    ) -> RuleRun:
-        """The run of ``rule`` in ``slot`` (on ``workload``, made from ``layer`` and ``override``)."""
-        run = still_holds(self.previous, slot, layer, self.root, override)
+    def kept(self, slot: Slot) -> RuleRun | None:
+        run = self.changes.still_holds(slot)
+        if run is not None:
+            self.runs[slot] = run
+        return run
+
+    def run(self, rule: Rule, slot: Slot, workload: Workload) -> RuleRun:
+        """The run of ``rule`` in ``slot`` (on ``workload``): kept from the previous version, or run now."""
+        run = self.kept(slot)
         if run is None:
-            assert workload is not None
             self.log.begin()
             found = _run_rule(rule, workload)
-            reads = frozenset(self.log.end())
-            run = RuleRun(reads, inputs_of(reads, layer, self.root, override), tuple(found))
-        self.runs[slot] = run
+            run = self.runs[slot] = RuleRun(frozenset(self.log.end()), tuple(found))
         return run
 
 
 class _Environment:
     """One environment's runs; merged (once) only when some rule's previous run no longer holds."""
 
-    def __init__(self, runs: _Runs, base: Mapping, name: str, override: Mapping) -> None:
-        self.runs, self.base, self.name, self.override = runs, base, name, override
+    def __init__(self, runs: _Runs, base: Mapping, name: str) -> None:
+        self.runs, self.base, self.name = runs, base, name
         self._workload: Workload | None = None
         self._changed: set[str] = set()
 
     def findings(self, rule: Rule, base_run: RuleRun) -> tuple[Finding, ...]:
         runs, slot = self.runs, (rule.code, self.name, False)
-        kept = still_holds(runs.previous, slot, self.base, runs.root, self.override)
+        kept = runs.kept(slot)
         if kept is not None:
-            runs.runs[slot] = kept
             return kept.findings
         workload = self.workload()
         if reusable(base_run.reads, self._changed):
-            inputs = inputs_of(base_run.reads, self.base, runs.root, self.override)
-            runs.runs[slot] = RuleRun(base_run.reads, inputs, base_run.findings)
+            runs.runs[slot] = base_run
             return base_run.findings
-        return runs.run(rule, slot, workload, self.base, self.override).findings
+        return runs.run(rule, slot, workload).findings
 
     def workload(self) -> Workload:
         if self._workload is None:

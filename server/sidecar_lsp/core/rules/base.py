@@ -32,6 +32,7 @@ from sidecar_lsp.core.manifest.task import TaskContainer as Container
 from sidecar_lsp.core.manifest.task import bool_of as bool_of
 from sidecar_lsp.core.manifest.task import firelens_enabled, task_containers
 from sidecar_lsp.core.model import Finding, Fix, Pos, Related, Severity, Span, TextEdit
+from sidecar_lsp.core.yaml.paths import NodePaths as NodePaths
 from sidecar_lsp.core.yaml.tree import (
     Entry,
     Mapping,
@@ -39,9 +40,7 @@ from sidecar_lsp.core.yaml.tree import (
     Scalar,
     find,
     is_null,
-    iter_nodes,
     mapping,
-    own_entries,
     sequence_items,
 )
 
@@ -153,27 +152,6 @@ def key_or_node_span(entry: Entry | None, node: Node) -> Span:
 
 
 # --- the workload view ------------------------------------------------------------------------
-
-
-class NodePaths:
-    """Where each node of the document is written, as a manifest path (keys included)."""
-
-    def __init__(self, root: Node | None) -> None:
-        self.root = root
-        self._paths: dict[int, tuple[str | int, ...]] | None = None
-
-    def of(self, node: Node | None, fallback: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
-        if node is None:
-            return fallback
-        if self._paths is None:
-            # Walked on the first finding, not up front: most checks of a sound manifest report nothing.
-            self._paths = {}
-            for path, item in iter_nodes(self.root):
-                self._paths.setdefault(id(item), path)
-                if isinstance(item, Mapping):
-                    for entry in own_entries(item):
-                        self._paths.setdefault(id(entry.key), (*path, entry.name))
-        return self._paths.get(id(node), fallback)
 
 
 class Workload:

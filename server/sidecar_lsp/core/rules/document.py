@@ -4,7 +4,7 @@ into lists."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import (
@@ -18,7 +18,8 @@ from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, layers
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
 from sidecar_lsp.core.schema.facts import keys_ignored_by, value_shape
-from sidecar_lsp.core.yaml.tree import Scalar, iter_nodes, own_entries, to_plain
+from sidecar_lsp.core.yaml.remembered import remembered
+from sidecar_lsp.core.yaml.tree import Node, Scalar, iter_nodes, own_entries, to_plain
 
 DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
 
@@ -52,15 +53,51 @@ def _why(kind: str, key: str) -> str:
     return "a Request-Driven Web Service runs on App Runner, not ECS"
 
 
-def _field_nodes(workload: Workload) -> Iterator[tuple[tuple[str | int, ...], Scalar]]:
-    """Every scalar with its path in the document (an override's under ``environments.<env>``)."""
+def _field_nodes(
+    workload: Workload, wanted: Callable[[Scalar], bool]
+) -> Iterator[tuple[tuple[str | int, ...], Scalar]]:
+    """Every ``wanted`` scalar with its path in the document (an override's under ``environments.<env>``)."""
     for env, top in layers(workload.root):
-        for path, node in iter_nodes(top):
-            if not isinstance(node, Scalar) or not path:
+        prefix: tuple[str, ...] = () if env is None else (ENVIRONMENTS_KEY, env)
+        if not workload.paths.unshared:
+            # An alias's node is met once, at its first path in the whole layer: walk the layer.
+            for path, node in iter_nodes(top):
+                if not isinstance(node, Scalar) or not path or (env is None and path[0] == ENVIRONMENTS_KEY):
+                    continue
+                if wanted(node):
+                    yield (*prefix, *path), node
+            continue
+        # Every node has one path: each top-level entry's scalars are found once for all the versions of
+        # the text that share it (an edit elsewhere walks nothing here).
+        finder = _FINDERS[wanted]
+        for entry in own_entries(top):
+            if env is None and entry.name == ENVIRONMENTS_KEY:
                 continue
-            if env is None and path[0] == ENVIRONMENTS_KEY:
-                continue
-            yield (path if env is None else (ENVIRONMENTS_KEY, env, *path)), node
+            for path, node in remembered(entry.value, finder, finder):
+                yield (*prefix, entry.name, *path), node
+
+
+def _scalars_where(
+    wanted: Callable[[Scalar], bool],
+) -> Callable[[Node], list[tuple[tuple[str | int, ...], Scalar]]]:
+    def find(top: Node) -> list[tuple[tuple[str | int, ...], Scalar]]:
+        return [(path, node) for path, node in iter_nodes(top) if isinstance(node, Scalar) and wanted(node)]
+
+    return find
+
+
+def _holds_variables(node: Scalar) -> bool:
+    return isinstance(node.value, str) and bool(variables_in(node.value))
+
+
+def _reads_as_json_array(node: Scalar) -> bool:
+    return json_array_items(node) is not None
+
+
+_Finder = Callable[[Node], list[tuple[tuple[str | int, ...], Scalar]]]
+_FINDERS: dict[Callable[[Scalar], bool], _Finder] = {
+    wanted: _scalars_where(wanted) for wanted in (_holds_variables, _reads_as_json_array)
+}
 
 
 @per_workload
@@ -76,9 +113,7 @@ def _plain(workload: Workload) -> Any:
     kinds=ALL_WORKLOADS,
 )
 def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
-    for path, node in _field_nodes(workload):
-        if not isinstance(node.value, str) or not variables_in(node.value):
-            continue
+    for path, node in _field_nodes(workload, _holds_variables):
         kind = value_shape(path, _plain(workload)).decoded_as
         if kind is None:
             continue
@@ -105,10 +140,9 @@ def _no_item_is_a_value(workload: Workload, items: list[str]) -> bool:
     kinds=ALL_WORKLOADS | {ENVIRONMENT},
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
-    for path, node in _field_nodes(workload):
+    for path, node in _field_nodes(workload, _reads_as_json_array):
         items = json_array_items(node)
-        if items is None:
-            continue
+        assert items is not None
         shape = value_shape(path, _plain(workload))
         if not shape.known or shape.takes_strings:
             continue  # a list of strings: the conversion gives the list the user meant

@@ -130,6 +130,7 @@ class _LoggedPaths(NodePaths):
     def __init__(self, paths: NodePaths, log: ReadLog) -> None:
         root = paths.root
         self.root = _LoggedMapping.over(root, log, DOCUMENT_KEY) if isinstance(root, Mapping) else root
+        self.unshared = paths.unshared
         self._inner = paths
 
     def of(self, node: Node | None, fallback: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:

@@ -4,7 +4,7 @@ A rule is a function of what it reads (:mod:`.reads`): the top-level entries it 
 the entries of the document as written, its environment's name, the lines. A new version of the text
 that leaves a top-level entry alone keeps it, the same object (:func:`sidecar_lsp.core.yaml.incremental.reparse`
 shares every subtree whose text and position are unchanged; a full parse shares nothing). So a rule whose
-reads are, one by one, the same objects as in the previous version takes the same steps and finds the same
+reads are all the same objects as in the previous version takes the same steps and finds the same
 problems; its findings are taken without running it.
 
 What a run depends on, per slot (a rule on the base, on one environment, or on the whole document):
@@ -16,72 +16,73 @@ What a run depends on, per slot (a rule on the base, on one environment, or on t
 * never the lines: a run that read them (a fix's text) runs again.
 
 Trees are compared by identity only: equal text elsewhere in the document (a copy of a sidecar) is not
-"the same" here, so nothing is taken from a place the rule did not read.
+"the same" here, so nothing is taken from a place the rule did not read. A run kept from the previous
+analysis held for the previous tree, so comparing each tree with the one before it is enough.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
 from sidecar_lsp.core.model import Finding
-from sidecar_lsp.core.rules.reads import DOCUMENT_EVERY_KEY, DOCUMENT_KEY, ENVIRONMENT_NAME, EVERY_KEY, LINES
-from sidecar_lsp.core.yaml.nodes import Mapping, Node
+from sidecar_lsp.core.rules.reads import DOCUMENT_EVERY_KEY, DOCUMENT_KEY, EVERY_KEY, LINES, changed_keys
+from sidecar_lsp.core.yaml.nodes import Mapping, Node, own_entries
 
 Slot = tuple[str, str | None, bool]
 """A rule's code, the environment it ran for (None: the base) and whether it read the whole document."""
-
-_EVERY = object()
-"""Marks where a walked entry list starts in a run's inputs, so that lists of other lengths never line up."""
 
 
 @dataclass(frozen=True)
 class RuleRun:
     reads: frozenset[str]
-    inputs: tuple[object, ...] | None
-    """The objects read, in the order :func:`inputs_of` lists them; None when the run read the lines."""
     findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
 class RuleResults:
-    """Every rule run of one analysis, for the next version of the same document."""
+    """Every rule run of one analysis, and the tree they ran on, for the next version of the document."""
 
     kind: str
+    document: Mapping
+    base: Mapping
     runs: dict[Slot, RuleRun]
 
 
-def inputs_of(
-    reads: frozenset[str], layer: Mapping, document: Mapping, override: Node | None
-) -> tuple[object, ...] | None:
-    """The objects a run with ``reads`` depends on: entries of ``layer`` (the base, or the document for the
-    rules that read it whole), of ``document`` as written, and an environment's ``override``."""
-    if LINES in reads:
-        return None
-    inputs: list[object] = [override]
-    for key in sorted(reads):
-        if key == ENVIRONMENT_NAME:
-            continue  # a slot is one environment's
-        if key == EVERY_KEY:
-            inputs.append(_EVERY)
-            inputs.extend(layer.entries)
-        elif key == DOCUMENT_EVERY_KEY:
-            inputs.append(_EVERY)
-            inputs.extend(document.entries)
-        elif key.startswith(DOCUMENT_KEY):
-            inputs.append(document.entry(key[len(DOCUMENT_KEY) :]))
-        else:
-            inputs.append(layer.entry(key))
-    return tuple(inputs)
+class Changes:
+    """What differs between the previous analysis's tree and this one, as reads that no longer hold."""
+
+    def __init__(self, previous: RuleResults | None, document: Mapping, base: Mapping) -> None:
+        self.previous = previous
+        self._stale: dict[bool, AbstractSet[str]] = {}
+        self._overrides: dict[str, Node] = {}
+        self._earlier_overrides: dict[str, Node] = {}
+        if previous is None:
+            return
+        in_document = changed_keys(previous.document, document)
+        as_written = {LINES, *(DOCUMENT_KEY + key for key in in_document)} | ({DOCUMENT_EVERY_KEY} if in_document else set())
+        # The keys a rule looks up in its workload: the base's (and so an environment's), or the document's
+        # for the rules that read it whole.
+        for whole, layer in ((False, changed_keys(previous.base, base)), (True, in_document)):
+            self._stale[whole] = as_written | layer | ({EVERY_KEY} if layer else set())
+        self._overrides = _overrides(document)
+        self._earlier_overrides = _overrides(previous.document)
+
+    def still_holds(self, slot: Slot) -> RuleRun | None:
+        """The previous run of ``slot``, when nothing it read has changed."""
+        run = self.previous.runs.get(slot) if self.previous is not None else None
+        if run is None or not run.reads.isdisjoint(self._stale[slot[2]]):
+            return None
+        env = slot[1]
+        if env is not None and self._overrides.get(env) is not self._earlier_overrides.get(env):
+            return None
+        return run
 
 
-def still_holds(
-    previous: RuleResults | None, slot: Slot, layer: Mapping, document: Mapping, override: Node | None
-) -> RuleRun | None:
-    """The previous run of ``slot``, when everything it read is the same object now."""
-    run = previous.runs.get(slot) if previous is not None else None
-    if run is None or run.inputs is None:
-        return None
-    now = inputs_of(run.reads, layer, document, override)
-    if now is None or len(now) != len(run.inputs):
-        return None
-    return run if all(a is b for a, b in zip(now, run.inputs, strict=True)) else None
+def _overrides(document: Mapping) -> dict[str, Node]:
+    """Each environment's override as merge_environment reads it (the first entry of that name)."""
+    overrides: dict[str, Node] = {}
+    for entry in own_entries(document.get(ENVIRONMENTS_KEY)):
+        overrides.setdefault(entry.name, entry.value)
+    return overrides
