@@ -88,7 +88,7 @@ def _runs_per_environment(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _without_reuse(text: str, monkeypatch: pytest.MonkeyPatch) -> list[object]:
     with monkeypatch.context() as patch:
-        patch.setattr(rules_module, "reusable", lambda reads, changed: False)
+        patch.setattr(rules_module, "reusable", lambda *args: False)
         return list(analyze(text, Options()).findings)
 
 

@@ -61,7 +61,14 @@ from sidecar_lsp.core.rules import (  # noqa: F401  (importing a rule module reg
     workloads,
 )
 from sidecar_lsp.core.rules.base import RULES, SCHEMA_RULES, NodePaths, Rule, Workload
-from sidecar_lsp.core.rules.reads import LoggedWorkload, ReadLog, changed_keys, reusable
+from sidecar_lsp.core.rules.reads import (
+    SIDECARS_KEY,
+    LoggedWorkload,
+    ReadLog,
+    changed_keys,
+    reusable,
+    sidecar_field_changes,
+)
 from sidecar_lsp.core.rules.reuse import Changes, RuleResults, RuleRun, Slot
 from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, own_entries
 
@@ -134,7 +141,9 @@ def checked_rules(
     # The base is checked rule by rule, noting what each rule reads (rules/reads.py), so that an
     # environment re-runs only the rules that read a key its override changes.
     base_workload = runs.workload(base, None)
-    by_rule = [(rule, runs.run(rule, (rule.code, None, False), base_workload)) for rule in _applicable(kind, True)]
+    by_rule = [
+        (rule, runs.run(rule, (rule.code, None, False), base_workload)) for rule in _applicable(kind, True)
+    ]
     base_findings = [f for _, run in by_rule for f in run.findings]
     unchanged = unchanged_environments(root)
     environments = root.get(ENVIRONMENTS_KEY)
@@ -153,7 +162,9 @@ def checked_rules(
 class _Runs:
     """The rule runs of one analysis: each taken from the previous version's when it still holds."""
 
-    def __init__(self, changes: Changes, root: Mapping, kind: str, paths: NodePaths, lines: list[str]) -> None:
+    def __init__(
+        self, changes: Changes, root: Mapping, kind: str, paths: NodePaths, lines: list[str]
+    ) -> None:
         self.changes, self.root, self.kind, self.paths, self.lines = changes, root, kind, paths, lines
         self.log = ReadLog()
         self.runs: dict[Slot, RuleRun] = {}
@@ -184,6 +195,7 @@ class _Environment:
         self.runs, self.base, self.name = runs, base, name
         self._workload: Workload | None = None
         self._changed: set[str] = set()
+        self._sidecar_fields: frozenset[str] | None = None
 
     def findings(self, rule: Rule, base_run: RuleRun) -> tuple[Finding, ...]:
         runs, slot = self.runs, (rule.code, self.name, False)
@@ -191,7 +203,7 @@ class _Environment:
         if kept is not None:
             return kept.findings
         workload = self.workload()
-        if reusable(base_run.reads, self._changed):
+        if reusable(rule.code, base_run.reads, self._changed, self._sidecar_fields):
             runs.runs[slot] = base_run
             return base_run.findings
         return runs.run(rule, slot, workload).findings
@@ -201,6 +213,8 @@ class _Environment:
             merged = merge_environment(self.runs.root, self.name)
             assert merged is not None  # its override is a map
             self._changed = changed_keys(self.base, merged.root)
+            if SIDECARS_KEY in self._changed:
+                self._sidecar_fields = sidecar_field_changes(self.base, merged.root)
             self._workload = self.runs.workload(merged.root, self.name)
         return self._workload
 

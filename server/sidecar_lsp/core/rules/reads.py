@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 
 from sidecar_lsp.core.rules.base import NodePaths, Workload
-from sidecar_lsp.core.yaml.nodes import Entry, Mapping, Node
+from sidecar_lsp.core.yaml.nodes import Entry, Mapping, Node, Scalar
 
 EVERY_KEY = "\0every key"
 """Read by a rule that walked the top level's entries."""
@@ -143,6 +143,106 @@ def changed_keys(base: Mapping, merged: Mapping) -> set[str]:
     return {name for name in names if base.entry(name) is not merged.entry(name)}
 
 
-def reusable(reads: AbstractSet[str], changed: AbstractSet[str]) -> bool:
-    """Whether a rule that read ``reads`` on the base finds the same on an environment that changed ``changed``."""
-    return EVERY_KEY not in reads and ENVIRONMENT_NAME not in reads and not (reads & changed)
+SIDECARS_KEY = "sidecars"
+
+_DEPENDENCIES = frozenset({"depends_on", "essential", "image"})
+SIDECAR_FIELDS: dict[str, frozenset[str]] = {
+    "D1": _DEPENDENCIES,
+    "D2": _DEPENDENCIES,
+    "D3": _DEPENDENCIES,
+    "D4": _DEPENDENCIES,
+    "D6": _DEPENDENCIES,
+    "X-healthy-without-healthcheck": _DEPENDENCIES | {"healthcheck"},
+    "H1": frozenset({"port"}),
+    "P1": frozenset({"port"}),
+    "P2": frozenset({"port"}),
+    "T1": frozenset({"port"}),
+    "S1": frozenset({"image"}),
+    "S2": frozenset({"image"}),
+    "X-windows-unsupported": frozenset({"image"}),
+    "S4": frozenset({"mount_points"}),
+    "S5": frozenset({"mount_points"}),
+    "X-source-volume": frozenset({"mount_points"}),
+    "X-reserved-name": frozenset({"env_file"}),
+    "X-null-sidecar": frozenset(),
+}
+"""The fields of a sidecar's map each rule reads, for the rules that read ``sidecars``: besides the names of
+the sidecars, their order and which are maps, these are all they read of it (through ``workload.sidecars()``,
+``task_containers`` or ``names_written``). An override or an edit that changes other fields of a sidecar leaves
+their findings as they are. tests/unit/test_sidecar_fields.py checks the table against what each rule reads
+on every manifest of the tests, base and environments."""
+
+
+def sidecar_field_changes(before: Mapping, after: Mapping) -> frozenset[str] | None:
+    """:func:`sidecar_changes` of the ``sidecars`` entries of two top levels (their keys the same too)."""
+    old, new = before.entry(SIDECARS_KEY), after.entry(SIDECARS_KEY)
+    if old is None or new is None or old.merged != new.merged or not _same_scalar(old.key, new.key):
+        return None
+    return sidecar_changes(old.value, new.value)
+
+
+def sidecar_changes(before: Node | None, after: Node | None) -> frozenset[str] | None:
+    """The fields that differ between two ``sidecars`` maps that hold the same sidecars (the same names, keys
+    written at the same places, in the same order, each a map written at the same place), or None when they
+    differ in more than fields."""
+    if before is after:
+        return frozenset()
+    if not isinstance(before, Mapping) or not isinstance(after, Mapping) or not _same_frame(before, after):
+        return None
+    if len(before.entries) != len(after.entries):
+        return None
+    fields: set[str] = set()
+    for old, new in zip(before.entries, after.entries, strict=True):
+        if old is new:
+            continue
+        if old.merged != new.merged or not _same_scalar(old.key, new.key):
+            return None
+        old_fields, new_fields = old.value, new.value
+        if old_fields is new_fields:
+            continue
+        if not isinstance(old_fields, Mapping) or not isinstance(new_fields, Mapping):
+            return None
+        if not _same_frame(old_fields, new_fields):
+            return None
+        names = {entry.name for entry in old_fields.entries} | {entry.name for entry in new_fields.entries}
+        fields.update(name for name in names if old_fields.entry(name) is not new_fields.entry(name))
+    return frozenset(fields)
+
+
+def _same_frame(a: Mapping, b: Mapping) -> bool:
+    return (a.span, a.tag, a.anchor, a.flow) == (b.span, b.tag, b.anchor, b.flow)
+
+
+def _same_scalar(a: Scalar, b: Scalar) -> bool:
+    """The same key written at the same place (a re-parsed piece makes a new, equal, key)."""
+    return a is b or (a.span, a.tag, a.anchor, a.value, a.raw, a.style) == (
+        b.span,
+        b.tag,
+        b.anchor,
+        b.value,
+        b.raw,
+        b.style,
+    )
+
+
+def reusable(
+    code: str,
+    reads: AbstractSet[str],
+    changed: AbstractSet[str],
+    sidecar_fields: frozenset[str] | None = None,
+) -> bool:
+    """Whether rule ``code``, which read ``reads`` on one tree, finds the same on another whose top-level
+    entries ``changed`` differ; ``sidecar_fields``: the fields that differ when ``sidecars`` is among them
+    (:func:`sidecar_changes`)."""
+    if EVERY_KEY in reads or ENVIRONMENT_NAME in reads:
+        return False
+    touched = reads & changed
+    if touched == {SIDECARS_KEY}:
+        return sidecar_reads_unchanged(code, sidecar_fields)
+    return not touched
+
+
+def sidecar_reads_unchanged(code: str, changed_fields: frozenset[str] | None) -> bool:
+    """Whether rule ``code`` reads none of the sidecar fields that changed (None: more than fields changed)."""
+    fields = SIDECAR_FIELDS.get(code)
+    return changed_fields is not None and fields is not None and fields.isdisjoint(changed_fields)

@@ -27,7 +27,16 @@ from dataclasses import dataclass
 
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
 from sidecar_lsp.core.model import Finding
-from sidecar_lsp.core.rules.reads import DOCUMENT_EVERY_KEY, DOCUMENT_KEY, EVERY_KEY, LINES, changed_keys
+from sidecar_lsp.core.rules.reads import (
+    DOCUMENT_EVERY_KEY,
+    DOCUMENT_KEY,
+    EVERY_KEY,
+    LINES,
+    SIDECARS_KEY,
+    changed_keys,
+    sidecar_field_changes,
+    sidecar_reads_unchanged,
+)
 from sidecar_lsp.core.yaml.nodes import Mapping, Node, own_entries
 
 Slot = tuple[str, str | None, bool]
@@ -56,23 +65,36 @@ class Changes:
     def __init__(self, previous: RuleResults | None, document: Mapping, base: Mapping) -> None:
         self.previous = previous
         self._stale: dict[bool, AbstractSet[str]] = {}
+        self._sidecar_fields: frozenset[str] | None = None
+        """The fields of the sidecars that changed, when nothing else of ``sidecars`` did."""
         self._overrides: dict[str, Node] = {}
         self._earlier_overrides: dict[str, Node] = {}
         if previous is None:
             return
         in_document = changed_keys(previous.document, document)
-        as_written = {LINES, *(DOCUMENT_KEY + key for key in in_document)} | ({DOCUMENT_EVERY_KEY} if in_document else set())
+        as_written = {LINES, *(DOCUMENT_KEY + key for key in in_document)} | (
+            {DOCUMENT_EVERY_KEY} if in_document else set()
+        )
         # The keys a rule looks up in its workload: the base's (and so an environment's), or the document's
         # for the rules that read it whole.
-        for whole, layer in ((False, changed_keys(previous.base, base)), (True, in_document)):
+        in_base = changed_keys(previous.base, base)
+        for whole, layer in ((False, in_base), (True, in_document)):
             self._stale[whole] = as_written | layer | ({EVERY_KEY} if layer else set())
+        if SIDECARS_KEY in in_base:
+            self._sidecar_fields = sidecar_field_changes(previous.base, base)
         self._overrides = _overrides(document)
         self._earlier_overrides = _overrides(previous.document)
 
     def still_holds(self, slot: Slot) -> RuleRun | None:
         """The previous run of ``slot``, when nothing it read has changed."""
         run = self.previous.runs.get(slot) if self.previous is not None else None
-        if run is None or not run.reads.isdisjoint(self._stale[slot[2]]):
+        if run is None:
+            return None
+        code, _, whole = slot
+        touched = run.reads & self._stale[whole]
+        if touched and not (
+            not whole and touched == {SIDECARS_KEY} and sidecar_reads_unchanged(code, self._sidecar_fields)
+        ):
             return None
         env = slot[1]
         if env is not None and self._overrides.get(env) is not self._earlier_overrides.get(env):
