@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE, substitute
 from sidecar_lsp.core.decoding.kinds import STATIC_SITE, manifest_kind
 from sidecar_lsp.core.schema.facts import is_plain_struct, user_keyed_maps
+from sidecar_lsp.core.yaml.remembered import remembered
 from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
 ENVIRONMENTS_KEY = "environments"
@@ -218,6 +219,18 @@ _env_name_nodes: dict[int, tuple[weakref.ref[Node], frozenset[int]]] = {}
 
 
 def _without_env_name_nodes(root: Node) -> frozenset[int]:
+    if not isinstance(root, Mapping):
+        return _plain_below(root)[1]
+    # Made of each top-level value's, remembered with the value: the next version of the text (which shares
+    # the values an edit left alone) walks only what changed.
+    found = [remembered(entry.value, _plain_below, _plain_below) for entry in root.entries]
+    plain = frozenset().union(*(ids for _, ids in found))
+    return plain if any(holds for holds, _ in found) else plain | {id(root)}
+
+
+def _plain_below(top: Node) -> tuple[bool, frozenset[int]]:
+    """Whether ``top`` holds ``${COPILOT_ENVIRONMENT_NAME}``, and the ids of the maps and lists below it
+    (itself included) that do not."""
     plain: set[int] = set()
     holds: dict[int, bool] = {}
 
@@ -237,8 +250,7 @@ def _without_env_name_nodes(root: Node) -> frozenset[int]:
             plain.add(id(node))
         return holds[id(node)]
 
-    walk(root)
-    return frozenset(plain)
+    return walk(top), frozenset(plain)
 
 
 def merge_all(root: Node | None) -> list[MergedEnvironment]:

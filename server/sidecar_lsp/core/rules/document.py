@@ -19,7 +19,7 @@ from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
 from sidecar_lsp.core.schema.facts import keys_ignored_by, value_shape
 from sidecar_lsp.core.yaml.remembered import remembered
-from sidecar_lsp.core.yaml.tree import Node, Scalar, iter_nodes, own_entries, to_plain
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries, to_plain
 
 DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
 
@@ -53,6 +53,9 @@ def _why(kind: str, key: str) -> str:
     return "a Request-Driven Web Service runs on App Runner, not ECS"
 
 
+_Finder = Callable[[Node], list[tuple[tuple[str | int, ...], Scalar]]]
+
+
 def _field_nodes(
     workload: Workload, wanted: Callable[[Scalar], bool]
 ) -> Iterator[tuple[tuple[str | int, ...], Scalar]]:
@@ -77,11 +80,27 @@ def _field_nodes(
                 yield (*prefix, entry.name, *path), node
 
 
-def _scalars_where(
-    wanted: Callable[[Scalar], bool],
-) -> Callable[[Node], list[tuple[tuple[str | int, ...], Scalar]]]:
+def _scalars_where(wanted: Callable[[Scalar], bool]) -> _Finder:
+    """The wanted scalars below a top-level value, each with its path from there, made of those of each of
+    its children (a sidecar, an environment), remembered with the child: a new version of the text walks
+    the one child an edit changed. Deeper maps are walked, not remembered, to keep memory small."""
+
+    def below(child: Node) -> list[tuple[tuple[str | int, ...], Scalar]]:
+        return [(path, node) for path, node in iter_nodes(child) if isinstance(node, Scalar) and wanted(node)]
+
     def find(top: Node) -> list[tuple[tuple[str | int, ...], Scalar]]:
-        return [(path, node) for path, node in iter_nodes(top) if isinstance(node, Scalar) and wanted(node)]
+        children: list[tuple[str | int, Node]]
+        if isinstance(top, Mapping):
+            children = [(entry.name, entry.value) for entry in own_entries(top)]
+        elif isinstance(top, Sequence):
+            children = list(enumerate(top.items))
+        else:
+            return below(top)
+        return [
+            ((part, *path), node)
+            for part, child in children
+            for path, node in remembered(child, below, below)
+        ]
 
     return find
 
@@ -94,7 +113,6 @@ def _reads_as_json_array(node: Scalar) -> bool:
     return json_array_items(node) is not None
 
 
-_Finder = Callable[[Node], list[tuple[tuple[str | int, ...], Scalar]]]
 _FINDERS: dict[Callable[[Scalar], bool], _Finder] = {
     wanted: _scalars_where(wanted) for wanted in (_holds_variables, _reads_as_json_array)
 }
