@@ -19,6 +19,15 @@ OWN_DIR = REPO / "tests" / "manifests"
 OWN = sorted(OWN_DIR.glob("copilot/**/manifest.yml"))
 """The project's own manifests (``tests/manifests/README.md``), each accepted by Copilot v1.34.1."""
 
+CHECKOUT = sorted(
+    [
+        *OWN,
+        *(REPO / "examples").glob("**/copilot/**/manifest.yml"),
+        *(REPO / "tests" / "fixtures" / "conformance").glob("*.yml"),
+    ]
+)
+"""Every manifest of the checkout: the own set, the examples and the conformance fixtures (which hold errors)."""
+
 CORPUS_DIR = REPO.parent / "shared" / "corpus" / "copilot-cli"
 CORPUS = (
     sorted(p for p in CORPUS_DIR.glob("*") if p.suffix in (".yml", ".yaml")) if CORPUS_DIR.is_dir() else []

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 import sidecar_lsp.core.rules as rules_module
-from manifest_sets import CORPUS, OWN, REPO
+from manifest_sets import CHECKOUT, CORPUS, REPO
 from sidecar_lsp.core.check.analyze import Analysis, Options, analyze, analyze_document, safe_parse
 from sidecar_lsp.core.rules.base import Rule, Workload
 from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, parse
@@ -20,14 +20,7 @@ from sidecar_lsp.core.yaml.tree import Mapping, ParsedDocument, parse
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
 
 OPTIONS = Options(assume_manifest=True)
-ON_DISK = sorted(
-    [
-        *OWN,
-        *CORPUS,
-        *(REPO / "examples").glob("**/copilot/**/manifest.yml"),
-        *(REPO / "tests" / "fixtures" / "conformance").glob("*.yml"),
-    ]
-)
+ON_DISK = sorted([*CHECKOUT, *CORPUS])
 
 MANIFEST = """name: api
 type: Load Balanced Web Service

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import sidecar_lsp.core.rules as rules_module
-from manifest_sets import CORPUS, OWN, REPO
+from manifest_sets import CHECKOUT, CORPUS, REPO
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import base_without_environments, merge_all, merge_environment
@@ -65,12 +65,7 @@ def _texts() -> list[str]:
     from differential import make_generator
     from generate import cases
 
-    paths = [
-        *OWN,
-        *CORPUS,
-        *(REPO / "examples").glob("**/copilot/**/manifest.yml"),
-        *(REPO / "tests" / "fixtures" / "conformance").glob("*.yml"),
-    ]
+    paths = [*CHECKOUT, *CORPUS]
     return [path.read_text(encoding="utf-8") for path in paths] + [
         case.text for case in cases(make_generator([]), 5, 0, 300)
     ]
