@@ -66,6 +66,31 @@ def test_json_output_is_one_array_with_one_based_positions(tmp_path: Path) -> No
     assert "interval" in item["message"]
 
 
+def test_json_output_is_the_text_json_dump_writes(tmp_path: Path) -> None:
+    # Written without json's indenting encoder: the same text, escapes and non-ASCII letters included.
+    path = write_manifest(tmp_path / "caf\u00e9", "api", WITH_ERROR + 'cl\u00e9: 1\n"tab\\tkey\\x01": 2\n')
+    status, out, _ = run(["--format", "json", str(path)])
+    assert status == 1
+    found = json.loads(out)
+    assert len(found) > 2 and any("\u00e9" in item["message"] for item in found)
+    assert out == json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+    clean = write_manifest(tmp_path, "clean", CLEAN + "  port: 80\n")
+    assert run(["--format", "json", str(clean)]) == (0, "[]\n", "")
+
+
+def test_the_program_prints_and_exits_as_the_function_returns(tmp_path: Path) -> None:
+    # Run as the program, `check` ends without the interpreter's teardown: its output is all there.
+    path = write_manifest(tmp_path, "api", WITH_ERROR)
+    for output in ("text", "json"):
+        program = subprocess.run(
+            [sys.executable, "-m", "sidecar_lsp", "check", "--format", output, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (program.returncode, program.stdout, program.stderr) == run(["--format", output, str(path)])
+
+
 def test_clean_manifest_exits_zero(tmp_path: Path) -> None:
     path = write_manifest(tmp_path, "api", CLEAN)
     status, out, _ = run([str(path)])

@@ -31,12 +31,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(name: str, argv: list[str]) -> int:
+def _command(name: str, argv: list[str], program: bool) -> int:
     if name == "check":
         from sidecar_lsp.cli.check import main_check
 
         _tune_garbage_collector()  # a tree per file, like the server's checks (and workers inherit it)
         status = main_check(argv)
+        if program and sys.getprofile() is None and sys.gettrace() is None:
+            # Run as the program: its output written, it ends here, without the interpreter's teardown,
+            # which frees every object the check left (the schema, its memos, the validators) one by one
+            # (about 35 ms after 300 manifests). Nothing else is left to do: no file, thread or worker
+            # (a profiler or a coverage tracer, which writes its results at exit, keeps the teardown).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
         # The interpreter's last collection at exit walks every object the check left (the schema, its
         # memos): frozen, they are skipped, which halves the time from here to the end of the process.
         gc.freeze()
@@ -53,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] in (["check"], ["render"], ["schema"]):
         try:
-            return _command(args_list[0], args_list[1:])
+            return _command(args_list[0], args_list[1:], program=argv is None)
         except BrokenPipeError:
             # The reader left (``sidecar-lsp check | head``): stop quietly, as a shell tool does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

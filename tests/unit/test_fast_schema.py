@@ -103,6 +103,36 @@ def test_a_valid_manifest_is_not_walked_by_jsonschema(monkeypatch: pytest.Monkey
             assert walked == []
 
 
+def test_only_the_pieces_holding_an_error_are_walked_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One compiled validator judges the whole manifest and says where its errors are: jsonschema words
+    # the piece holding the error (and the object around it, for its own keys), never the clean pieces.
+    walked: list[object] = []
+    real = memo.checker
+
+    class Counting:
+        def __init__(self, schema: dict[str, object]) -> None:
+            self.checker = real(schema)
+
+        def iter_errors(self, instance: object) -> Iterator[object]:
+            walked.append(instance)
+            return self.checker.iter_errors(instance)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(memo, "checker", Counting)
+    text = (
+        "name: api\ntype: Load Balanced Web Service\nimage:\n  location: nginx\n  port: 80\n"
+        "http:\n  path: /\n  healthcheck:\n    path: /health\n    interval: 10\n"
+        "sidecars:\n  proxy:\n    image: envoy\n    port: 9000\n"
+        "variables:\n  LOG: info\ncpu: 256\nmemory: 512\n"
+    )
+    memo.clear_memo()
+    findings = analyze(text, OPTIONS).findings
+    assert [(f.code, f.path) for f in findings] == [("schema-type", ("http", "healthcheck", "interval"))]
+    assert walked and all(
+        isinstance(value, dict) and ("healthcheck" in value or "interval" in value) for value in walked
+    )
+    memo.clear_memo()
+
+
 @pytest.mark.parametrize("fast_on", [True, False], ids=["fast", "jsonschema-only"])
 def test_a_variable_no_value_can_make_valid_is_still_reported(fast_on: bool) -> None:
     # The standard pattern keyword accepts any ${VAR}; this project's refuses `prefix-${X}` as a range.

@@ -9,10 +9,10 @@ validates it piece by piece and :mod:`sidecar_lsp.core.schema.messages` words ea
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
-from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE
+from sidecar_lsp.core.check.dropped import dropped_values
+from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import (
     ENVIRONMENTS_KEY,
@@ -21,20 +21,10 @@ from sidecar_lsp.core.manifest.merge import (
     unchanged_environments,
     with_environment_name,
 )
-from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, dotted, unique_findings
+from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, unique_findings
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
-from sidecar_lsp.core.schema.memo import (
-    Path,
-    child_schema,
-    clear_memo,
-    deref,
-    errors_of,
-    is_valid,
-    schema_errors,
-    type_definition,
-)
+from sidecar_lsp.core.schema.memo import clear_memo, schema_errors
 from sidecar_lsp.core.schema.messages import explain
-from sidecar_lsp.core.schema.store import Schema, per_schema
 from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
@@ -183,11 +173,11 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
             )
         ]
     # Pipelines are read as written: no ${VAR} substitution, so no JSON-array conversion either.
-    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root)
+    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root, document.text)
     findings: list[Finding] = []
     for prefix, error in schema_errors(instance):
         findings.extend(explain(error, root, prefix))
-    findings.extend(_dropped_values(instance, root))
+    findings.extend(dropped_values(instance, root))
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
@@ -203,11 +193,13 @@ def _is_pipeline(root: Node) -> bool:
     return isinstance(root, Mapping) and root.entry("type") is None and root.entry("version") is not None
 
 
-def _as_copilot_reads(root: Node) -> Any:
+def _as_copilot_reads(root: Node, text: str) -> Any:
     """The plain data Copilot decodes: an override's ``${COPILOT_ENVIRONMENT_NAME}`` substituted with its
     environment's name (a merged manifest has it already), and a string that parses as a JSON array of
     strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
-    (X-json-array says why at the value)."""
+    (X-json-array says why at the value). ``text``: the document's, whose every value ``root`` holds."""
+    if "[" not in text and "\\" not in text and ENV_NAME_VARIABLE not in text:
+        return to_plain(root)  # no value can start with '[' or name the environment: nothing to convert
     from sidecar_lsp.core.decoding.interpolation import empty_variables, json_array_items, only_variables
 
     empty = empty_variables(root)
@@ -241,129 +233,6 @@ def _as_copilot_reads(root: Node) -> Any:
 
 def _first_line(document: ParsedDocument) -> Span:
     return Span(Pos(0, 0), Pos(0, len(document.lines[0]) if document.lines else 0))
-
-
-# --- scalar-or-map fields ---------------------------------------------------------------------------
-#
-# Copilot decodes such a field's map first. When one of its keys is set, the map wins and a value of
-# the wrong type in another key is dropped without a word (the schema checks the value only ``if`` it
-# decodes, marked DECODE_ESCAPE); when none is set, the map is an error (the schema's ``else``).
-
-
-def _escape_of(schema: Any) -> Schema | None:
-    """The strict schema of a value that Copilot drops when it does not decode, or None."""
-    if (
-        isinstance(schema, dict)
-        and str(schema.get("$comment", "")).startswith(DECODE_ESCAPE_MARK)
-        and isinstance(schema.get("then"), dict)
-    ):
-        strict: Schema = schema["then"]
-        return strict
-    return None
-
-
-def _dropped_values(instance: Any, root: Node) -> list[Finding]:
-    """Warnings for values Copilot silently drops inside a scalar-or-map field's map."""
-    definition = type_definition(instance)
-    if definition is None:
-        return []
-    out: list[Finding] = []
-    # (value, schema, path, the path of the union map that decoded as a map around it, if any)
-    stack: list[tuple[Any, Schema, Path, Path | None]] = [(instance, definition, (), None)]
-    while stack:
-        value, schema, path, inside = stack.pop()
-        if not _may_drop(schema):
-            continue  # no scalar-or-map field below: nothing to drop, and no need to look
-        schema = _walked(schema)
-        if isinstance(value, list):
-            items = schema.get("items")
-            if isinstance(items, dict):
-                stack.extend((item, items, path + (i,), inside) for i, item in enumerate(value))
-            continue
-        if not isinstance(value, dict):
-            continue
-        union = inside
-        if union is None and any(
-            is_valid(branch["if"], value)
-            for branch in schema.get("allOf", ())
-            if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
-        ):
-            union = path
-        elif union is None and path[-2:-1] == ("alias",) and isinstance(path[-1], int):
-            union = path  # an http.alias item: the alias decoder keeps what decodes and drops the rest
-        for key, item in value.items():
-            child = child_schema(schema, key)
-            if child is None:
-                continue
-            strict = _escape_of(child)
-            if strict is not None:
-                if union is not None and is_valid(child, item):
-                    out.extend(
-                        _dropped(item, strict, root, path + (key,), union, value if union == path else {})
-                    )
-                child = strict
-            stack.append((item, child, path + (key,), union if strict is not None else None))
-    return out
-
-
-def _walked(schema: Schema) -> Schema:
-    """The schema :func:`_dropped_values` reads a value with: dereferenced, and an item's ``then``."""
-    schema = deref(schema)
-    if "then" in schema and "properties" not in schema and isinstance(schema["then"], dict):
-        schema = deref(schema["then"])  # an item checked only if it is a map (inside a union map)
-    return schema
-
-
-_may_drop_memo: dict[int, tuple[Schema, bool]] = {}
-
-
-def _may_drop(schema: Schema) -> bool:
-    """Whether a value read with ``schema`` can hold a value Copilot drops: whether a schema with a decode
-    escape (:func:`_escape_of`) is reachable from it by the steps :func:`_dropped_values` takes (list
-    items, and every property, pattern property or additional property a key may select). The schema
-    is a graph with cycles, so this walks it once per schema, then remembers (by id: the loaded schema
-    lives as long as the process, and the memo keeps each one alive)."""
-    return per_schema(_may_drop_memo, schema, _reaches_escape)
-
-
-def _reaches_escape(schema: Schema) -> bool:
-    seen: set[int] = set()
-    stack = [schema]
-    found = False
-    while stack and not found:
-        current = _walked(stack.pop())
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        items = current.get("items")
-        children = [items] if isinstance(items, dict) else []
-        children += [c for c in current.get("properties", {}).values() if isinstance(c, dict)]
-        children += [c for c in current.get("patternProperties", {}).values() if isinstance(c, dict)]
-        extra = current.get("additionalProperties")
-        children += [extra] if isinstance(extra, dict) else []
-        found = any(_escape_of(child) is not None for child in children)
-        stack.extend(children)
-    return found
-
-
-def _dropped(
-    value: Any, strict: Schema, root: Node, path: Path, union: Path, siblings: dict[str, Any]
-) -> Iterator[Finding]:
-    errors = errors_of(strict, value)
-    if not errors:
-        return
-    holder = dotted(union) if union else "the map"
-    others = [k for k, v in siblings.items() if k != path[-1] and v is not None]
-    because = f" because '{others[0]}' is set" if others else ""
-    for error in errors[:1]:
-        for finding in explain(error, root, path):
-            yield replace(
-                finding,
-                code="schema-dropped-value",
-                severity=Severity.WARNING,
-                problem=f"{finding.problem}; Copilot reads '{holder}' as a map{because} and silently drops "
-                "this value (the field keeps its zero value or default): fix it or remove it",
-            )
 
 
 def _empty_maps_before_unknown_keys(root: Node, findings: list[Finding]) -> Iterator[Finding]:

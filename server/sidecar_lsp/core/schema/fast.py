@@ -16,12 +16,12 @@ on generated manifests (``scripts/snapshot_findings.py --no-fast`` against a def
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import json
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
 from sidecar_lsp.core.schema.facts import schema_index
-from sidecar_lsp.core.schema.store import Schema, load_schema, per_schema, ref_target
+from sidecar_lsp.core.schema.store import ANNOTATIONS, Schema, load_schema, per_schema, ref_target
 
 _state = {"enabled": True}
 _compiled: dict[int, tuple[Schema, Any]] = {}
@@ -55,14 +55,73 @@ def passes(schema: Schema, value: Any, dumped: str | None = None) -> bool | None
             return None
     except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
         return None
-    holds_variable = (
-        _VARIABLE_MARK in dumped
-        if dumped is not None
-        else next(_strings_with_variables(value, ()), None) is not None
-    )
-    if holds_variable and not _variables_fit(schema, value):
+    if _holds_variable(value, dumped) and not _variables_fit(schema, value):
         return None
     return True
+
+
+def _holds_variable(value: Any, dumped: str | None) -> bool:
+    """Whether a key or a text in ``value`` (which the compiled validator read: plain JSON) holds ``${``."""
+    return _VARIABLE_MARK in (json.dumps(value, default=str) if dumped is None else dumped)
+
+
+class Verdict:
+    """The compiled validator's judgement of a whole manifest against the whole schema (one compiled
+    validator, made once per process): where its errors are. A piece of the manifest with no error at or
+    below its place passes the piece of the schema applied there, since the whole schema applies that
+    piece there (the piece schemas of :mod:`.memo` are reached through properties, the ``type``'s
+    if/then and ``$ref`` only, never through a keyword that could hide a failure in a branch)."""
+
+    __slots__ = ("_at", "_under")
+
+    def __init__(self, paths: list[tuple[str | int, ...]]) -> None:
+        self._at = frozenset(paths)
+        self._under = frozenset(path[:depth] for path in paths for depth in range(len(path) + 1))
+
+    def passes(
+        self,
+        path: tuple[str | int, ...],
+        schema: Schema,
+        value: Any,
+        dumped: str | None = None,
+        *,
+        only_here: bool = False,
+    ) -> bool:
+        """Whether the piece ``value`` at ``path`` (``dumped``: its JSON text, if at hand) surely passes
+        ``schema``: no error at its place (``only_here``: a shell, judged on its own object) or below
+        it, and no ``${VAR}`` the project's pattern keyword refuses."""
+        if path in (self._at if only_here else self._under):
+            return False
+        return not _holds_variable(value, dumped) or _variables_fit(schema, value)
+
+
+def judge(instance: Any) -> Verdict | None:
+    """The places of the whole schema's errors in ``instance``; None when the compiled validator cannot
+    judge it (not installed or switched off, a schema it cannot compile, a value that is no JSON)."""
+    if not _state["enabled"]:
+        return None
+    validator = _whole()
+    if validator is None:
+        return None
+    try:
+        if validator.is_valid(instance):
+            return Verdict([])
+        return Verdict([tuple(error.instance_path) for error in validator.iter_errors(instance)])
+    except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
+        return None
+
+
+def _whole() -> Any:
+    """The validator compiled from the whole schema, once: its local ``$ref`` resolve within it."""
+    if "whole" not in _imported:
+        module = _module()
+        try:
+            _imported["whole"] = (
+                None if module is None else module.Draft7Validator(load_schema(), validate_formats=False)
+            )
+        except Exception:  # a pattern the compiled engine cannot read: the pieces are compiled one by one
+            _imported["whole"] = None
+    return _imported["whole"]
 
 
 def _variables_fit(schema: Schema, value: Any) -> bool:
@@ -70,7 +129,7 @@ def _variables_fit(schema: Schema, value: Any) -> bool:
     ``value`` that the standard keyword accepted: True only when each such string, under every pattern the
     schema may apply at its place, is one some values of its variables can make match. Any doubt (a key
     holding a variable, a keyword this walk does not follow) is False, and jsonschema decides."""
-    for path, text in _strings_with_variables(value, ()):
+    for path, text in _strings_with_variables(value):
         if path is None:
             return False
         patterns = _patterns_at(schema, path)
@@ -91,19 +150,26 @@ def never_fits(text: str, pattern: str) -> bool:
     )
 
 
-def _strings_with_variables(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, str]]:
+def _strings_with_variables(value: Any) -> list[tuple[Any, str]]:
     """``(path, text)`` of each string value holding ``${``; ``(None, key)`` for a key that holds one."""
+    found: list[tuple[Any, str]] = []
     if isinstance(value, str):
-        if _VARIABLE_MARK in value:
-            yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
+        return [((), value)] if _VARIABLE_MARK in value else []
+    if not isinstance(value, (dict, list)):
+        return []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        path, here = stack.pop()
+        pairs = here.items() if isinstance(here, dict) else enumerate(here)
+        for key, item in pairs:
             if isinstance(key, str) and _VARIABLE_MARK in key:
-                yield None, key
-            yield from _strings_with_variables(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings_with_variables(item, (*path, index))
+                found.append((None, key))
+            if isinstance(item, str):
+                if _VARIABLE_MARK in item:
+                    found.append(((*path, key), item))
+            elif isinstance(item, (dict, list)):
+                stack.append(((*path, key), item))
+    return found
 
 
 _UNFOLLOWED = ("propertyNames", "contains", "dependencies")
@@ -128,7 +194,16 @@ def _patterns_at(schema: Schema, path: tuple[str | int, ...]) -> list[str] | Non
 
 def _applied(schema: Any) -> list[Schema] | None:
     """``schema`` and every schema it applies to the same value ($ref, allOf, anyOf, oneOf, not, if, then,
-    else); None when one of them uses a keyword this walk does not follow."""
+    else); None when one of them uses a keyword this walk does not follow. Remembered per piece."""
+    if not isinstance(schema, dict):
+        return []
+    return per_schema(_applied_memo, schema, _walk_applied)
+
+
+_applied_memo: dict[int, tuple[Schema, list[Schema] | None]] = {}
+
+
+def _walk_applied(schema: Schema) -> list[Schema] | None:
     out: list[Schema] = []
     seen: set[int] = set()
     stack = [schema]
@@ -167,9 +242,19 @@ def _compile(schema: Schema) -> Any:
         return None
     try:
         base, registry = _registry(module)
-        return module.Draft7Validator(_absolute_refs(schema, base), validate_formats=False, registry=registry)
+        assertions = _assertions(schema, base)
+        # Pieces that differ only in their words (a description, a default) validate alike: one validator.
+        content = json.dumps(assertions, sort_keys=True)
+        compiled = _by_content.get(content)
+        if compiled is None:
+            compiled = module.Draft7Validator(assertions, validate_formats=False, registry=registry)
+            _by_content[content] = compiled
+        return compiled
     except Exception:  # a pattern the compiled engine cannot read: this piece always goes to jsonschema
         return None
+
+
+_by_content: dict[str, Any] = {}
 
 
 def _registry(module: Any) -> tuple[str, Any]:
@@ -183,19 +268,36 @@ def _registry(module: Any) -> tuple[str, Any]:
     return registry
 
 
-def _absolute_refs(schema: Any, base: str) -> Any:
-    """``schema`` with each local ``$ref`` (``#/definitions/x``) made absolute under ``base``: a piece
-    cut out of the schema is a document of its own, where ``#`` would name the piece itself."""
-    if isinstance(schema, dict):
-        return {
-            key: base + value
-            if key == "$ref" and isinstance(value, str) and value.startswith("#")
-            else _absolute_refs(value, base)
-            for key, value in schema.items()
-        }
-    if isinstance(schema, list):
-        return [_absolute_refs(item, base) for item in schema]
-    return schema
+_SCHEMA_MAPS = ("properties", "patternProperties", "definitions", "dependencies")
+_SCHEMA_VALUES = {"items", "additionalItems", "additionalProperties", "contains", "propertyNames", "not"}
+_SCHEMA_VALUES |= {"if", "then", "else", "allOf", "anyOf", "oneOf"}
+"""The keywords whose value is a schema or a list of schemas."""
+
+
+def _assertions(schema: Any, base: str) -> Any:
+    """``schema`` as the compiled validator reads it: without its annotations (descriptions, defaults,
+    examples: they validate nothing), each local ``$ref`` (``#/definitions/x``) made absolute under
+    ``base``, since a piece cut out of the schema is a document of its own, where ``#`` would name the
+    piece itself."""
+    if not isinstance(schema, dict):
+        return schema  # true or false
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ANNOTATIONS:
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith("#"):
+            out[key] = base + value
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _assertions(sub, base) for name, sub in value.items()}
+        elif key in _SCHEMA_VALUES:
+            out[key] = (
+                [_assertions(sub, base) for sub in value]
+                if isinstance(value, list)
+                else _assertions(value, base)
+            )
+        else:
+            out[key] = value
+    return out
 
 
 _imported: dict[str, Any] = {}

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sidecar_lsp.core.schema import fast
-from sidecar_lsp.core.schema.store import Schema, load_schema, per_schema, resolve_ref
+from sidecar_lsp.core.schema.store import ANNOTATIONS, Schema, load_schema, per_schema, resolve_ref
 
 if TYPE_CHECKING:
     # jsonschema is imported on the first piece it must judge: with the compiled validator, a run over
@@ -58,11 +58,7 @@ _memo: dict[tuple[int, str], list[ValidationError]] = {}
 _memo_size = [0]
 _memo_lock = threading.Lock()
 """The memo is process-wide (the server's worker, the CLI, any thread): adding and evicting hold it."""
-_ANNOTATIONS = {
-    "$comment", "title", "description", "markdownDescription", "default", "examples", "defaultSnippets",
-    "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest", "patternErrorMessage",
-}  # fmt: skip
-_SPLITTABLE = {"type", "properties", "additionalProperties", "patternProperties", "required"} | _ANNOTATIONS
+_SPLITTABLE = {"type", "properties", "additionalProperties", "patternProperties", "required"} | ANNOTATIONS
 
 Path = tuple[str | int, ...]
 
@@ -70,15 +66,21 @@ Path = tuple[str | int, ...]
 def schema_errors(instance: Any) -> Iterator[tuple[Path, ValidationError]]:
     """The schema's errors with the path prefix where each piece sits."""
     definition = type_definition(instance)
+    # One compiled validator judges the whole manifest; a piece goes to jsonschema only where it found
+    # an error (or, when it cannot judge, where a validator compiled for that piece rejects it).
+    verdict = fast.judge(instance)
+    schema = load_schema() if definition is None else definition
+    if verdict is not None and verdict.passes((), schema, instance):
+        return  # the whole manifest passes: no piece needs remembering
     if definition is None:
-        if fast.passes(load_schema(), instance):
+        if verdict is None and fast.passes(schema, instance):
             return
         for error in _validator().iter_errors(instance):
             yield (), error
         return
-    if fast.passes(definition, instance):
-        return  # the whole manifest passes: no piece needs remembering
-    yield from _piecewise(instance, definition, (), 0)
+    if verdict is None and fast.passes(definition, instance):
+        return
+    yield from _piecewise(instance, definition, (), 0, verdict)
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,18 +104,18 @@ def type_definition(instance: Any) -> Schema | None:
 
 
 def _piecewise(
-    value: Any, schema: Schema, prefix: Path, depth: int
+    value: Any, schema: Schema, prefix: Path, depth: int, verdict: fast.Verdict | None
 ) -> Iterator[tuple[Path, ValidationError]]:
     if depth >= _SPLIT_DEPTH or not isinstance(value, dict) or not set(schema) <= _SPLITTABLE:
-        for error in _memoized(value, schema):
+        for error in _memoized(value, schema, prefix, verdict, only_here=False):
             yield prefix, error
         return
-    for error in _memoized(value, _shell(schema)):
+    for error in _memoized(value, _shell(schema), prefix, verdict, only_here=True):
         yield prefix, error
     for key, item in value.items():
         child = child_schema(schema, key)
         if child is not None:
-            yield from _piecewise(item, deref(child), prefix + (key,), depth + 1)
+            yield from _piecewise(item, deref(child), prefix + (key,), depth + 1, verdict)
 
 
 _shells: dict[int, tuple[Schema, Schema]] = {}
@@ -158,16 +160,26 @@ def clear_memo() -> None:
         _memo_size[0] = 0
 
 
-def _memoized(value: Any, schema: Schema) -> list[ValidationError]:
+def _dumped(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _memoized(
+    value: Any, schema: Schema, path: Path, verdict: fast.Verdict | None, *, only_here: bool
+) -> list[ValidationError]:
     # Every schema passed here lives as long as the process (the loaded schema or a cached
     # shell), so its id names it reliably.
-    key = (id(schema), json.dumps(value, sort_keys=True, default=str))
+    key = (id(schema), _dumped(value))
     errors = _memo.get(key)
     if errors is None:
-        if fast.passes(schema, value, key[1]):
+        if (
+            fast.passes(schema, value, key[1])
+            if verdict is None
+            else verdict.passes(path, schema, value, key[1], only_here=only_here)
+        ):
             errors = []
         else:
-            errors = list(_validator().evolve(schema=schema).iter_errors(value))
+            errors = list(checker(schema).iter_errors(value))
         with _memo_lock:
             if len(_memo) >= _MEMO_LIMIT or _memo_size[0] + len(key[1]) > _MEMO_BYTES:
                 _memo.clear()
@@ -200,6 +212,12 @@ def errors_of(schema: Schema, value: Any) -> list[ValidationError]:
     return list(checker(schema).iter_errors(value))
 
 
+_ref_targets: dict[str, Schema] = {}
+"""Each ``$ref`` of the loaded schema and the schema it names (the same whatever thread adds it)."""
+
+
 def deref(schema: Schema) -> Schema:
     """``schema``, or the definition of the loaded schema its ``$ref`` names."""
-    return resolve_ref(schema, load_schema())
+    if type(schema) is dict and "$ref" not in schema:
+        return schema  # the common case, without resolve_ref's checks
+    return resolve_ref(schema, load_schema(), targets=_ref_targets)

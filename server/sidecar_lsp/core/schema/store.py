@@ -14,6 +14,15 @@ MAX_REF_DEPTH = 32
 
 Schema = Mapping[str, Any]
 """A JSON Schema object (or a piece of one), read-only."""
+ANNOTATIONS = frozenset(
+    {
+        "$comment", "title", "description", "markdownDescription", "default", "examples", "defaultSnippets",
+        "enumDescriptions", "markdownEnumDescriptions", "deprecationMessage", "doNotSuggest",
+        "patternErrorMessage",
+    }
+)  # fmt: skip
+"""The keywords of the schema that document a field (in an editor: hover, completion, messages) and
+validate nothing."""
 
 
 def schema_path() -> Path:
