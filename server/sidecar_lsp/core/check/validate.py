@@ -25,7 +25,8 @@ from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, un
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
 from sidecar_lsp.core.schema.memo import clear_memo, schema_errors
 from sidecar_lsp.core.schema.messages import explain
-from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes, to_plain
+from sidecar_lsp.core.yaml.remembered import remembered, shared_plain
+from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
 
@@ -199,7 +200,9 @@ def _as_copilot_reads(root: Node, text: str) -> Any:
     strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
     (X-json-array says why at the value). ``text``: the document's, whose every value ``root`` holds."""
     if "[" not in text and "\\" not in text and ENV_NAME_VARIABLE not in text:
-        return to_plain(root)  # no value can start with '[' or name the environment: nothing to convert
+        return shared_plain(root)  # no value can start with '[' or name the environment: nothing to convert
+    if not any(remembered(top, _needs_converting, _needs_converting) for top in _top_values(root)):
+        return shared_plain(root)  # the common case
     from sidecar_lsp.core.decoding.interpolation import empty_variables, json_array_items, only_variables
 
     empty = empty_variables(root)
@@ -221,14 +224,22 @@ def _as_copilot_reads(root: Node, text: str) -> Any:
             return [None if empty and only_variables(item, empty) else item for item in items]
         return node.value
 
-    def needs_converting(node: Node) -> bool:
-        if not (isinstance(node, Scalar) and isinstance(node.value, str)):
-            return False
-        return node.value.lstrip().startswith("[") or ENV_NAME_REFERENCE in node.value
-
-    if not any(needs_converting(node) for _, node in iter_nodes(root)):
-        return to_plain(root)  # the common case: shares the document's cached conversion
     return convert(root)
+
+
+def _top_values(root: Node) -> list[Node]:
+    return [entry.value for entry in root.entries] if isinstance(root, Mapping) else [root]
+
+
+def _needs_converting(top: Node) -> bool:
+    """Whether a value below ``top`` holds a JSON array or names the environment (remembered with ``top``:
+    the next version of the text asks only of the values an edit changed)."""
+    return any(
+        isinstance(node, Scalar)
+        and isinstance(node.value, str)
+        and (node.value.lstrip().startswith("[") or ENV_NAME_REFERENCE in node.value)
+        for _, node in iter_nodes(top)
+    )
 
 
 def _first_line(document: ParsedDocument) -> Span:

@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sidecar_lsp.core.yaml.nodes import Node
+from sidecar_lsp.core.yaml.nodes import Mapping, Node, Scalar, to_plain
 
 _Fact = TypeVar("_Fact")
 
@@ -33,3 +33,18 @@ def remembered(node: Node, fact: Hashable, compute: Callable[[Node], _Fact]) -> 
         return value
     value = known[fact] = compute(node)
     return value
+
+
+def shared_plain(node: Node | None) -> Any:
+    """``to_plain(node)``, each top-level value's conversion remembered with the value: plain data is only
+    ever read, so the versions of a text share the conversion of what an edit left alone. (A node written
+    under two top-level keys through an alias converts to two equal objects rather than one.)"""
+    if not isinstance(node, Mapping):
+        return to_plain(node)
+    plain: dict[str, Any] = {}
+    for entry in node.entries:
+        value = entry.value
+        plain[entry.name] = (
+            value.value if isinstance(value, Scalar) else remembered(value, to_plain, to_plain)
+        )
+    return plain
