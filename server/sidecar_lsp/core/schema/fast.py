@@ -72,11 +72,13 @@ class Verdict:
     piece there (the piece schemas of :mod:`.memo` are reached through properties, the ``type``'s
     if/then and ``$ref`` only, never through a keyword that could hide a failure in a branch)."""
 
-    __slots__ = ("_at", "_under")
+    __slots__ = ("_near", "_under")
 
     def __init__(self, paths: list[tuple[str | int, ...]]) -> None:
-        self._at = frozenset(paths)
         self._under = frozenset(path[:depth] for path in paths for depth in range(len(path) + 1))
+        # An object's own keywords (its type, required and unknown keys) fail at its place; a key's
+        # error one step below counts too, whichever place a validator reports an unknown key at.
+        self._near = frozenset(paths) | frozenset(path[:-1] for path in paths if path)
 
     def passes(
         self,
@@ -85,12 +87,12 @@ class Verdict:
         value: Any,
         dumped: str | None = None,
         *,
-        only_here: bool = False,
+        shell: bool = False,
     ) -> bool:
         """Whether the piece ``value`` at ``path`` (``dumped``: its JSON text, if at hand) surely passes
-        ``schema``: no error at its place (``only_here``: a shell, judged on its own object) or below
-        it, and no ``${VAR}`` the project's pattern keyword refuses."""
-        if path in (self._at if only_here else self._under):
+        ``schema``: no error at its place or below it (``shell``: a schema of the object's own keywords,
+        at its place or its keys'), and no ``${VAR}`` the project's pattern keyword refuses."""
+        if path in (self._near if shell else self._under):
             return False
         return not _holds_variable(value, dumped) or _variables_fit(schema, value)
 

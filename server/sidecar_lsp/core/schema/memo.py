@@ -4,7 +4,9 @@ While the user types, one value changes and the rest of the manifest stays as it
 manifest is therefore validated in pieces (each top-level key, each sidecar, volume and
 environment) and the errors of each piece are remembered by its content, so a keystroke
 re-validates only the piece it touched. Positions never enter the memo: errors carry paths,
-and the tree maps paths to ranges afterwards.
+and the tree maps paths to ranges afterwards. With the compiled validator (:mod:`.fast`), which
+judges the whole manifest at once and says where its errors are, only the pieces holding one go to
+jsonschema and the memo; the others have nothing to word.
 """
 
 from __future__ import annotations
@@ -107,10 +109,10 @@ def _piecewise(
     value: Any, schema: Schema, prefix: Path, depth: int, verdict: fast.Verdict | None
 ) -> Iterator[tuple[Path, ValidationError]]:
     if depth >= _SPLIT_DEPTH or not isinstance(value, dict) or not set(schema) <= _SPLITTABLE:
-        for error in _memoized(value, schema, prefix, verdict, only_here=False):
+        for error in _memoized(value, schema, prefix, verdict, shell=False):
             yield prefix, error
         return
-    for error in _memoized(value, _shell(schema), prefix, verdict, only_here=True):
+    for error in _memoized(value, _shell(schema), prefix, verdict, shell=True):
         yield prefix, error
     for key, item in value.items():
         child = child_schema(schema, key)
@@ -160,23 +162,17 @@ def clear_memo() -> None:
         _memo_size[0] = 0
 
 
-def _dumped(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
 def _memoized(
-    value: Any, schema: Schema, path: Path, verdict: fast.Verdict | None, *, only_here: bool
+    value: Any, schema: Schema, path: Path, verdict: fast.Verdict | None, *, shell: bool
 ) -> list[ValidationError]:
+    if verdict is not None and verdict.passes(path, schema, value, shell=shell):
+        return []  # the compiled validator found no error here: nothing to word, nothing to remember
     # Every schema passed here lives as long as the process (the loaded schema or a cached
     # shell), so its id names it reliably.
-    key = (id(schema), _dumped(value))
+    key = (id(schema), json.dumps(value, sort_keys=True, default=str))
     errors = _memo.get(key)
     if errors is None:
-        if (
-            fast.passes(schema, value, key[1])
-            if verdict is None
-            else verdict.passes(path, schema, value, key[1], only_here=only_here)
-        ):
+        if verdict is None and fast.passes(schema, value, key[1]):
             errors = []
         else:
             errors = list(checker(schema).iter_errors(value))
