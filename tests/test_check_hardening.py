@@ -47,6 +47,19 @@ def test_a_symlink_out_of_the_checked_directory_is_refused_unless_named(tmp_path
     assert "BEGIN" not in out + err and "MIIE" not in out + err
 
 
+def test_a_linked_folder_is_not_entered_and_a_linked_manifest_inside_is_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    manifest(elsewhere, "outside").write_text(CLEAN)
+    repo = tmp_path / "repo"
+    manifest(repo, "api").write_text(CLEAN)
+    (repo / "copilot" / "linked").symlink_to(elsewhere / "copilot" / "outside", target_is_directory=True)
+    (repo / "copilot" / "twin").mkdir()
+    (repo / "copilot" / "twin" / "manifest.yml").symlink_to(repo / "copilot" / "api" / "manifest.yml")
+    status, out, err = run([str(repo)])
+    assert (status, err) == (0, "")
+    assert "in 2 files checked" in out  # api and its twin: the folder that leads out is never listed
+
+
 @pytest.mark.parametrize("content", [SECRET, "SECRET_TOKEN=abc123\nOTHER=xyz\n"])
 def test_a_file_that_is_no_manifest_is_never_quoted(tmp_path: Path, content: str) -> None:
     path = tmp_path / "manifest.yml"

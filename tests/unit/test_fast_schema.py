@@ -201,3 +201,23 @@ VARIABLE_SNIPPETS = [
 def test_variables_anywhere_give_the_same_findings_with_and_without_it(text: str) -> None:
     with_it, without_it = _both_ways([text])
     assert with_it == without_it
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": "x${Y}"},
+        {"${KEY}": 1},
+        ["\\${ESCAPED}"],
+        {"a": "$", "b": "{"},
+        ["$", "{", {"c": "${"}],
+        {"caf\u00e9": "\u00e9${V}"},
+        {1: "plain", "n": [1.5, None, True]},
+        {"when": __import__("datetime").date(2024, 1, 1), "v": "${D}"},
+        "${TOP}",
+        42,
+    ],
+)
+def test_whether_a_value_holds_a_variable_is_the_walks_answer(value: object) -> None:
+    # The quick answer reads json's text of the value; the walk finds every text and key holding "${".
+    assert fast._holds_variable(value, None) == bool(fast._strings_with_variables(value))

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _quoted
 from pathlib import Path
@@ -181,10 +181,10 @@ def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
             if not found:
                 yield raw, f"no Copilot manifests (copilot/**/manifest.yml) under {raw}"
             root = os.path.realpath(path)
-            for file in found:
-                # The walk entered no linked folder: only a linked file can lead out (one lstat, not a
-                # realpath of every file).
-                if not os.path.islink(file) or _inside(os.path.realpath(file), root):
+            for file, linked in found:
+                # The walk entered no linked folder: only a linked file can lead out (the listing says
+                # which files are links: no realpath of every file).
+                if not linked or _inside(os.path.realpath(file), root):
                     yield str(file), None
                 else:  # a symlink out of the checkout: only read what the user names
                     yield str(file), f"{file}: skipped, it resolves outside {raw} (name it to check it)"
@@ -198,14 +198,32 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _manifests_under(folder: Path) -> Iterator[Path]:
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
-        if "copilot" not in Path(os.path.abspath(current)).parts:
+def _manifests_under(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """Each ``copilot/**/manifest.yml`` under ``folder`` and whether it is a symbolic link; like
+    ``os.walk``, a linked folder is not entered and a folder that cannot be read is passed over."""
+    stack = [os.fspath(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
             continue
-        for name in sorted(files):
-            if name in MANIFEST_FILE_NAMES:
-                yield Path(current) / name
+        in_copilot = "copilot" in os.path.abspath(current).split(os.sep)
+        for entry in entries:
+            if _is(entry.is_dir):
+                if entry.name not in _SKIPPED_DIRS and not _is(entry.is_symlink):
+                    stack.append(os.path.join(current, entry.name))
+            elif in_copilot and entry.name in MANIFEST_FILE_NAMES:
+                yield Path(current) / entry.name, _is(entry.is_symlink)
+
+
+def _is(test: Callable[[], bool]) -> bool:
+    """A ``DirEntry`` test, False when the system cannot answer (as ``os.walk`` takes it)."""
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def _check_file(path: str, options: Options, workspaces: DiskWorkspaces) -> FileResult | str:

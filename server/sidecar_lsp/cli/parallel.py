@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sidecar_lsp.core.check.analyze import Options, analyze, safe_parse
-from sidecar_lsp.core.workspace.scan import DiskWorkspaces, copilot_folders
+from sidecar_lsp.core.workspace.scan import COPILOT_DIR, DiskWorkspaces
 
 logger = logging.getLogger(__name__)
 
@@ -163,9 +163,13 @@ def _check_chunk(check_one: CheckOne[Outcome], paths: list[str], options: Option
 
 def workspace_key(path: str) -> str:
     """The outermost ``copilot`` folder above ``path`` (no disk read), or the path itself: files whose
-    workspaces could be the same share a key, since a workspace is one of the ``copilot`` folders above."""
-    folders = copilot_folders(path)
-    return str(folders[-1]) if folders else path
+    workspaces could be the same share a key, since a workspace is one of the ``copilot`` folders above.
+    (:func:`~sidecar_lsp.core.workspace.scan.copilot_folders`' outermost, found in the text of the path.)"""
+    parts = os.path.abspath(path).split(os.sep)
+    for index, part in enumerate(parts[:-1]):
+        if part == COPILOT_DIR:
+            return os.sep.join(parts[: index + 1])
+    return path
 
 
 def _chunks(paths: Sequence[str], count: int) -> list[list[int]]:

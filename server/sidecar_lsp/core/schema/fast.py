@@ -55,14 +55,48 @@ def passes(schema: Schema, value: Any, dumped: str | None = None) -> bool | None
             return None
     except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
         return None
-    if _holds_variable(value, dumped) and not _variables_fit(schema, value):
+    if _patterned(schema) and _holds_variable(value, dumped) and not _variables_fit(schema, value):
         return None
     return True
 
 
+def _patterned(schema: Schema) -> bool:
+    """Whether a ``pattern`` keyword is reachable from ``schema`` (through every keyword and ``$ref``): if
+    not, this project's validator is the standard one there, and ``${VAR}`` cannot matter. Remembered."""
+    return per_schema(_patterned_memo, schema, _reaches_pattern)
+
+
+_patterned_memo: dict[int, tuple[Schema, bool]] = {}
+
+
+def _reaches_pattern(schema: Schema) -> bool:
+    root = load_schema()
+    seen: set[int] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        here = stack.pop()
+        if isinstance(here, list):
+            stack.extend(here)
+        elif isinstance(here, dict) and id(here) not in seen:
+            seen.add(id(here))
+            if "pattern" in here:
+                return True
+            if isinstance(here.get("$ref"), str):
+                stack.append(ref_target(root, here["$ref"]))
+            stack.extend(here.values())  # every value: a property may be named like a keyword
+    return False
+
+
 def _holds_variable(value: Any, dumped: str | None) -> bool:
-    """Whether a key or a text in ``value`` (which the compiled validator read: plain JSON) holds ``${``."""
-    return _VARIABLE_MARK in (json.dumps(value, default=str) if dumped is None else dumped)
+    """Whether a key or a text in ``value`` (``dumped``: its JSON text, if at hand) holds ``${``."""
+    if dumped is None:
+        try:
+            # json's C encoder (no option given): "${" in a key or a text is "${" in its JSON text, and
+            # nowhere else, since JSON escapes neither character and a number holds neither.
+            dumped = json.dumps(value)
+        except (TypeError, ValueError):  # no JSON (a date, a cycle): walked instead
+            return bool(_strings_with_variables(value))
+    return _VARIABLE_MARK in dumped
 
 
 class Verdict:
@@ -72,9 +106,11 @@ class Verdict:
     piece there (the piece schemas of :mod:`.memo` are reached through properties, the ``type``'s
     if/then and ``$ref`` only, never through a keyword that could hide a failure in a branch)."""
 
-    __slots__ = ("_near", "_under")
+    __slots__ = ("_near", "_under", "_variables")
 
-    def __init__(self, paths: list[tuple[str | int, ...]]) -> None:
+    def __init__(self, paths: list[tuple[str | int, ...]], variables: bool) -> None:
+        self._variables = variables
+        """Whether the manifest holds a ``${`` anywhere: if not, none of its pieces does."""
         self._under = frozenset(path[:depth] for path in paths for depth in range(len(path) + 1))
         # An object's own keywords (its type, required and unknown keys) fail at its place; a key's
         # error one step below counts too, whichever place a validator reports an unknown key at.
@@ -94,7 +130,7 @@ class Verdict:
         at its place or its keys'), and no ``${VAR}`` the project's pattern keyword refuses."""
         if path in (self._near if shell else self._under):
             return False
-        return not _holds_variable(value, dumped) or _variables_fit(schema, value)
+        return not self._variables or not _holds_variable(value, dumped) or _variables_fit(schema, value)
 
 
 def judge(instance: Any) -> Verdict | None:
@@ -106,11 +142,11 @@ def judge(instance: Any) -> Verdict | None:
     if validator is None:
         return None
     try:
-        if validator.is_valid(instance):
-            return Verdict([])
-        return Verdict([tuple(error.instance_path) for error in validator.iter_errors(instance)])
+        valid = validator.is_valid(instance)
+        errors = [] if valid else [tuple(error.instance_path) for error in validator.iter_errors(instance)]
     except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
         return None
+    return Verdict(errors, _holds_variable(instance, None))
 
 
 def _whole() -> Any:
@@ -140,10 +176,11 @@ def _variables_fit(schema: Schema, value: Any) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def never_fits(text: str, pattern: str) -> bool:
     """Whether ``text`` holds a ``${VAR}`` that no value can make match ``pattern``, a pattern that lets a
     string hold variables (``<pattern>|<interpolatedString's>``): the one case where this project's
-    ``pattern`` keyword (:mod:`.memo`) refuses what the standard one accepts."""
+    ``pattern`` keyword (:mod:`.memo`) refuses what the standard one accepts. Remembered (bounded)."""
     alternative = _variable_alternative()
     return (
         pattern.endswith(alternative)
@@ -162,6 +199,9 @@ def _strings_with_variables(value: Any) -> list[tuple[Any, str]]:
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     while stack:
         path, here = stack.pop()
+        if len(path) > _MAX_WALK_DEPTH:  # deeper than any manifest (a cycle): a doubt, jsonschema decides
+            found.append((None, ""))
+            continue
         pairs = here.items() if isinstance(here, dict) else enumerate(here)
         for key, item in pairs:
             if isinstance(key, str) and _VARIABLE_MARK in key:
@@ -174,12 +214,30 @@ def _strings_with_variables(value: Any) -> list[tuple[Any, str]]:
     return found
 
 
+_MAX_WALK_DEPTH = 1_000
+
 _UNFOLLOWED = ("propertyNames", "contains", "dependencies")
 """Keywords that apply schemas neither this walk nor :meth:`SchemaIndex.child` follows (the schema uses none)."""
 
 
 def _patterns_at(schema: Schema, path: tuple[str | int, ...]) -> list[str] | None:
-    """Every ``pattern`` that a schema applied at ``path`` may hold, through every branch; None when unsure."""
+    """Every ``pattern`` that a schema applied at ``path`` may hold, through every branch; None when unsure.
+    Remembered per piece and path (bounded; the entry keeps the piece alive, so its id stays its own)."""
+    known = _patterns_memo.get((id(schema), path))
+    if known is not None and known[0] is schema:
+        return known[1]
+    found = _find_patterns(schema, path)
+    if len(_patterns_memo) >= _PATTERNS_MEMO_LIMIT:
+        _patterns_memo.clear()
+    _patterns_memo[(id(schema), path)] = (schema, found)
+    return found
+
+
+_patterns_memo: dict[tuple[int, tuple[str | int, ...]], tuple[Schema, list[str] | None]] = {}
+_PATTERNS_MEMO_LIMIT = 4096
+
+
+def _find_patterns(schema: Schema, path: tuple[str | int, ...]) -> list[str] | None:
     current = _applied(schema)
     for step in path:
         if current is None:
