@@ -182,6 +182,23 @@ def test_a_valid_manifest_without_variables_is_checked_without_importing_jsonsch
     assert out.split() == ["0", "False"]
 
 
+def test_variables_a_test_without_patterns_sees_leave_jsonschema_unimported() -> None:
+    # http.alias is tested with `contains`, which the walk to the patterns does not follow; no pattern can
+    # be reached through it, so the variables' strings are judged against the patterns that apply.
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from sidecar_lsp.core.check.analyze import Options, analyze\n"
+        "text = 'name: web\\ntype: Load Balanced Web Service\\nimage:\\n  location: nginx\\n  port: 80\\n"
+        'http:\\n  path: /\\n  alias: ["web.${DOMAIN}", "${DOMAIN}"]\\n\'\n'
+        "findings = analyze(text, Options(assume_manifest=True)).findings\n"
+        "print(len(findings), 'jsonschema' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "False"]
+
+
 VARIABLE_SNIPPETS = [
     # a pattern the variable can fit, and one it cannot (no value turns prefix-... into min-max)
     "name: web\ntype: Backend Service\nimage: {location: nginx, port: 80}\ncount:\n  range: ${MIN}-${MAX}\n",
@@ -194,6 +211,11 @@ VARIABLE_SNIPPETS = [
     "name: web\ntype: Backend Service\nimage: {location: nginx, port: 80}\nplatform: windows-${X}/arm\n",
     "name: web\ntype: Load Balanced Web Service\nimage: {location: nginx, port: 80}\nhttp:\n  path: /\n"
     "  healthcheck:\n    interval: ${I}s\n    grace_period: x${G}\n",
+    # alias lists (tested with `contains`, which no pattern is reached through; the items take any text)
+    "name: web\ntype: Load Balanced Web Service\nimage: {location: nginx, port: 80}\nhttp:\n  path: /\n"
+    "  alias: ['web.${DOMAIN}', '${DOMAIN}']\n",
+    "name: web\ntype: Load Balanced Web Service\nimage: {location: nginx, port: 80}\nhttp:\n  path: /\n"
+    "  alias: ['web ${DOMAIN} !']\n",
 ]
 
 

@@ -7,9 +7,13 @@ compiled validator accepts the piece, and None whenever it cannot vouch for it: 
 installed, the schema does not compile, the value is not plain JSON, or the piece holds a ``${VAR}``
 that a pattern the schema may apply at its place cannot match whatever the variable holds (there this
 project's ``pattern`` keyword, see :mod:`.memo`, is stricter than the standard one the compiled
-validator knows; a key with a ``${`` or a keyword the walk does not follow counts as such a doubt).
+validator knows; a key with a ``${`` or a keyword the walk does not follow that can apply a ``pattern``
+counts as such a doubt).
 A piece it rejects goes to jsonschema for the detailed errors, so its verdict can only ever skip a
-walk that would have found nothing. That it agrees with jsonschema is checked on every corpus and
+walk that would have found nothing. A whole manifest is judged by one validator of the whole schema,
+compiled once per process (:func:`judge`), which says where its errors are: a piece with none at or
+below its place skips jsonschema; :func:`passes` compiles a validator for a piece of the schema (the
+dropped-value scan's questions, and every piece when :func:`judge` cannot read a value). That it agrees with jsonschema is checked on every corpus and
 on generated manifests (``scripts/snapshot_findings.py --no-fast`` against a default run).
 """
 
@@ -69,7 +73,7 @@ def _patterned(schema: Schema) -> bool:
 _patterned_memo: dict[int, tuple[Schema, bool]] = {}
 
 
-def _reaches_pattern(schema: Schema) -> bool:
+def _reaches_pattern(schema: Any) -> bool:
     root = load_schema()
     seen: set[int] = set()
     stack: list[Any] = [schema]
@@ -166,7 +170,8 @@ def _variables_fit(schema: Schema, value: Any) -> bool:
     """Whether this project's ``pattern`` keyword (:mod:`.memo`) accepts every string with a ``${VAR}`` in
     ``value`` that the standard keyword accepted: True only when each such string, under every pattern the
     schema may apply at its place, is one some values of its variables can make match. Any doubt (a key
-    holding a variable, a keyword this walk does not follow) is False, and jsonschema decides."""
+    holding a variable, a keyword this walk does not follow that can apply a pattern) is False, and
+    jsonschema decides."""
     for path, text in _strings_with_variables(value):
         if path is None:
             return False
@@ -254,7 +259,8 @@ def _find_patterns(schema: Schema, path: tuple[str | int, ...]) -> list[str] | N
 
 def _applied(schema: Any) -> list[Schema] | None:
     """``schema`` and every schema it applies to the same value ($ref, allOf, anyOf, oneOf, not, if, then,
-    else); None when one of them uses a keyword this walk does not follow. Remembered per piece."""
+    else); None when one of them uses a keyword this walk does not follow and a ``pattern`` can be reached
+    through it. Remembered per piece."""
     if not isinstance(schema, dict):
         return []
     return per_schema(_applied_memo, schema, _walk_applied)
@@ -273,10 +279,15 @@ def _walk_applied(schema: Schema) -> list[Schema] | None:
         if not isinstance(here, dict) or id(here) in seen:
             continue
         seen.add(id(here))
-        if any(keyword in here for keyword in _UNFOLLOWED) or (
-            "properties" in here and "patternProperties" in here
+        # A schema this walk would miss matters only if it can apply a `pattern`, the one keyword stricter
+        # here: a keyword not followed, or the pattern properties a key in `properties` also gets
+        # (SchemaIndex.child takes a key's property alone, where jsonschema applies both).
+        if any(keyword in here and _reaches_pattern(here[keyword]) for keyword in _UNFOLLOWED) or (
+            "properties" in here
+            and "patternProperties" in here
+            and _reaches_pattern(here["patternProperties"])
         ):
-            return None  # SchemaIndex.child takes a key's property alone, where jsonschema applies both
+            return None
         out.append(here)
         if isinstance(here.get("$ref"), str):
             stack.append(ref_target(root, here["$ref"]))
