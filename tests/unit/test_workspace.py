@@ -352,3 +352,36 @@ def test_the_scan_hands_each_tree_over_once_and_only_for_the_text_it_read(tmp_pa
     assert again.take_parsed(other / "db" / "manifest.yml", service("db")) is not None
     assert again.take_parsed(web, service("web")) is None
     assert DiskWorkspaces().take_parsed(api, PUBLISHER) is None  # render's: no tree is kept
+
+
+PATHS = [
+    "/a/copilot/x/manifest.yml",
+    "/copilot/x/manifest.yml",
+    "rel/copilot/env/copilot/m.yml",
+    "/a/b/manifest.yml",
+    "m.yml",
+    "./copilot/../copilot/x/manifest.yml",
+    "/a//copilot///x/manifest.yml",
+    "/x/copilot",
+    "/a/copilot/copilot/m.yml",
+    "/",
+    "//copilot/x",
+    "///copilot/y",
+]
+ROOTS = ["/a/copilot", "/", "/copilot", "rel/copilot", "/a/copilot/copilot", "//copilot", "/a/../a/copilot"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_copilot_folders_and_relative_paths_are_pathlibs(path: str) -> None:
+    # Read from the text of the paths (a check asks for every file), they are what pathlib says.
+    from sidecar_lsp.core.workspace.scan import copilot_folders
+
+    absolute = Path(os.path.abspath(path))
+    expected = [folder for folder in absolute.parents if folder.name == "copilot"]
+    assert [str(folder) for folder in copilot_folders(path)] == [str(folder) for folder in expected]
+    for root in map(Path, [*ROOTS, os.path.abspath("copilot")]):
+        try:
+            below: str | None = absolute.relative_to(root).as_posix()
+        except ValueError:
+            below = None
+        assert relative(root, path) == below, root

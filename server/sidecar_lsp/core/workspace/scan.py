@@ -50,16 +50,32 @@ def find_root(path: str | PathLike) -> Path | None:
 def copilot_folders(path: str | PathLike) -> list[Path]:
     """The folders named ``copilot`` that contain ``path``, nearest first (no disk read): where
     :func:`find_root` looks, so a path with none is a lone file without asking the disk."""
-    absolute = Path(os.path.abspath(path))
-    return [folder for folder in absolute.parents if folder.name == COPILOT_DIR]
+    absolute = os.path.abspath(path)
+    if _POSIX:  # from the text of the path: pathlib's parents cost a check more than its scan
+        parts = absolute.split("/")
+        return [
+            Path("/".join(parts[: i + 1])) for i in range(len(parts) - 2, 0, -1) if parts[i] == COPILOT_DIR
+        ]
+    return [folder for folder in Path(absolute).parents if folder.name == COPILOT_DIR]
 
 
 def relative(root: Path, path: str | PathLike) -> str | None:
     """``path`` under the workspace ``root``, with ``/``, or None when it lies outside (never read)."""
+    absolute, base = os.path.abspath(path), str(root)
+    # Normalised texts compare as pathlib compares their parts (``check`` asks twice a file), except
+    # where one starts with the "//" POSIX leaves to each system.
+    if _POSIX and not absolute.startswith("//") and not base.startswith("//"):
+        if absolute == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        return absolute[len(prefix) :] if absolute.startswith(prefix) else None
     try:
-        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+        return Path(absolute).relative_to(root).as_posix()
     except ValueError:
         return None
+
+
+_POSIX = os.sep == "/" and os.altsep is None
 
 
 def read_workspace(
@@ -218,12 +234,14 @@ class DiskWorkspaces:
     _trees_root: Path | None = None
     _roots: dict[str, Path | None] = field(default_factory=dict)
     """The workspace folder of each folder of files asked about (a check asks twice per file)."""
+    _summaries: dict[str, bool] = field(default_factory=dict)
+    """Whether each ``copilot`` folder met holds a ``.workspace`` (one look per folder, not per file)."""
 
     def for_path(self, path: str | PathLike) -> tuple[Workspace, str] | None:
         """The workspace of ``path`` and its path inside it, or None for a lone file."""
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in self._roots:
-            self._roots[folder] = find_root(path)
+            self._roots[folder] = self._find_root(path)
         root = self._roots[folder]
         if root is None:
             return None
@@ -243,6 +261,16 @@ class DiskWorkspaces:
             return None
         document = self._trees.pop(found[1], None)
         return document if document is not None and document.text == text else None
+
+    def _find_root(self, path: str | PathLike) -> Path | None:
+        """:func:`find_root`, each ``copilot`` folder looked at once."""
+        for folder in copilot_folders(path):
+            key = str(folder)
+            if key not in self._summaries:
+                self._summaries[key] = _is_file(folder / SUMMARY_FILE)
+            if self._summaries[key]:
+                return folder
+        return None
 
     def _scan(self, root: Path) -> Workspace:
         if self.parse_text is None:
