@@ -89,11 +89,11 @@ def _counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _next_version(previous: Analysis, text: str) -> Analysis:
-    return analyze_document(sharing(previous.document, parse(text)), OPTIONS, previous)
+    return analyze_document(sharing(previous.document, parse(text)), OPTIONS, previous, keep_runs=True)
 
 
 def test_an_edit_of_cpu_reruns_only_the_rules_that_read_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = analyze(MANIFEST, OPTIONS)
+    first = analyze(MANIFEST, OPTIONS, keep_runs=True)
     ran = _counting_runs(monkeypatch)
     fresh = analyze(MANIFEST.replace("cpu: 256", "cpu: 1024"), OPTIONS)
     every_rule_run = len(ran)
@@ -105,7 +105,7 @@ def test_an_edit_of_cpu_reruns_only_the_rules_that_read_cpu(monkeypatch: pytest.
 
 
 def test_a_new_problem_in_an_edited_key_is_found_and_an_old_one_goes() -> None:
-    first = analyze(MANIFEST, OPTIONS)
+    first = analyze(MANIFEST, OPTIONS, keep_runs=True)
     assert not [f for f in first.findings if f.code.startswith(("D", "T"))]
     broken = MANIFEST.replace("      api: start", "      gone: start")
     second = _next_version(first, broken)
@@ -116,7 +116,7 @@ def test_a_new_problem_in_an_edited_key_is_found_and_an_old_one_goes() -> None:
 
 
 def test_a_different_type_takes_nothing_from_the_previous_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = analyze(MANIFEST, OPTIONS)
+    first = analyze(MANIFEST, OPTIONS, keep_runs=True)
     backend = MANIFEST.replace("Load Balanced Web Service", "Backend Service")
     ran = _counting_runs(monkeypatch)
     fresh = analyze(backend, OPTIONS)
@@ -131,7 +131,7 @@ def test_a_run_that_read_the_lines_runs_again(monkeypatch: pytest.MonkeyPatch) -
     text = MANIFEST.replace(
         "    depends_on:", "    mount_points:\n      - source_volume: logs\n        path: /l\n    depends_on:"
     )
-    first = analyze(text, OPTIONS)
+    first = analyze(text, OPTIONS, keep_runs=True)
     assert "X-source-volume" in [f.code for f in first.findings]
     ran = _counting_runs(monkeypatch)
     second = _next_version(first, text.replace("cpu: 256", "cpu: 512"))
@@ -170,7 +170,7 @@ def _edits(text: str, rng: random.Random, count: int) -> list[str]:
 
 
 def _reparsed_version(previous: Analysis, text: str) -> Analysis:
-    return analyze_document(safe_parse(text, previous.document), OPTIONS, previous)
+    return analyze_document(safe_parse(text, previous.document), OPTIONS, previous, keep_runs=True)
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_every_version_of_randomly_edited_manifests_has_the_findings_of_a_fresh_
     ran = _counting_runs(monkeypatch)
     versions = differ = reused_runs = fresh_runs = 0
     for text in texts:
-        previous = analyze(text, OPTIONS)
+        previous = analyze(text, OPTIONS, keep_runs=True)
         for version in _edits(text, rng, 4):
             ran.clear()
             expected = analyze(version, OPTIONS).findings

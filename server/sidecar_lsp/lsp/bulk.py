@@ -58,7 +58,7 @@ class Helper:
         """Send a check to the helper (starting it first); None when it cannot be started."""
         try:
             pool = self._pool if self._pool is not None else self._start()
-            future = pool.submit(analyze, text, options)  # what check_snapshot computes from the text
+            future = pool.submit(analyze, text, options, keep_runs=True)  # what check_snapshot computes
         except Exception:
             logger.warning(
                 "the helper process could not start; the worker thread checks everything", exc_info=True

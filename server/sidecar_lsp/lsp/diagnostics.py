@@ -52,7 +52,7 @@ def check_snapshot(
     if not snapshot.may_be_manifest():
         return Checked(snapshot, analyze_document(parse(_EMPTY_TEXT)), False)
     document = parsed if parsed is not None else safe_parse(snapshot.text, earlier.tree)
-    analysis = analyze_document(document, snapshot.options(), earlier.analysis)
+    analysis = analyze_document(document, snapshot.options(), earlier.analysis, keep_runs=True)
     return Checked(snapshot, analysis, snapshot.served(analysis.document))
 
 

@@ -58,9 +58,9 @@ class Analysis:
     still hold (rules/reuse.py)."""
 
 
-def analyze(text: str, options: Options = Options()) -> Analysis:
-    """Parse and check ``text``; never raises."""
-    return analyze_document(safe_parse(text), options)
+def analyze(text: str, options: Options = Options(), *, keep_runs: bool = False) -> Analysis:
+    """Parse and check ``text``; never raises (``keep_runs``: see :func:`analyze_document`)."""
+    return analyze_document(safe_parse(text), options, keep_runs=keep_runs)
 
 
 def safe_parse(text: str, earlier: ParsedDocument | None = None) -> ParsedDocument:
@@ -80,13 +80,18 @@ def safe_parse(text: str, earlier: ParsedDocument | None = None) -> ParsedDocume
 
 
 def analyze_document(
-    document: ParsedDocument, options: Options = Options(), previous: Analysis | None = None
+    document: ParsedDocument,
+    options: Options = Options(),
+    previous: Analysis | None = None,
+    *,
+    keep_runs: bool = False,
 ) -> Analysis:
     """Check a document parsed already (the server parses once for completion and diagnostics).
 
     ``previous``: the analysis of an earlier version of the same document, whose tree shares the subtrees
     this one did not change (:func:`~sidecar_lsp.core.yaml.incremental.reparse`); the rules whose reads are
-    all shared are not run again. Never raises (see the module's docstring).
+    all shared are not run again. ``keep_runs``: note what each rule read, for the next version's analysis
+    (an editor's; ``check`` sees each text once). Never raises (see the module's docstring).
     """
     findings = list(document.findings)
     first_line = document.lines[0] if document.lines else ""
@@ -116,7 +121,8 @@ def analyze_document(
 
     def rules() -> list[Finding]:
         nonlocal rule_results
-        found, rule_results = checked_rules(document, previous.rule_results if previous is not None else None)
+        earlier = previous.rule_results if previous is not None else None
+        found, rule_results = checked_rules(document, earlier, keep=keep_runs)
         return found
 
     if (document.complete or document.recursive) and (kind is not None or options.assume_manifest):

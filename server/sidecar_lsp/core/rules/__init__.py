@@ -119,10 +119,11 @@ def run_rules(document_: ParsedDocument, previous: RuleResults | None = None) ->
 
 
 def checked_rules(
-    document_: ParsedDocument, previous: RuleResults | None = None
+    document_: ParsedDocument, previous: RuleResults | None = None, *, keep: bool = True
 ) -> tuple[list[Finding], RuleResults | None]:
     """:func:`run_rules`, taking what still holds of the ``previous`` version's runs (:mod:`.reuse`), and the
-    runs the next version may take from."""
+    runs the next version may take from (``keep``: none when no version follows, as in ``check``, which then
+    notes only what the environments need)."""
     root = document_.root
     kind = manifest_kind(root)
     if not isinstance(root, Mapping) or (kind not in WORKLOAD_TYPES and kind not in (PIPELINE, ENVIRONMENT)):
@@ -134,13 +135,14 @@ def checked_rules(
         return check_workload(whole, per_environment=False) + check_workload(whole), None
     base = base_without_environments(root)
     earlier = previous if previous is not None and previous.kind == kind else None
-    runs = _Runs(Changes(earlier, root, base), root, kind, paths, document_.lines)
-    whole = runs.workload(root, None)
+    has_environments = bool(own_entries(root.get(ENVIRONMENTS_KEY)))
+    runs = _Runs(Changes(earlier, root, base), root, kind, paths, document_.lines, keep, has_environments)
+    whole = runs.workload(root, None, keep)
     document_rules = _applicable(kind, False)
     findings = [f for rule in document_rules for f in runs.run(rule, (rule.code, None, True), whole).findings]
     # The base is checked rule by rule, noting what each rule reads (rules/reads.py), so that an
     # environment re-runs only the rules that read a key its override changes.
-    base_workload = runs.workload(base, None)
+    base_workload = runs.workload(base, None, keep or has_environments)
     by_rule = [
         (rule, runs.run(rule, (rule.code, None, False), base_workload)) for rule in _applicable(kind, True)
     ]
@@ -156,21 +158,33 @@ def checked_rules(
         elif entry.name in unchanged:
             per_env.append((entry.name, base_findings))  # a base problem is not fixed there
     findings.extend(combine(base_findings, per_env))
-    return unique_findings(findings), RuleResults(kind, root, base, runs.runs)
+    return unique_findings(findings), RuleResults(kind, root, base, runs.runs) if keep else None
 
 
 class _Runs:
     """The rule runs of one analysis: each taken from the previous version's when it still holds."""
 
     def __init__(
-        self, changes: Changes, root: Mapping, kind: str, paths: NodePaths, lines: list[str]
+        self,
+        changes: Changes,
+        root: Mapping,
+        kind: str,
+        paths: NodePaths,
+        lines: list[str],
+        keep: bool,
+        has_environments: bool,
     ) -> None:
         self.changes, self.root, self.kind, self.paths, self.lines = changes, root, kind, paths, lines
+        self.keep = keep
         self.log = ReadLog()
         self.runs: dict[Slot, RuleRun] = {}
 
-    def workload(self, root: Mapping, env: str | None) -> LoggedWorkload:
-        return LoggedWorkload(root, self.kind, env, self.paths, self.lines, self.log)
+    def workload(self, root: Mapping, env: str | None, logged: bool) -> Workload:
+        """A workload of ``root``; ``logged``: one that notes what each rule reads (what costs a little on
+        every read), for the environments or the next version to reuse the runs."""
+        if logged:
+            return LoggedWorkload(root, self.kind, env, self.paths, self.lines, self.log)
+        return Workload(root, self.kind, env, self.paths, self.lines)
 
     def kept(self, slot: Slot) -> RuleRun | None:
         run = self.changes.still_holds(slot)
@@ -215,7 +229,7 @@ class _Environment:
             self._changed = changed_keys(self.base, merged.root)
             if SIDECARS_KEY in self._changed:
                 self._sidecar_fields = sidecar_field_changes(self.base, merged.root)
-            self._workload = self.runs.workload(merged.root, self.name)
+            self._workload = self.runs.workload(merged.root, self.name, self.runs.keep)
         return self._workload
 
 
