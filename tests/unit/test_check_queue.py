@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from sidecar_lsp.core.check.analyze import analyze_document
+from sidecar_lsp.core.check.analyze import Options, analyze_document
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import diagnostics
+from sidecar_lsp.lsp.bulk import BULK_QUEUE, Helper
 from sidecar_lsp.lsp.documents import Checked, DocumentCaches, Earlier, Snapshot
 from sidecar_lsp.lsp.settings import Settings
 
@@ -160,3 +161,16 @@ def test_a_bulk_open_is_checked_in_two_processes_with_the_same_findings() -> Non
     }
     assert found == expected
     assert any("ghost" in message for message in found["file:///w/copilot/svc0/manifest.yml"])
+
+
+def test_the_helper_starts_for_a_burst_and_then_takes_checks_until_the_queue_is_empty() -> None:
+    helper = Helper()
+    try:
+        assert not helper.wanted(BULK_QUEUE - 1)  # a few documents: the worker thread alone
+        assert helper.wanted(BULK_QUEUE)
+        assert helper.submit(MANIFEST.format(name="api", port=80, dependency="api"), Options()) is not None
+        # Started: it goes on below the burst's size, but never holds the last check the worker could take.
+        assert helper.wanted(2)
+        assert not helper.wanted(1)
+    finally:
+        helper.stop()

@@ -47,8 +47,16 @@ class Helper:
         """How many checks the helper answered."""
 
     def wanted(self, waiting: int) -> bool:
-        """Whether the helper should take a check now, ``waiting`` checks being queued."""
-        return not self.failed and self.in_flight < IN_FLIGHT and waiting >= BULK_QUEUE
+        """Whether the helper should take a check now, ``waiting`` checks being queued.
+
+        It starts for a burst of :data:`BULK_QUEUE`; once running it takes checks until the queue is empty
+        (its start-up is paid, and left idle it would watch the worker thread check the last few alone),
+        but holds no more than are waiting beside those it has, so the worker is never the one left idle."""
+        if self.failed or self.in_flight >= IN_FLIGHT:
+            return False
+        if self._pool is None:
+            return waiting >= BULK_QUEUE
+        return waiting > self.in_flight
 
     @property
     def busy(self) -> bool:

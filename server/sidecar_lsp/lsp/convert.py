@@ -66,6 +66,8 @@ def to_lsp_position(doc: TextDocument, pos: Pos, lines: Sequence[str] | None = N
     line = min(max(pos.line, 0), len(lines) - 1)
     text = lines[line]
     col = len(text) if pos.line > line else min(max(pos.col, 0), len(text))
+    if text.isascii():  # one unit a character in every encoding; pygls counts them one by one in Python
+        return types.Position(line=line, character=col)
     return doc.position_codec.position_to_client_units(lines, ServerTextPosition(line, col))
 
 
@@ -85,6 +87,8 @@ def from_lsp_position(doc: TextDocument, position: types.Position) -> Pos:
         return Pos(line, len(lines[line]))
     text = lines[line]
     units = max(position.character, 0)
+    if text.isascii():
+        return Pos(line, min(units, len(text)))
     counter = doc.position_codec.impl
     used = 0
     for index, char in enumerate(text):
