@@ -88,10 +88,9 @@ def document(lines: int) -> tuple[str, tuple[int, int], tuple[int, int], dict[st
     port = next(i for i in range(middle, 0, -1) if rows[i].startswith("    port:"))
     hover = (port, 5)
     cpu = rows.index("cpu: 256")
-    level = next(i for i in range(middle, 0, -1) if rows[i].startswith("      LOG_LEVEL: info"))
-    counts = [
-        i for i, r in enumerate(rows) if r.startswith("    count: ") and rows[i - 1].startswith("  env")
-    ]
+    level = next(i for i in range(middle, len(rows)) if rows[i].startswith("      LOG_LEVEL: info"))
+    environments = rows.index("environments:")
+    counts = [i for i, r in enumerate(rows) if i > environments and r.startswith("    count: ")]
     count = counts[len(counts) // 2]
     value = rows[count][len("    count: ") :]
     edits = {
