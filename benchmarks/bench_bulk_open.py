@@ -29,14 +29,6 @@ from gen_manifest import generate  # noqa: E402
 from lsp_client import LspProcess  # noqa: E402
 
 
-def _named(text: str, name: str) -> str:
-    """The generated manifest as service ``name``: its sidecars depend on the main container by that name, so
-    each document stays valid (renamed alone, each had 63 "container api does not exist" errors)."""
-    return text.replace("name: api", f"name: {name}", 1).replace(
-        "\n      api: start\n", f"\n      {name}: start\n"
-    )
-
-
 def one_run(
     cmd: list[str], config: dict[str, Any], env: dict[str, str], documents: int, lines: int
 ) -> tuple[float, float]:
@@ -50,7 +42,7 @@ def one_run(
             proc.notify("initialized", {})
             proc.notify("workspace/didChangeConfiguration", {"settings": None})
             time.sleep(1.0)  # configuration round trips and warm-up done
-            texts = [_named(generate(lines), f"svc{i}") for i in range(documents)]
+            texts = [generate(lines, f"svc{i}") for i in range(documents)]
             uris = [(tmp / "copilot" / f"svc{i}" / "manifest.yml").as_uri() for i in range(documents)]
             mark = len(proc.notifications)
             started = time.perf_counter()

@@ -55,7 +55,7 @@ def run(documents: int, lines: int, server_path: str | None) -> dict[str, float]
         baseline = settle(proc.proc.pid)
         base_text = generate(lines)
         uris = [f"file:///bench/copilot/svc{i}/manifest.yml" for i in range(documents)]
-        texts = [base_text.replace("name: ", f"name: svc{i}-", 1) for i in range(documents)]
+        texts = [generate(lines, f"svc{i}-api") for i in range(documents)]
         for uri, text in zip(uris, texts, strict=True):
             proc.notify(
                 "textDocument/didOpen",

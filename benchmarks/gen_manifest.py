@@ -70,8 +70,9 @@ ENV = """  env{i}:
 """
 
 
-def generate(lines: int) -> str:
-    """A valid manifest of about ``lines`` lines: volumes, sidecars and environments grow with size."""
+def generate(lines: int, name: str = "api") -> str:
+    """A valid manifest of about ``lines`` lines: volumes, sidecars and environments grow with size; ``name``
+    is the service's, which its sidecars depend on."""
     n = max(1, lines // 30)
     out = [HEADER]
     out.extend(VOLUME.format(i=i) for i in range(n))
@@ -91,6 +92,10 @@ def generate(lines: int) -> str:
         + "\nenvironments:\n"
         + ("".join(envs) if envs else "  test:\n    count: 2\n")
     )
+    if name != "api":
+        text = text.replace("name: api\n", f"name: {name}\n", 1).replace(
+            "\n      api: start\n", f"\n      {name}: start\n"
+        )
     return text
 
 
