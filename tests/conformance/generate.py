@@ -124,9 +124,8 @@ def realistic_sources(extra: Sequence[Path] = ()) -> list[tuple[str, Any]]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.y*ml")):
-            if (
-                WORKED_EXAMPLE in path.parents
-            ):  # docs/migrating.md's own; the generated cases stay as recorded
+            # docs/migrating.md's own; the generated cases stay as recorded
+            if WORKED_EXAMPLE in path.parents:
                 continue
             document = parse(path.read_text(encoding="utf-8", errors="replace"))
             plain = document.to_plain() if document.complete and not document.findings else None
