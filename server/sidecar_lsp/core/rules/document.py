@@ -4,7 +4,7 @@ into lists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import (
@@ -86,29 +86,7 @@ def _scalars_where(wanted: Callable[[Scalar], bool]) -> _Finder:
     the one child an edit changed. Deeper maps are walked, not remembered, to keep memory small."""
 
     def below(child: Node) -> list[tuple[tuple[str | int, ...], Scalar]]:
-        # iter_nodes' order (each node before its children, children in order), without its seen-set (here
-        # every node has one path) and building a path only for a wanted scalar: most scalars are not.
-        found: list[tuple[tuple[str | int, ...], Scalar]] = []
-        parts: list[str | int] = []
-
-        def walk(node: Node) -> None:
-            if isinstance(node, Scalar):
-                if wanted(node):
-                    found.append((tuple(parts), node))
-                return
-            if isinstance(node, Mapping):
-                children: Iterable[tuple[str | int, Node]] = ((e.name, e.value) for e in own_entries(node))
-            elif isinstance(node, Sequence):
-                children = enumerate(node.items)
-            else:
-                return
-            for part, item in children:
-                parts.append(part)
-                walk(item)
-                parts.pop()
-
-        walk(child)
-        return found
+        return [(path, node) for path, node in iter_nodes(child) if isinstance(node, Scalar) and wanted(node)]
 
     def find(top: Node) -> list[tuple[tuple[str | int, ...], Scalar]]:
         children: list[tuple[str | int, Node]]
