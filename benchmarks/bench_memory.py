@@ -53,7 +53,6 @@ def run(documents: int, lines: int, server_path: str | None) -> dict[str, float]
         proc.wait_notification("textDocument/publishDiagnostics", lambda p: p["uri"] == warm, timeout=120)
         proc.notify("textDocument/didClose", {"textDocument": {"uri": warm}})
         baseline = settle(proc.proc.pid)
-        base_text = generate(lines)
         uris = [f"file:///bench/copilot/svc{i}/manifest.yml" for i in range(documents)]
         texts = [generate(lines, f"svc{i}-api") for i in range(documents)]
         for uri, text in zip(uris, texts, strict=True):
@@ -101,7 +100,7 @@ def run(documents: int, lines: int, server_path: str | None) -> dict[str, float]
     return {
         "documents": documents,
         "lines": lines,
-        "chars": len(base_text),
+        "chars": len(texts[0]),
         "baseline_mb": baseline / 1024,
         "open_mb": opened / 1024,
         "edited_mb": edited / 1024,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-HEADER = """# The manifest for the "api" service.
-name: api
+HEADER = """# The manifest for the "{name}" service.
+name: {name}
 type: Load Balanced Web Service
 
 image:
@@ -53,7 +53,7 @@ SIDECAR = """  sidecar{i}:
         path: /etc/mount{i}
         read_only: true
     depends_on:
-      api: start
+      {name}: start
     healthcheck:
       command: ["CMD-SHELL", "curl -f http://localhost:{port}/ || exit 1"]
       interval: 10s
@@ -74,7 +74,7 @@ def generate(lines: int, name: str = "api") -> str:
     """A valid manifest of about ``lines`` lines: volumes, sidecars and environments grow with size; ``name``
     is the service's, which its sidecars depend on."""
     n = max(1, lines // 30)
-    out = [HEADER]
+    out = [HEADER.format(name=name)]
     out.extend(VOLUME.format(i=i) for i in range(n))
     out.append("\nsidecars:\n")
     body = "".join(out)
@@ -82,7 +82,9 @@ def generate(lines: int, name: str = "api") -> str:
     sidecars: list[str] = []
     envs: list[str] = []
     while (body.count("\n") + sum(s.count("\n") for s in sidecars + envs)) < lines - 8:
-        sidecars.append(SIDECAR.format(i=i, port=9000 + i, essential="false" if i else "true", v=i % n))
+        sidecars.append(
+            SIDECAR.format(i=i, port=9000 + i, essential="false" if i else "true", v=i % n, name=name)
+        )
         if i % 4 == 3:
             envs.append(ENV.format(i=i, count=1 + i % 5))
         i += 1
@@ -92,10 +94,6 @@ def generate(lines: int, name: str = "api") -> str:
         + "\nenvironments:\n"
         + ("".join(envs) if envs else "  test:\n    count: 2\n")
     )
-    if name != "api":
-        text = text.replace("name: api\n", f"name: {name}\n", 1).replace(
-            "\n      api: start\n", f"\n      {name}: start\n"
-        )
     return text
 
 
