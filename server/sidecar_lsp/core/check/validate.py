@@ -12,7 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from sidecar_lsp.core.check.dropped import dropped_values
-from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE
+from sidecar_lsp.core.decoding.interpolation import (
+    ENV_NAME_REFERENCE,
+    ENV_NAME_VARIABLE,
+    text_may_hold_list_text,
+)
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import (
     ENVIRONMENTS_KEY,
@@ -199,7 +203,7 @@ def _as_copilot_reads(root: Node, text: str) -> Any:
     environment's name (a merged manifest has it already), and a string that parses as a JSON array of
     strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
     (X-json-array says why at the value). ``text``: the document's, whose every value ``root`` holds."""
-    if "[" not in text and "\\" not in text and ENV_NAME_VARIABLE not in text:
+    if ENV_NAME_VARIABLE not in text and not text_may_hold_list_text(text):
         return shared_plain(root)  # no value can start with '[' or name the environment: nothing to convert
     if not any(remembered(top, _needs_converting, _needs_converting) for top in _top_values(root)):
         return shared_plain(root)  # the common case

@@ -67,6 +67,32 @@ def becomes_list(text: str) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
 
 
+def text_may_hold_variables(text: str) -> bool:
+    """False only when no scalar of the YAML ``text`` can hold ``${``: the text has none, and no backslash
+    (a double-quoted escape, or a line break escaped to join two lines) can make one; folding a line break
+    always leaves a space or a break between the ``$`` and the ``{``."""
+    return "${" in text or "\\" in text
+
+
+def text_may_hold_list_text(text: str) -> bool:
+    """False only when no scalar of the YAML ``text`` can start with ``[`` after white space (as a string
+    :func:`becomes_list` converts does). A plain scalar never starts with ``[`` (it opens a flow list there):
+    such a ``[`` follows a quote, starts the text or a line (a folded block's content, a quoted string's
+    next line), comes after white space YAML does not count as such (a plain scalar may start with it),
+    or comes from an escape."""
+    if "\\" in text:
+        return True
+    at = text.find("[")
+    while at >= 0:
+        before = at
+        while before > 0 and text[before - 1].isspace():
+            before -= 1
+        if before == 0 or text[before - 1] in "\"'" or text[before:at].strip(" \t"):
+            return True
+        at = text.find("[", at + 1)
+    return False
+
+
 STRING_TAGS = (None, "tag:yaml.org,2002:str", "!!str")
 """The tags of a string scalar: none written, or ``!!str`` spelled either way."""
 

@@ -11,6 +11,8 @@ from sidecar_lsp.core.decoding.interpolation import (
     empty_variables,
     json_array_items,
     only_variables,
+    text_may_hold_list_text,
+    text_may_hold_variables,
     variables_in,
 )
 from sidecar_lsp.core.decoding.kinds import ENVIRONMENT
@@ -113,6 +115,12 @@ def _reads_as_json_array(node: Scalar) -> bool:
     return json_array_items(node) is not None
 
 
+@per_workload
+def _document_text(workload: Workload) -> str:
+    # Read through ``lines``: a run that read them is never taken for a later version (rules/reads.py).
+    return "\n".join(workload.lines)
+
+
 _FINDERS: dict[Callable[[Scalar], bool], _Finder] = {
     wanted: _scalars_where(wanted) for wanted in (_holds_variables, _reads_as_json_array)
 }
@@ -131,6 +139,8 @@ def _plain(workload: Workload) -> Any:
     kinds=ALL_WORKLOADS,
 )
 def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
+    if not text_may_hold_variables(_document_text(workload)):
+        return  # most manifests: no scalar to walk the document for
     for path, node in _field_nodes(workload, _holds_variables):
         kind = value_shape(path, _plain(workload)).decoded_as
         if kind is None:
@@ -158,6 +168,8 @@ def _no_item_is_a_value(workload: Workload, items: list[str]) -> bool:
     kinds=ALL_WORKLOADS | {ENVIRONMENT},
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
+    if not text_may_hold_list_text(_document_text(workload)):
+        return
     for path, node in _field_nodes(workload, _reads_as_json_array):
         items = json_array_items(node)
         assert items is not None
