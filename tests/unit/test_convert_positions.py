@@ -11,7 +11,11 @@ from sidecar_lsp.core.model import Pos
 from sidecar_lsp.lsp.convert import from_lsp_position, to_lsp_position
 
 TEXT = "name: api\nimage: nginx # café\nsidecars: {proxy: 🚀}\n\n"
-ENCODINGS = [types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf32]
+ENCODINGS = [
+    types.PositionEncodingKind.Utf16,
+    types.PositionEncodingKind.Utf8,
+    types.PositionEncodingKind.Utf32,
+]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
