@@ -19,8 +19,16 @@ from workspace_support import (
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Reach, Severity
 from sidecar_lsp.core.workspace.rules import cross_file_findings
-from sidecar_lsp.core.workspace.scan import DiskWorkspaces, find_root, read_path, relative, scan
-from sidecar_lsp.core.yaml.tree import parse
+from sidecar_lsp.core.workspace.scan import (
+    DiskWorkspaces,
+    find_root,
+    read_bounded,
+    read_path,
+    read_regular_file,
+    relative,
+    scan,
+)
+from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS, parse
 
 PRD_OVERRIDE = service("api", "environments:\n  prd:\n    count: 2\n")
 
@@ -385,3 +393,26 @@ def test_copilot_folders_and_relative_paths_are_pathlibs(path: str) -> None:
         except ValueError:
             below = None
         assert relative(root, path) == below, root
+
+
+def test_the_bounded_reader_reads_regular_files_and_refuses_the_rest(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.yml"
+    manifest.write_bytes(b"\xef\xbb\xbfname: api\n")
+    link = tmp_path / "link.yml"
+    link.symlink_to(manifest)
+    fifo = tmp_path / "fifo.yml"
+    os.mkfifo(fifo)
+    assert read_regular_file(manifest, 100) == b"\xef\xbb\xbfname: api\n"
+    assert read_regular_file(manifest, 5) == b"\xef\xbb\xbfnam"  # one byte more than the limit: longer
+    assert read_regular_file(link, 100) == read_regular_file(manifest, 100)
+    assert "cannot read" in str(read_regular_file(link, 100, follow_link=False))
+    assert str(read_regular_file(fifo, 100)).endswith("not a regular file")  # and it did not block
+    assert str(read_regular_file(tmp_path, 100)).endswith("not a regular file")
+    assert "cannot read" in str(read_regular_file(tmp_path / "missing.yml", 100))
+    # The workspace scan's reading: no link (it may lead out of the workspace), nothing too large.
+    assert read_bounded(manifest) == "name: api\n"
+    assert read_bounded(link) is None
+    assert read_bounded(fifo) is None
+    huge = tmp_path / "huge.yml"
+    huge.write_bytes(b"#" * (4 * MAX_TEXT_CHARS + 1))
+    assert read_bounded(huge) is None

@@ -15,7 +15,6 @@ import codecs
 import json
 import os
 import re
-import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from sidecar_lsp.core.workspace.rules import check_in_workspaces
-from sidecar_lsp.core.workspace.scan import DiskWorkspaces
+from sidecar_lsp.core.workspace.scan import DiskWorkspaces, read_regular_file
 from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -228,7 +227,7 @@ def _is(test: Callable[[], bool]) -> bool:
 
 def _check_file(path: str, options: Options, workspaces: DiskWorkspaces) -> FileResult | str:
     """The file's findings, or why it was not read."""
-    data = _read_regular_file(path)
+    data = read_regular_file(path, _MAX_BYTES)
     if isinstance(data, str):
         return data
     if len(data) > _MAX_BYTES:
@@ -249,34 +248,6 @@ def _check_file(path: str, options: Options, workspaces: DiskWorkspaces) -> File
     if encoding_problem is not None:
         findings = [encoding_problem, *findings]
     return FileResult(path, findings)
-
-
-def _read_regular_file(path: str) -> bytes | str:
-    """At most ``_MAX_BYTES + 1`` bytes of a regular file, or why it cannot be read.
-
-    Opened non-blocking so that a FIFO or a device never hangs the check, and checked to be a
-    regular file after opening, so that it cannot be swapped for one in between.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as error:
-        return f"cannot read {path}: {error.strerror or error}"
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return f"cannot read {path}: not a regular file"
-        chunks: list[bytes] = []
-        left = _MAX_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    except OSError as error:
-        return f"cannot read {path}: {error.strerror or error}"
-    finally:
-        os.close(fd)
 
 
 def _decode(data: bytes) -> tuple[str, Finding | None]:

@@ -161,6 +161,9 @@ def checked_rules(
     return unique_findings(findings), RuleResults(kind, root, base, runs.runs) if keep else None
 
 
+_NO_READS: frozenset[str] = frozenset()
+
+
 class _Runs:
     """The rule runs of one analysis: each taken from the previous version's when it still holds."""
 
@@ -187,6 +190,8 @@ class _Runs:
         return Workload(root, self.kind, env, self.paths, self.lines)
 
     def kept(self, slot: Slot) -> RuleRun | None:
+        if self.changes.previous is None:
+            return None  # a first analysis, or ``check``'s only one
         run = self.changes.still_holds(slot)
         if run is not None:
             self.runs[slot] = run
@@ -196,9 +201,13 @@ class _Runs:
         """The run of ``rule`` in ``slot`` (on ``workload``): kept from the previous version, or run now."""
         run = self.kept(slot)
         if run is None:
-            self.log.begin()
-            found = _run_rule(rule, workload)
-            run = self.runs[slot] = RuleRun(frozenset(self.log.end()), tuple(found))
+            if isinstance(workload, LoggedWorkload):
+                self.log.begin()
+                found = _run_rule(rule, workload)
+                reads = frozenset(self.log.end())
+            else:  # nothing notes what it reads
+                reads, found = _NO_READS, _run_rule(rule, workload)
+            run = self.runs[slot] = RuleRun(reads, tuple(found))
         return run
 
 

@@ -11,6 +11,7 @@ line calls them directly (:class:`DiskWorkspaces`).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,15 +155,45 @@ def read_source(path: str) -> str | None:
         return None
 
 
-def read_bounded(path: Path) -> str | None:
-    """The file's text when it is a regular file inside its workspace, small enough to be a manifest."""
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int, *, follow_link: bool = True) -> bytes | str:
+    """At most ``limit + 1`` bytes of a regular file (more than ``limit``: the file is longer), or why it
+    cannot be read.
+
+    Opened non-blocking so that a FIFO or a device never hangs the reader, and checked to be a regular file
+    after opening, so that it cannot be swapped for one in between. ``follow_link=False`` refuses a
+    symbolic link (one that may lead out of a workspace).
+    """
     try:
-        if path.is_symlink():
-            return None
-        if not path.is_file() or path.stat().st_size > MAX_TEXT_CHARS * 4:
-            return None
-        data = path.read_bytes()
-    except OSError:
+        fd = os.open(path, _FLAGS if follow_link else _FLAGS | _NO_LINK)
+    except (OSError, ValueError) as error:  # ValueError: a path the system cannot take (a NUL in it)
+        return f"cannot read {os.fspath(path)}: {getattr(error, 'strerror', None) or error}"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return f"cannot read {os.fspath(path)}: not a regular file"
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        return f"cannot read {os.fspath(path)}: {error.strerror or error}"
+    finally:
+        os.close(fd)
+
+
+def read_bounded(path: Path) -> str | None:
+    """The file's text when it is a regular file inside its workspace (no link), small enough to be a
+    manifest."""
+    data = read_regular_file(path, MAX_TEXT_CHARS * 4, follow_link=False)
+    if isinstance(data, str) or len(data) > MAX_TEXT_CHARS * 4:
         return None
     return data.decode("utf-8-sig", errors="replace")
 

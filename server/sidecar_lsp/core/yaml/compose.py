@@ -108,8 +108,10 @@ class _Composer:
         self.documents = 0
         self.recursive = False
         self.marks = Marks(text, lines)
+        self.on_client_lines = self.marks.offsets is None
+        """Whether the parser's lines and columns are the client's (no unusual line break)."""
         # Cleared by whatever ties a node to text elsewhere (incremental.py re-parses pieces alone).
-        self.spliceable = not pure and self.marks.offsets is None
+        self.spliceable = not pure and self.on_client_lines
 
     # --- driving the parser
 
@@ -185,22 +187,25 @@ class _Composer:
     # --- nodes
 
     def scalar(self, event: ev.ScalarEvent) -> Scalar:
-        start, end = event.start_mark, event.end_mark
-        if start.line == end.line and self.marks.offsets is None:
-            span = Span(Pos(start.line, start.column), Pos(end.line, end.column))
+        # Each attribute read once: this runs for every scalar of every manifest checked.
+        start, end, raw, tag = event.start_mark, event.end_mark, event.value, event.tag
+        line = start.line
+        if line == end.line and self.on_client_lines:
+            span = Span(Pos(line, start.column), Pos(line, end.column))
         else:
             span = self.marks.span(start, end)
         style = event.style or None  # libyaml reports plain style as ""
-        if style is None and event.tag is None and (event.implicit is None or event.implicit[0]):
-            value = resolve_plain(event.value)
+        if style is None and tag is None and (event.implicit is None or event.implicit[0]):
+            value = resolve_plain(raw)
         else:
             value = _resolve(event)
-        node = Scalar(span, _explicit_tag(event.tag), event.anchor, value, event.value, style)
-        if node.tag or node.anchor:
+        tag = _explicit_tag(tag)
+        node = Scalar(span, tag, event.anchor, value, raw, style)
+        if tag or node.anchor:
             self.spliceable = False
-        if event.value == "" and style is None:
+        if raw == "" and style is None:
             node.span = self.empty_value_span(span)
-        if node.tag and not node.tag.startswith(_CORE_TAG) and node.tag != "!":
+        if tag and not tag.startswith(_CORE_TAG) and tag != "!":
             self.findings.append(
                 Finding(
                     "yaml-unknown-tag",
