@@ -17,13 +17,14 @@ Also times a check of one manifest (start-up) and its imports (``-X importtime``
 ``--bytecode`` lets Python keep the compiled modules (in a temporary ``PYTHONPYCACHEPREFIX``, filled by
 a first run), as an installed wheel has them, where ``PYTHONDONTWRITEBYTECODE`` would have every
 process compile this project's modules again.
-Prints one table and the machine's load; nothing is asserted.
+Prints one table (wall time, manifests per second, CPU time) and the machine's load; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,15 +69,21 @@ def write_set(base: Path, texts: list[str]) -> list[Path]:
     return files
 
 
-def median_walls(commands: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[float]:
-    """The median wall time of each command, the commands taking turns within each of ``repeat`` rounds."""
+def median_times(commands: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[tuple[float, float]]:
+    """The median wall time and CPU time (user and system, the command's workers included) of each command,
+    the commands taking turns within each of ``repeat`` rounds. The CPU time moves less than the wall time
+    when the machine's speed does."""
     walls: list[list[float]] = [[] for _ in commands]
+    cpus: list[list[float]] = [[] for _ in commands]
     for _ in range(repeat):
         for index, (command, env) in enumerate(commands):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             subprocess.run(command, capture_output=True, check=False, env=env)
             walls[index].append(time.perf_counter() - started)
-    return [statistics.median(times) for times in walls]
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[index].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=True)]
 
 
 def median_import_ms(command: list[str], repeat: int, env: dict[str, str]) -> float:
@@ -147,7 +154,7 @@ def main() -> int:
             )
         for _, command, env, _ in rows:  # a first run: the disk's cache, and --bytecode's compiled modules
             subprocess.run(command, capture_output=True, check=False, env=env)
-        walls = median_walls([(command, env) for _, command, env, _ in rows], args.repeat)
+        times = median_times([(command, env) for _, command, env, _ in rows], args.repeat)
         imports = median_import_ms(rows[2][1], args.repeat, base_env)
     load_after = os.getloadavg()
     print(
@@ -157,10 +164,12 @@ def main() -> int:
     )
     print(f"imports of a check of one manifest (python -X importtime): {imports:.0f} ms")
     width = max(len(name) for name, _, _, _ in rows)
-    print(f"| {'command'.ljust(width)} | wall time | manifests/s |")
-    print(f"|{'-' * (width + 2)}|-----------|-------------|")
-    for (name, _, _, count), wall in zip(rows, walls, strict=True):
-        print(f"| {name.ljust(width)} | {wall * 1000:7.0f} ms | {count / wall:11.0f} |")
+    print(f"| {'command'.ljust(width)} | wall time | manifests/s |   CPU time |")
+    print(f"|{'-' * (width + 2)}|-----------|-------------|------------|")
+    for (name, _, _, count), (wall, cpu) in zip(rows, times, strict=True):
+        print(
+            f"| {name.ljust(width)} | {wall * 1000:7.0f} ms | {count / wall:11.0f} | {cpu * 1000:7.0f} ms |"
+        )
     return 0
 
 
