@@ -18,6 +18,7 @@ from workspace_support import (
 
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.model import Reach, Severity
+from sidecar_lsp.core.workspace import scan as scan_module
 from sidecar_lsp.core.workspace.rules import cross_file_findings
 from sidecar_lsp.core.workspace.scan import (
     DiskWorkspaces,
@@ -416,3 +417,15 @@ def test_the_bounded_reader_reads_regular_files_and_refuses_the_rest(tmp_path: P
     huge = tmp_path / "huge.yml"
     huge.write_bytes(b"#" * (4 * MAX_TEXT_CHARS + 1))
     assert read_bounded(huge) is None
+
+
+def test_a_link_is_refused_where_the_system_has_no_o_nofollow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = tmp_path / "manifest.yml"
+    manifest.write_text("name: api\n", encoding="utf-8")
+    link = tmp_path / "link.yml"
+    link.symlink_to(manifest)
+    monkeypatch.setattr(scan_module, "_NO_LINK", 0)
+    assert read_bounded(link) is None
+    assert read_bounded(manifest) == "name: api\n"

@@ -167,6 +167,8 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *, follow_link: 
     after opening, so that it cannot be swapped for one in between. ``follow_link=False`` refuses a
     symbolic link (one that may lead out of a workspace).
     """
+    if not follow_link and not _NO_LINK and os.path.islink(path):  # a system without O_NOFOLLOW
+        return f"cannot read {os.fspath(path)}: a symbolic link"
     try:
         fd = os.open(path, _FLAGS if follow_link else _FLAGS | _NO_LINK)
     except (OSError, ValueError) as error:  # ValueError: a path the system cannot take (a NUL in it)
