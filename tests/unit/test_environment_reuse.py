@@ -123,3 +123,71 @@ def test_an_override_that_breaks_a_rule_reports_it_for_that_environment(
 def test_fixtures_find_the_same_with_and_without_reuse(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = path.read_text(encoding="utf-8")
     assert analyze(text, Options()).findings == _without_reuse(text, monkeypatch)
+
+
+def _named_manifest(sidecars: int, environments: int, edit: str = "info") -> str:
+    """Every sidecar names the environment; the first writes a value Copilot drops (``args`` in a build map)
+    and the last one it refuses (``retries: many``), so the schema's pass over each environment has work."""
+    text = "name: api\ntype: Load Balanced Web Service\nimage:\n  build: ./Dockerfile\n  port: 8080\n"
+    text += "http:\n  path: /\nsidecars:\n"
+    for i in range(sidecars):
+        level = edit if i == 0 else "info"
+        image = "\n      build:\n        dockerfile: x\n        args: 5" if i == 0 else " nginx"
+        text += (
+            f"  side{i}:\n    image:{image}\n    port: {9000 + i}\n    variables:\n"
+            f"      STAGE: ${{COPILOT_ENVIRONMENT_NAME}}-{i}\n      LEVEL: {level}\n"
+        )
+    text += "    healthcheck:\n      command: ['CMD', 'true']\n      retries: many\n"
+    text += "environments:\n" + "".join(f"  env{e}:\n    count: {e + 1}\n" for e in range(environments))
+    return text
+
+
+def test_an_edited_sidecar_is_the_only_one_the_environments_look_into_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sidecar_lsp.core.check import dropped
+    from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
+
+    options = Options()
+    first = analyze(_named_manifest(30, 8), options, keep_runs=True)
+    walked: list[tuple[str | int, ...]] = []
+    real = dropped._drops
+
+    def counting(states: list[tuple[object, object, tuple[str | int, ...], object]]) -> object:
+        walked.extend(state[2] for state in states)
+        return real(states)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dropped, "_drops", counting)
+    text = _named_manifest(30, 8, edit="debug")
+    second = analyze_document(safe_parse(text, first.document), options, first, keep_runs=True)
+    # The base and each of the 8 environments look into the edited sidecar again, and into no other.
+    sidecars = {path[1] for path in walked if path[:1] == ("sidecars",) and len(path) > 1}
+    assert sidecars == {"side0"}
+    assert 0 < len(walked) <= 2 * (1 + 8)
+    monkeypatch.setattr(dropped, "_drops", real)
+    assert second.findings == analyze(text, options).findings
+    assert {"schema-dropped-value", "schema-type"} <= {f.code for f in second.findings}
+
+
+def test_the_environments_views_find_what_a_fresh_analysis_finds_after_each_edit() -> None:
+    from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
+
+    options = Options()
+    text = _named_manifest(6, 4)
+    previous = analyze(text, options, keep_runs=True)
+    edits = [
+        ("LEVEL: info", "LEVEL: debug"),
+        ("STAGE: ${COPILOT_ENVIRONMENT_NAME}-1", "STAGE: plain-1"),
+        ("retries: many", "retries: 3"),
+        ("retries: 3", "retries: [1]"),
+        (
+            "    count: 2\n",
+            "    count: 2\n    sidecars:\n      side1:\n        port: ${COPILOT_ENVIRONMENT_NAME}\n",
+        ),
+    ]
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+        current = analyze_document(safe_parse(text, previous.document), options, previous, keep_runs=True)
+        assert current.findings == analyze(text, options).findings, new
+        previous = current

@@ -16,7 +16,8 @@ from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
 from sidecar_lsp.core.schema.memo import Path, child_schema, deref, errors_of, is_valid, type_definition
 from sidecar_lsp.core.schema.messages import explain
 from sidecar_lsp.core.schema.store import Schema, per_schema
-from sidecar_lsp.core.yaml.tree import Node
+from sidecar_lsp.core.yaml.remembered import remembered
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Sequence
 
 
 def _escape_of(schema: Any) -> Schema | None:
@@ -31,53 +32,118 @@ def _escape_of(schema: Any) -> Schema | None:
     return None
 
 
-def dropped_values(instance: Any, root: Node) -> list[Finding]:
-    """Warnings for values Copilot silently drops inside a scalar-or-map field's map."""
+_State = tuple[Any, Schema, Path, "Path | None"]
+"""A value to look into: the value, the schema it is read with, its path, and the path of the union map
+that decoded as a map around it (None: none)."""
+_Drop = tuple[Any, Schema, Path, Path, dict[str, Any]]
+"""A value that may be dropped: the value, its strict schema, its path, the union map's path, and that map
+when the value is one of its own keys (else empty)."""
+
+
+def dropped_values(instance: Any, root: Node, *, shared: bool = False) -> list[Finding]:
+    """Warnings for values Copilot silently drops inside a scalar-or-map field's map.
+
+    ``shared``: ``instance`` is :func:`~sidecar_lsp.core.yaml.remembered.shared_plain` of ``root`` (nothing
+    converted), whose plain data is made of each node's own; then what the values two levels down hold (a
+    sidecar, an environment's override) is remembered with their nodes, and an environment's view, or the
+    next version of the text, looks only into the values that are new there."""
     definition = type_definition(instance)
     if definition is None:
         return []
-    out: list[Finding] = []
-    # (value, schema, path, the path of the union map that decoded as a map around it, if any)
-    stack: list[tuple[Any, Schema, Path, Path | None]] = [(instance, definition, (), None)]
+    state: _State = (instance, definition, (), None)
+    drops = _drops_below(state, root, _REMEMBERED_LEVEL) if shared else _drops([state])
+    return [
+        finding
+        for item, strict, path, union, siblings in drops
+        for finding in _dropped(item, strict, root, path, union, siblings)
+    ]
+
+
+_REMEMBERED_LEVEL = 2
+"""How far down the values whose walk is remembered lie: a sidecar, a volume, an environment's override."""
+
+
+def _drops_below(state: _State, node: Node, levels: int) -> list[_Drop]:
+    """:func:`_drops` of ``state``, whose value is ``node``'s plain data, in the same order; the walk of each
+    value ``levels`` down that lies outside any union remembered with its node (by its path and schema: an
+    alias may write one node in two places)."""
+    if levels == 0 and state[3] is None:
+        schema = state[1]
+        fact = ("dropped values", state[2], id(schema))
+        kept_schema, drops = remembered(node, fact, lambda _: (schema, _drops([state])))
+        return drops if kept_schema is schema else _drops([state])
+    if levels == 0:
+        return _drops([state])
+    drops, below = _visit(state)
+    children = _children(node)
+    for child_state in reversed(below):  # in the order of the walk's stack
+        child = children.get(child_state[2][-1])
+        drops += _drops([child_state]) if child is None else _drops_below(child_state, child, levels - 1)
+    return drops
+
+
+def _children(node: Node) -> dict[str | int, Node]:
+    """A map's values by key (the last of a key, as its plain data holds), a list's by index."""
+    if isinstance(node, Mapping):
+        return {entry.name: entry.value for entry in node.entries}
+    if isinstance(node, Sequence):
+        return dict(enumerate(node.items))
+    return {}
+
+
+def _drops(states: list[_State]) -> list[_Drop]:
+    """The values below ``states`` that may be dropped, walked depth first."""
+    drops: list[_Drop] = []
+    stack = list(states)
     while stack:
-        value, schema, path, inside = stack.pop()
-        if not _may_drop(schema):
-            continue  # no scalar-or-map field below: nothing to drop, and no need to look
-        schema = _walked(schema)
-        if isinstance(value, list):
-            items = schema.get("items")
-            if isinstance(items, dict):
-                stack.extend(
-                    (item, items, path + (i,), inside)
-                    for i, item in enumerate(value)
-                    if isinstance(item, (dict, list))
-                )
+        found, below = _visit(stack.pop())
+        drops += found
+        stack += below
+    return drops
+
+
+def _visit(state: _State) -> tuple[list[_Drop], list[_State]]:
+    """One value's own values that may be dropped, and its maps and lists to look into next (the last one
+    first: they go on a stack)."""
+    value, schema, path, inside = state
+    if not _may_drop(schema):
+        return [], []  # no scalar-or-map field below: nothing to drop, and no need to look
+    schema = _walked(schema)
+    if isinstance(value, list):
+        items = schema.get("items")
+        if not isinstance(items, dict):
+            return [], []
+        below: list[_State] = [
+            (item, items, path + (i,), inside)
+            for i, item in enumerate(value)
+            if isinstance(item, (dict, list))
+        ]
+        return [], below
+    if not isinstance(value, dict):
+        return [], []
+    union = inside
+    if union is None and any(
+        is_valid(branch["if"], value)
+        for branch in schema.get("allOf", ())
+        if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
+    ):
+        union = path
+    elif union is None and path[-2:-1] == ("alias",) and isinstance(path[-1], int):
+        union = path  # an http.alias item: the alias decoder keeps what decodes and drops the rest
+    drops: list[_Drop] = []
+    next_states: list[_State] = []
+    for key, item in value.items():
+        child = child_schema(schema, key)
+        if child is None:
             continue
-        if not isinstance(value, dict):
-            continue
-        union = inside
-        if union is None and any(
-            is_valid(branch["if"], value)
-            for branch in schema.get("allOf", ())
-            if isinstance(branch, dict) and "errorMessage" in branch.get("else", {})
-        ):
-            union = path
-        elif union is None and path[-2:-1] == ("alias",) and isinstance(path[-1], int):
-            union = path  # an http.alias item: the alias decoder keeps what decodes and drops the rest
-        for key, item in value.items():
-            child = child_schema(schema, key)
-            if child is None:
-                continue
-            strict = _escape_of(child)
-            if strict is not None:
-                if union is not None and is_valid(child, item):
-                    out.extend(
-                        _dropped(item, strict, root, path + (key,), union, value if union == path else {})
-                    )
-                child = strict
-            if isinstance(item, (dict, list)):  # a scalar holds no value to drop
-                stack.append((item, child, path + (key,), union if strict is not None else None))
-    return out
+        strict = _escape_of(child)
+        if strict is not None:
+            if union is not None and is_valid(child, item):
+                drops.append((item, strict, path + (key,), union, value if union == path else {}))
+            child = strict
+        if isinstance(item, (dict, list)):  # a scalar holds no value to drop
+            next_states.append((item, child, path + (key,), union if strict is not None else None))
+    return drops, next_states
 
 
 def _walked(schema: Schema) -> Schema:

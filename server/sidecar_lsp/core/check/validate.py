@@ -30,7 +30,15 @@ from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
 from sidecar_lsp.core.schema.memo import clear_memo, schema_errors
 from sidecar_lsp.core.schema.messages import explain
 from sidecar_lsp.core.yaml.remembered import remembered, shared_plain
-from sidecar_lsp.core.yaml.tree import Mapping, Node, ParsedDocument, Scalar, Sequence, iter_nodes
+from sidecar_lsp.core.yaml.tree import (
+    Mapping,
+    Node,
+    ParsedDocument,
+    Scalar,
+    Sequence,
+    iter_nodes,
+    own_entries,
+)
 
 __all__ = ["DECODE_ESCAPE_MARK", "UNKNOWN_KEY", "clear_memo", "schema_findings"]
 
@@ -178,11 +186,18 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
             )
         ]
     # Pipelines are read as written: no ${VAR} substitution, so no JSON-array conversion either.
-    instance = document.to_plain() if _is_pipeline(root) else _as_copilot_reads(root, document.text)
+    pipeline = _is_pipeline(root)
+    shared = not pipeline and not _needs_converting_any(root, document.text)
+    if pipeline:
+        instance = document.to_plain()
+    elif shared:
+        instance = shared_plain(root)
+    else:
+        instance = _as_copilot_reads(root)
     findings: list[Finding] = []
     for prefix, error in schema_errors(instance):
         findings.extend(explain(error, root, prefix))
-    findings.extend(dropped_values(instance, root))
+    findings.extend(dropped_values(instance, root, shared=shared))
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
@@ -198,15 +213,19 @@ def _is_pipeline(root: Node) -> bool:
     return isinstance(root, Mapping) and root.entry("type") is None and root.entry("version") is not None
 
 
-def _as_copilot_reads(root: Node, text: str) -> Any:
-    """The plain data Copilot decodes: an override's ``${COPILOT_ENVIRONMENT_NAME}`` substituted with its
-    environment's name (a merged manifest has it already), and a string that parses as a JSON array of
-    strings a list (a literal block ``|`` excepted), which a list field takes and a string field refuses
-    (X-json-array says why at the value). ``text``: the document's, whose every value ``root`` holds."""
+def _needs_converting_any(root: Node, text: str) -> bool:
+    """Whether the plain data Copilot decodes differs from ``root``'s (:func:`_as_copilot_reads`). ``text``:
+    the document's, whose every value ``root`` holds."""
     if ENV_NAME_VARIABLE not in text and not text_may_hold_list_text(text):
-        return shared_plain(root)  # no value can start with '[' or name the environment: nothing to convert
-    if not any(remembered(top, _needs_converting, _needs_converting) for top in _top_values(root)):
-        return shared_plain(root)  # the common case
+        return False  # no value can start with '[' or name the environment: nothing to convert
+    return any(remembered(top, _needs_converting, _needs_converting) for top in _top_values(root))
+
+
+def _as_copilot_reads(root: Node) -> Any:
+    """The plain data Copilot decodes, where it differs from ``root``'s: an override's
+    ``${COPILOT_ENVIRONMENT_NAME}`` substituted with its environment's name (a merged manifest has it
+    already), and a string that parses as a JSON array of strings a list (a literal block ``|`` excepted),
+    which a list field takes and a string field refuses (X-json-array says why at the value)."""
     from sidecar_lsp.core.decoding.interpolation import empty_variables, json_array_items, only_variables
 
     empty = empty_variables(root)
@@ -236,13 +255,24 @@ def _top_values(root: Node) -> list[Node]:
 
 
 def _needs_converting(top: Node) -> bool:
-    """Whether a value below ``top`` holds a JSON array or names the environment (remembered with ``top``:
-    the next version of the text asks only of the values an edit changed)."""
+    """Whether a value below ``top`` holds a JSON array or names the environment, made of the answers of
+    its children (a sidecar, an environment's override), each remembered with the child: the next version
+    of the text, and each environment's view of it, ask only of the values that are new there."""
+    if isinstance(top, Mapping):
+        children = [entry.value for entry in own_entries(top)]
+    elif isinstance(top, Sequence):
+        children = top.items
+    else:
+        return _holds_convertible(top)
+    return any(remembered(child, _holds_convertible, _holds_convertible) for child in children)
+
+
+def _holds_convertible(below: Node) -> bool:
     return any(
         isinstance(node, Scalar)
         and isinstance(node.value, str)
         and (node.value.lstrip().startswith("[") or ENV_NAME_REFERENCE in node.value)
-        for _, node in iter_nodes(top)
+        for _, node in iter_nodes(below)
     )
 
 

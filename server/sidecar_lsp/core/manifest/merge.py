@@ -176,6 +176,18 @@ def with_environment_name(node: Node, env: str, plain: AbstractSet[int] | None =
         if text == node.value:
             return node  # only escaped: \${COPILOT_ENVIRONMENT_NAME} stays as written
         return Scalar(node.span, node.tag, node.anchor, value=text, raw=raw, style=node.style or '"')
+    if isinstance(node, Mapping | Sequence):
+        # Remembered with the node: each environment of the next version of the text (which shares what an
+        # edit left alone) takes the named copy of an unchanged map, the same object, and so does every
+        # fact remembered with that copy.
+        return remembered(node, (_WITH_NAME, env), lambda _: _named_collection(node, env, plain))
+    return node
+
+
+_WITH_NAME = "with the environment's name"
+
+
+def _named_collection(node: Mapping | Sequence, env: str, plain: AbstractSet[int] | None) -> Node:
     if isinstance(node, Mapping):
         entries = [
             entry
@@ -186,12 +198,10 @@ def with_environment_name(node: Node, env: str, plain: AbstractSet[int] | None =
         if all(new is old for new, old in zip(entries, node.entries, strict=True)):
             return node
         return Mapping(node.span, node.tag, node.anchor, entries, node.flow)
-    if isinstance(node, Sequence):
-        items = [with_environment_name(item, env, plain) for item in node.items]
-        if all(new is old for new, old in zip(items, node.items, strict=True)):
-            return node
-        return Sequence(node.span, node.tag, node.anchor, items, node.flow)
-    return node
+    items = [with_environment_name(item, env, plain) for item in node.items]
+    if all(new is old for new, old in zip(items, node.items, strict=True)):
+        return node
+    return Sequence(node.span, node.tag, node.anchor, items, node.flow)
 
 
 def without_env_name_nodes(root: Node | None) -> AbstractSet[int]:

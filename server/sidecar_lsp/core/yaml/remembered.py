@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sidecar_lsp.core.yaml.nodes import Mapping, Node, Scalar, to_plain
+from sidecar_lsp.core.yaml.nodes import Mapping, Node, Scalar, Sequence, to_plain
 
 _Fact = TypeVar("_Fact")
 
@@ -36,15 +36,25 @@ def remembered(node: Node, fact: Hashable, compute: Callable[[Node], _Fact]) -> 
 
 
 def shared_plain(node: Node | None) -> Any:
-    """``to_plain(node)``, each top-level value's conversion remembered with the value: plain data is only
-    ever read, so the versions of a text share the conversion of what an edit left alone. (A node written
-    under two top-level keys through an alias converts to two equal objects rather than one.)"""
-    if not isinstance(node, Mapping):
-        return to_plain(node)
-    plain: dict[str, Any] = {}
-    for entry in node.entries:
-        value = entry.value
-        plain[entry.name] = (
-            value.value if isinstance(value, Scalar) else remembered(value, to_plain, to_plain)
-        )
-    return plain
+    """``to_plain(node)``, made of the conversions of each top-level value's children (a sidecar, an
+    environment's override), each remembered with the child: plain data is only ever read, so the versions
+    of a text, and the environments' views of it, share the conversion of what they have in common. (A node
+    written in two places through an alias may convert to two equal objects rather than one.)"""
+    return _made_of_children(node, _of_top_value)
+
+
+def _of_top_value(top: Node) -> Any:
+    return _made_of_children(top, to_plain)
+
+
+def _made_of_children(node: Node | None, child_plain: Callable[[Node], Any]) -> Any:
+    """``to_plain(node)``, each child's conversion remembered with the child (as ``child_plain`` makes it)."""
+    if isinstance(node, Mapping):
+        return {entry.name: _child(entry.value, child_plain) for entry in node.entries}
+    if isinstance(node, Sequence):
+        return [_child(item, child_plain) for item in node.items]
+    return to_plain(node)
+
+
+def _child(node: Node, child_plain: Callable[[Node], Any]) -> Any:
+    return node.value if isinstance(node, Scalar) else remembered(node, child_plain, child_plain)
