@@ -80,6 +80,24 @@ def test_value_shape(kind: str, path: tuple[str | int, ...], shape: ValueShape) 
     assert value_shape(path, _instance(kind, path, "${X}")) == shape
 
 
+def test_shapes_found_together_are_the_shapes_found_one_by_one() -> None:
+    """ValueShapes finds each ancestor's schemas once for every place below it, and answers as value_shape."""
+    from manifest_sets import CHECKOUT, CORPUS
+    from sidecar_lsp.core.schema.facts import ValueShapes
+    from sidecar_lsp.core.yaml.tree import Scalar, iter_nodes, parse, to_plain
+
+    places = 0
+    for path_on_disk in [*CHECKOUT, *CORPUS]:
+        root = parse(path_on_disk.read_text(encoding="utf-8")).root
+        instance = to_plain(root)
+        together = ValueShapes(instance)
+        for path, node in iter_nodes(root):
+            if path and isinstance(node, Scalar):
+                assert together.at(path) == value_shape(path, instance), (path_on_disk, path)
+                places += 1
+    assert places > 1500
+
+
 def _codes(text: str) -> list[str]:
     return [f.code for f in analyze(textwrap.dedent(text)).findings]
 

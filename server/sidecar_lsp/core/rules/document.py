@@ -5,7 +5,6 @@ into lists."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import (
     empty_variables,
@@ -19,7 +18,7 @@ from sidecar_lsp.core.decoding.kinds import ENVIRONMENT
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, layers
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
-from sidecar_lsp.core.schema.facts import keys_ignored_by, value_shape
+from sidecar_lsp.core.schema.facts import ValueShapes, keys_ignored_by
 from sidecar_lsp.core.yaml.remembered import remembered
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries, to_plain
 
@@ -127,9 +126,9 @@ _FINDERS: dict[Callable[[Scalar], bool], _Finder] = {
 
 
 @per_workload
-def _plain(workload: Workload) -> Any:
-    """The document as plain data: its shape picks the schema's branches."""
-    return to_plain(workload.root)
+def _shapes(workload: Workload) -> ValueShapes:
+    """The shapes of the document's fields; its plain data picks the schema's branches."""
+    return ValueShapes(to_plain(workload.root))
 
 
 @rule(
@@ -142,7 +141,7 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
     if not text_may_hold_variables(_document_text(workload)):
         return  # most manifests: no scalar to walk the document for
     for path, node in _field_nodes(workload, _holds_variables):
-        kind = value_shape(path, _plain(workload)).decoded_as
+        kind = _shapes(workload).at(path).decoded_as
         if kind is None:
             continue
         yield workload.finding(
@@ -173,7 +172,7 @@ def json_array_string(workload: Workload) -> Iterator[Finding]:
     for path, node in _field_nodes(workload, _reads_as_json_array):
         items = json_array_items(node)
         assert items is not None
-        shape = value_shape(path, _plain(workload))
+        shape = _shapes(workload).at(path)
         if not shape.known or shape.takes_strings:
             continue  # a list of strings: the conversion gives the list the user meant
         if shape.takes_list and not _no_item_is_a_value(workload, items):

@@ -134,8 +134,37 @@ class ValueShape:
 
 def value_shape(path: tuple[PathPart, ...], instance: Any) -> ValueShape:
     """The shape of the field at ``path`` in a manifest whose plain data is ``instance``."""
+    return ValueShapes(instance).at(path)
+
+
+class ValueShapes:
+    """:func:`value_shape` at many places of one manifest: the schemas of each place's ancestors (the
+    manifest's own, a sidecar's) are found once for all the places below them."""
+
+    def __init__(self, instance: Any) -> None:
+        self._instance = instance
+        self._schemas: dict[tuple[PathPart, ...], tuple[list[Mapping[str, Any]], Any]] = {}
+
+    def at(self, path: tuple[PathPart, ...]) -> ValueShape:
+        return _shape(path, self._at(path)[0])
+
+    def _at(self, path: tuple[PathPart, ...]) -> tuple[list[Mapping[str, Any]], Any]:
+        """The schemas that apply at ``path`` (:meth:`SchemaIndex.at`) and the value there."""
+        known = self._schemas.get(path)
+        if known is None:
+            index = schema_index()
+            if not path:
+                known = (index.expand(index.root, self._instance), self._instance)
+            else:
+                schemas, value = self._at(path[:-1])
+                known = index.step(schemas, path[-1], value) if schemas else ([], value)
+            self._schemas[path] = known
+        return known
+
+
+def _shape(path: tuple[PathPart, ...], found: list[Mapping[str, Any]]) -> ValueShape:
     index = schema_index()
-    schemas = _decoded(index, index.at(path, instance))
+    schemas = _decoded(index, found)
     info = index.field(str(path[-1]) if path else "", schemas)
     types = frozenset(info.types)
     if not info.known or not types:

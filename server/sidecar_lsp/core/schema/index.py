@@ -200,18 +200,25 @@ class SchemaIndex:
         schemas = self.expand(self.root, instance)
         value = instance
         for part in path:
-            value = _step(value, part)
-            subs = self.child(schemas, part)
-            schemas = []
-            seen: set[int] = set()
-            for sub in subs:
-                for expanded in self.expand(sub, value):
-                    if id(expanded) not in seen:
-                        seen.add(id(expanded))
-                        schemas.append(expanded)
+            schemas, value = self.step(schemas, part, value)
             if not schemas:
                 return []
         return schemas
+
+    def step(
+        self, schemas: list[Schema], part: PathPart, instance: Any = _MISSING
+    ) -> tuple[list[Schema], Any]:
+        """From the schemas that apply to ``instance``, those that apply one ``part`` down, and the value
+        there (:meth:`at` one step at a time)."""
+        value = _step(instance, part)
+        found: list[Schema] = []
+        seen: set[int] = set()
+        for sub in self.child(schemas, part):
+            for expanded in self.expand(sub, value):
+                if id(expanded) not in seen:
+                    seen.add(id(expanded))
+                    found.append(expanded)
+        return found, value
 
     def properties(self, schemas: Iterable[Schema]) -> dict[str, list[Any]]:
         """Named properties declared by ``schemas``, in schema order, with their subschemas."""
