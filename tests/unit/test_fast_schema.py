@@ -243,3 +243,31 @@ def test_variables_anywhere_give_the_same_findings_with_and_without_it(text: str
 def test_whether_a_value_holds_a_variable_is_the_walks_answer(value: object) -> None:
     # The quick answer reads json's text of the value; the walk finds every text and key holding "${".
     assert fast._holds_variable(value, None) == bool(fast._strings_with_variables(value))
+
+
+def test_the_trees_answer_to_whether_a_variable_is_written_is_the_json_texts() -> None:
+    """The schema check asks the tree whether a key or a text holds ``${`` (remembered per node) instead of
+    writing the whole manifest out as JSON; both answers agree, merged (``<<``) entries and keys included."""
+    from differential import make_generator
+    from generate import cases
+
+    from sidecar_lsp.core.check import validate
+    from sidecar_lsp.core.yaml.remembered import shared_plain
+    from sidecar_lsp.core.yaml.tree import Mapping, parse
+
+    texts = [path.read_text(encoding="utf-8") for path in ON_DISK]
+    texts += [case.text for case in cases(make_generator([]), 19, 0, 300)]
+    texts += [
+        "base: &b\n  KEY: ${X}\nvariables:\n  <<: *b\n",
+        "name: api\nvariables:\n  ${KEY}: 1\n",
+        "name: api\nsidecars:\n  s:\n    command: ['a', '${B}']\n",
+        "name: api\nsidecars:\n  s:\n    command: ['a', '$ {B}']\n",
+    ]
+    answers = set()
+    for text in texts:
+        root = parse(text).root
+        if isinstance(root, Mapping):
+            from_json = fast._holds_variable(shared_plain(root), None)
+            assert validate._holds_variable(root) == from_json, text
+            answers.add(from_json)
+    assert answers == {True, False}

@@ -138,7 +138,7 @@ def _visit(state: _State) -> tuple[list[_Drop], list[_State]]:
             continue
         strict = _escape_of(child)
         if strict is not None:
-            if union is not None and is_valid(child, item):
+            if union is not None and is_valid(child, item) and errors_of(strict, item):
                 drops.append((item, strict, path + (key,), union, value if union == path else {}))
             child = strict
         if isinstance(item, (dict, list)):  # a scalar holds no value to drop

@@ -27,6 +27,7 @@ from sidecar_lsp.core.manifest.merge import (
 )
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, unique_findings
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
+from sidecar_lsp.core.schema.fast import VARIABLE_MARK
 from sidecar_lsp.core.schema.memo import clear_memo, schema_errors
 from sidecar_lsp.core.schema.messages import explain
 from sidecar_lsp.core.yaml.remembered import remembered, shared_plain
@@ -195,7 +196,7 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
     else:
         instance = _as_copilot_reads(root)
     findings: list[Finding] = []
-    for prefix, error in schema_errors(instance):
+    for prefix, error in schema_errors(instance, _holds_variable(root) if shared else None):
         findings.extend(explain(error, root, prefix))
     findings.extend(dropped_values(instance, root, shared=shared))
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
@@ -265,6 +266,50 @@ def _needs_converting(top: Node) -> bool:
     else:
         return _holds_convertible(top)
     return any(remembered(child, _holds_convertible, _holds_convertible) for child in children)
+
+
+def _holds_variable(root: Node) -> bool:
+    """Whether a key or a text of ``root``'s plain data holds ``${`` (the compiled validator's verdict asks),
+    made of the answers of the values two levels down (a sidecar, an override), each remembered with its
+    node, as :func:`_needs_converting`."""
+    if not isinstance(root, Mapping):
+        return _variable_below(root)
+    return any(VARIABLE_MARK in entry.name for entry in root.entries) or any(
+        remembered(entry.value, _variable_in_top, _variable_in_top) for entry in root.entries
+    )
+
+
+def _variable_in_top(top: Node) -> bool:
+    if isinstance(top, Mapping):
+        if any(VARIABLE_MARK in entry.name for entry in top.entries):
+            return True
+        children = [entry.value for entry in top.entries]
+    elif isinstance(top, Sequence):
+        children = top.items
+    else:
+        return _variable_below(top)
+    return any(remembered(child, _variable_below, _variable_below) for child in children)
+
+
+def _variable_below(below: Node) -> bool:
+    """Whether a key or a text of ``below``'s plain data holds ``${``: merged entries (``<<``) too, which
+    the plain data holds."""
+    stack = [below]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Scalar):
+            if isinstance(node.value, str) and VARIABLE_MARK in node.value:
+                return True
+        elif id(node) not in seen:
+            seen.add(id(node))
+            if isinstance(node, Mapping):
+                if any(VARIABLE_MARK in entry.name for entry in node.entries):
+                    return True
+                stack.extend(entry.value for entry in node.entries)
+            elif isinstance(node, Sequence):
+                stack.extend(node.items)
+    return False
 
 
 def _holds_convertible(below: Node) -> bool:

@@ -29,7 +29,8 @@ from sidecar_lsp.core.schema.store import ANNOTATIONS, Schema, load_schema, per_
 
 _state = {"enabled": True}
 _compiled: dict[int, tuple[Schema, Any]] = {}
-_VARIABLE_MARK = "${"
+VARIABLE_MARK = "${"
+"""What every ``${VAR}`` starts with, in a key or a text, and in their JSON."""
 
 
 def set_enabled(enabled: bool) -> None:
@@ -100,7 +101,7 @@ def _holds_variable(value: Any, dumped: str | None) -> bool:
             dumped = json.dumps(value)
         except (TypeError, ValueError):  # no JSON (a date, a cycle): walked instead
             return bool(_strings_with_variables(value))
-    return _VARIABLE_MARK in dumped
+    return VARIABLE_MARK in dumped
 
 
 class Verdict:
@@ -137,9 +138,10 @@ class Verdict:
         return not self._variables or not _holds_variable(value, dumped) or _variables_fit(schema, value)
 
 
-def judge(instance: Any) -> Verdict | None:
+def judge(instance: Any, holds_variable: bool | None = None) -> Verdict | None:
     """The places of the whole schema's errors in ``instance``; None when the compiled validator cannot
-    judge it (not installed or switched off, a schema it cannot compile, a value that is no JSON)."""
+    judge it (not installed or switched off, a schema it cannot compile, a value that is no JSON).
+    ``holds_variable``: whether a key or a text of ``instance`` holds ``${``, when the caller knows."""
     if not _state["enabled"]:
         return None
     validator = _whole()
@@ -150,7 +152,7 @@ def judge(instance: Any) -> Verdict | None:
         errors = [] if valid else [tuple(error.instance_path) for error in validator.iter_errors(instance)]
     except Exception:  # a value that is no JSON (a huge integer, a date): jsonschema judges it
         return None
-    return Verdict(errors, _holds_variable(instance, None))
+    return Verdict(errors, _holds_variable(instance, None) if holds_variable is None else holds_variable)
 
 
 def _whole() -> Any:
@@ -198,7 +200,7 @@ def _strings_with_variables(value: Any) -> list[tuple[Any, str]]:
     """``(path, text)`` of each string value holding ``${``; ``(None, key)`` for a key that holds one."""
     found: list[tuple[Any, str]] = []
     if isinstance(value, str):
-        return [((), value)] if _VARIABLE_MARK in value else []
+        return [((), value)] if VARIABLE_MARK in value else []
     if not isinstance(value, (dict, list)):
         return []
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
@@ -209,10 +211,10 @@ def _strings_with_variables(value: Any) -> list[tuple[Any, str]]:
             continue
         pairs = here.items() if isinstance(here, dict) else enumerate(here)
         for key, item in pairs:
-            if isinstance(key, str) and _VARIABLE_MARK in key:
+            if isinstance(key, str) and VARIABLE_MARK in key:
                 found.append((None, key))
             if isinstance(item, str):
-                if _VARIABLE_MARK in item:
+                if VARIABLE_MARK in item:
                     found.append(((*path, key), item))
             elif isinstance(item, (dict, list)):
                 stack.append(((*path, key), item))

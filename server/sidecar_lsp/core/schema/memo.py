@@ -65,12 +65,15 @@ _SPLITTABLE = {"type", "properties", "additionalProperties", "patternProperties"
 Path = tuple[str | int, ...]
 
 
-def schema_errors(instance: Any) -> Iterator[tuple[Path, ValidationError]]:
-    """The schema's errors with the path prefix where each piece sits."""
+def schema_errors(
+    instance: Any, holds_variable: bool | None = None
+) -> Iterator[tuple[Path, ValidationError]]:
+    """The schema's errors with the path prefix where each piece sits (``holds_variable``: whether a key
+    or a text of ``instance`` holds ``${``, when the caller knows)."""
     definition = type_definition(instance)
     # One compiled validator judges the whole manifest; a piece goes to jsonschema only where it found
     # an error (or, when it cannot judge, where a validator compiled for that piece rejects it).
-    verdict = fast.judge(instance)
+    verdict = fast.judge(instance, holds_variable)
     schema = load_schema() if definition is None else definition
     if verdict is not None and verdict.passes((), schema, instance):
         return  # the whole manifest passes: no piece needs remembering
