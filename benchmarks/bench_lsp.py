@@ -1,7 +1,7 @@
 """sidecar-lsp vs yaml-language-server 2.0.0 (configured with our schema), side by side.
 
     cd benchmarks/node && npm ci          # once: yaml-language-server from package-lock.json
-    .venv/bin/python benchmarks/bench_lsp.py [--sizes 50,500,1500] [--write docs/benchmarks.md]
+    .venv/bin/python benchmarks/bench_lsp.py [--sizes 50,500,1500] [--named] [--write docs/benchmarks.md]
 
 Measures, per generated manifest size: didOpen→diagnostics, didChange→diagnostics (a top-level value,
 a value inside the middle sidecar, a value inside the middle environment's override), completion
@@ -76,10 +76,13 @@ Edit = tuple[int, int, str, str]
 """A value to edit: line, column, and the two texts typed over it in turn."""
 
 
-def document(lines: int) -> tuple[str, tuple[int, int], tuple[int, int], dict[str, Edit]]:
+def document(
+    lines: int, named: bool = False
+) -> tuple[str, tuple[int, int], tuple[int, int], dict[str, Edit]]:
     """A manifest with one schema error; positions for completion and hover, and values to edit: a
-    top-level one, one inside the middle sidecar, one inside the middle environment's override."""
-    text = generate(lines).replace("memory: 512\n", 'memory: "lots"\n', 1)
+    top-level one, one inside the middle sidecar, one inside the middle environment's override
+    (``named``: each sidecar also has a variable set to ``${COPILOT_ENVIRONMENT_NAME}``)."""
+    text = generate(lines, named=named).replace("memory: 512\n", 'memory: "lots"\n', 1)
     rows = text.split("\n")
     sidecar_lines = [i for i, r in enumerate(rows) if r.startswith("    essential:")]
     middle = sidecar_lines[len(sidecar_lines) // 2]
@@ -108,9 +111,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(name: str, lines: int, repeats: int, tmp: Path) -> Result:
+def run(name: str, lines: int, repeats: int, tmp: Path, named: bool = False) -> Result:
     cmd, config = server_command(name)
-    text, completion_pos, hover_pos, edits = document(lines)
+    text, completion_pos, hover_pos, edits = document(lines, named)
     result = Result()
     proc = LspProcess(cmd, config=config, cwd=str(tmp))
     try:
@@ -223,6 +226,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="50,500,1500")
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--write", help="also write the table into this markdown file (between markers)")
+    parser.add_argument(
+        "--named",
+        action="store_true",
+        help="each sidecar also sets a variable to ${COPILOT_ENVIRONMENT_NAME}, as many manifests do",
+    )
     args = parser.parse_args()
     if not YLS.exists():
         print("yaml-language-server missing: run `npm ci` in benchmarks/node", file=sys.stderr)
@@ -234,7 +242,7 @@ def main() -> int:
             for name in ("sidecar-lsp", "yaml-language-server"):
                 workdir = Path(tmp) / f"{name}-{n}"
                 workdir.mkdir()
-                results[(name, n)] = run(name, n, args.repeats, workdir)
+                results[(name, n)] = run(name, n, args.repeats, workdir, args.named)
                 print(f"done: {name} {n} lines", file=sys.stderr)
     text = table(results, sizes)
     print(text)

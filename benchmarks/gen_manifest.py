@@ -48,7 +48,7 @@ SIDECAR = """  sidecar{i}:
     variables:
       NGINX_PORT: {port}
       LOG_LEVEL: info
-    mount_points:
+{named}    mount_points:
       - source_volume: vol{v}
         path: /etc/mount{i}
         read_only: true
@@ -70,9 +70,13 @@ ENV = """  env{i}:
 """
 
 
-def generate(lines: int, name: str = "api") -> str:
+NAMED = "      STAGE: ${COPILOT_ENVIRONMENT_NAME}\n"
+"""A variable naming the environment, as many manifests give their containers."""
+
+
+def generate(lines: int, name: str = "api", *, named: bool = False) -> str:
     """A valid manifest of about ``lines`` lines: volumes, sidecars and environments grow with size; ``name``
-    is the service's, which its sidecars depend on."""
+    is the service's, which its sidecars depend on; ``named``: each sidecar also has :data:`NAMED`."""
     n = max(1, lines // 30)
     out = [HEADER.format(name=name)]
     out.extend(VOLUME.format(i=i) for i in range(n))
@@ -83,7 +87,14 @@ def generate(lines: int, name: str = "api") -> str:
     envs: list[str] = []
     while (body.count("\n") + sum(s.count("\n") for s in sidecars + envs)) < lines - 8:
         sidecars.append(
-            SIDECAR.format(i=i, port=9000 + i, essential="false" if i else "true", v=i % n, name=name)
+            SIDECAR.format(
+                i=i,
+                port=9000 + i,
+                essential="false" if i else "true",
+                v=i % n,
+                name=name,
+                named=NAMED if named else "",
+            )
         )
         if i % 4 == 3:
             envs.append(ENV.format(i=i, count=1 + i % 5))
