@@ -121,6 +121,11 @@ class Verdict:
         # error one step below counts too, whichever place a validator reports an unknown key at.
         self._near = frozenset(paths) | frozenset(path[:-1] for path in paths if path)
 
+    def clean_below(self, path: tuple[str | int, ...], value: Any) -> bool:
+        """Whether no piece at or below ``path`` (the piece ``value``) can fail: no error there, and no
+        ``${`` that the project's pattern keyword could refuse."""
+        return path not in self._under and (not self._variables or not _holds_variable(value, None))
+
     def passes(
         self,
         path: tuple[str | int, ...],

@@ -111,6 +111,8 @@ def type_definition(instance: Any) -> Schema | None:
 def _piecewise(
     value: Any, schema: Schema, prefix: Path, depth: int, verdict: fast.Verdict | None
 ) -> Iterator[tuple[Path, ValidationError]]:
+    if verdict is not None and verdict.clean_below(prefix, value):
+        return  # every piece below passes: the sidecars of a manifest whose error is elsewhere, say
     if depth >= _SPLIT_DEPTH or not isinstance(value, dict) or not set(schema) <= _SPLITTABLE:
         for error in _memoized(value, schema, prefix, verdict, shell=False):
             yield prefix, error
@@ -170,8 +172,12 @@ def _memoized(
 ) -> list[ValidationError]:
     if verdict is not None and verdict.passes(path, schema, value, shell=shell):
         return []  # the compiled validator found no error here: nothing to word, nothing to remember
-    # Every schema passed here lives as long as the process (the loaded schema or a cached
-    # shell), so its id names it reliably.
+    if shell:
+        # A shell checks a map's keys (type, required, unknown keys), never a value below them: checking it
+        # costs less than writing out the memo's key, a whole manifest's JSON at the top level.
+        return list(checker(schema).iter_errors(value))
+    # Every schema passed here is a piece of the loaded schema, which lives as long as the process, so its
+    # id names it reliably.
     key = (id(schema), json.dumps(value, sort_keys=True, default=str))
     errors = _memo.get(key)
     if errors is None:
