@@ -36,15 +36,20 @@ def remembered(node: Node, fact: Hashable, compute: Callable[[Node], _Fact]) -> 
 
 
 def shared_plain(node: Node | None) -> Any:
-    """``to_plain(node)``, made of the conversions of each top-level value's children (a sidecar, an
-    environment's override), each remembered with the child: plain data is only ever read, so the versions
-    of a text, and the environments' views of it, share the conversion of what they have in common. (A node
-    written in two places through an alias may convert to two equal objects rather than one.)"""
+    """``to_plain(node)``, made of the conversions of the values three levels down (a sidecar's variables,
+    health check, mount points), each remembered with its node, and of those above them, each remembered
+    too: plain data is only ever read, so the versions of a text, and the environments' views of it (which
+    copy only the maps that name the environment), share the conversion of what they have in common. (A
+    node written in two places through an alias may convert to two equal objects rather than one.)"""
     return _made_of_children(node, _of_top_value)
 
 
 def _of_top_value(top: Node) -> Any:
-    return _made_of_children(top, to_plain)
+    return _made_of_children(top, _of_child)
+
+
+def _of_child(child: Node) -> Any:
+    return _made_of_children(child, to_plain)
 
 
 def _made_of_children(node: Node | None, child_plain: Callable[[Node], Any]) -> Any:
