@@ -8,7 +8,7 @@ validates it piece by piece and :mod:`sidecar_lsp.core.schema.messages` words ea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sidecar_lsp.core.check.dropped import dropped_values
@@ -256,39 +256,34 @@ def _top_values(root: Node) -> list[Node]:
 
 
 def _needs_converting(top: Node) -> bool:
-    """Whether a value below ``top`` holds a JSON array or names the environment, made of the answers of
-    its children (a sidecar, an environment's override), each remembered with the child: the next version
-    of the text, and each environment's view of it, ask only of the values that are new there."""
-    if isinstance(top, Mapping):
-        children = [entry.value for entry in own_entries(top)]
-    elif isinstance(top, Sequence):
-        children = top.items
-    else:
-        return _holds_convertible(top)
-    return any(remembered(child, _holds_convertible, _holds_convertible) for child in children)
+    """Whether a value below ``top`` holds a JSON array or names the environment."""
+    return _any_of_children(top, _holds_convertible, as_plain_data=False)
 
 
 def _holds_variable(root: Node) -> bool:
-    """Whether a key or a text of ``root``'s plain data holds ``${`` (the compiled validator's verdict asks),
-    made of the answers of the values two levels down (a sidecar, an override), each remembered with its
-    node, as :func:`_needs_converting`."""
-    if not isinstance(root, Mapping):
-        return _variable_below(root)
-    return any(VARIABLE_MARK in entry.name for entry in root.entries) or any(
-        remembered(entry.value, _variable_in_top, _variable_in_top) for entry in root.entries
-    )
+    """Whether a key or a text of ``root``'s plain data holds ``${`` (the compiled validator's verdict asks)."""
+    return _any_of_children(root, _variable_in_top, as_plain_data=True)
 
 
 def _variable_in_top(top: Node) -> bool:
-    if isinstance(top, Mapping):
-        if any(VARIABLE_MARK in entry.name for entry in top.entries):
+    return _any_of_children(top, _variable_below, as_plain_data=True)
+
+
+def _any_of_children(node: Node, holds: Callable[[Node], bool], *, as_plain_data: bool) -> bool:
+    """``holds(node)`` made of its children's answers, each remembered with the child (a sidecar, an
+    environment's override): the next version of the text, and each environment's view of it, ask only of
+    the values that are new there. ``as_plain_data``: ask as the plain data reads (as :func:`_variable_below`
+    does): the entries a ``<<`` brings in too, and the keys."""
+    if isinstance(node, Mapping):
+        entries = node.entries if as_plain_data else own_entries(node)
+        if as_plain_data and any(VARIABLE_MARK in entry.name for entry in entries):
             return True
-        children = [entry.value for entry in top.entries]
-    elif isinstance(top, Sequence):
-        children = top.items
+        children = [entry.value for entry in entries]
+    elif isinstance(node, Sequence):
+        children = node.items
     else:
-        return _variable_below(top)
-    return any(remembered(child, _variable_below, _variable_below) for child in children)
+        return holds(node)
+    return any(remembered(child, holds, holds) for child in children)
 
 
 def _variable_below(below: Node) -> bool:
