@@ -191,3 +191,46 @@ def test_the_environments_views_find_what_a_fresh_analysis_finds_after_each_edit
         current = analyze_document(safe_parse(text, previous.document), options, previous, keep_runs=True)
         assert current.findings == analyze(text, options).findings, new
         previous = current
+
+
+def test_random_edits_of_a_manifest_that_names_the_environment_find_what_a_fresh_analysis_finds() -> None:
+    """The remembered named copies and the facts made of them, over versions that share what an edit left
+    alone: every version's findings are a fresh analysis's."""
+    import random
+    import sys
+
+    from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_manifest import generate
+    from test_rule_reuse import _edits
+
+    options = Options()
+    rng = random.Random(27)
+    versions = differ = 0
+    # http.version takes grpc, http1 or http2: written with the name, it passes in grpc and fails in the others.
+    version = "http:\n  path: '/'\n  version: ${COPILOT_ENVIRONMENT_NAME}\n"
+    texts = [
+        generate(lines, named=True)
+        .replace("http:\n  path: '/'\n", version)
+        .replace("\n  env3:\n", "\n  grpc:\n")
+        for lines in (120, 300)
+    ]
+    assert all("grpc:" in text and "version: ${" in text for text in texts)
+    # Each environment's own copy: env7's name fails where grpc's passes.
+    first = analyze(texts[1], options).findings
+    assert [f.message for f in first if f.code == "schema-format"] == [
+        "in environment 'env7': http.version: expected a value such as grpc, http1, http2, got 'env7'"
+    ]
+    for text in texts:
+        previous = analyze(text, options, keep_runs=True)
+        for version in _edits(text, rng, 40):
+            current = analyze_document(
+                safe_parse(version, previous.document), options, previous, keep_runs=True
+            )
+            assert current.findings == analyze(version, options).findings, version
+            differ += current.findings != previous.findings
+            versions += 1
+            previous = current
+    assert versions == 80
+    assert differ > 8  # the edits make and mend problems
