@@ -15,6 +15,7 @@ from sidecar_lsp.core.check.dropped import dropped_values
 from sidecar_lsp.core.decoding.interpolation import (
     ENV_NAME_REFERENCE,
     ENV_NAME_VARIABLE,
+    VARIABLE_MARK,
     text_may_hold_list_text,
 )
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
@@ -27,7 +28,6 @@ from sidecar_lsp.core.manifest.merge import (
 )
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, unique_findings
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
-from sidecar_lsp.core.schema.fast import VARIABLE_MARK
 from sidecar_lsp.core.schema.memo import clear_memo, schema_errors
 from sidecar_lsp.core.schema.messages import explain
 from sidecar_lsp.core.yaml.remembered import remembered, shared_plain

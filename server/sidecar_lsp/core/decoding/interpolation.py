@@ -19,6 +19,8 @@ from sidecar_lsp.core.yaml.nodes import Mapping, Node, Scalar
 
 VARIABLE = re.compile(r"(\\?)\$\{([_a-zA-Z][_a-zA-Z0-9]*)\}")
 """``interpolate.go:26``: only the braced form; a leading backslash escapes it."""
+VARIABLE_MARK = "${"
+"""What every ``${VAR}`` starts with, in a key or a text, and in their JSON."""
 
 
 APP_NAME_VARIABLE = "COPILOT_APPLICATION_NAME"
@@ -71,7 +73,7 @@ def text_may_hold_variables(text: str) -> bool:
     """False only when no scalar of the YAML ``text`` can hold ``${``: the text has none, and no backslash
     (a double-quoted escape, or a line break escaped to join two lines) can make one; folding a line break
     always leaves a space or a break between the ``$`` and the ``{``."""
-    return "${" in text or "\\" in text
+    return VARIABLE_MARK in text or "\\" in text
 
 
 def text_may_hold_list_text(text: str) -> bool:

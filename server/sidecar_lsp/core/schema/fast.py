@@ -23,14 +23,12 @@ import functools
 import json
 from typing import Any
 
-from sidecar_lsp.core.decoding.interpolation import can_match, variables_in
+from sidecar_lsp.core.decoding.interpolation import VARIABLE_MARK, can_match, variables_in
 from sidecar_lsp.core.schema.facts import schema_index
 from sidecar_lsp.core.schema.store import ANNOTATIONS, Schema, load_schema, per_schema, ref_target
 
 _state = {"enabled": True}
 _compiled: dict[int, tuple[Schema, Any]] = {}
-VARIABLE_MARK = "${"
-"""What every ``${VAR}`` starts with, in a key or a text, and in their JSON."""
 
 
 def set_enabled(enabled: bool) -> None:
