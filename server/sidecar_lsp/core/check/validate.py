@@ -28,9 +28,10 @@ from sidecar_lsp.core.manifest.merge import (
 )
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, unique_findings
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
+from sidecar_lsp.core.schema.fast import holds_variable
 from sidecar_lsp.core.schema.memo import clear_memo, schema_errors
 from sidecar_lsp.core.schema.messages import explain
-from sidecar_lsp.core.yaml.remembered import remembered, shared_plain
+from sidecar_lsp.core.yaml.remembered import remembered, shared_plain, shared_plain_below_top
 from sidecar_lsp.core.yaml.tree import (
     Mapping,
     Node,
@@ -287,24 +288,8 @@ def _any_of_children(node: Node, holds: Callable[[Node], bool], *, as_plain_data
 
 
 def _variable_below(below: Node) -> bool:
-    """Whether a key or a text of ``below``'s plain data holds ``${``: merged entries (``<<``) too, which
-    the plain data holds."""
-    stack = [below]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Scalar):
-            if isinstance(node.value, str) and VARIABLE_MARK in node.value:
-                return True
-        elif id(node) not in seen:
-            seen.add(id(node))
-            if isinstance(node, Mapping):
-                if any(VARIABLE_MARK in entry.name for entry in node.entries):
-                    return True
-                stack.extend(entry.value for entry in node.entries)
-            elif isinstance(node, Sequence):
-                stack.extend(node.items)
-    return False
+    """The verdict's own test, on the plain data :func:`shared_plain` keeps for ``below``."""
+    return holds_variable(shared_plain_below_top(below))
 
 
 def _holds_convertible(below: Node) -> bool:

@@ -90,6 +90,11 @@ def _reaches_pattern(schema: Any) -> bool:
     return False
 
 
+def holds_variable(value: Any) -> bool:
+    """Whether a key or a text in the plain data ``value`` holds ``${`` (what a verdict asks of a manifest)."""
+    return _holds_variable(value, None)
+
+
 def _holds_variable(value: Any, dumped: str | None) -> bool:
     """Whether a key or a text in ``value`` (``dumped``: its JSON text, if at hand) holds ``${``."""
     if dumped is None:

@@ -48,6 +48,12 @@ def _of_top_value(top: Node) -> Any:
     return _made_of_children(top, _of_child)
 
 
+def shared_plain_below_top(node: Node) -> Any:
+    """The plain data :func:`shared_plain` holds for ``node``, a value two levels down (a sidecar, an
+    environment's override): the same object, remembered with the node."""
+    return _child(node, _of_child)
+
+
 def _of_child(child: Node) -> Any:
     return _made_of_children(child, to_plain)
 
