@@ -190,8 +190,6 @@ class _Runs:
         return Workload(root, self.kind, env, self.paths, self.lines)
 
     def kept(self, slot: Slot) -> RuleRun | None:
-        if self.changes.previous is None:
-            return None  # a first analysis, or ``check``'s only one
         run = self.changes.still_holds(slot)
         if run is not None:
             self.runs[slot] = run
