@@ -127,7 +127,11 @@ class Verdict:
     def clean_below(self, path: tuple[str | int, ...], value: Any) -> bool:
         """Whether no piece at or below ``path`` (the piece ``value``) can fail: no error there, and no
         ``${`` that the project's pattern keyword could refuse."""
-        return path not in self._under and (not self._variables or not _holds_variable(value, None))
+        return path not in self._under and self._no_variable(value, None)
+
+    def _no_variable(self, value: Any, dumped: str | None) -> bool:
+        """Whether ``value`` (``dumped``: its JSON text, if at hand) holds no ``${``."""
+        return not self._variables or not _holds_variable(value, dumped)
 
     def passes(
         self,
@@ -143,7 +147,7 @@ class Verdict:
         at its place or its keys'), and no ``${VAR}`` the project's pattern keyword refuses."""
         if path in (self._near if shell else self._under):
             return False
-        return not self._variables or not _holds_variable(value, dumped) or _variables_fit(schema, value)
+        return self._no_variable(value, dumped) or _variables_fit(schema, value)
 
 
 def judge(instance: Any, holds_variable: bool | None = None) -> Verdict | None:
