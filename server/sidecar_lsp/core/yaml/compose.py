@@ -108,10 +108,8 @@ class _Composer:
         self.documents = 0
         self.recursive = False
         self.marks = Marks(text, lines)
-        self.on_client_lines = self.marks.offsets is None
-        """Whether the parser's lines and columns are the client's (no unusual line break)."""
         # Cleared by whatever ties a node to text elsewhere (incremental.py re-parses pieces alone).
-        self.spliceable = not pure and self.on_client_lines
+        self.spliceable = not pure and self.marks.offsets is None
 
     # --- driving the parser
 
@@ -190,7 +188,7 @@ class _Composer:
         # Each attribute read once: this runs for every scalar of every manifest checked.
         start, end, raw, tag = event.start_mark, event.end_mark, event.value, event.tag
         line = start.line
-        if line == end.line and self.on_client_lines:
+        if line == end.line and self.marks.offsets is None:
             span = Span(Pos(line, start.column), Pos(line, end.column))
         else:
             span = self.marks.span(start, end)
