@@ -26,6 +26,7 @@ from sidecar_lsp.core.workspace.scan import (
     read_bounded,
     read_path,
     read_regular_file,
+    read_source,
     relative,
     scan,
 )
@@ -429,3 +430,21 @@ def test_a_link_is_refused_where_the_system_has_no_o_nofollow(
     monkeypatch.setattr(scan_module, "_NO_LINK", 0)
     assert read_bounded(link) is None
     assert read_bounded(manifest) == "name: api\n"
+
+
+def test_a_source_read_for_a_rendering_is_text_of_a_regular_file(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.yml"
+    manifest.write_bytes(b"name: api\r\ntype: Backend Service\rimage: x\n")
+    assert read_source(str(manifest)) == "name: api\ntype: Backend Service\nimage: x\n"
+    fifo = tmp_path / "fifo.yml"
+    os.mkfifo(fifo)
+    assert read_source(str(fifo)) is None  # and it did not block
+    assert read_source(str(tmp_path)) is None
+    assert read_source(str(tmp_path / "missing.yml")) is None
+    huge = tmp_path / "huge.yml"
+    huge.write_bytes(b"#" * (4 * MAX_TEXT_CHARS + 1))
+    assert read_source(str(huge)) is None
+    latin = tmp_path / "latin.yml"
+    latin.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(UnicodeDecodeError):
+        read_source(str(latin))

@@ -145,14 +145,11 @@ def app_of(path: str | PathLike) -> tuple[Path, str | None] | None:
 def read_source(path: str) -> str | None:
     """A manifest that is not open, for a rendering: None when it is no regular file of a manifest's
     size; raises ``UnicodeDecodeError`` when it is not UTF-8 (as the editor's reading would)."""
-    file = Path(path)
-    try:
-        if not file.is_file() or file.stat().st_size > MAX_TEXT_CHARS * 4:
-            return None
-        with open(file, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
+    data = read_regular_file(path, MAX_TEXT_CHARS * 4)
+    if isinstance(data, str) or len(data) > MAX_TEXT_CHARS * 4:
         return None
+    # As a file opened for text reads it: every line break a "\n".
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
