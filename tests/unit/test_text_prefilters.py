@@ -126,3 +126,14 @@ def test_the_same_findings_without_the_facts(monkeypatch: pytest.MonkeyPatch) ->
     codes = {f.code for found in with_them for f in found}
     assert {"X-interpolation-type", "X-json-array", "schema-dropped-value"} <= codes
     assert with_them == without_them
+
+
+def test_a_rule_that_asked_the_text_is_run_again_on_the_next_version() -> None:
+    """The text a rule asks (to skip its walk) counts as its lines: a new version, which may add a ``${``
+    anywhere, never takes the run over."""
+    from sidecar_lsp.core.rules.reads import LINES
+
+    analysis = analyze(LBWS + "image:\n  location: nginx\n", Options(), keep_runs=True)
+    assert analysis.rule_results is not None
+    for code in ("X-interpolation-type", "X-json-array"):
+        assert LINES in analysis.rule_results.runs[(code, None, True)].reads

@@ -131,12 +131,12 @@ def checked_rules(
     paths = NodePaths(root, unshared=document_.spliceable)
     if kind in (PIPELINE, ENVIRONMENT):
         # Nothing to merge: the few checks for these kinds read the document once.
-        whole = Workload(root, kind, None, paths, document_.lines)
+        whole = Workload(root, kind, None, paths, document_.lines, text=document_.text)
         return check_workload(whole, per_environment=False) + check_workload(whole), None
     base = base_without_environments(root)
     earlier = previous if previous is not None and previous.kind == kind else None
     has_environments = bool(own_entries(root.get(ENVIRONMENTS_KEY)))
-    runs = _Runs(Changes(earlier, root, base), root, kind, paths, document_.lines, keep, has_environments)
+    runs = _Runs(Changes(earlier, root, base), root, kind, paths, document_, keep)
     whole = runs.workload(root, None, keep)
     document_rules = _applicable(kind, False)
     findings = [f for rule in document_rules for f in runs.run(rule, (rule.code, None, True), whole).findings]
@@ -173,11 +173,11 @@ class _Runs:
         root: Mapping,
         kind: str,
         paths: NodePaths,
-        lines: list[str],
+        document: ParsedDocument,
         keep: bool,
-        has_environments: bool,
     ) -> None:
-        self.changes, self.root, self.kind, self.paths, self.lines = changes, root, kind, paths, lines
+        self.changes, self.root, self.kind, self.paths = changes, root, kind, paths
+        self.lines, self.text = document.lines, document.text
         self.keep = keep
         self.log = ReadLog()
         self.runs: dict[Slot, RuleRun] = {}
@@ -186,8 +186,8 @@ class _Runs:
         """A workload of ``root``; ``logged``: one that notes what each rule reads (what costs a little on
         every read), for the environments or the next version to reuse the runs."""
         if logged:
-            return LoggedWorkload(root, self.kind, env, self.paths, self.lines, self.log)
-        return Workload(root, self.kind, env, self.paths, self.lines)
+            return LoggedWorkload(root, self.kind, env, self.paths, self.lines, self.log, text=self.text)
+        return Workload(root, self.kind, env, self.paths, self.lines, text=self.text)
 
     def kept(self, slot: Slot) -> RuleRun | None:
         run = self.changes.still_holds(slot)

@@ -158,15 +158,30 @@ class Workload:
     """One workload tree as Copilot validates it: the base, or the base merged with one environment."""
 
     def __init__(
-        self, root: Mapping, kind: str, env: str | None, paths: NodePaths, lines: list[str] | None = None
+        self,
+        root: Mapping,
+        kind: str,
+        env: str | None,
+        paths: NodePaths,
+        lines: list[str] | None = None,
+        *,
+        text: str | None = None,
     ) -> None:
         self.root = root
         self.kind = kind
         self.env = env
         self.paths = paths
         self.lines = lines or []
+        self._text = text
         self.facts: dict[Callable[..., Any], Any] = {}
         """Results of :func:`per_workload` functions, computed once for this workload."""
+
+    @property
+    def text(self) -> str:
+        """The document's text: the parsed document's, or its lines joined when none was given."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
 
     # --- navigation
 

@@ -114,12 +114,6 @@ def _reads_as_json_array(node: Scalar) -> bool:
     return json_array_items(node) is not None
 
 
-@per_workload
-def _document_text(workload: Workload) -> str:
-    # Read through ``lines``: a run that read them is never taken for a later version (rules/reads.py).
-    return "\n".join(workload.lines)
-
-
 _FINDERS: dict[Callable[[Scalar], bool], _Finder] = {
     wanted: _scalars_where(wanted) for wanted in (_holds_variables, _reads_as_json_array)
 }
@@ -138,7 +132,8 @@ def _shapes(workload: Workload) -> ValueShapes:
     kinds=ALL_WORKLOADS,
 )
 def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
-    if not text_may_hold_variables(_document_text(workload)):
+    # The text is read as the lines are: a run that read it is never taken for a later version (reads.py).
+    if not text_may_hold_variables(workload.text):
         return  # most manifests: no scalar to walk the document for
     for path, node in _field_nodes(workload, _holds_variables):
         kind = _shapes(workload).at(path).decoded_as
@@ -167,7 +162,7 @@ def _no_item_is_a_value(workload: Workload, items: list[str]) -> bool:
     kinds=ALL_WORKLOADS | {ENVIRONMENT},
 )
 def json_array_string(workload: Workload) -> Iterator[Finding]:
-    if not text_may_hold_list_text(_document_text(workload)):
+    if not text_may_hold_list_text(workload.text):
         return
     for path, node in _field_nodes(workload, _reads_as_json_array):
         items = json_array_items(node)

@@ -99,11 +99,21 @@ class LoggedWorkload(Workload):
     """A workload whose top-level reads and reads of :attr:`env` go to ``read_log``."""
 
     def __init__(
-        self, root: Mapping, kind: str, env: str | None, paths: NodePaths, lines: list[str], log: ReadLog
+        self,
+        root: Mapping,
+        kind: str,
+        env: str | None,
+        paths: NodePaths,
+        lines: list[str],
+        log: ReadLog,
+        *,
+        text: str | None = None,
     ) -> None:
         self.read_log = log
         self.fact_reads: dict[object, set[str]] = {}
-        super().__init__(_LoggedMapping.over(root, log), kind, env, _LoggedPaths(paths, log), lines)
+        super().__init__(
+            _LoggedMapping.over(root, log), kind, env, _LoggedPaths(paths, log), lines, text=text
+        )
 
     @property
     def lines(self) -> list[str]:
@@ -113,6 +123,11 @@ class LoggedWorkload(Workload):
     @lines.setter
     def lines(self, lines: list[str]) -> None:
         self._lines = lines
+
+    @property
+    def text(self) -> str:
+        self.read_log.read(LINES)  # the text is the lines
+        return super().text
 
     @property
     def env(self) -> str | None:
