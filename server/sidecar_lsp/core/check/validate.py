@@ -220,7 +220,7 @@ def _needs_converting_any(root: Node, text: str) -> bool:
     the document's, whose every value ``root`` holds."""
     if ENV_NAME_VARIABLE not in text and not text_may_hold_list_text(text):
         return False  # no value can start with '[' or name the environment: nothing to convert
-    return any(remembered(top, _needs_converting, _needs_converting) for top in _top_values(root))
+    return _any_of_children(root, _needs_converting, as_plain_data=False)
 
 
 def _as_copilot_reads(root: Node) -> Any:
@@ -250,10 +250,6 @@ def _as_copilot_reads(root: Node) -> Any:
         return node.value
 
     return convert(root)
-
-
-def _top_values(root: Node) -> list[Node]:
-    return [entry.value for entry in root.entries] if isinstance(root, Mapping) else [root]
 
 
 def _needs_converting(top: Node) -> bool:
