@@ -3,6 +3,7 @@ and the one fact a manifest adds: which variables it leaves empty."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -76,6 +77,7 @@ def text_may_hold_variables(text: str) -> bool:
     return VARIABLE_MARK in text or "\\" in text
 
 
+@functools.lru_cache(maxsize=8)  # the schema check asks for each environment's view, a rule once more
 def text_may_hold_list_text(text: str) -> bool:
     """False only when no scalar of the YAML ``text`` can start with ``[`` after white space (as a string
     :func:`becomes_list` converts does). A plain scalar never starts with ``[`` (it opens a flow list there):
