@@ -148,6 +148,8 @@ def test_a_bulk_open_is_checked_in_two_processes_with_the_same_findings() -> Non
         finally:
             queue.helper.stop()
             queue.executor.shutdown(wait=True)
+        # The helper's answers come without their trees (parsed here only when read, as below).
+        assert sum(r.parsed_analysis is None for r in results.values()) == queue.helper.checked
         found = {uri: [f"{f.code}:{f.message}" for f in r.analysis.findings] for uri, r in results.items()}
         assert all(r.served for r in results.values())
         return found, (queue.helper.started, queue.helper.checked, queue.helper.failed)

@@ -5,9 +5,10 @@ for last (the document on screen); while at least :data:`BULK_QUEUE` checks wait
 takes the one asked for first, so the rest of the burst is checked on the second core. The helper is
 started for a burst (a fresh interpreter importing only the core, never the protocol) and stopped
 once the queue is empty, so editing one document never runs it. It receives the text and the options
-and returns the :class:`~sidecar_lsp.core.check.analyze.Analysis`; the caller builds the result as
-the worker would. Any failure (the process died, a tree too deep to send back) gives the check back
-to the worker thread and leaves the helper off for the rest of the session.
+and returns an :class:`Answer`: the findings and the few facts publishing needs, not the tree (see
+:class:`~sidecar_lsp.lsp.documents.Checked`). Any failure (the process died, an answer that cannot be
+sent back) gives the check back to the worker thread and leaves the helper off for the rest of the
+session.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import concurrent.futures
 import logging
 import os
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
-from sidecar_lsp.core.check.analyze import Analysis, Options, analyze
+from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.decoding import kinds
+from sidecar_lsp.core.model import Finding
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,27 @@ BULK_QUEUE = 6
 """Checks waiting (besides the worker's) before the helper process takes some."""
 IN_FLIGHT = 2
 """Checks handed to the helper at once: it starts the next while this process reads the last one's answer."""
+
+
+class Answer(NamedTuple):
+    """The helper's answer for one text."""
+
+    kind: str | None
+    findings: list[Finding]
+    complete: bool
+    """Parsed without a syntax error."""
+    declares_copilot_type: bool
+    """Its ``type`` names a Copilot kind (whether the server answers for it also depends on its path)."""
+
+
+def answer(text: str, options: Options) -> Answer:
+    """What the helper computes for ``text``: the worker's analysis, less what costs more to send than to
+    compute again (the tree, the rule runs)."""
+    analysis = analyze(text, options)
+    document = analysis.document
+    return Answer(
+        analysis.kind, analysis.findings, document.complete, kinds.declares_copilot_type(document.root)
+    )
 
 
 def _quiet_child() -> None:
@@ -62,11 +86,11 @@ class Helper:
     def busy(self) -> bool:
         return self.in_flight > 0
 
-    def submit(self, text: str, options: Options) -> concurrent.futures.Future[Analysis] | None:
+    def submit(self, text: str, options: Options) -> concurrent.futures.Future[Answer] | None:
         """Send a check to the helper (starting it first); None when it cannot be started."""
         try:
             pool = self._pool if self._pool is not None else self._start()
-            future = pool.submit(analyze, text, options, keep_runs=True)  # what check_snapshot computes
+            future = pool.submit(answer, text, options)
         except Exception:
             logger.warning(
                 "the helper process could not start; the worker thread checks everything", exc_info=True

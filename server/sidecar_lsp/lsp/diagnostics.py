@@ -26,10 +26,10 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
-from sidecar_lsp.core.check.analyze import Analysis, analyze_document, safe_parse
+from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
 from sidecar_lsp.core.yaml.tree import ParsedDocument, parse
 from sidecar_lsp.lsp import convert as lsp_convert
-from sidecar_lsp.lsp.bulk import Helper
+from sidecar_lsp.lsp.bulk import Answer, Helper
 from sidecar_lsp.lsp.documents import NOTHING_EARLIER, Checked, DocumentCaches, Earlier, Snapshot
 from sidecar_lsp.lsp.ports import CrossFile, Documents
 
@@ -196,15 +196,16 @@ class Diagnostics:
         if not self._queue and not helper.busy:
             helper.stop()  # the burst is over
 
-    def _helper_finished(self, item: _Queued, job: asyncio.Future[Analysis]) -> None:
+    def _helper_finished(self, item: _Queued, job: asyncio.Future[Answer]) -> None:
         _, snapshot, _, _, future = item
         failed = job.cancelled() or job.exception() is not None
         self.helper.done(failed=failed)
         if failed:
             heapq.heappush(self._queue, item)  # the worker thread checks it after all
         elif not future.done():
-            analysis = job.result()
-            future.set_result(Checked(snapshot, analysis, snapshot.served(analysis.document)))
+            kind, findings, complete, declares = job.result()
+            served = snapshot.served_if(declares)
+            future.set_result(Checked.answered(snapshot, kind, findings, complete=complete, served=served))
         self._run_next()
 
     def _finished(self, future: asyncio.Future[Checked], asked: int, job: asyncio.Future[Checked]) -> None:
@@ -256,10 +257,12 @@ class Diagnostics:
             return  # a newer version or new settings are on their way; they publish instead
         diagnostics: list[types.Diagnostic] = []
         if shown:
-            self.cross_file.take(uri, doc, checked.analysis)
-            lines = lsp_convert.lines_of(doc)
-            findings = self.cross_file.findings(uri, doc, checked.analysis)
-            diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]
+            tree = checked.parsed_analysis.document if checked.parsed_analysis is not None else None
+            self.cross_file.take(uri, doc, tree)
+            findings = self.cross_file.findings(uri, doc, tree, checked.findings)
+            if findings:  # the line table only then: most documents of a bulk open have no finding
+                lines = lsp_convert.lines_of(doc)
+                diagnostics = [lsp_convert.to_diagnostic(doc, f, lines) for f in findings]
         self.publish(
             types.PublishDiagnosticsParams(uri=uri, version=snapshot.version, diagnostics=diagnostics)
         )

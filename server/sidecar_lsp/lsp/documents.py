@@ -18,9 +18,10 @@ from typing import NamedTuple
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
-from sidecar_lsp.core.check.analyze import Analysis, Options
+from sidecar_lsp.core.check.analyze import Analysis, Options, safe_parse
 from sidecar_lsp.core.decoding import kinds
 from sidecar_lsp.core.lines import OffsetIndex, split_lines
+from sidecar_lsp.core.model import Finding
 from sidecar_lsp.core.yaml.tree import ParsedDocument
 from sidecar_lsp.lsp import convert
 from sidecar_lsp.lsp.settings import Settings
@@ -128,16 +129,55 @@ class Snapshot:
 
     def served(self, document: ParsedDocument) -> bool:
         """Whether the server answers for the document: its path says so, or its ``type`` is a Copilot one."""
-        return self.served_path or kinds.declares_copilot_type(document.root)
+        return self.served_if(kinds.declares_copilot_type(document.root))
+
+    def served_if(self, declares_copilot_type: bool) -> bool:
+        """:meth:`served`, the test of the tree's ``type`` made elsewhere (the helper process)."""
+        return self.served_path or declares_copilot_type
 
 
-@dataclass(frozen=True, eq=False)
 class Checked:
-    """The worker's answer for a snapshot: the analysis and whether the document is served."""
+    """The answer for a snapshot: its findings, its analysis and whether the document is served.
 
-    snapshot: Snapshot
-    analysis: Analysis
-    served: bool
+    The worker thread answers with the whole analysis. The helper process of a bulk open answers with
+    the findings alone (:meth:`answered`): pickling a 1,500-line manifest's tree there and unpickling it
+    here took longer than parsing the text, and most documents of a burst are never read again before
+    their entry is trimmed. Their tree is parsed on the event loop when something first reads
+    :attr:`analysis`.
+    """
+
+    __slots__ = ("snapshot", "served", "findings", "complete", "_kind", "_analysis")
+
+    def __init__(self, snapshot: Snapshot, analysis: Analysis, served: bool) -> None:
+        self.snapshot = snapshot
+        self.served = served
+        self.findings: list[Finding] = analysis.findings
+        self.complete = analysis.document.complete
+        """The text parsed without a syntax error."""
+        self._kind = analysis.kind
+        self._analysis: Analysis | None = analysis
+
+    @classmethod
+    def answered(
+        cls, snapshot: Snapshot, kind: str | None, findings: list[Finding], *, complete: bool, served: bool
+    ) -> Checked:
+        """An answer without its tree (the helper process's)."""
+        checked = cls.__new__(cls)
+        checked.snapshot, checked.served, checked.findings = snapshot, served, findings
+        checked.complete, checked._kind, checked._analysis = complete, kind, None
+        return checked
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analysis, its tree parsed now if the answer came without it (event loop only)."""
+        if self._analysis is None:
+            self._analysis = Analysis(safe_parse(self.snapshot.text), self._kind, self.findings)
+        return self._analysis
+
+    @property
+    def parsed_analysis(self) -> Analysis | None:
+        """The analysis when its tree is held already; None where reading :attr:`analysis` would parse."""
+        return self._analysis
 
 
 class Parsed(NamedTuple):
@@ -152,8 +192,9 @@ class Parsed(NamedTuple):
 class _Entry:
     parsed: tuple[str, ParsedDocument] | None = None
     checked: Checked | None = None
-    last_complete: ParsedDocument | None = None
-    """The newest tree without a syntax error: completion reads names from it while a line is half typed."""
+    last_complete: ParsedDocument | Checked | None = None
+    """The newest tree without a syntax error (or the answer to parse it from): completion reads names from
+    it while a line is half typed."""
 
 
 class Earlier(NamedTuple):
@@ -212,21 +253,23 @@ class DocumentCaches:
         entry.checked = checked
         if entry.parsed is not None and entry.parsed[0] is not checked.snapshot.text:
             entry.parsed = None
-        if checked.served and checked.analysis.document.complete:
-            entry.last_complete = checked.analysis.document
+        if checked.served and checked.complete:
+            held = checked.parsed_analysis
+            entry.last_complete = held.document if held is not None else checked
         self._trim()
 
     def earlier(self, uri: str) -> Earlier:
         entry = self._entries.get(uri)
         if entry is None:
             return NOTHING_EARLIER
-        analysis = entry.checked.analysis if entry.checked is not None else None
+        analysis = entry.checked.parsed_analysis if entry.checked is not None else None
         tree = entry.parsed[1] if entry.parsed is not None else analysis.document if analysis else None
         return Earlier(tree, analysis)
 
     def last_complete(self, uri: str) -> ParsedDocument | None:
         entry = self._entries.get(uri)
-        return entry.last_complete if entry is not None else None
+        held = entry.last_complete if entry is not None else None
+        return held.analysis.document if isinstance(held, Checked) else held
 
     def forget(self, uri: str) -> None:
         self._entries.pop(uri, None)
@@ -250,11 +293,11 @@ class DocumentCaches:
 
 
 def _chars(entry: _Entry) -> int:
-    texts: dict[int, int] = {}
+    """The characters of the texts whose trees the entry holds (or may parse), each text counted once."""
+    held = [entry.checked.snapshot.text] if entry.checked is not None else []
     if entry.parsed is not None:
-        texts[id(entry.parsed[1])] = len(entry.parsed[0])
-    if entry.checked is not None:
-        texts[id(entry.checked.analysis.document)] = len(entry.checked.snapshot.text)
-    if entry.last_complete is not None:
-        texts[id(entry.last_complete)] = len(entry.last_complete.text)
-    return sum(texts.values())
+        held.append(entry.parsed[0])
+    last = entry.last_complete
+    if last is not None:
+        held.append(last.snapshot.text if isinstance(last, Checked) else last.text)
+    return sum(len(text) for text in {id(text): text for text in held}.values())

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from pygls.workspace import TextDocument
     from pygls.workspace.position_codec import PositionCodec
 
-    from sidecar_lsp.core.check.analyze import Analysis
     from sidecar_lsp.core.model import Finding
     from sidecar_lsp.core.schema.index import SchemaIndex
     from sidecar_lsp.core.workspace.model import Workspace
@@ -112,12 +111,15 @@ class CrossFile(Protocol):
         first time); returns at once for a lone file or a workspace already read."""
         ...
 
-    def take(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
-        """Publishing only: the workspace takes the document's text (and re-publishes what reads it)."""
+    def take(self, uri: str, doc: TextDocument, tree: ParsedDocument | None) -> None:
+        """Publishing only: the workspace takes the document's text (and re-publishes what reads it);
+        ``tree``, its parse when there is one."""
         ...
 
-    def findings(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
-        """The document's findings judged in its workspace, plus the cross-file ones; changes nothing."""
+    def findings(
+        self, uri: str, doc: TextDocument, tree: ParsedDocument | None, findings: list[Finding]
+    ) -> list[Finding]:
+        """The document's ``findings`` judged in its workspace, plus the cross-file ones; changes nothing."""
         ...
 
     def environments(self, uri: str) -> list[str]:

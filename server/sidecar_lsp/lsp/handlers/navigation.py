@@ -148,7 +148,7 @@ def register(server: Host, cross_file: CrossFile) -> None:
         lines = lsp_convert.lines_of(doc)
         actions = []
         # with the cross-file findings; a query: it publishes, registers and changes nothing
-        shown = cross_file.findings(params.text_document.uri, doc, analysis)
+        shown = cross_file.findings(params.text_document.uri, doc, analysis.document, analysis.findings)
         for finding, fix in fixes.code_actions(analysis.document, shown, span):
             actions.append(
                 types.CodeAction(

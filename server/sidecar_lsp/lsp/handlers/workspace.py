@@ -52,7 +52,7 @@ from sidecar_lsp.lsp.ports import Client, Documents, Registry
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
-    from sidecar_lsp.core.check.analyze import Analysis
+    from sidecar_lsp.core.yaml.tree import ParsedDocument
 
 __all__ = ["WorkspaceFeatures", "merged_uri", "parse_merged_uri", "register"]
 
@@ -106,31 +106,34 @@ class WorkspaceFeatures:
         if root is not None:
             await self._workspace(root, load=True)
 
-    def take(self, uri: str, doc: TextDocument, analysis: Analysis) -> None:
+    def take(self, uri: str, doc: TextDocument, tree: ParsedDocument | None) -> None:
         """The document's diagnostics are being published: its workspace takes its text.
 
         The one place an open document's text enters a workspace (read by :meth:`load` before);
         the open documents that read a fact it changed are re-published, and the workspace's files
-        are watched from then on (when the client allows it).
+        are watched from then on (when the client allows it). ``tree``: the text's parse, when
+        there is one (else the text is parsed only if the workspace holds another text).
         """
         found = self._locate(uri)
         if found is None:
             return
-        if found.workspace.set_text(found.rel, doc.source, analysis.document):
+        if found.workspace.set_text(found.rel, doc.source, tree):
             self._recheck(found.workspace, found.rel, uri)
         self._watch()
 
-    def findings(self, uri: str, doc: TextDocument, analysis: Analysis) -> list[Finding]:
-        """The document's findings judged in its workspace, plus the cross-file ones; changes nothing.
+    def findings(
+        self, uri: str, doc: TextDocument, tree: ParsedDocument | None, findings: list[Finding]
+    ) -> list[Finding]:
+        """The document's ``findings`` judged in its workspace, plus the cross-file ones; changes nothing.
 
         A text the workspace has not taken yet (its diagnostics are still to come) is judged in a
         copy that holds it; a workspace no publish has read yet is not looked for.
         """
         found = self._locate(uri)
         if found is None:
-            return analysis.findings
-        view = found.workspace.with_text(found.rel, doc.source, analysis.document)
-        return findings_in_workspace(view, found.rel, analysis.findings)
+            return findings
+        view = found.workspace.with_text(found.rel, doc.source, tree)
+        return findings_in_workspace(view, found.rel, findings)
 
     def closed(self, uri: str) -> None:
         """An editor closed the document: its unsaved edits are gone, the disk's text counts again."""
