@@ -26,6 +26,7 @@ from sidecar_lsp.core.rules.base import (
     rule,
     text_of,
 )
+from sidecar_lsp.core.yaml.remembered import remembered
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, mapping
 
 TCP, UDP, TLS = "TCP", "UDP", "TLS"
@@ -71,6 +72,24 @@ def _listener_port(listener: Mapping) -> tuple[int, str, Node] | None:
     return parsed[0], protocol, node
 
 
+def _sidecar_exposure(name: str, config: Mapping) -> tuple[int, Exposure] | None:
+    """The port the sidecar ``name`` exposes (``port``), remembered with its map: the merged view of an
+    environment shares the maps of the sidecars its override leaves alone, so a view whose override
+    changes one sidecar's port reads that sidecar alone (and the next version of the text the same)."""
+
+    def compute(_: Node) -> tuple[int, Exposure] | None:
+        node = config.get("port")
+        parsed = parse_port(text_of(node))
+        if parsed is None or node is None:
+            return None
+        return parsed[0], Exposure(name, (parsed[1] or TCP).upper(), node)
+
+    return remembered(config, (_SIDECAR_EXPOSURE, name), compute)
+
+
+_SIDECAR_EXPOSURE = "sidecar exposure"
+
+
 @per_workload
 def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict]]:
     """The exposed-port index and every conflict met while building it."""
@@ -79,10 +98,13 @@ def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict
     main = workload.name or ""
 
     def add(port: int, protocol: str, container: str, node: Node) -> None:
-        protocol = protocol.upper()
+        place(port, Exposure(container, protocol.upper(), node))
+
+    def place(port: int, exposure: Exposure) -> None:
+        container, protocol, node = exposure.container, exposure.protocol, exposure.node
         earlier = exposed.get(port)
         if earlier is None:
-            exposed[port] = Exposure(container, protocol, node)
+            exposed[port] = exposure
         elif earlier.container != container:
             message = (
                 f'containers "{container}" and "{earlier.container}" are exposing the same port {port}; '
@@ -97,10 +119,9 @@ def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict
             conflicts.append(Conflict("P2", message, node, earlier))
 
     for entry, config in workload.sidecars():
-        node = config.get("port")
-        parsed = parse_port(text_of(node))
-        if parsed is not None and node is not None:
-            add(parsed[0], parsed[1] or TCP, entry.name, node)
+        sidecar = _sidecar_exposure(entry.name, config)
+        if sidecar is not None:
+            place(*sidecar)
     if workload.kind in (LBWS, BACKEND):
         for _path, routing_rule in workload.http_rules():
             target_port = routing_rule.get("target_port")
