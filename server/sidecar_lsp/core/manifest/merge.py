@@ -270,6 +270,13 @@ def merge_all(root: Node | None) -> list[MergedEnvironment]:
     return [item for item in merged if item is not None]
 
 
+_MERGED = "merged over a base"
+
+
+def _empty_slot(_: Node) -> list[tuple[Mapping, Mapping] | None]:
+    return [None]
+
+
 class _Merger:
     def __init__(self, env: str, kind: str | None = None) -> None:
         self.env = env
@@ -296,11 +303,24 @@ class _Merger:
             # (anywhere else the file fails to decode), and mergo keeps the base's struct.
             return base
         if isinstance(base, Mapping) and isinstance(override, Mapping):
-            if path and path[-1] in whole_value_maps():
-                return self.upsert(base, override)
-            return self.merge_mapping(base, override, path)
+            return self.merged_maps(base, override, path)
         # Scalars and lists: the override wins; a change of shape clears the other variant.
         return override
+
+    def merged_maps(self, base: Mapping, override: Mapping, path: tuple[str, ...]) -> Mapping:
+        """Two maps merged, remembered with the override's map for the base it was last merged over: the next
+        version of the text shares the maps an edit left alone, so it takes the same merged map (and every
+        fact remembered with it: its named copy, its plain data, its checks) unless one side changed."""
+        slot: list[tuple[Mapping, Mapping] | None] = remembered(override, (_MERGED, path, self.kind), _empty_slot)
+        known = slot[0]  # one read: another thread may replace the pair, never half of it
+        if known is not None and known[0] is base:
+            return known[1]
+        if path and path[-1] in whole_value_maps():
+            merged = self.upsert(base, override)
+        else:
+            merged = self.merge_mapping(base, override, path)
+        slot[0] = (base, merged)
+        return merged
 
     def upsert(self, base: Mapping, override: Mapping) -> Mapping:
         replaced = {entry.name: entry for entry in override.entries if not is_null(entry.value)}
