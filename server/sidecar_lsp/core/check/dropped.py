@@ -60,18 +60,24 @@ def dropped_values(instance: Any, root: Node, *, shared: bool = False) -> list[F
 
 
 _REMEMBERED_LEVEL = 2
-"""How far down the values whose walk is remembered lie: a sidecar, a volume, an environment's override."""
+"""How far down the values whose walk is remembered lie: a sidecar, a volume, an environment's override;
+the walks of the maps that hold them (``sidecars``, ``environments``) are remembered too, so that a view
+that shares such a map looks into none of its values, and one that does not, only into its new ones."""
 
 
 def _drops_below(state: _State, node: Node, levels: int) -> list[_Drop]:
     """:func:`_drops` of ``state``, whose value is ``node``'s plain data, in the same order; the walk of each
-    value ``levels`` down that lies outside any union remembered with its node (by its path and schema: an
-    alias may write one node in two places)."""
-    if levels == 0 and state[3] is None:
-        schema = state[1]
-        fact = ("dropped values", state[2], id(schema))
-        kept_schema, drops = remembered(node, fact, lambda _: (schema, _drops([state])))
-        return drops if kept_schema is schema else _drops([state])
+    value up to ``levels`` down that lies outside any union remembered with its node (by its path and schema:
+    an alias may write one node in two places)."""
+    if levels >= _REMEMBERED_LEVEL or state[3] is not None:
+        return _walked_below(state, node, levels)
+    schema = state[1]
+    fact = ("dropped values", state[2], id(schema))
+    kept_schema, drops = remembered(node, fact, lambda _: (schema, _walked_below(state, node, levels)))
+    return drops if kept_schema is schema else _walked_below(state, node, levels)
+
+
+def _walked_below(state: _State, node: Node, levels: int) -> list[_Drop]:
     if levels == 0:
         return _drops([state])
     drops, below = _visit(state)
