@@ -95,13 +95,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     unchanged = unchanged_environments(root)
     if not merged and not (named and unchanged):
         return findings
-    per_env = [
-        (
-            environment.name,
-            _document_findings(_with_root(document, environment.root), unknown_keys=False),
-        )
-        for environment in merged
-    ]
+    per_env = [(environment.name, _view_findings(document, environment.root)) for environment in merged]
     envs_with: dict[int, list[str]] = {id(f): [] for f in candidates}
     # A value written with the environment's name reads differently in each environment: it is the
     # same finding where it stands at the same place.
@@ -125,10 +119,26 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     # A null override (prod: ~) deploys the base, under that environment's name.
     base = base_without_environments(root)
     per_env += [
-        (env, _document_findings(_with_root(document, with_environment_name(base, env)), unknown_keys=False))
-        for env in unchanged
+        (env, _view_errors(_with_root(document, with_environment_name(base, env)))) for env in unchanged
     ]
     return kept + _environment_name_findings(document, findings, per_env)
+
+
+def _view_findings(document: ParsedDocument, view: Mapping) -> list[Finding]:
+    """:func:`_view_errors` of one environment's view, remembered with the view: they depend on its nodes
+    alone, and an environment whose override and base an edit left alone keeps its view
+    (:func:`~sidecar_lsp.core.manifest.merge.merge_environment`)."""
+    return remembered(view, _VIEW_FINDINGS, lambda _: _view_errors(_with_root(document, view)))
+
+
+_VIEW_FINDINGS = "the view's schema errors"
+
+
+def _view_errors(view: ParsedDocument) -> list[Finding]:
+    """The schema errors of an environment's view: all that :func:`_scoped_to_environments` reads of it (which
+    base errors recur there, and the errors of values written with the environment's name). The checks
+    that find only warnings (dropped values, empty maps before unknown keys) are left out."""
+    return _document_findings(view, unknown_keys=False, errors_only=True)
 
 
 def _with_root(document: ParsedDocument, root: Node) -> ParsedDocument:
@@ -161,7 +171,9 @@ def _names_env(document: ParsedDocument, finding: Finding) -> bool:
     return ENV_NAME_REFERENCE in document.lines[start.line][start.col : end.col]
 
 
-def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[Finding]:
+def _document_findings(
+    document: ParsedDocument, *, unknown_keys: bool, errors_only: bool = False
+) -> list[Finding]:
     root = document.root
     if root is None:
         if document.complete and not document.findings:
@@ -199,6 +211,9 @@ def _document_findings(document: ParsedDocument, *, unknown_keys: bool) -> list[
     findings: list[Finding] = []
     for prefix, error in schema_errors(instance, _holds_variable(root) if shared else None):
         findings.extend(explain(error, root, prefix))
+    if errors_only:
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        return unique_findings(errors if unknown_keys else [f for f in errors if f.code != UNKNOWN_KEY])
     findings.extend(dropped_values(instance, root, shared=shared))
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:

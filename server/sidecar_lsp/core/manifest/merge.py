@@ -28,6 +28,7 @@ import weakref
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE, substitute
 from sidecar_lsp.core.decoding.kinds import STATIC_SITE, manifest_kind
@@ -131,14 +132,43 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
     override = environments.get(env) if isinstance(environments, Mapping) else None
     if not isinstance(override, Mapping):
         return None
-    merger = _Merger(env, manifest_kind(root))
+    kind = manifest_kind(root)
+    # Remembered with the override as written, for the base it was last merged over: the next version of
+    # the text shares the base's values and the overrides an edit left alone, so an environment whose
+    # override and base did not change keeps its view, the same object, and the facts remembered with it.
+    base = (
+        root.span,
+        root.tag,
+        root.anchor,
+        root.flow,
+        [e for e in root.entries if e.name != ENVIRONMENTS_KEY],
+    )
+    slot: list[tuple[tuple[Any, ...], Mapping] | None] = remembered(
+        override, (_MERGED_VIEW, env, kind), _empty_slot
+    )
+    known = slot[0]  # one read: another thread may replace the pair, never half of it
+    if known is not None and _same_base(known[0], base):
+        return MergedEnvironment(env, known[1])
+    merger = _Merger(env, kind)
     # An override has the top level's keys minus name, type and environments (Copilot drops them).
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
-    override = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
-    merged = merger.merge_mapping(base_without_environments(root), override, ())
+    own = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
+    merged = merger.merge_mapping(base_without_environments(root), own, ())
     named = with_environment_name(merged, env, without_env_name_nodes(root))
     assert isinstance(named, Mapping)
+    slot[0] = (base, named)
     return MergedEnvironment(env, named)
+
+
+def _same_base(known: tuple[Any, ...], base: tuple[Any, ...]) -> bool:
+    """The same top level around the same entries (the entries compared by identity)."""
+    *known_frame, known_entries = known
+    *frame, entries = base
+    return (
+        known_frame == frame
+        and len(known_entries) == len(entries)
+        and all(a is b for a, b in zip(known_entries, entries, strict=True))
+    )
 
 
 def _without_empty_lists(node: Node) -> Node | None:
@@ -271,9 +301,11 @@ def merge_all(root: Node | None) -> list[MergedEnvironment]:
 
 
 _MERGED = "merged over a base"
+_MERGED_VIEW = "the environment's view"
 
 
-def _empty_slot(_: Node) -> list[tuple[Mapping, Mapping] | None]:
+def _empty_slot(_: Node) -> list[Any]:
+    """A place for the last merge remembered with an override: a one-item list, replaced whole."""
     return [None]
 
 
@@ -311,7 +343,9 @@ class _Merger:
         """Two maps merged, remembered with the override's map for the base it was last merged over: the next
         version of the text shares the maps an edit left alone, so it takes the same merged map (and every
         fact remembered with it: its named copy, its plain data, its checks) unless one side changed."""
-        slot: list[tuple[Mapping, Mapping] | None] = remembered(override, (_MERGED, path, self.kind), _empty_slot)
+        slot: list[tuple[Mapping, Mapping] | None] = remembered(
+            override, (_MERGED, path, self.kind), _empty_slot
+        )
         known = slot[0]  # one read: another thread may replace the pair, never half of it
         if known is not None and known[0] is base:
             return known[1]
