@@ -20,6 +20,7 @@ from collections.abc import Set as AbstractSet
 
 from sidecar_lsp.core.rules.base import NodePaths, Workload
 from sidecar_lsp.core.yaml.nodes import Entry, Mapping, Node, Scalar
+from sidecar_lsp.core.yaml.remembered import remembered
 
 EVERY_KEY = "\0every key"
 """Read by a rule that walked the top level's entries."""
@@ -193,7 +194,26 @@ def sidecar_field_changes(before: Mapping, after: Mapping) -> frozenset[str] | N
     old, new = before.entry(SIDECARS_KEY), after.entry(SIDECARS_KEY)
     if old is None or new is None or old.merged != new.merged or not _same_scalar(old.key, new.key):
         return None
-    return sidecar_changes(old.value, new.value)
+    if old.value is new.value:
+        return frozenset()
+    # Remembered with the new map for the one it was last compared with: an environment's view keeps its
+    # sidecars map from one version of the text to the next while neither side changes, and comparing
+    # every field of every sidecar (all of them named copies where the manifest names the environment)
+    # at every version costs more than the rules it spares.
+    slot: list[tuple[Node, frozenset[str] | None] | None] = remembered(new.value, _COMPARED, _empty_slot)
+    known = slot[0]  # one read: another thread may replace the pair, never half of it
+    if known is not None and known[0] is old.value:
+        return known[1]
+    changes = sidecar_changes(old.value, new.value)
+    slot[0] = (old.value, changes)
+    return changes
+
+
+_COMPARED = "sidecar fields changed since"
+
+
+def _empty_slot(_: Node) -> list[tuple[Node, frozenset[str] | None] | None]:
+    return [None]
 
 
 def sidecar_changes(before: Node | None, after: Node | None) -> frozenset[str] | None:
