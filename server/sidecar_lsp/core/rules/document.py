@@ -19,8 +19,8 @@ from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, layers
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
 from sidecar_lsp.core.schema.facts import ValueShapes, keys_ignored_by
-from sidecar_lsp.core.yaml.remembered import remembered
-from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries, to_plain
+from sidecar_lsp.core.yaml.remembered import remembered, shared_plain
+from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries
 
 DOCUMENT_RULES = frozenset({"X-ignored-key", "X-interpolation-type", "X-json-array", "X-null-override"})
 
@@ -121,8 +121,10 @@ _FINDERS: dict[Callable[[Scalar], bool], _Finder] = {
 
 @per_workload
 def _shapes(workload: Workload) -> ValueShapes:
-    """The shapes of the document's fields; its plain data picks the schema's branches."""
-    return ValueShapes(to_plain(workload.root))
+    """The shapes of the document's fields; its plain data picks the schema's branches (made of the values'
+    remembered with their nodes, which the schema's check has made already, and the next version of the
+    text shares where an edit left them alone)."""
+    return ValueShapes(shared_plain(workload.root))
 
 
 @rule(
