@@ -33,7 +33,7 @@ from typing import Any
 from sidecar_lsp.core.decoding.interpolation import ENV_NAME_REFERENCE, ENV_NAME_VARIABLE, substitute
 from sidecar_lsp.core.decoding.kinds import STATIC_SITE, manifest_kind
 from sidecar_lsp.core.schema.facts import is_plain_struct, user_keyed_maps
-from sidecar_lsp.core.yaml.remembered import remembered
+from sidecar_lsp.core.yaml.remembered import remembered, remembered_for
 from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, Sequence, is_null, own_entries
 
 ENVIRONMENTS_KEY = "environments"
@@ -143,21 +143,20 @@ def merge_environment(root: Node | None, env: str) -> MergedEnvironment | None:
         root.flow,
         [e for e in root.entries if e.name != ENVIRONMENTS_KEY],
     )
-    slot: list[tuple[tuple[Any, ...], Mapping] | None] = remembered(
-        override, (_MERGED_VIEW, env, kind), _empty_slot
+    view = remembered_for(
+        override, (_MERGED_VIEW, env, kind), base, lambda: _view(root, override, env, kind), _same_base
     )
-    known = slot[0]  # one read: another thread may replace the pair, never half of it
-    if known is not None and _same_base(known[0], base):
-        return MergedEnvironment(env, known[1])
-    merger = _Merger(env, kind)
+    return MergedEnvironment(env, view)
+
+
+def _view(root: Mapping, override: Mapping, env: str, kind: str | None) -> Mapping:
     # An override has the top level's keys minus name, type and environments (Copilot drops them).
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
     own = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
-    merged = merger.merge_mapping(base_without_environments(root), own, ())
+    merged = _Merger(env, kind).merge_mapping(base_without_environments(root), own, ())
     named = with_environment_name(merged, env, without_env_name_nodes(root))
     assert isinstance(named, Mapping)
-    slot[0] = (base, named)
-    return MergedEnvironment(env, named)
+    return named
 
 
 def _same_base(known: tuple[Any, ...], base: tuple[Any, ...]) -> bool:
@@ -304,11 +303,6 @@ _MERGED = "merged over a base"
 _MERGED_VIEW = "the environment's view"
 
 
-def _empty_slot(_: Node) -> list[Any]:
-    """A place for the last merge remembered with an override: a one-item list, replaced whole."""
-    return [None]
-
-
 class _Merger:
     def __init__(self, env: str, kind: str | None = None) -> None:
         self.env = env
@@ -343,18 +337,10 @@ class _Merger:
         """Two maps merged, remembered with the override's map for the base it was last merged over: the next
         version of the text shares the maps an edit left alone, so it takes the same merged map (and every
         fact remembered with it: its named copy, its plain data, its checks) unless one side changed."""
-        slot: list[tuple[Mapping, Mapping] | None] = remembered(
-            override, (_MERGED, path, self.kind), _empty_slot
-        )
-        known = slot[0]  # one read: another thread may replace the pair, never half of it
-        if known is not None and known[0] is base:
-            return known[1]
+        fact = (_MERGED, path, self.kind)
         if path and path[-1] in whole_value_maps():
-            merged = self.upsert(base, override)
-        else:
-            merged = self.merge_mapping(base, override, path)
-        slot[0] = (base, merged)
-        return merged
+            return remembered_for(override, fact, base, lambda: self.upsert(base, override))
+        return remembered_for(override, fact, base, lambda: self.merge_mapping(base, override, path))
 
     def upsert(self, base: Mapping, override: Mapping) -> Mapping:
         replaced = {entry.name: entry for entry in override.entries if not is_null(entry.value)}

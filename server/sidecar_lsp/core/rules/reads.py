@@ -20,7 +20,7 @@ from collections.abc import Set as AbstractSet
 
 from sidecar_lsp.core.rules.base import NodePaths, Workload
 from sidecar_lsp.core.yaml.nodes import Entry, Mapping, Node, Scalar
-from sidecar_lsp.core.yaml.remembered import remembered
+from sidecar_lsp.core.yaml.remembered import remembered_for
 
 EVERY_KEY = "\0every key"
 """Read by a rule that walked the top level's entries."""
@@ -200,20 +200,11 @@ def sidecar_field_changes(before: Mapping, after: Mapping) -> frozenset[str] | N
     # sidecars map from one version of the text to the next while neither side changes, and comparing
     # every field of every sidecar (all of them named copies where the manifest names the environment)
     # at every version costs more than the rules it spares.
-    slot: list[tuple[Node, frozenset[str] | None] | None] = remembered(new.value, _COMPARED, _empty_slot)
-    known = slot[0]  # one read: another thread may replace the pair, never half of it
-    if known is not None and known[0] is old.value:
-        return known[1]
-    changes = sidecar_changes(old.value, new.value)
-    slot[0] = (old.value, changes)
-    return changes
+    before_map, after_map = old.value, new.value
+    return remembered_for(after_map, _COMPARED, before_map, lambda: sidecar_changes(before_map, after_map))
 
 
 _COMPARED = "sidecar fields changed since"
-
-
-def _empty_slot(_: Node) -> list[tuple[Node, frozenset[str] | None] | None]:
-    return [None]
 
 
 def sidecar_changes(before: Node | None, after: Node | None) -> frozenset[str] | None:

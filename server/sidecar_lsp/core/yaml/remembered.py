@@ -9,6 +9,7 @@ remembered never goes stale; it goes when the subtree does.
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from sidecar_lsp.core.yaml.nodes import Mapping, Node, Scalar, Sequence, to_plain
 
 _Fact = TypeVar("_Fact")
+_Other = TypeVar("_Other")
 
 _facts: weakref.WeakKeyDictionary[Node, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
 """By node (nodes compare by identity), each fact computed of it. Several threads may fill it: a fact is
@@ -33,6 +35,31 @@ def remembered(node: Node, fact: Hashable, compute: Callable[[Node], _Fact]) -> 
         return value
     value = known[fact] = compute(node)
     return value
+
+
+def remembered_for(
+    node: Node,
+    fact: Hashable,
+    other: _Other,
+    compute: Callable[[], _Fact],
+    same: Callable[[_Other, _Other], bool] = operator.is_,
+) -> _Fact:
+    """``compute()``, a fact of ``node`` and of ``other`` (what else it depends on: the base an override is
+    merged over), remembered with ``node`` for the last ``other`` alone (``same`` tells two apart: identity
+    by default). Met again with another ``other`` (an edit changed the base), it is computed anew and
+    replaces the one kept. Several threads may fill it: the pair is replaced whole, never half of it."""
+    place: list[tuple[Any, Any] | None] = remembered(node, fact, _one_place)
+    known = place[0]
+    if known is not None and same(known[0], other):
+        value: _Fact = known[1]
+        return value
+    value = compute()
+    place[0] = (other, value)
+    return value
+
+
+def _one_place(_: Node) -> list[Any]:
+    return [None]
 
 
 def shared_plain(node: Node | None) -> Any:
