@@ -16,7 +16,7 @@ from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
 from sidecar_lsp.core.schema.memo import Path, child_schema, deref, errors_of, is_valid, type_definition
 from sidecar_lsp.core.schema.messages import explain
 from sidecar_lsp.core.schema.store import Schema, per_schema
-from sidecar_lsp.core.yaml.remembered import remembered
+from sidecar_lsp.core.yaml.remembered import remembered_for
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Sequence
 
 
@@ -71,10 +71,10 @@ def _drops_below(state: _State, node: Node, levels: int) -> list[_Drop]:
     an alias may write one node in two places)."""
     if levels >= _REMEMBERED_LEVEL or state[3] is not None:
         return _walked_below(state, node, levels)
-    schema = state[1]
-    fact = ("dropped values", state[2], id(schema))
-    kept_schema, drops = remembered(node, fact, lambda _: (schema, _walked_below(state, node, levels)))
-    return drops if kept_schema is schema else _walked_below(state, node, levels)
+    return remembered_for(node, (_DROPPED, state[2]), state[1], lambda: _walked_below(state, node, levels))
+
+
+_DROPPED = "dropped values"
 
 
 def _walked_below(state: _State, node: Node, levels: int) -> list[_Drop]:
