@@ -194,8 +194,6 @@ def sidecar_field_changes(before: Mapping, after: Mapping) -> frozenset[str] | N
     old, new = before.entry(SIDECARS_KEY), after.entry(SIDECARS_KEY)
     if old is None or new is None or old.merged != new.merged or not _same_scalar(old.key, new.key):
         return None
-    if old.value is new.value:
-        return frozenset()
     # Remembered with the new map for the one it was last compared with: an environment's view keeps its
     # sidecars map from one version of the text to the next while neither side changes, and comparing
     # every field of every sidecar (all of them named copies where the manifest names the environment)
