@@ -95,7 +95,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
     unchanged = unchanged_environments(root)
     if not merged and not (named and unchanged):
         return findings
-    per_env = [(environment.name, _view_findings(document, environment.root)) for environment in merged]
+    per_env = [(environment.name, _view_errors(document, environment.root)) for environment in merged]
     envs_with: dict[int, list[str]] = {id(f): [] for f in candidates}
     # A value written with the environment's name reads differently in each environment: it is the
     # same finding where it stands at the same place.
@@ -118,27 +118,22 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         return kept
     # A null override (prod: ~) deploys the base, under that environment's name.
     base = base_without_environments(root)
-    per_env += [
-        (env, _view_errors(_with_root(document, with_environment_name(base, env)))) for env in unchanged
-    ]
+    per_env += [(env, _view_errors(document, with_environment_name(base, env))) for env in unchanged]
     return kept + _environment_name_findings(document, findings, per_env)
 
 
-def _view_findings(document: ParsedDocument, view: Mapping) -> list[Finding]:
-    """:func:`_view_errors` of one environment's view, remembered with the view: they depend on its nodes
-    alone, and an environment whose override and base an edit left alone keeps its view
-    (:func:`~sidecar_lsp.core.manifest.merge.merge_environment`)."""
-    return remembered(view, _VIEW_FINDINGS, lambda _: _view_errors(_with_root(document, view)))
+def _view_errors(document: ParsedDocument, view: Node) -> list[Finding]:
+    """The schema errors of an environment's view of ``document``: all that :func:`_scoped_to_environments`
+    reads of it (which base errors recur there, and the errors of values written with the environment's
+    name); the checks that find only warnings (dropped values, empty maps, unknown keys) are left out.
+    Remembered with the view: they depend on its nodes alone, and an environment whose override and base
+    an edit left alone keeps its view (:func:`~sidecar_lsp.core.manifest.merge.merge_environment`)."""
+    return remembered(
+        view, _VIEW_ERRORS, lambda _: _document_findings(_with_root(document, view), errors_only=True)
+    )
 
 
-_VIEW_FINDINGS = "the view's schema errors"
-
-
-def _view_errors(view: ParsedDocument) -> list[Finding]:
-    """The schema errors of an environment's view: all that :func:`_scoped_to_environments` reads of it (which
-    base errors recur there, and the errors of values written with the environment's name). The checks
-    that find only warnings (dropped values, empty maps before unknown keys) are left out."""
-    return _document_findings(view, unknown_keys=False, errors_only=True)
+_VIEW_ERRORS = "the view's schema errors"
 
 
 def _with_root(document: ParsedDocument, root: Node) -> ParsedDocument:
@@ -172,7 +167,7 @@ def _names_env(document: ParsedDocument, finding: Finding) -> bool:
 
 
 def _document_findings(
-    document: ParsedDocument, *, unknown_keys: bool, errors_only: bool = False
+    document: ParsedDocument, *, unknown_keys: bool = False, errors_only: bool = False
 ) -> list[Finding]:
     root = document.root
     if root is None:
@@ -211,9 +206,8 @@ def _document_findings(
     findings: list[Finding] = []
     for prefix, error in schema_errors(instance, _holds_variable(root) if shared else None):
         findings.extend(explain(error, root, prefix))
-    if errors_only:
-        errors = [f for f in findings if f.severity is Severity.ERROR]
-        return unique_findings(errors if unknown_keys else [f for f in errors if f.code != UNKNOWN_KEY])
+    if errors_only:  # unknown keys are warnings too
+        return unique_findings([f for f in findings if f.severity is Severity.ERROR])
     findings.extend(dropped_values(instance, root, shared=shared))
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
