@@ -29,12 +29,10 @@ from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from sidecar_lsp.core.workspace.rules import check_in_workspaces
-from sidecar_lsp.core.workspace.scan import DiskWorkspaces, read_regular_file
+from sidecar_lsp.core.workspace.scan import MAX_FILE_BYTES, DiskWorkspaces, read_regular_file
 from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-_MAX_BYTES = 4 * MAX_TEXT_CHARS
-"""The most bytes read from one file: enough for the longest text the reader accepts."""
 _SKIPPED_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".cache", ".tox"}
 FAIL_ON_LEVELS = ("error", "warning", "information", "hint", "never")
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFORMATION: 1, Severity.HINT: 0}
@@ -227,15 +225,15 @@ def _is(test: Callable[[], bool]) -> bool:
 
 def _check_file(path: str, options: Options, workspaces: DiskWorkspaces) -> FileResult | str:
     """The file's findings, or why it was not read."""
-    data = read_regular_file(path, _MAX_BYTES)
+    data = read_regular_file(path, MAX_FILE_BYTES)
     if isinstance(data, str):
         return data
-    if len(data) > _MAX_BYTES:
+    if len(data) > MAX_FILE_BYTES:
         end = Pos(0, 0)
         too_large = Finding(
             "file-too-large",
             Severity.ERROR,
-            f"file is more than {_MAX_BYTES:,} bytes long; sidecar-lsp reads manifests of up to "
+            f"file is more than {MAX_FILE_BYTES:,} bytes long; sidecar-lsp reads manifests of up to "
             f"{MAX_TEXT_CHARS:,} characters (Copilot manifests are a few KB)",
             Span(end, end),
         )

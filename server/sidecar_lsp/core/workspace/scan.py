@@ -145,11 +145,21 @@ def app_of(path: str | PathLike) -> tuple[Path, str | None] | None:
 def read_source(path: str) -> str | None:
     """A manifest that is not open, for a rendering: None when it is no regular file of a manifest's
     size; raises ``UnicodeDecodeError`` when it is not UTF-8 (as the editor's reading would)."""
-    data = read_regular_file(path, MAX_TEXT_CHARS * 4)
-    if isinstance(data, str) or len(data) > MAX_TEXT_CHARS * 4:
+    data = _manifest_bytes(path, follow_link=True)
+    if data is None:
         return None
     # As a file opened for text reads it: every line break a "\n".
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+MAX_FILE_BYTES = 4 * MAX_TEXT_CHARS
+"""The most bytes read from one file: enough for the longest text the reader accepts."""
+
+
+def _manifest_bytes(path: str | os.PathLike[str], *, follow_link: bool) -> bytes | None:
+    """A regular file's bytes when it is no longer than a manifest may be, else None."""
+    data = read_regular_file(path, MAX_FILE_BYTES, follow_link=follow_link)
+    return None if isinstance(data, str) or len(data) > MAX_FILE_BYTES else data
 
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -191,10 +201,8 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *, follow_link: 
 def read_bounded(path: Path) -> str | None:
     """The file's text when it is a regular file inside its workspace (no link), small enough to be a
     manifest."""
-    data = read_regular_file(path, MAX_TEXT_CHARS * 4, follow_link=False)
-    if isinstance(data, str) or len(data) > MAX_TEXT_CHARS * 4:
-        return None
-    return data.decode("utf-8-sig", errors="replace")
+    data = _manifest_bytes(path, follow_link=False)
+    return None if data is None else data.decode("utf-8-sig", errors="replace")
 
 
 def _manifest_paths(root: Path) -> list[str]:
