@@ -7,6 +7,8 @@ import time
 import pytest
 
 from sidecar_lsp.core.model import Pos, Span
+from sidecar_lsp.core.yaml.compose import _colons_stood_in, _Composer, compose
+from sidecar_lsp.core.yaml.nodes import Node
 from sidecar_lsp.core.yaml.tree import Mapping, Scalar, Sequence, find, find_entry, iter_nodes, node_at, parse
 
 MANIFEST = """\
@@ -228,3 +230,55 @@ def test_columns_count_code_points() -> None:
 def test_colon_inside_a_flow_collection_reads_like_yaml_v3(text: str, expected: object) -> None:
     document = parse(text)
     assert (document.findings, document.to_plain()) == ([], expected)
+
+
+def _shape(node: Node | None) -> object:
+    """Everything a node holds, its children's too, for comparing two readings of one text."""
+    if isinstance(node, Mapping):
+        entries = tuple((_shape(entry.key), _shape(entry.value), entry.merged) for entry in node.entries)
+        return ("map", node.span, node.tag, node.anchor, node.flow, entries)
+    if isinstance(node, Sequence):
+        return (
+            "list",
+            node.span,
+            node.tag,
+            node.anchor,
+            node.flow,
+            tuple(_shape(item) for item in node.items),
+        )
+    if isinstance(node, Scalar):
+        return ("scalar", node.span, node.tag, node.anchor, repr(node.value), node.raw, node.style)
+    return node
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cache_from: [front:latest, back:1.2]\n",
+        "a: {x:y, z: w}\n",
+        "k: [é:b, 1:30, http://h:80/p]\n",
+        "k: [a::b]\n",
+        "k: [a:b\n  :c]\n",
+        "image: x\nsidecars:\n  s:\n    command: [sh, -c, 'a:b', c:d]\n    labels: {k:v: w}\n",
+        "k: [x:]\n",
+        "k: {a:}\n",
+        "k: [a:#b]\n",
+        "k: [a:?b]\n",
+        "k: [a:[b]]\n",
+        "k: [a:b, ~^`;=]\n",
+    ],
+)
+def test_colons_libyaml_refuses_read_as_the_pure_parser_reads_them(text: str) -> None:
+    lines = text.split("\n")
+    by_libyaml = compose(text, lines)
+    by_pure_parser = _Composer(text, lines, pure=True).run()
+    assert _shape(by_libyaml.root) == _shape(by_pure_parser.root)
+    assert by_libyaml.findings == by_pure_parser.findings
+    assert not by_libyaml.spliceable  # a piece re-parsed alone would not hold the stand-in
+
+
+def test_a_refused_colon_followed_by_a_flow_indicator_is_left_to_the_pure_parser() -> None:
+    assert _colons_stood_in("k: [x:]\n") is None
+    assert _colons_stood_in("k: [a:b, x:]\n") is None
+    assert _colons_stood_in("k: [front:latest]\n") == ("k: [front^latest]\n", "^")
+    assert _colons_stood_in("k: [front:latest, ^~`;=]\n") is None  # no stand-in left

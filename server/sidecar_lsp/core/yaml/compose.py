@@ -39,8 +39,7 @@ _CORE_TAG = "tag:yaml.org,2002:"
 _MERGE_KEY = "<<"
 
 
-def _resolve(event: ev.ScalarEvent) -> Any:
-    value: str = event.value
+def _resolve(event: ev.ScalarEvent, value: str) -> Any:
     tag = event.tag
     if tag and tag.startswith(_CORE_TAG):
         kind = tag[len(_CORE_TAG) :]
@@ -79,13 +78,48 @@ def compose(text: str, lines: list[str]) -> ParsedDocument:
     document = _Composer(text, lines, pure=False).run()
     if any(f.code == "yaml-syntax" and _LIBYAML_ONLY_ERROR in f.message for f in document.findings):
         # The libyaml copy in ruamel.yaml.clib rejects `[front:latest]` (a colon inside a flow
-        # collection), which yaml.v3, and so Copilot, reads as the string "front:latest"; the
-        # pure-Python parser reads it like yaml.v3.
+        # collection), which yaml.v3, and so Copilot, reads as the string "front:latest", as does
+        # ruamel's pure-Python parser, about eight times slower.
+        stood_in = _colons_stood_in(text)
+        if stood_in is not None:
+            return _Composer(text, lines, pure=False, stood_in=stood_in).run()
         document = _Composer(text, lines, pure=True).run()
     return document
 
 
 _LIBYAML_ONLY_ERROR = "found unexpected ':'"
+_STAND_INS = "^~`;="
+"""Characters that, in the middle of a plain scalar, libyaml reads as one more character of it."""
+_ENDS_A_FLOW_SCALAR = frozenset(" \t\r\n,?[]{}#")
+_MAX_STAND_INS = 32
+
+
+def _colons_stood_in(text: str) -> tuple[str, str] | None:
+    """``(text, stand_in)``: ``text`` with each colon libyaml refuses inside a flow collection's plain
+    scalar replaced by ``stand_in``, a character ``text`` does not hold, such that libyaml reads the
+    whole text; None where a refused colon is followed by what could end the scalar (there the
+    pure-Python parser's reading is kept), or libyaml still fails."""
+    stand_in = next((char for char in _STAND_INS if char not in text), None)
+    if stand_in is None:
+        return None
+    for _ in range(_MAX_STAND_INS):
+        try:
+            for _event in parse_events(text, pure=False):
+                pass
+        except MarkedYAMLError as error:
+            mark = error.problem_mark
+            if error.problem != _LIBYAML_ONLY_ERROR or mark is None:
+                return None
+            at = mark.index
+            following = text[at + 1 : at + 2]
+            if text[at : at + 1] != ":" or not following or following in _ENDS_A_FLOW_SCALAR:
+                return None
+            text = text[:at] + stand_in + text[at + 1 :]
+            continue
+        except YAMLError:
+            return None
+        return text, stand_in
+    return None
 
 
 def _error(code: str, message: str, span: Span) -> Finding:
@@ -93,9 +127,13 @@ def _error(code: str, message: str, span: Span) -> Finding:
 
 
 class _Composer:
-    def __init__(self, text: str, lines: list[str], *, pure: bool) -> None:
+    def __init__(
+        self, text: str, lines: list[str], *, pure: bool, stood_in: tuple[str, str] | None = None
+    ) -> None:
         self.pure = pure
         self.text = text
+        # The text libyaml reads instead (see _colons_stood_in), and the stand-in for ':' in its scalars.
+        self.parser_text, self.stand_in = stood_in if stood_in is not None else (None, None)
         self.lines = lines
         self.findings: list[Finding] = []
         self.anchors: dict[str, Node] = {}
@@ -109,14 +147,15 @@ class _Composer:
         self.recursive = False
         self.marks = Marks(text, lines)
         # Cleared by whatever ties a node to text elsewhere (incremental.py re-parses pieces alone).
-        self.spliceable = not pure and self.marks.offsets is None
+        self.spliceable = not pure and stood_in is None and self.marks.offsets is None
 
     # --- driving the parser
 
     def run(self) -> ParsedDocument:
         complete = True
         try:
-            for event in parse_events(text_for_parser(self.text, self.pure), self.pure):
+            parser_text = self.parser_text or text_for_parser(self.text, self.pure)
+            for event in parse_events(parser_text, self.pure):
                 if not self.handle(event):
                     break
         except MarkedYAMLError as error:
@@ -187,6 +226,8 @@ class _Composer:
     def scalar(self, event: ev.ScalarEvent) -> Scalar:
         # Each attribute read once: this runs for every scalar of every manifest checked.
         start, end, raw, tag = event.start_mark, event.end_mark, event.value, event.tag
+        if self.stand_in is not None:
+            raw = raw.replace(self.stand_in, ":")
         line = start.line
         if line == end.line and self.marks.offsets is None:
             span = Span(Pos(line, start.column), Pos(line, end.column))
@@ -196,7 +237,7 @@ class _Composer:
         if style is None and tag is None and (event.implicit is None or event.implicit[0]):
             value = resolve_plain(raw)
         else:
-            value = _resolve(event)
+            value = _resolve(event, raw)
         tag = _explicit_tag(tag)
         node = Scalar(span, tag, event.anchor, value, raw, style)
         if tag or node.anchor:
@@ -209,7 +250,7 @@ class _Composer:
                     "yaml-unknown-tag",
                     Severity.WARNING,
                     f"unknown tag '{node.tag}': Copilot does not evaluate YAML tags such as CloudFormation "
-                    f"functions; it reads the plain text '{event.value}'",
+                    f"functions; it reads the plain text '{raw}'",
                     span,
                 )
             )
