@@ -83,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=default_jobs(),
         metavar="N",
-        help="check files in N processes (default: the number of cores; 1: in this process only); "
-        "the output is the same",
+        help="check files in N processes (default: the number of cores; 1: in this process only, as on "
+        "systems that cannot fork, such as Windows); the output is the same",
     )
     return parser
 

@@ -3,20 +3,22 @@
 Each file's outcome depends on the file and its workspace only, so the files can be checked in any
 process and in any order; the caller prints the outcomes in the order of the command line, which
 keeps the output and the exit status those of one process. A workspace's files go to the same
-process, which reads the workspace once (``DiskWorkspaces``). N - 1 workers are forked where the
-system can, after this process has loaded the schema and the checks, so that no worker pays for them
-again; the workers take chunks from the front of the list, and this process, instead of waiting for
-them, checks chunks from the back.
+process, which reads the workspace once (``DiskWorkspaces``). N - 1 workers are forked after this
+process has loaded the schema and the checks, so that no worker pays for them again, and this
+process checks chunks beside them instead of waiting. Where the system cannot fork (Windows), the
+files are checked in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import IO, Any, TypeVar
 
 from sidecar_lsp.core.check.analyze import Options, analyze, safe_parse
 from sidecar_lsp.core.workspace.scan import COPILOT_DIR, DiskWorkspaces
@@ -29,8 +31,7 @@ CheckOne = Callable[[str, Options, DiskWorkspaces], Outcome]
 MIN_FILES_PER_JOB = 4
 """Fewer files than this per worker are checked in this process: starting a worker costs more."""
 _CHUNKS_PER_JOB = 16
-"""Chunks per process: small, since a worker is handed its next chunk while it checks one (the pool's
-prefetch), and that chunk can no longer be taken back by a process that has run out of work."""
+"""Chunks per process: small, so that the processes run out of work at about the same time."""
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,17 @@ def check_all(
     """``check_one(path, options, workspaces)`` of each path, in the order of ``paths``, on up to ``jobs``
     processes (``workspaces``: the workspaces read so far by that process).
 
-    ``check_one`` must be a module-level function (a worker imports it by name). An exception it
-    raises becomes :class:`Crashed` for that file alone.
+    What ``check_one`` returns must pickle (a worker sends it back). An exception it raises becomes
+    :class:`Crashed` for that file alone.
     """
-    jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB)
+    jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB) if hasattr(os, "fork") else 1
     _settle(options, forking=jobs > 1)
     try:
         if jobs <= 1:
             return _check_chunk(check_one, list(paths), options)
-        # The biggest first: the workers start on them, and the end of the queue, where processes run out
-        # of work at different times, holds the smallest.
-        chunks = sorted(_chunks(paths, jobs * _CHUNKS_PER_JOB), key=len, reverse=True)
+        # The biggest first: the end of the queue, where processes run out of work at different times,
+        # holds the smallest.
+        chunks = sorted(_chunks(paths, min(jobs * _CHUNKS_PER_JOB, MAX_CHUNKS)), key=len, reverse=True)
         return _in_workers(paths, options, jobs, check_one, chunks)
     finally:
         gc.unfreeze()
@@ -71,80 +72,91 @@ def check_all(
 def _in_workers(
     paths: Sequence[str], options: Options, jobs: int, check_one: CheckOne[Outcome], chunks: list[list[int]]
 ) -> list[Outcome | Crashed]:
-    """The chunks on ``jobs - 1`` workers and this process.
+    """The chunks on ``jobs - 1`` forked workers and this process.
 
-    The workers take chunks from the front of the list, each handed its next one while it checks one
-    (by a thread that waits for them); this process takes chunks from the back and checks them itself
-    instead of waiting. So no core idles while a chunk is left, one fork fewer is paid, and this
-    process's own outcomes are never pickled.
+    Each process takes the next chunk's number from one pipe that holds them all (a read of one number
+    from a pipe is that process's alone), so no core idles while a chunk is left and no thread hands out
+    work. A worker writes each chunk's outcomes, as it ends it, to a file of its own, read here once the
+    worker has exited; this process's own outcomes are never pickled. A chunk left without outcomes (its
+    worker died: killed, out of memory) is checked here.
     """
-    # Imported here: a run in one process (a pre-commit hook on a few files) does not pay for them.
-    import multiprocessing
-    import threading
-    from collections import deque
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    import pickle
+    import tempfile
 
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    )
-    workers = jobs - 1
     outcomes: list[Outcome | Crashed | None] = [None] * len(paths)
-    left = deque(chunks)  # deque: the two ends are taken from two threads
-    sent: list[tuple[list[int], Future[list[Outcome | Crashed]]]] = []
+    done: set[int] = set()
 
-    def check_here(chunk: list[int]) -> None:
-        checked = _check_chunk(check_one, [paths[i] for i in chunk], options)
-        for index, outcome in zip(chunk, checked, strict=True):
+    def note(number: int, checked: list[Outcome | Crashed]) -> None:
+        for index, outcome in zip(chunks[number], checked, strict=True):
             outcomes[index] = outcome
+        done.add(number)
 
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    def check(number: int) -> list[Outcome | Crashed]:
+        return _check_chunk(check_one, [paths[i] for i in chunks[number]], options)
 
-        def send() -> Future[list[Outcome | Crashed]] | None:
-            """The first chunk left, queued for the workers (None: none left, or the pool broke)."""
-            try:
-                chunk = left.popleft()
-            except IndexError:
-                return None
-            try:
-                future = pool.submit(_check_chunk, check_one, [paths[i] for i in chunk], options)
-            except Exception:  # a worker died and the pool broke: this process checks what is left
-                left.appendleft(chunk)
-                return None
-            sent.append((chunk, future))
-            return future
-
-        def feed(running: set[Future[list[Outcome | Crashed]]]) -> None:
-            while running:
-                running = wait(running, return_when=FIRST_COMPLETED).not_done
-                while len(running) <= workers and (future := send()) is not None:
-                    running.add(future)
-
-        # The first chunks are sent from this thread, before any other thread runs: the workers fork
-        # on the first one, and a fork must not copy a lock another thread holds (the schema memo's).
-        first: set[Future[list[Outcome | Crashed]]] = set()
-        while len(first) <= workers and (future := send()) is not None:
-            first.add(future)
-        feeder = threading.Thread(target=feed, args=(first,), name="check-feeder", daemon=True)
-        feeder.start()
-        while left:
-            try:
-                chunk = left.pop()
-            except IndexError:  # the feeder took the last one
-                break
-            check_here(chunk)
-        feeder.join()
-        while left:  # sent back by a broken pool
-            check_here(left.pop())
-        for chunk, future in sent:
-            try:
-                results = future.result()
-            except Exception:  # a worker died (killed, out of memory): check its files here instead
-                logger.debug("a worker failed; checking its files in the main process", exc_info=True)
-                check_here(chunk)
-                continue
-            for index, outcome in zip(chunk, results, strict=True):
-                outcomes[index] = outcome
+    numbers, filler = os.pipe()
+    workers: list[tuple[int, IO[bytes]]] = []
+    with contextlib.ExitStack() as files:
+        try:
+            with os.fdopen(filler, "wb") as pipe:  # every number written before any process reads one
+                pipe.write(b"".join(n.to_bytes(_NUMBER_BYTES, "little") for n in range(len(chunks))))
+            for _ in range(jobs - 1):
+                results = files.enter_context(tempfile.TemporaryFile())
+                try:
+                    pid = os.fork()
+                except OSError:  # no more processes: the ones started share the chunks
+                    break
+                if pid == 0:  # the worker: it never returns into the caller
+                    status = 1
+                    try:
+                        while (number := _next_chunk(numbers)) is not None:
+                            pickle.dump((number, check(number)), results, pickle.HIGHEST_PROTOCOL)
+                        results.flush()
+                        status = 0
+                    finally:
+                        os._exit(status)
+                workers.append((pid, results))
+            while (number := _next_chunk(numbers)) is not None:
+                note(number, check(number))
+            while workers:
+                pid, written = workers.pop()
+                os.waitpid(pid, 0)
+                written.seek(0)
+                for number, checked in _records(written):
+                    note(number, checked)
+        finally:
+            os.close(numbers)
+            for pid, _ in workers:  # this process failed: stop the workers
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+    for number in range(len(chunks)):
+        if number not in done:
+            logger.debug("a worker failed; checking its files in the main process")
+            note(number, check(number))
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+_NUMBER_BYTES = 4
+MAX_CHUNKS = 1024
+"""The numbers of so many chunks fit in a pipe's buffer (4 KiB here; 16 KiB and more on Linux and macOS),
+where they are all written before any process reads one."""
+
+
+def _next_chunk(numbers: int) -> int | None:
+    """The number of the next chunk nobody has taken, or None when all are taken."""
+    data = os.read(numbers, _NUMBER_BYTES)
+    return int.from_bytes(data, "little") if len(data) == _NUMBER_BYTES else None
+
+
+def _records(results: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+    """The ``(chunk number, outcomes)`` a worker wrote, up to the first it did not finish writing."""
+    import pickle
+
+    while True:
+        try:
+            yield pickle.load(results)
+        except Exception:  # the end, or a record cut short by the worker's death
+            return
 
 
 def _check_chunk(check_one: CheckOne[Outcome], paths: list[str], options: Options) -> list[Outcome | Crashed]:
