@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.yaml.compose import _colons_stood_in, _Composer, compose
-from sidecar_lsp.core.yaml.nodes import Node
+from sidecar_lsp.core.yaml.nodes import MAX_DEPTH, Node
 from sidecar_lsp.core.yaml.tree import Mapping, Scalar, Sequence, find, find_entry, iter_nodes, node_at, parse
 
 MANIFEST = """\
@@ -174,6 +175,23 @@ def test_hostile_input_gives_one_clear_finding_quickly(name: str, text: str, cod
     assert code in [f.code for f in document.findings], name
     # Generous bound: the point is "no hang", measured properly in benchmarks/.
     assert elapsed < 5, f"{name} took {elapsed:.1f}s"
+
+
+@pytest.mark.parametrize(
+    ("nested", "levels"),
+    [
+        ("flow lists", lambda n: "a: " + "[" * n + "]" * n + "\n"),
+        ("flow maps", lambda n: "a: " + "{b: " * n + "}" * n + "\n"),
+        ("compact list items", lambda n: "- " * n + "x\n"),
+        ("block maps", lambda n: "".join(" " * i + "a:\n" for i in range(n)) + " " * n + "a: 1\n"),
+    ],
+)
+def test_nesting_is_too_deep_one_level_past_the_limit(nested: str, levels: Callable[[int], str]) -> None:
+    codes = {
+        depth: [f.code for f in parse(levels(depth)).findings] for depth in (MAX_DEPTH - 1, MAX_DEPTH + 1)
+    }
+    assert "yaml-too-deep" not in codes[MAX_DEPTH - 1], nested
+    assert "yaml-too-deep" in codes[MAX_DEPTH + 1], nested
 
 
 def test_alias_bomb_plain_data_stays_small() -> None:

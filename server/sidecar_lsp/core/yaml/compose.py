@@ -133,7 +133,8 @@ class _Composer:
         self.pure = pure
         self.text = text
         # The text libyaml reads instead (see _colons_stood_in), and the stand-in for ':' in its scalars.
-        self.parser_text, self.stand_in = stood_in if stood_in is not None else (None, None)
+        self.parser_text: str | None = stood_in[0] if stood_in is not None else None
+        self.stand_in: str | None = stood_in[1] if stood_in is not None else None
         self.lines = lines
         self.findings: list[Finding] = []
         self.anchors: dict[str, Node] = {}

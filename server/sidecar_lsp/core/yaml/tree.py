@@ -131,24 +131,26 @@ def parse(text: str) -> ParsedDocument:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FLOW_TOKEN = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|[ \t])#[^\n]*""", re.MULTILINE)
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}\S", re.MULTILINE)
+_DEEP_SPACES = " " * MAX_DEPTH
 _COMPACT_DASHES = re.compile(rf"^[ \t]*(?:-[ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
 
 
 def _too_deep_offset(text: str) -> int | None:
     """Where flow brackets or compact ``- - -`` items first nest past MAX_DEPTH, if anywhere."""
-    depth = 0
-    for token in _FLOW_TOKEN.finditer(text):
-        char = token.group()
-        if char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return token.start()
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    dashes = _COMPACT_DASHES.search(text)
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # else no flow nesting can go that deep
+        depth = 0
+        for token in _FLOW_TOKEN.finditer(text):
+            char = token.group()
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return token.start()
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    dashes = _COMPACT_DASHES.search(text) if text.count("-") >= MAX_DEPTH else None
     if dashes:
         return dashes.end()
-    if not _DEEP_INDENT.search(text):
+    if _DEEP_SPACES not in text or not _DEEP_INDENT.search(text):
         return None  # nesting past MAX_DEPTH needs at least MAX_DEPTH columns of indentation
     indents: list[int] = [-1]
     starts = OffsetIndex(text).starts
