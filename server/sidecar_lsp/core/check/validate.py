@@ -17,6 +17,7 @@ from sidecar_lsp.core.decoding.interpolation import (
     ENV_NAME_VARIABLE,
     VARIABLE_MARK,
     text_may_hold_list_text,
+    text_may_hold_variables,
 )
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import (
@@ -204,7 +205,9 @@ def _document_findings(
     else:
         instance = _as_copilot_reads(root)
     findings: list[Finding] = []
-    for prefix, error in schema_errors(instance, _holds_variable(root) if shared else None):
+    # Every value of root (an environment's view too) is read from the text: one without ${ has none.
+    holds_variable = text_may_hold_variables(document.text) and _holds_variable(root)
+    for prefix, error in schema_errors(instance, holds_variable if shared else None):
         findings.extend(explain(error, root, prefix))
     if errors_only:  # unknown keys are warnings too
         return unique_findings([f for f in findings if f.severity is Severity.ERROR])
