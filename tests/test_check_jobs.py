@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -158,3 +159,17 @@ def test_the_files_of_a_worker_that_died_are_checked_in_this_process(tmp_path: P
     assert check_all(paths, Options(), 2, dies_in_a_worker) == [
         (os.getpid(), workspace_key(p)) for p in paths
     ]
+
+
+def test_without_a_temporary_file_this_process_checks_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [
+        str(tmp_path / f"app{index % 4}" / "copilot" / f"svc{index}" / "manifest.yml") for index in range(40)
+    ]
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_space)
+    assert check_all(paths, Options(), 2, process_of) == [(os.getpid(), workspace_key(p)) for p in paths]

@@ -101,10 +101,10 @@ def _in_workers(
             with os.fdopen(filler, "wb") as pipe:  # every number written before any process reads one
                 pipe.write(b"".join(n.to_bytes(_NUMBER_BYTES, "little") for n in range(len(chunks))))
             for _ in range(jobs - 1):
-                results = files.enter_context(tempfile.TemporaryFile())
                 try:
+                    results = files.enter_context(tempfile.TemporaryFile())
                     pid = os.fork()
-                except OSError:  # no more processes: the ones started share the chunks
+                except OSError:  # no more processes, or no temporary file: the ones started share the chunks
                     break
                 if pid == 0:  # the worker: it never returns into the caller
                     status = 1
