@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from sidecar_lsp.core.model import Pos, Span
-from sidecar_lsp.core.yaml.compose import _colons_stood_in, _Composer, compose
+from sidecar_lsp.core.yaml.compose import _Composer, compose
+from sidecar_lsp.core.yaml.events import colons_stood_in
 from sidecar_lsp.core.yaml.nodes import MAX_DEPTH, Node
 from sidecar_lsp.core.yaml.tree import Mapping, Scalar, Sequence, find, find_entry, iter_nodes, node_at, parse
 
@@ -296,7 +297,7 @@ def test_colons_libyaml_refuses_read_as_the_pure_parser_reads_them(text: str) ->
 
 
 def test_a_refused_colon_followed_by_a_flow_indicator_is_left_to_the_pure_parser() -> None:
-    assert _colons_stood_in("k: [x:]\n") is None
-    assert _colons_stood_in("k: [a:b, x:]\n") is None
-    assert _colons_stood_in("k: [front:latest]\n") == ("k: [front^latest]\n", "^")
-    assert _colons_stood_in("k: [front:latest, ^~`;=]\n") is None  # no stand-in left
+    assert colons_stood_in("k: [x:]\n") is None
+    assert colons_stood_in("k: [a:b, x:]\n") is None
+    assert colons_stood_in("k: [front:latest]\n") == ("k: [front^latest]\n", "^")
+    assert colons_stood_in("k: [front:latest, ^~`;=]\n") is None  # no stand-in left

@@ -20,7 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from sidecar_lsp.core.model import Finding, Pos, Severity, Span
-from sidecar_lsp.core.yaml.events import parse_events, text_for_parser
+from sidecar_lsp.core.yaml.events import LIBYAML_ONLY_ERROR, colons_stood_in, parse_events, text_for_parser
 from sidecar_lsp.core.yaml.marks import Marks
 from sidecar_lsp.core.yaml.nodes import (
     MAX_DEPTH,
@@ -76,50 +76,15 @@ class _Open:
 
 def compose(text: str, lines: list[str]) -> ParsedDocument:
     document = _Composer(text, lines, pure=False).run()
-    if any(f.code == "yaml-syntax" and _LIBYAML_ONLY_ERROR in f.message for f in document.findings):
+    if any(f.code == "yaml-syntax" and LIBYAML_ONLY_ERROR in f.message for f in document.findings):
         # The libyaml copy in ruamel.yaml.clib rejects `[front:latest]` (a colon inside a flow
         # collection), which yaml.v3, and so Copilot, reads as the string "front:latest", as does
         # ruamel's pure-Python parser, about eight times slower.
-        stood_in = _colons_stood_in(text)
+        stood_in = colons_stood_in(text)
         if stood_in is not None:
             return _Composer(text, lines, pure=False, stood_in=stood_in).run()
         document = _Composer(text, lines, pure=True).run()
     return document
-
-
-_LIBYAML_ONLY_ERROR = "found unexpected ':'"
-_STAND_INS = "^~`;="
-"""Characters that, in the middle of a plain scalar, libyaml reads as one more character of it."""
-_ENDS_A_FLOW_SCALAR = frozenset(" \t\r\n,?[]{}#")
-_MAX_STAND_INS = 32
-
-
-def _colons_stood_in(text: str) -> tuple[str, str] | None:
-    """``(text, stand_in)``: ``text`` with each colon libyaml refuses inside a flow collection's plain
-    scalar replaced by ``stand_in``, a character ``text`` does not hold, such that libyaml reads the
-    whole text; None where a refused colon is followed by what could end the scalar (there the
-    pure-Python parser's reading is kept), or libyaml still fails."""
-    stand_in = next((char for char in _STAND_INS if char not in text), None)
-    if stand_in is None:
-        return None
-    for _ in range(_MAX_STAND_INS):
-        try:
-            for _event in parse_events(text, pure=False):
-                pass
-        except MarkedYAMLError as error:
-            mark = error.problem_mark
-            if error.problem != _LIBYAML_ONLY_ERROR or mark is None:
-                return None
-            at = mark.index
-            following = text[at + 1 : at + 2]
-            if text[at : at + 1] != ":" or not following or following in _ENDS_A_FLOW_SCALAR:
-                return None
-            text = text[:at] + stand_in + text[at + 1 :]
-            continue
-        except YAMLError:
-            return None
-        return text, stand_in
-    return None
 
 
 def _error(code: str, message: str, span: Span) -> Finding:
@@ -132,7 +97,7 @@ class _Composer:
     ) -> None:
         self.pure = pure
         self.text = text
-        # The text libyaml reads instead (see _colons_stood_in), and the stand-in for ':' in its scalars.
+        # The text libyaml reads instead (see colons_stood_in), and the stand-in for ':' in its scalars.
         self.parser_text: str | None = stood_in[0] if stood_in is not None else None
         self.stand_in: str | None = stood_in[1] if stood_in is not None else None
         self.lines = lines

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.main import CParser  # type: ignore[attr-defined]  # None without the C extension
 
 from sidecar_lsp.core.lines import has_unusual_breaks
@@ -41,3 +42,39 @@ def parse_events(text: str, pure: bool) -> Iterator[Any]:
             yield parser.get_event()
     finally:
         parser.dispose()
+
+
+LIBYAML_ONLY_ERROR = "found unexpected ':'"
+"""What the libyaml in ruamel.yaml.clib (0.2.2) says of ``[front:latest]``, which yaml.v3 reads as a string."""
+_STAND_INS = "^~`;="
+"""Characters that, in the middle of a plain scalar, libyaml reads as one more character of it."""
+_ENDS_A_FLOW_SCALAR = frozenset(" \t\r\n,?[]{}#")
+_MAX_STAND_INS = 32
+
+
+def colons_stood_in(text: str) -> tuple[str, str] | None:
+    """``(text, stand_in)``: ``text`` with each colon libyaml refuses inside a flow collection's plain
+    scalar replaced by ``stand_in``, a character ``text`` does not hold, such that libyaml reads the
+    whole text; None where a refused colon is followed by what could end the scalar (there the
+    pure-Python parser's reading is kept), or libyaml still fails."""
+    stand_in = next((char for char in _STAND_INS if char not in text), None)
+    if stand_in is None:
+        return None
+    for _ in range(_MAX_STAND_INS):
+        try:
+            for _event in parse_events(text, pure=False):
+                pass
+        except MarkedYAMLError as error:
+            mark = error.problem_mark
+            if error.problem != LIBYAML_ONLY_ERROR or mark is None:
+                return None
+            at = mark.index
+            following = text[at + 1 : at + 2]
+            if text[at : at + 1] != ":" or not following or following in _ENDS_A_FLOW_SCALAR:
+                return None
+            text = text[:at] + stand_in + text[at + 1 :]
+            continue
+        except YAMLError:
+            return None
+        return text, stand_in
+    return None
