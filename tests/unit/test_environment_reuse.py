@@ -9,12 +9,11 @@ import pytest
 
 import sidecar_lsp.core.rules as rules_module
 from sidecar_lsp.core.check.analyze import Options, analyze
+from sidecar_lsp.core.manifest.env_name import with_environment_name, without_env_name_nodes
 from sidecar_lsp.core.manifest.merge import (
     base_without_environments,
     environment_names,
     merge_environment,
-    with_environment_name,
-    without_env_name_nodes,
 )
 from sidecar_lsp.core.rules.base import Rule, Workload
 from sidecar_lsp.core.rules.reads import LoggedWorkload

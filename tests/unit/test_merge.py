@@ -152,11 +152,11 @@ def test_merging_each_environment_of_a_document_walks_it_for_the_env_name_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sidecar_lsp.core.features.per_environment import value_table
-    from sidecar_lsp.core.manifest import merge
+    from sidecar_lsp.core.manifest import env_name
 
     walks: list[object] = []
-    real = merge._without_env_name_nodes
-    monkeypatch.setattr(merge, "_without_env_name_nodes", lambda root: walks.append(root) or real(root))
+    real = env_name._without_env_name_nodes
+    monkeypatch.setattr(env_name, "_without_env_name_nodes", lambda root: walks.append(root) or real(root))
     envs = "".join(
         f"  env{i}:\n    variables:\n      STAGE: ${{COPILOT_ENVIRONMENT_NAME}}-{i}\n" for i in range(5)
     )
@@ -176,3 +176,28 @@ def test_a_new_tree_is_never_taken_for_an_old_one_with_the_same_id() -> None:
         assert merged is not None
         expected = "prod" if "COPILOT" in value else "plain"
         assert to_plain(merged.root)["variables"]["STAGE"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("name: api\ntype: Backend Service\nvariables:\n  STAGE: x\nenvironments:\n  prod:\n    count: 2\n", "x"),
+        (
+            "name: api\ntype: Backend Service\nvariables:\n  STAGE: ${COPILOT_ENVIRONMENT_NAME}\n"
+            "environments:\n  prod:\n    count: 2\n",
+            "prod",
+        ),
+        (
+            'name: api\ntype: Backend Service\nvariables:\n  STAGE: "\\x24{COPILOT_ENVIRONMENT_NAME}"\n'
+            "environments:\n  prod:\n    count: 2\n",
+            "prod",
+        ),
+    ],
+    ids=["no variable", "the name", "the name written with an escape"],
+)
+def test_a_view_is_the_same_whether_or_not_the_text_is_given(text: str, stage: str) -> None:
+    with_text = merge_environment(parse(text).root, "prod", text)
+    without_text = merge_environment(parse(text).root, "prod")
+    assert with_text is not None and without_text is not None
+    assert to_plain(with_text.root) == to_plain(without_text.root)
+    assert to_plain(with_text.root)["variables"] == {"STAGE": stage}

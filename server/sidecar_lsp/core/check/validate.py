@@ -20,12 +20,12 @@ from sidecar_lsp.core.decoding.interpolation import (
     text_may_hold_variables,
 )
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
+from sidecar_lsp.core.manifest.env_name import with_environment_name
 from sidecar_lsp.core.manifest.merge import (
     ENVIRONMENTS_KEY,
     base_without_environments,
     merge_all,
     unchanged_environments,
-    with_environment_name,
 )
 from sidecar_lsp.core.model import UNKNOWN_KEY, Finding, Pos, Severity, Span, unique_findings
 from sidecar_lsp.core.schema.facts import DECODE_ESCAPE_MARK
@@ -92,7 +92,7 @@ def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -
         and f.path[:1] != (ENVIRONMENTS_KEY,)
     ]
     named = ENV_NAME_REFERENCE in document.text
-    merged = merge_all(root) if candidates or named else []
+    merged = merge_all(root, document.text) if candidates or named else []
     unchanged = unchanged_environments(root)
     if not merged and not (named and unchanged):
         return findings

@@ -238,7 +238,7 @@ class _Environment:
 
     def workload(self) -> Workload:
         if self._workload is None:
-            merged = merge_environment(self.runs.root, self.name)
+            merged = merge_environment(self.runs.root, self.name, self.runs.text)
             assert merged is not None  # its override is a map
             self._changed = changed_keys(self.base, merged.root)
             if SIDECARS_KEY in self._changed:
