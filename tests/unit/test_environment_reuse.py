@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import sidecar_lsp.core.rules as rules_module
+from manifest_sets import CHECKOUT
 from sidecar_lsp.core.check.analyze import Options, analyze
 from sidecar_lsp.core.manifest.env_name import with_environment_name, without_env_name_nodes
 from sidecar_lsp.core.manifest.merge import (
@@ -248,3 +249,18 @@ def test_random_edits_of_a_manifest_that_names_the_environment_find_what_a_fresh
             previous = current
     assert versions == 80
     assert differ > 8  # the edits make and mend problems
+
+
+def test_a_check_that_remembers_nothing_for_a_next_version_finds_the_same() -> None:
+    """``check`` sees each text once (``keep_runs=False``): the walks it does not remember with the nodes
+    (the dropped values') find what the remembered ones find, in the same order."""
+    from differential import make_generator
+    from generate import cases
+
+    texts = [case.text for case in cases(make_generator([]), 19, 0, 300)]
+    texts += [path.read_text(encoding="utf-8") for path in CHECKOUT]
+    options = Options(assume_manifest=True)
+    once = [analyze(text, options).findings for text in texts]
+    remembered = [analyze(text, options, keep_runs=True).findings for text in texts]
+    assert "schema-dropped-value" in {f.code for found in once for f in found}
+    assert once == remembered

@@ -181,7 +181,10 @@ def test_a_new_tree_is_never_taken_for_an_old_one_with_the_same_id() -> None:
 @pytest.mark.parametrize(
     ("text", "stage"),
     [
-        ("name: api\ntype: Backend Service\nvariables:\n  STAGE: x\nenvironments:\n  prod:\n    count: 2\n", "x"),
+        (
+            "name: api\ntype: Backend Service\nvariables:\n  STAGE: x\nenvironments:\n  prod:\n    count: 2\n",
+            "x",
+        ),
         (
             "name: api\ntype: Backend Service\nvariables:\n  STAGE: ${COPILOT_ENVIRONMENT_NAME}\n"
             "environments:\n  prod:\n    count: 2\n",

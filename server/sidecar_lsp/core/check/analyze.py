@@ -127,7 +127,10 @@ def analyze_document(
 
     if (document.complete or document.recursive) and (kind is not None or options.assume_manifest):
         findings.extend(
-            isolated("schema", lambda: schema_findings(document, unknown_keys=options.unknown_keys))
+            isolated(
+                "schema",
+                lambda: schema_findings(document, unknown_keys=options.unknown_keys, next_version=keep_runs),
+            )
         )
         if options.cross_field and kind is not None:
             findings.extend(isolated("rules", rules))

@@ -67,9 +67,14 @@ def override_environment(finding: Finding) -> str | None:
     return None
 
 
-def schema_findings(document: ParsedDocument, *, unknown_keys: bool = True) -> list[Finding]:
-    """Every schema problem in ``document``, placed at the offending key or value."""
-    return _scoped_to_environments(document, _document_findings(document, unknown_keys=unknown_keys))
+def schema_findings(
+    document: ParsedDocument, *, unknown_keys: bool = True, next_version: bool = True
+) -> list[Finding]:
+    """Every schema problem in ``document``, placed at the offending key or value (``next_version``: False
+    when no later version of the text will be checked, so that nothing is remembered for one, as in
+    ``check``)."""
+    found = _document_findings(document, unknown_keys=unknown_keys, next_version=next_version)
+    return _scoped_to_environments(document, found)
 
 
 def _scoped_to_environments(document: ParsedDocument, findings: list[Finding]) -> list[Finding]:
@@ -168,7 +173,11 @@ def _names_env(document: ParsedDocument, finding: Finding) -> bool:
 
 
 def _document_findings(
-    document: ParsedDocument, *, unknown_keys: bool = False, errors_only: bool = False
+    document: ParsedDocument,
+    *,
+    unknown_keys: bool = False,
+    errors_only: bool = False,
+    next_version: bool = True,
 ) -> list[Finding]:
     root = document.root
     if root is None:
@@ -211,7 +220,7 @@ def _document_findings(
         findings.extend(explain(error, root, prefix))
     if errors_only:  # unknown keys are warnings too
         return unique_findings([f for f in findings if f.severity is Severity.ERROR])
-    findings.extend(dropped_values(instance, root, shared=shared))
+    findings.extend(dropped_values(instance, root, shared=shared and next_version))
     findings.extend(_empty_maps_before_unknown_keys(root, findings))
     if not unknown_keys:
         findings = [f for f in findings if f.code != UNKNOWN_KEY]
