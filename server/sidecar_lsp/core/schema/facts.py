@@ -181,6 +181,52 @@ def _shape(path: tuple[PathPart, ...], found: list[Mapping[str, Any]]) -> ValueS
 
 
 @functools.cache
+def decoded_as_no_string() -> frozenset[str] | None:
+    """The names of the properties that some place of the schema may decode into no string: a
+    :class:`ValueShape`'s ``decoded_as`` is None at every path whose last step is none of them. None when a
+    map's other keys or a list's items may be so decoded (then no path can be passed over by its name)."""
+    names: set[str] = set()
+    seen: set[int] = set()
+    stack: list[Any] = [load_schema()]
+    while stack:
+        here = stack.pop()
+        if isinstance(here, list):
+            stack.extend(here)
+            continue
+        if not isinstance(here, Mapping) or id(here) in seen:
+            continue
+        seen.add(id(here))
+        for name, child in (here.get("properties") or {}).items():
+            if _may_decode_as_no_string(child):
+                names.add(name)
+        others = [
+            here.get("additionalProperties"),
+            here.get("items"),
+            *(here.get("patternProperties") or {}).values(),
+        ]
+        if any(_may_decode_as_no_string(child) for child in others if isinstance(child, Mapping)):
+            return None
+        stack.extend(here.values())
+    return frozenset(names)
+
+
+def _may_decode_as_no_string(schema: Any) -> bool:
+    """Whether a schema that :func:`_shape` may read at a place (any branch, any ``then``) types it as a
+    number or a boolean but not a string, or takes a boolean's words."""
+    index = schema_index()
+    for here in index.expand(schema):
+        kinds = here.get("type")
+        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+        if (set(kinds) & (_NUMBER_TYPES | {"boolean"}) and "string" not in kinds) or here.get(
+            "pattern"
+        ) == _boolean_words():
+            return True
+        if isinstance(here.get("then"), Mapping) and _may_decode_as_no_string(here["then"]):
+            return True
+    return False
+
+
+@functools.cache
 def is_plain_struct(kind: str | None, path: tuple[str, ...]) -> bool:
     """Whether Copilot decodes only a map into the field at ``path`` (a Go struct with no scalar form)."""
     index = schema_index()
