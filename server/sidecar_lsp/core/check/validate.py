@@ -214,9 +214,10 @@ def _document_findings(
     else:
         instance = _as_copilot_reads(root)
     findings: list[Finding] = []
-    # Every value of root (an environment's view too) is read from the text: one without ${ has none.
-    holds_variable = text_may_hold_variables(document.text) and _holds_variable(root)
-    for prefix, error in schema_errors(instance, holds_variable if shared else None):
+    # Asked of plain data made of the nodes' own (shared) alone. Every value of root (an environment's view
+    # too) is read from the text: one without ${ holds none, and its tree is not walked to ask.
+    variables = text_may_hold_variables(document.text) and _holds_variable(root) if shared else None
+    for prefix, error in schema_errors(instance, variables):
         findings.extend(explain(error, root, prefix))
     if errors_only:  # unknown keys are warnings too
         return unique_findings([f for f in findings if f.severity is Severity.ERROR])
