@@ -143,19 +143,20 @@ def merge_environment(root: Node | None, env: str, text: str | None = None) -> M
         root.flow,
         [e for e in root.entries if e.name != ENVIRONMENTS_KEY],
     )
-    named = text is None or text_may_hold_variables(text)
     view = remembered_for(
-        override, (_MERGED_VIEW, env, kind), base, lambda: _view(root, override, env, kind, named), _same_base
+        override, (_MERGED_VIEW, env, kind), base, lambda: _view(root, override, env, kind, text), _same_base
     )
     return MergedEnvironment(env, view)
 
 
-def _view(root: Mapping, override: Mapping, env: str, kind: str | None, named: bool) -> Mapping:
+def _view(root: Mapping, override: Mapping, env: str, kind: str | None, text: str | None) -> Mapping:
     # An override has the top level's keys minus name, type and environments (Copilot drops them).
     own_keys = [entry for entry in override.entries if entry.name not in ("name", "type", ENVIRONMENTS_KEY)]
     own = Mapping(override.span, override.tag, override.anchor, own_keys, override.flow)
     merged = _Merger(env, kind).merge_mapping(base_without_environments(root), own, ())
-    view = with_environment_name(merged, env, without_env_name_nodes(root)) if named else merged
+    if text is not None and not text_may_hold_variables(text):
+        return merged  # no value holds the environment's name: nothing to substitute, no walk for it
+    view = with_environment_name(merged, env, without_env_name_nodes(root))
     assert isinstance(view, Mapping)
     return view
 
