@@ -10,8 +10,9 @@ import pytest
 from sidecar_lsp.core.model import Pos, Span
 from sidecar_lsp.core.yaml.compose import _Composer, compose
 from sidecar_lsp.core.yaml.events import colons_stood_in
-from sidecar_lsp.core.yaml.nodes import MAX_DEPTH, Node
+from sidecar_lsp.core.yaml.nodes import MAX_DEPTH
 from sidecar_lsp.core.yaml.tree import Mapping, Scalar, Sequence, find, find_entry, iter_nodes, node_at, parse
+from trees import differences
 
 MANIFEST = """\
 name: api
@@ -251,25 +252,6 @@ def test_colon_inside_a_flow_collection_reads_like_yaml_v3(text: str, expected: 
     assert (document.findings, document.to_plain()) == ([], expected)
 
 
-def _shape(node: Node | None) -> object:
-    """Everything a node holds, its children's too, for comparing two readings of one text."""
-    if isinstance(node, Mapping):
-        entries = tuple((_shape(entry.key), _shape(entry.value), entry.merged) for entry in node.entries)
-        return ("map", node.span, node.tag, node.anchor, node.flow, entries)
-    if isinstance(node, Sequence):
-        return (
-            "list",
-            node.span,
-            node.tag,
-            node.anchor,
-            node.flow,
-            tuple(_shape(item) for item in node.items),
-        )
-    if isinstance(node, Scalar):
-        return ("scalar", node.span, node.tag, node.anchor, repr(node.value), node.raw, node.style)
-    return node
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -291,7 +273,7 @@ def test_colons_libyaml_refuses_read_as_the_pure_parser_reads_them(text: str) ->
     lines = text.split("\n")
     by_libyaml = compose(text, lines)
     by_pure_parser = _Composer(text, lines, pure=True).run()
-    assert _shape(by_libyaml.root) == _shape(by_pure_parser.root)
+    assert list(differences(by_libyaml.root, by_pure_parser.root)) == []
     assert by_libyaml.findings == by_pure_parser.findings
     assert not by_libyaml.spliceable  # a piece re-parsed alone would not hold the stand-in
 
