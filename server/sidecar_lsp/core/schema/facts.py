@@ -215,9 +215,8 @@ def _may_decode_as_no_string(schema: Any) -> bool:
     number or a boolean but not a string, or takes a boolean's words."""
     index = schema_index()
     for here in index.expand(schema):
-        kinds = here.get("type")
-        kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-        if (set(kinds) & (_NUMBER_TYPES | {"boolean"}) and "string" not in kinds) or here.get(
+        kinds = frozenset(index.field("", [here]).types)
+        if (kinds & (_NUMBER_TYPES | {"boolean"}) and "string" not in kinds) or here.get(
             "pattern"
         ) == _boolean_words():
             return True
