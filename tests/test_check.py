@@ -124,6 +124,24 @@ def test_directory_is_searched_for_copilot_manifests(tmp_path: Path) -> None:
     assert text.splitlines()[-1].endswith("in 2 files checked")
 
 
+@pytest.mark.parametrize("written", [".", "./", "./copilot/../", "copilot", "copilot//"])
+def test_found_files_are_printed_in_path_order_as_written_below_the_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    # "a-b" sorts after "a" part by part but before "a/" character by character; "B" before "a".
+    for service in ("a-b", "a", "B", "a.x"):
+        write_manifest(tmp_path, service, WITH_ERROR)
+    write_manifest(tmp_path, "a/deeper", WITH_ERROR)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run(["--format", "json", written])
+    printed = list(dict.fromkeys(item["file"] for item in json.loads(out)))
+    base = Path(written)
+    expected = sorted(
+        base / os.path.relpath(path, tmp_path / base) for path in (tmp_path / "copilot").rglob("manifest.yml")
+    )
+    assert printed == [str(path) for path in expected]
+    assert not any(name.startswith("./") or "//" in name for name in printed)
+
 def test_missing_file_exits_two_but_checks_the_others(tmp_path: Path) -> None:
     good = write_manifest(tmp_path, "api", WITH_ERROR)
     status, out, err = run([str(tmp_path / "nope.yml"), str(good)])

@@ -29,7 +29,7 @@ from sidecar_lsp.core.decoding.kinds import MANIFEST_FILE_NAMES
 from sidecar_lsp.core.lines import OffsetIndex
 from sidecar_lsp.core.model import INTERNAL_ERROR, Finding, Pos, Severity, Span
 from sidecar_lsp.core.workspace.rules import check_in_workspaces
-from sidecar_lsp.core.workspace.scan import MAX_FILE_BYTES, DiskWorkspaces, read_regular_file
+from sidecar_lsp.core.workspace.scan import COPILOT_DIR, MAX_FILE_BYTES, DiskWorkspaces, read_regular_file
 from sidecar_lsp.core.yaml.tree import MAX_TEXT_CHARS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -174,7 +174,7 @@ def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(_manifests_under(path))
+            found = sorted(_manifests_under(path), key=_path_order)
             if not found:
                 yield raw, f"no Copilot manifests (copilot/**/manifest.yml) under {raw}"
             root = os.path.realpath(path)
@@ -182,37 +182,46 @@ def _targets(paths: list[str]) -> Iterator[tuple[str, str | None]]:
                 # The walk entered no linked folder: only a linked file can lead out (the listing says
                 # which files are links: no realpath of every file).
                 if not linked or _inside(os.path.realpath(file), root):
-                    yield str(file), None
+                    yield file, None
                 else:  # a symlink out of the checkout: only read what the user names
-                    yield str(file), f"{file}: skipped, it resolves outside {raw} (name it to check it)"
+                    yield file, f"{file}: skipped, it resolves outside {raw} (name it to check it)"
         elif path.exists():
             yield raw, None
         else:
             yield raw, f"{raw}: no such file or directory"
 
 
+def _path_order(found: tuple[str, bool]) -> list[str]:
+    # The order of the paths as Path objects sort (part by part, case-blind on Windows), without
+    # making one per file.
+    return os.path.normcase(found[0]).split(os.sep)
+
+
 def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _manifests_under(folder: Path) -> Iterator[tuple[Path, bool]]:
-    """Each ``copilot/**/manifest.yml`` under ``folder`` and whether it is a symbolic link; like
-    ``os.walk``, a linked folder is not entered and a folder that cannot be read is passed over."""
-    stack = [os.fspath(folder)]
+def _manifests_under(folder: Path) -> Iterator[tuple[str, bool]]:
+    """Each ``copilot/**/manifest.yml`` under ``folder`` (written as ``str(folder / ...)`` would write
+    it) and whether it is a symbolic link; like ``os.walk``, a linked folder is not entered and a
+    folder that cannot be read is passed over."""
+    top = os.fspath(folder)  # as Path writes it: no "./", no trailing or doubled separator
+    stack = [(top, COPILOT_DIR in os.path.abspath(top).split(os.sep))]
     while stack:
-        current = stack.pop()
+        current, in_copilot = stack.pop()
         try:
             with os.scandir(current) as listing:
                 entries = list(listing)
         except OSError:
             continue
-        in_copilot = "copilot" in os.path.abspath(current).split(os.sep)
         for entry in entries:
+            # Below ".", Path writes "name", where the listing writes "./name".
+            path = entry.name if current == os.curdir else entry.path
             if _is(entry.is_dir):
                 if entry.name not in _SKIPPED_DIRS and not _is(entry.is_symlink):
-                    stack.append(os.path.join(current, entry.name))
+                    stack.append((path, in_copilot or entry.name == COPILOT_DIR))
             elif in_copilot and entry.name in MANIFEST_FILE_NAMES:
-                yield Path(current) / entry.name, _is(entry.is_symlink)
+                yield path, _is(entry.is_symlink)
 
 
 def _is(test: Callable[[], bool]) -> bool:
