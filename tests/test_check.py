@@ -142,6 +142,7 @@ def test_found_files_are_printed_in_path_order_as_written_below_the_argument(
     assert printed == [str(path) for path in expected]
     assert not any(name.startswith("./") or "//" in name for name in printed)
 
+
 def test_missing_file_exits_two_but_checks_the_others(tmp_path: Path) -> None:
     good = write_manifest(tmp_path, "api", WITH_ERROR)
     status, out, err = run([str(tmp_path / "nope.yml"), str(good)])
