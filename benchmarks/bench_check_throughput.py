@@ -13,7 +13,9 @@ of the machine's load falls on all of them alike.
 ``--check-jsonschema`` names that tool (install it in a venv of its own: it is no dependency of this
 project); it validates against this project's schema, without cross-field rules.
 ``--server-path`` also times another checkout's ``server/`` the same way (before/after figures).
-Also times a check of one manifest (start-up) and its imports (``-X importtime``).
+Also times a check of one manifest (start-up) and its imports (``-X importtime``), and
+``check_floor.py``: only reading, loading and validating each manifest with ruamel.yaml and
+jsonschema-rs, the least a checker on this stack does (a floor under `check`'s figures).
 ``--bytecode`` lets Python keep the compiled modules (in a temporary ``PYTHONPYCACHEPREFIX``, filled by
 a first run), as an installed wheel has them, where ``PYTHONDONTWRITEBYTECODE`` would have every
 process compile this project's modules again.
@@ -37,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
 CORPUS = REPO.parent / "shared" / "corpus"
 SCHEMA = REPO / "schema" / "copilot-manifest.schema.json"
+FLOOR = Path(__file__).resolve().parent / "check_floor.py"
 PER_WORKSPACE = 10
 
 
@@ -140,6 +143,15 @@ def main() -> int:
                 )
             rows.append(
                 (f"{name} check of one manifest (start-up)", [*check, "--jobs", "1", str(files[0])], env, 1)
+            )
+        for jobs in ("1", str(os.cpu_count() or 1)):
+            rows.append(
+                (
+                    f"floor: load + jsonschema-rs is_valid, --jobs {jobs} (check_floor.py)",
+                    [sys.executable, str(FLOOR), "--jobs", jobs, str(Path(folder) / "set")],
+                    base_env,
+                    len(files),
+                )
             )
         other = args.check_jsonschema or shutil.which("check-jsonschema")
         if other:

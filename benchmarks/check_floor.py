@@ -1,0 +1,76 @@
+"""The least any checker on this project's stack does for each manifest: read it, load it with ruamel.yaml
+(libyaml's parser, as `check` reads it) and ask jsonschema-rs whether it is valid against the schema.
+
+Run: .venv/bin/python benchmarks/check_floor.py [--jobs N] PATH...
+
+No position of any node, no finding, no environment, no cross-field or workspace rule and no output:
+what `bench_check_throughput.py` times beside `check` (same files, same rounds), as a floor under its
+figures on this machine. ``--jobs N`` splits the files between this process and N - 1 forked ones,
+which start once the imports and the compiled schema are ready, as `check`'s workers do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "copilot-manifest.schema.json"
+
+
+def manifests(paths: list[str]) -> list[str]:
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found += sorted(
+                os.path.join(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in names
+                if name == "manifest.yml"
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("paths", nargs="+")
+    args = parser.parse_args()
+
+    import jsonschema_rs
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    validator = jsonschema_rs.validator_for(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    files = manifests(args.paths)
+
+    def load_and_judge(share: list[str]) -> int:
+        loader = YAML(typ="safe", pure=False)
+        valid = 0
+        for file in share:
+            with open(file, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+            with contextlib.suppress(YAMLError, ValueError):  # not YAML, or no JSON (a date, a set)
+                valid += validator.is_valid(loader.load(text))
+        return valid
+
+    workers = []
+    for job in range(1, max(1, args.jobs)):
+        pid = os.fork()
+        if pid == 0:
+            load_and_judge(files[job :: args.jobs])
+            os._exit(0)
+        workers.append(pid)
+    load_and_judge(files[0 :: max(1, args.jobs)])
+    for pid in workers:
+        os.waitpid(pid, 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
