@@ -14,8 +14,8 @@ of the machine's load falls on all of them alike.
 project); it validates against this project's schema, without cross-field rules.
 ``--server-path`` also times another checkout's ``server/`` the same way (before/after figures).
 Also times a check of one manifest (start-up) and its imports (``-X importtime``), and
-``check_floor.py``: only reading, loading and validating each manifest with ruamel.yaml and
-jsonschema-rs, the least a checker on this stack does (a floor under `check`'s figures).
+``bare_validate.py``, which only loads each manifest with ruamel.yaml and asks jsonschema-rs whether
+it is valid: what starting, loading and validating alone cost that day.
 ``--bytecode`` lets Python keep the compiled modules (in a temporary ``PYTHONPYCACHEPREFIX``, filled by
 a first run), as an installed wheel has them, where ``PYTHONDONTWRITEBYTECODE`` would have every
 process compile this project's modules again.
@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
 CORPUS = REPO.parent / "shared" / "corpus"
 SCHEMA = REPO / "schema" / "copilot-manifest.schema.json"
-FLOOR = Path(__file__).resolve().parent / "check_floor.py"
+BARE = Path(__file__).resolve().parent / "bare_validate.py"
 PER_WORKSPACE = 10
 
 
@@ -147,8 +147,8 @@ def main() -> int:
         for jobs in ("1", str(os.cpu_count() or 1)):
             rows.append(
                 (
-                    f"floor: load + jsonschema-rs is_valid, --jobs {jobs} (check_floor.py)",
-                    [sys.executable, str(FLOOR), "--jobs", jobs, str(Path(folder) / "set")],
+                    f"bare_validate.py: load + jsonschema-rs is_valid, --jobs {jobs}",
+                    [sys.executable, str(BARE), "--jobs", jobs, str(Path(folder) / "set")],
                     base_env,
                     len(files),
                 )

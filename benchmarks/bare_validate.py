@@ -1,12 +1,14 @@
-"""The least any checker on this project's stack does for each manifest: read it, load it with ruamel.yaml
-(libyaml's parser, as `check` reads it) and ask jsonschema-rs whether it is valid against the schema.
+"""A bare validator, to time beside `check`: it reads each manifest, loads it with ruamel.yaml's own loader
+(on libyaml's parser) and asks jsonschema-rs whether it is valid against this project's schema.
 
-Run: .venv/bin/python benchmarks/check_floor.py [--jobs N] PATH...
+Run: .venv/bin/python benchmarks/bare_validate.py [--jobs N] PATH...
 
-No position of any node, no finding, no environment, no cross-field or workspace rule and no output:
-what `bench_check_throughput.py` times beside `check` (same files, same rounds), as a floor under its
-figures on this machine. ``--jobs N`` splits the files between this process and N - 1 forked ones,
-which start once the imports and the compiled schema are ready, as `check`'s workers do.
+It finds no position, reports nothing, merges no environment and runs no cross-field or workspace rule:
+`bench_check_throughput.py` times it on the same files in the same rounds as `check`, to show what starting
+Python, loading a YAML library and a schema, and validating cost on this machine that day. It is no lower
+bound: ruamel's loader is slower than this project's composer. ``--jobs N`` splits the files between this
+process and N - 1 forked ones, which start once the imports and the compiled schema are ready, as `check`'s
+workers do.
 """
 
 from __future__ import annotations
