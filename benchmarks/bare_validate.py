@@ -1,7 +1,7 @@
 """A bare validator, to time beside `check`: it reads each manifest, loads it with ruamel.yaml's own loader
 (on libyaml's parser) and asks jsonschema-rs whether it is valid against this project's schema.
 
-Run: .venv/bin/python benchmarks/bare_validate.py [--jobs N] PATH...
+Run: .venv/bin/python benchmarks/bare_validate.py [--jobs N] FILE...
 
 It finds no position, reports nothing, merges no environment and runs no cross-field or workspace rule:
 `bench_check_throughput.py` times it on the same files in the same rounds as `check`, to show what starting
@@ -23,25 +23,10 @@ from pathlib import Path
 SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "copilot-manifest.schema.json"
 
 
-def manifests(paths: list[str]) -> list[str]:
-    found: list[str] = []
-    for path in paths:
-        if os.path.isdir(path):
-            found += sorted(
-                os.path.join(folder, name)
-                for folder, _, names in os.walk(path)
-                for name in names
-                if name == "manifest.yml"
-            )
-        else:
-            found.append(path)
-    return found
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("paths", nargs="+")
+    parser.add_argument("files", nargs="+")
     args = parser.parse_args()
 
     import jsonschema_rs
@@ -49,7 +34,7 @@ def main() -> int:
     from ruamel.yaml.error import YAMLError
 
     validator = jsonschema_rs.validator_for(json.loads(SCHEMA.read_text(encoding="utf-8")))
-    files = manifests(args.paths)
+    files, jobs = args.files, max(1, args.jobs)
 
     def load_and_judge(share: list[str]) -> int:
         loader = YAML(typ="safe", pure=False)
@@ -62,13 +47,13 @@ def main() -> int:
         return valid
 
     workers = []
-    for job in range(1, max(1, args.jobs)):
+    for job in range(1, jobs):
         pid = os.fork()
         if pid == 0:
-            load_and_judge(files[job :: args.jobs])
+            load_and_judge(files[job::jobs])
             os._exit(0)
         workers.append(pid)
-    load_and_judge(files[0 :: max(1, args.jobs)])
+    load_and_judge(files[::jobs])
     for pid in workers:
         os.waitpid(pid, 0)
     return 0

@@ -148,7 +148,7 @@ def main() -> int:
             rows.append(
                 (
                     f"bare_validate.py: load + jsonschema-rs is_valid, --jobs {jobs}",
-                    [sys.executable, str(BARE), "--jobs", jobs, str(Path(folder) / "set")],
+                    [sys.executable, str(BARE), "--jobs", jobs, *map(str, files)],
                     base_env,
                     len(files),
                 )

@@ -120,20 +120,21 @@ def bytecode_env(pycache: str) -> dict[str, str]:
     return {"PYTHONPYCACHEPREFIX": pycache, "PYTHONDONTWRITEBYTECODE": ""}
 
 
-def fill_bytecode(env: dict[str, str], tmp: Path) -> None:
-    """Start our server once and stop it, so that the next starts find every module compiled."""
-    proc = LspProcess(server_command("sidecar-lsp")[0], cwd=str(tmp), env=env)
-    try:
-        proc.request("initialize", {"processId": None, "rootUri": tmp.as_uri(), "capabilities": CAPS})
-    finally:
-        proc.close()
-
-
 def initialize(proc: LspProcess, tmp: Path) -> float:
     """Seconds from the process's start to the ``initialize`` result."""
     proc.request("initialize", {"processId": None, "rootUri": tmp.as_uri(), "capabilities": CAPS,
                                 "workspaceFolders": [{"uri": tmp.as_uri(), "name": "bench"}]})  # fmt: skip
     return time.perf_counter() - proc.started
+
+
+def cold_start(name: str, tmp: Path, env: dict[str, str] | None) -> float:
+    """Seconds from starting the server ``name`` to its ``initialize`` result; the server is stopped."""
+    cmd, config = server_command(name)
+    proc = LspProcess(cmd, config=config, cwd=str(tmp), env=env)
+    try:
+        return initialize(proc, tmp)
+    finally:
+        proc.close()
 
 
 def run(
@@ -148,12 +149,8 @@ def run(
     cmd, config = server_command(name)
     text, completion_pos, hover_pos, edits = document(lines, named)
     result = Result()
-    for _ in range(starts - 1):  # more cold starts, for their median: one varies by a third from the next
-        extra = LspProcess(cmd, config=config, cwd=str(tmp), env=env)
-        try:
-            result.start.append(initialize(extra, tmp))
-        finally:
-            extra.close()
+    # More cold starts, for their median: one varies by a third from the next.
+    result.start += [cold_start(name, tmp, env) for _ in range(starts - 1)]
     proc = LspProcess(cmd, config=config, cwd=str(tmp), env=env)
     try:
         result.start.append(initialize(proc, tmp))
@@ -280,7 +277,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as pycache:
         ours = bytecode_env(pycache) if args.bytecode else None
         if ours is not None:
-            fill_bytecode(ours, Path(tmp))
+            cold_start("sidecar-lsp", Path(tmp), ours)  # compiles every module the next starts load
         for n in sizes:
             for name in ("sidecar-lsp", "yaml-language-server"):
                 workdir = Path(tmp) / f"{name}-{n}"
