@@ -18,7 +18,7 @@ from sidecar_lsp.core.decoding.kinds import ENVIRONMENT
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY, layers
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import ALL_WORKLOADS, RDWS, STATIC_SITE, Workload, per_workload, rule
-from sidecar_lsp.core.schema.facts import ValueShapes, decoded_as_no_string, keys_ignored_by
+from sidecar_lsp.core.schema.facts import ValueShapes, keys_ignored_by, may_decode_as_no_string
 from sidecar_lsp.core.yaml.remembered import remembered, shared_plain
 from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, Sequence, iter_nodes, own_entries
 
@@ -137,9 +137,8 @@ def interpolation_in_typed_field(workload: Workload) -> Iterator[Finding]:
     # The text is read as the lines are: a run that read it is never taken for a later version (reads.py).
     if not text_may_hold_variables(workload.text):
         return  # most manifests: no scalar to walk the document for
-    typed = decoded_as_no_string()
     for path, node in _field_nodes(workload, _holds_variables):
-        if typed is not None and path[-1] not in typed:
+        if not may_decode_as_no_string(str(path[-1])):
             continue  # a string field (most variables are in one): no need to find its schema
         kind = _shapes(workload).at(path).decoded_as
         if kind is None:

@@ -180,34 +180,44 @@ def _shape(path: tuple[PathPart, ...], found: list[Mapping[str, Any]]) -> ValueS
     return ValueShape(True, "array" in types, takes_strings, decoded_as)
 
 
+@functools.lru_cache(maxsize=4096)  # keyed by names from the user's documents: bounded for the server
+def may_decode_as_no_string(name: str) -> bool:
+    """Whether some place of the schema may decode a property named ``name`` into no string: a
+    :class:`ValueShape`'s ``decoded_as`` is None at every path whose last step is a name for which this says
+    False. True for every name when a map's other keys or a list's items may be so decoded (then no path can
+    be passed over by its name). Each name's schemas are judged when it is first asked about: a run asks
+    about the few names its ``${VAR}`` values sit under, not about the schema's hundreds."""
+    if _unnamed_may_decode_as_no_string():
+        return True
+    return any(_may_decode_as_no_string(schema) for schema in _property_schemas()[0].get(name, ()))
+
+
 @functools.cache
-def decoded_as_no_string() -> frozenset[str] | None:
-    """The names of the properties that some place of the schema may decode into no string: a
-    :class:`ValueShape`'s ``decoded_as`` is None at every path whose last step is none of them. None when a
-    map's other keys or a list's items may be so decoded (then no path can be passed over by its name)."""
-    names: set[str] = set()
-    seen: set[int] = set()
+def _property_schemas() -> tuple[dict[str, list[Any]], tuple[Any, ...]]:
+    """Each property name with every schema the schema gives it, and the schemas of the values no property
+    names (``additionalProperties``, ``items`` and ``patternProperties`` that are schemas)."""
+    named: dict[str, list[Any]] = {}
+    unnamed: list[Any] = []
     stack: list[Any] = [load_schema()]
-    while stack:
+    while stack:  # the loaded schema is plain JSON: a tree of dicts and lists
         here = stack.pop()
-        if isinstance(here, list):
+        if type(here) is list:
             stack.extend(here)
             continue
-        if not isinstance(here, Mapping) or id(here) in seen:
+        if type(here) is not dict:
             continue
-        seen.add(id(here))
         for name, child in (here.get("properties") or {}).items():
-            if _may_decode_as_no_string(child):
-                names.add(name)
-        others = [
-            here.get("additionalProperties"),
-            here.get("items"),
-            *(here.get("patternProperties") or {}).values(),
-        ]
-        if any(_may_decode_as_no_string(child) for child in others if isinstance(child, Mapping)):
-            return None
+            named.setdefault(name, []).append(child)
+        others = [here.get("additionalProperties"), here.get("items")]
+        others += (here.get("patternProperties") or {}).values()
+        unnamed.extend(child for child in others if isinstance(child, Mapping))
         stack.extend(here.values())
-    return frozenset(names)
+    return named, tuple(unnamed)
+
+
+@functools.cache
+def _unnamed_may_decode_as_no_string() -> bool:
+    return any(_may_decode_as_no_string(schema) for schema in _property_schemas()[1])
 
 
 def _may_decode_as_no_string(schema: Any) -> bool:
