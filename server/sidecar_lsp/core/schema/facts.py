@@ -10,7 +10,7 @@ number) from ``subscribe.queue.retention`` (a duration, a string).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,28 +66,17 @@ def user_keyed_maps() -> Mapping[str, bool]:
     """
     index = schema_index()
     found: dict[str, bool] = {}
-    for name, value in _additional_properties(index, index.root):
-        value_types = _types(index.resolve(value))
-        found[name] = found.get(name, False) or bool(value_types & _SCALAR_TYPES)
+    for name, schemas in _property_schemas()[0].items():
+        for sub in schemas:
+            # A decode-escape wrapper keeps the field's schema under ``then``.
+            for candidate in (sub, sub.get("then") if isinstance(sub, Mapping) else None):
+                values = (
+                    index.resolve(candidate).get("additionalProperties") if candidate is not None else None
+                )
+                if isinstance(values, Mapping):
+                    value_types = _types(index.resolve(values))
+                    found[name] = found.get(name, False) or bool(value_types & _SCALAR_TYPES)
     return found
-
-
-def _additional_properties(index: SchemaIndex, node: Any) -> Iterator[tuple[str, Any]]:
-    """``(property name, schema of its values)`` for every property of the schema that is a map."""
-    if isinstance(node, Mapping):
-        properties = node.get("properties")
-        if isinstance(properties, Mapping):
-            for name, sub in properties.items():
-                # A decode-escape wrapper keeps the field's schema under ``then``.
-                for candidate in (sub, sub.get("then") if isinstance(sub, Mapping) else None):
-                    resolved = index.resolve(candidate) if candidate is not None else {}
-                    if isinstance(resolved.get("additionalProperties"), Mapping):
-                        yield name, resolved["additionalProperties"]
-        for value in node.values():
-            yield from _additional_properties(index, value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _additional_properties(index, value)
 
 
 def _types(schema: Mapping[str, Any]) -> frozenset[str]:
@@ -202,16 +191,17 @@ def _property_schemas() -> tuple[dict[str, list[Any]], tuple[Any, ...]]:
     while stack:  # the loaded schema is plain JSON: a tree of dicts and lists
         here = stack.pop()
         if type(here) is list:
-            stack.extend(here)
+            stack.extend(item for item in here if type(item) is dict or type(item) is list)
             continue
-        if type(here) is not dict:
-            continue
-        for name, child in (here.get("properties") or {}).items():
-            named.setdefault(name, []).append(child)
+        properties = here.get("properties")
+        if type(properties) is dict:
+            for name, child in properties.items():
+                named.setdefault(name, []).append(child)
         others = [here.get("additionalProperties"), here.get("items")]
-        others += (here.get("patternProperties") or {}).values()
+        if type(here.get("patternProperties")) is dict:
+            others += here["patternProperties"].values()
         unnamed.extend(child for child in others if isinstance(child, Mapping))
-        stack.extend(here.values())
+        stack.extend(value for value in here.values() if type(value) is dict or type(value) is list)
     return named, tuple(unnamed)
 
 
