@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED, STATIC_SITE, WORKLOAD_TYPES
 from sidecar_lsp.core.schema.index import SchemaIndex
@@ -66,13 +66,11 @@ def user_keyed_maps() -> Mapping[str, bool]:
     """
     index = schema_index()
     found: dict[str, bool] = {}
-    for name, schemas in _property_schemas()[0].items():
+    for name, schemas in _property_schemas().named.items():
         for sub in schemas:
-            # A decode-escape wrapper keeps the field's schema under ``then``.
-            for candidate in (sub, sub.get("then") if isinstance(sub, Mapping) else None):
-                values = (
-                    index.resolve(candidate).get("additionalProperties") if candidate is not None else None
-                )
+            # A decode-escape wrapper keeps the field's schema under ``then`` (resolved, a non-schema is {}).
+            for candidate in (sub, sub.get("then")) if isinstance(sub, Mapping) else (sub,):
+                values = index.resolve(candidate).get("additionalProperties")
                 if isinstance(values, Mapping):
                     value_types = _types(index.resolve(values))
                     found[name] = found.get(name, False) or bool(value_types & _SCALAR_TYPES)
@@ -178,13 +176,20 @@ def may_decode_as_no_string(name: str) -> bool:
     about the few names its ``${VAR}`` values sit under, not about the schema's hundreds."""
     if _unnamed_may_decode_as_no_string():
         return True
-    return any(_may_decode_as_no_string(schema) for schema in _property_schemas()[0].get(name, ()))
+    return any(_schema_may_decode_as_no_string(schema) for schema in _property_schemas().named.get(name, ()))
+
+
+class _PropertySchemas(NamedTuple):
+    named: dict[str, list[Any]]
+    """Each property name with every schema the schema gives it."""
+    unnamed: tuple[Any, ...]
+    """The schemas of the values no property names (``additionalProperties``, ``items`` and
+    ``patternProperties`` that are schemas)."""
 
 
 @functools.cache
-def _property_schemas() -> tuple[dict[str, list[Any]], tuple[Any, ...]]:
-    """Each property name with every schema the schema gives it, and the schemas of the values no property
-    names (``additionalProperties``, ``items`` and ``patternProperties`` that are schemas)."""
+def _property_schemas() -> _PropertySchemas:
+    """One walk of the whole schema, for the facts that look at every property."""
     named: dict[str, list[Any]] = {}
     unnamed: list[Any] = []
     stack: list[Any] = [load_schema()]
@@ -202,15 +207,15 @@ def _property_schemas() -> tuple[dict[str, list[Any]], tuple[Any, ...]]:
             others += here["patternProperties"].values()
         unnamed.extend(child for child in others if isinstance(child, Mapping))
         stack.extend(value for value in here.values() if type(value) is dict or type(value) is list)
-    return named, tuple(unnamed)
+    return _PropertySchemas(named, tuple(unnamed))
 
 
 @functools.cache
 def _unnamed_may_decode_as_no_string() -> bool:
-    return any(_may_decode_as_no_string(schema) for schema in _property_schemas()[1])
+    return any(_schema_may_decode_as_no_string(schema) for schema in _property_schemas().unnamed)
 
 
-def _may_decode_as_no_string(schema: Any) -> bool:
+def _schema_may_decode_as_no_string(schema: Any) -> bool:
     """Whether a schema that :func:`_shape` may read at a place (any branch, any ``then``) types it as a
     number or a boolean but not a string, or takes a boolean's words."""
     index = schema_index()
@@ -220,7 +225,7 @@ def _may_decode_as_no_string(schema: Any) -> bool:
             "pattern"
         ) == _boolean_words():
             return True
-        if isinstance(here.get("then"), Mapping) and _may_decode_as_no_string(here["then"]):
+        if isinstance(here.get("then"), Mapping) and _schema_may_decode_as_no_string(here["then"]):
             return True
     return False
 
