@@ -125,6 +125,7 @@ def main() -> int:
             base_env["PYTHONPYCACHEPREFIX"] = pycache
         files = write_set(Path(folder) / "set", manifest_texts(args.count))
         check = [sys.executable, "-m", "sidecar_lsp", "check", "--format", "json", "--fail-on", "never"]
+        job_counts = ("1", str(os.cpu_count() or 1))
         servers = [("sidecar-lsp", base_env)]
         if args.server_path is not None:
             before = {**base_env, "PYTHONPATH": str(args.server_path.resolve())}
@@ -132,7 +133,7 @@ def main() -> int:
         # (name, command, its environment, the manifests it checks)
         rows: list[tuple[str, list[str], dict[str, str], int]] = []
         for name, env in servers:
-            for jobs in ("1", str(os.cpu_count() or 1)):
+            for jobs in job_counts:
                 rows.append(
                     (
                         f"{name} check --jobs {jobs}",
@@ -144,7 +145,7 @@ def main() -> int:
             rows.append(
                 (f"{name} check of one manifest (start-up)", [*check, "--jobs", "1", str(files[0])], env, 1)
             )
-        for jobs in ("1", str(os.cpu_count() or 1)):
+        for jobs in job_counts:
             rows.append(
                 (
                     f"bare_validate.py: load + jsonschema-rs is_valid, --jobs {jobs}",
