@@ -206,20 +206,36 @@ def test_every_version_of_randomly_edited_manifests_has_the_findings_of_a_fresh_
 
 
 def test_a_path_found_by_the_spans_is_the_walked_one() -> None:
+    """Every node's and key's path, found by going down through the spans (a bisection among a map's
+    entries or a list's items, then a scan), is the one a walk of the whole tree gives: the manifests on
+    disk, generated ones, and a 5,000-line manifest whose ``sidecars`` holds hundreds of entries."""
+    from differential import make_generator
+    from generate import cases
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_manifest import generate
     from sidecar_lsp.core.yaml.paths import NodePaths
     from sidecar_lsp.core.yaml.tree import iter_nodes, own_entries
 
-    checked = 0
-    for path in ON_DISK:
-        document = parse(path.read_text(encoding="utf-8"))
+    texts = [(str(path), path.read_text(encoding="utf-8")) for path in ON_DISK]
+    texts += [
+        (f"case {case.index} ({case.category})", case.text) for case in cases(make_generator([]), 9, 0, 200)
+    ]
+    texts.append(("generated, 5,000 lines", generate(5000)))
+    checked = searched_large = 0
+    for name, text in texts:
+        document = parse(text)
         if not document.spliceable:
             continue
         walked = NodePaths(document.root)
-        for _, node in iter_nodes(document.root):
+        nodes = [node for _, node in iter_nodes(document.root)]
+        for node in nodes[:: max(1, len(nodes) // 3000)]:
             keys = [entry.key for entry in own_entries(node)] if isinstance(node, Mapping) else []
             for item in (node, *keys):
                 found = NodePaths(document.root, unshared=True)
-                assert found.of(item, ("?",)) == walked.of(item, ("?",)), (path, item)
+                assert found.of(item, ("?",)) == walked.of(item, ("?",)), (name, item)
                 assert found._paths is None  # found without walking
                 checked += 1
-    assert checked > 5_000
+                searched_large += len(nodes) > 5000
+    assert checked > 10_000
+    assert searched_large > 1_000
