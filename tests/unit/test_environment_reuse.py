@@ -3,6 +3,7 @@ re-run on an environment only when its override changes what they read (findings
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,62 @@ def test_a_check_that_remembers_nothing_for_a_next_version_finds_the_same() -> N
     remembered = [analyze(text, options, keep_runs=True).findings for text in texts]
     assert "schema-dropped-value" in {f.code for found in once for f in found}
     assert once == remembered
+
+
+def _sidecar_port_manifest(rng: random.Random) -> str:
+    """A Load Balanced Web Service whose sidecars share ports (some with another protocol, some with no map)
+    and whose overrides change, add or fill sidecars."""
+    ports = ["80", "81", "81/udp", "9000", "9000/tcp", "9001/udp", "8080"]
+
+    def sidecar(name: str, indent: str) -> str:
+        if rng.random() < 0.15:
+            return f"{indent}{name}:\n"  # no map: not a container
+        port = f"{indent}  port: {rng.choice(ports)}\n" if rng.random() < 0.8 else ""
+        return f"{indent}{name}:\n{indent}  image: {name}:1\n{port}"
+
+    names = [f"s{i}" for i in range(rng.randrange(1, 9))]
+    text = "name: api\ntype: Load Balanced Web Service\nimage:\n  build: ./Dockerfile\n  port: 8080\n"
+    text += "http:\n  path: /\n" + (f"  target_port: {rng.choice(ports[:2])}\n" if rng.random() < 0.3 else "")
+    text += "sidecars:\n" + "".join(sidecar(name, "  ") for name in names)
+    text += "environments:\n"
+    for env in range(rng.randrange(1, 5)):
+        text += f"  env{env}:\n    count: 2\n"
+        touched = rng.sample([*names, "extra"], rng.randrange(0, 3))
+        if touched:
+            text += "    sidecars:\n" + "".join(sidecar(name, "      ") for name in touched)
+    return text
+
+
+def test_an_override_of_some_sidecars_walks_their_ports_as_a_whole_walk_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An environment's port walk starts from the base's and walks again only the ports of the sidecars its
+    override changes: every finding (P1, P2, H1, in each environment) is the one a whole walk gives."""
+    from sidecar_lsp.core.rules import ports
+
+    rng = random.Random(41)
+    texts = [MANIFEST] + [_sidecar_port_manifest(rng) for _ in range(400)]
+    whole_walk = ports._walked_from
+    from_base: list[int] = []
+
+    def compared(base: ports._SidecarPorts | None, sidecars: tuple[tuple[str, Mapping], ...]) -> object:
+        walked = whole_walk(base, sidecars)
+        if base is not None:  # the same exposures, first exposures and conflicts, in the same order
+            assert walked == whole_walk(None, sidecars)
+            from_base.append(len(sidecars))
+        return walked
+
+    monkeypatch.setattr(ports, "_walked_from", compared)
+    found = [analyze(text, Options()).findings for text in texts]
+    monkeypatch.setattr(ports, "_walked_from", lambda base, sidecars: whole_walk(None, sidecars))
+    for text, findings in zip(texts, found, strict=True):
+        assert findings == analyze(text, Options()).findings, text
+    codes = [finding.code for findings in found for finding in findings]
+    assert codes.count("P1") > 100 and codes.count("P2") > 20
+    assert (
+        sum(
+            1 for findings in found for f in findings if f.code in ("P1", "P2") and "environment" in f.message
+        )
+        > 50
+    )
+    assert len(from_base) > 300

@@ -70,6 +70,7 @@ def becomes_list(text: str) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
 
 
+@functools.lru_cache(maxsize=8)  # asked once per environment's view: one scan of the text, not one per view
 def text_may_hold_variables(text: str) -> bool:
     """False only when no scalar of the YAML ``text`` can hold ``${``: the text has none, and no backslash
     (a double-quoted escape, or a line break escaped to join two lines) can make one; folding a line break

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
-from sidecar_lsp.core.manifest.references import TARGET_CONTAINER
+from sidecar_lsp.core.manifest.references import SIDECARS, TARGET_CONTAINER
+from sidecar_lsp.core.manifest.task import SIDECAR_KINDS
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import (
     BACKEND,
@@ -73,9 +74,8 @@ def _listener_port(listener: Mapping) -> tuple[int, str, Node] | None:
 
 
 def _sidecar_exposure(name: str, config: Mapping) -> tuple[int, Exposure] | None:
-    """The port the sidecar ``name`` exposes (``port``), remembered with its map: the merged view of an
-    environment shares the maps of the sidecars its override leaves alone, so a view whose override
-    changes one sidecar's port reads that sidecar alone (and the next version of the text the same)."""
+    """The port the sidecar ``name`` exposes (``port``), remembered with its map (and the next version of
+    the text shares the maps of the sidecars an edit left alone)."""
 
     def compute(_: Node) -> tuple[int, Exposure] | None:
         node = config.get("port")
@@ -90,38 +90,144 @@ def _sidecar_exposure(name: str, config: Mapping) -> tuple[int, Exposure] | None
 _SIDECAR_EXPOSURE = "sidecar exposure"
 
 
+def _placed(exposed: dict[int, Exposure], port: int, exposure: Exposure) -> Conflict | None:
+    """``exposure`` of ``port`` added to ``exposed`` (the first exposure of each port), or the conflict with
+    the port's first exposure (``validateExposedPorts``: another container P1, another protocol P2)."""
+    earlier = exposed.get(port)
+    if earlier is None:
+        exposed[port] = exposure
+        return None
+    container, protocol = exposure.container, exposure.protocol
+    if earlier.container != container:
+        message = (
+            f'containers "{container}" and "{earlier.container}" are exposing the same port {port}; '
+            "give one of them another port, or point target_container at the one that owns it"
+        )
+        return Conflict("P1", message, exposure.node, earlier)
+    if earlier.protocol != protocol:
+        message = (
+            f'container "{container}" is exposing the same port {port} with protocol {protocol} and '
+            f"{earlier.protocol}; use one protocol per port"
+        )
+        return Conflict("P2", message, exposure.node, earlier)
+    return None
+
+
+_Exposed = tuple[int, Exposure] | None
+
+
+@dataclass(frozen=True)
+class _SidecarPorts:
+    """The sidecars' step of the port walk: what each sidecar (with a map) exposes, in order, the first
+    exposure of each port, and each conflict met, as ``(sidecar's index, port, conflict)`` in order."""
+
+    sidecars: tuple[tuple[str, Mapping], ...]
+    exposures: tuple[_Exposed, ...]
+    exposed: dict[int, Exposure]
+    conflicts: tuple[tuple[int, int, Conflict], ...]
+    indexes: dict[int, tuple[int, ...]]
+    """The indexes of the sidecars that expose each port, in order."""
+
+
+def _walked_sidecars(sidecars: tuple[tuple[str, Mapping], ...], exposures: list[_Exposed]) -> _SidecarPorts:
+    exposed: dict[int, Exposure] = {}
+    conflicts: list[tuple[int, int, Conflict]] = []
+    indexes: dict[int, list[int]] = {}
+    for index, exposure in enumerate(exposures):
+        if exposure is None:
+            continue
+        port = exposure[0]
+        indexes.setdefault(port, []).append(index)
+        conflict = _placed(exposed, *exposure)
+        if conflict is not None:
+            conflicts.append((index, port, conflict))
+    frozen = {port: tuple(found) for port, found in indexes.items()}
+    return _SidecarPorts(sidecars, tuple(exposures), exposed, tuple(conflicts), frozen)
+
+
+def _sidecar_ports(workload: Workload) -> _SidecarPorts:
+    """The sidecars' step, remembered with the ``sidecars`` map. An environment's view shares the maps of the
+    sidecars its override leaves alone: its step is the base's with the ports of the sidecars it changes
+    walked again, so an override of one sidecar costs about the same whatever the number of sidecars."""
+    holder = workload.root.get(SIDECARS)
+    if workload.kind not in SIDECAR_KINDS or not isinstance(holder, Mapping):
+        sidecars = tuple((entry.name, config) for entry, config in workload.sidecars())
+        return _walked_from(None, sidecars)
+    written = workload.paths.root.get(SIDECARS) if isinstance(workload.paths.root, Mapping) else None
+    if holder is written or not isinstance(written, Mapping):
+        return remembered(holder, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(holder)))
+    base = remembered(written, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(written)))
+    return remembered(holder, _SIDECAR_PORTS, lambda _: _walked_from(base, _sidecars_of(holder)))
+
+
+_SIDECAR_PORTS = "sidecar ports"
+
+
+def _sidecars_of(holder: Mapping) -> tuple[tuple[str, Mapping], ...]:
+    """``workload.sidecars()`` of a workload whose ``sidecars`` map is ``holder``, as names and maps."""
+    return tuple([(entry.name, entry.value) for entry in holder.entries if isinstance(entry.value, Mapping)])
+
+
+def _walked_from(base: _SidecarPorts | None, sidecars: tuple[tuple[str, Mapping], ...]) -> _SidecarPorts:
+    """The sidecars' step for ``sidecars``; from ``base``'s (none: walked whole), where the sidecar at each
+    place is the same, by name and map, so that only the ports of the others are walked again.
+
+    A port no changed sidecar exposes (before or after) has the same exposures in the same order, so the
+    same first one and the same conflicts; a port one does is walked again over the sidecars that now expose it.
+    """
+    if base is None:
+        return _walked_sidecars(sidecars, [_sidecar_exposure(*sidecar) for sidecar in sidecars])
+    known = base.sidecars
+    changed = [
+        index
+        for index, (was, now) in enumerate(zip(known, sidecars, strict=False))  # added or gone: below
+        if was[1] is not now[1] or was[0] != now[0]
+    ]
+    changed += range(len(known), len(sidecars))
+    exposures = list(base.exposures[: len(sidecars)]) + [None] * (len(sidecars) - len(known))
+    for index in changed:
+        exposures[index] = _sidecar_exposure(*sidecars[index])
+    before = [base.exposures[index] for index in changed if index < len(known)]
+    before += base.exposures[len(sidecars) :]  # the places of sidecars the view no longer has
+    after = [exposures[index] for index in changed]
+    touched = {exposure[0] for exposure in (*before, *after) if exposure is not None}
+    exposed = dict(base.exposed)
+    conflicts = [found for found in base.conflicts if found[1] not in touched]
+    indexes = dict(base.indexes)
+    moved = set(changed)
+    for port in touched:
+        now = [index for index in base.indexes.get(port, ()) if index not in moved and index < len(sidecars)]
+        now += [
+            index for index in changed if (exposure := exposures[index]) is not None and exposure[0] == port
+        ]
+        now.sort()
+        exposed.pop(port, None)
+        indexes.pop(port, None)
+        for index in now:
+            exposure = exposures[index]
+            assert exposure is not None  # listed as exposing the port
+            conflict = _placed(exposed, port, exposure[1])
+            if conflict is not None:
+                conflicts.append((index, port, conflict))
+        if now:
+            indexes[port] = tuple(now)
+    conflicts.sort(key=lambda found: found[0])  # in the order of the walk, as a whole walk finds them
+    return _SidecarPorts(sidecars, tuple(exposures), exposed, tuple(conflicts), indexes)
+
+
 @per_workload
 def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict]]:
     """The exposed-port index and every conflict met while building it."""
-    exposed: dict[int, Exposure] = {}
-    conflicts: list[Conflict] = []
+    sidecar_ports = _sidecar_ports(workload)
+    exposed = dict(sidecar_ports.exposed)
+    conflicts = [conflict for _index, _port, conflict in sidecar_ports.conflicts]
     main = workload.name or ""
 
     def add(port: int, protocol: str, container: str, node: Node) -> None:
-        place(port, Exposure(container, protocol.upper(), node))
+        conflict = _placed(exposed, port, Exposure(container, protocol.upper(), node))
+        if conflict is not None:
+            conflicts.append(conflict)
 
-    def place(port: int, exposure: Exposure) -> None:
-        container, protocol, node = exposure.container, exposure.protocol, exposure.node
-        earlier = exposed.get(port)
-        if earlier is None:
-            exposed[port] = exposure
-        elif earlier.container != container:
-            message = (
-                f'containers "{container}" and "{earlier.container}" are exposing the same port {port}; '
-                "give one of them another port, or point target_container at the one that owns it"
-            )
-            conflicts.append(Conflict("P1", message, node, earlier))
-        elif earlier.protocol != protocol:
-            message = (
-                f'container "{container}" is exposing the same port {port} with protocol {protocol} and '
-                f"{earlier.protocol}; use one protocol per port"
-            )
-            conflicts.append(Conflict("P2", message, node, earlier))
-
-    for entry, config in workload.sidecars():
-        sidecar = _sidecar_exposure(entry.name, config)
-        if sidecar is not None:
-            place(*sidecar)
     if workload.kind in (LBWS, BACKEND):
         for _path, routing_rule in workload.http_rules():
             target_port = routing_rule.get("target_port")
