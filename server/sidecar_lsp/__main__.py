@@ -33,9 +33,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _command(name: str, argv: list[str], program: bool) -> int:
     if name == "check":
+        _raise_collection_thresholds()  # the imports below make ~40,000 objects and no garbage
         from sidecar_lsp.cli.check import main_check
 
-        _tune_garbage_collector()  # a tree per file, like the server's checks (and workers inherit it)
+        tune_garbage_collector()  # a tree per file, like the server's checks (and workers inherit it)
         status = main_check(argv)
         if program and sys.getprofile() is None and sys.gettrace() is None:
             # Run as the program: its output written, it ends here, without the interpreter's teardown,
@@ -83,11 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     root.handlers[:] = [handler]
     root.setLevel(level)
 
+    _raise_collection_thresholds()
     from sidecar_lsp.lsp.protocol import start_io, start_tcp
     from sidecar_lsp.lsp.server import make_server
 
     server = make_server()
-    _tune_garbage_collector()
+    tune_garbage_collector()
     if args.tcp:
         start_tcp(server, args.host, args.port)
     else:
@@ -119,7 +121,7 @@ def main_schema(argv: list[str]) -> int:
     return 0
 
 
-def _tune_garbage_collector() -> None:
+def tune_garbage_collector() -> None:
     """Fewer, cheaper collections: every check builds a tree of tens of thousands of objects.
 
     With the default thresholds one check of a 1,500-line manifest triggers dozens of collections,
@@ -129,6 +131,10 @@ def _tune_garbage_collector() -> None:
     documents pauses (``diagnostics.Diagnostics.forget``).
     """
     gc.freeze()
+    _raise_collection_thresholds()
+
+
+def _raise_collection_thresholds() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
