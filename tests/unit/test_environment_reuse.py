@@ -324,3 +324,44 @@ def test_an_override_of_some_sidecars_walks_their_ports_as_a_whole_walk_does(
         > 50
     )
     assert len(from_base) > 300
+
+
+def test_starting_from_the_base_port_walk_reruns_no_port_rule_after_an_edit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An environment's port walk starts from the base's without counting the document's sidecars as read:
+    after an edit of a sidecar's field that no port rule reads, the port rules run again in no more
+    environments than when every walk is whole (a read of the document would re-run them in all)."""
+    import sys
+
+    from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
+    from sidecar_lsp.core.rules import ports
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from gen_manifest import generate
+
+    text = generate(300, named=True)
+    text = text.replace(
+        "environments:\n", "environments:\n  dev:\n    sidecars:\n      sidecar0:\n        port: 9999\n", 1
+    )
+    edited = text.replace("      LOG_LEVEL: info\n", "      LOG_LEVEL: warn\n", 1)
+    assert edited != text
+
+    def port_reruns() -> int:
+        first = safe_parse(text)
+        earlier = analyze_document(first, Options(), keep_runs=True)
+        with monkeypatch.context() as patch:
+            ran = _runs_per_environment(patch)
+            second = analyze_document(safe_parse(edited, first), Options(), earlier, keep_runs=True)
+        assert second.findings == analyze(edited, Options()).findings
+        return sum(code in ("P1", "P2", "H1") for code in ran)
+
+    from_base = port_reruns()
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            ports,
+            "_sidecar_ports",
+            lambda workload: ports._walked_from(None, tuple((e.name, c) for e, c in workload.sidecars())),
+        )
+        whole = port_reruns()
+    assert from_base <= whole

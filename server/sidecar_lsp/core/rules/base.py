@@ -188,6 +188,13 @@ class Workload:
     def get(self, *path: str | int) -> Node | None:
         return find(self.root, path)
 
+    def written_hint(self, key: str) -> Node | None:
+        """The value of the top-level ``key`` as the document writes it (the base's own), not counted as read:
+        a place to start a fact from (the base's fact, where this workload shares its values), never something
+        a finding may depend on."""
+        root = self.paths.root
+        return root.get(key) if isinstance(root, Mapping) else None
+
     def entry(self, *path: str) -> Entry | None:
         parent = self.get(*path[:-1])
         return parent.entry(path[-1]) if isinstance(parent, Mapping) else None

@@ -153,7 +153,7 @@ def _sidecar_ports(workload: Workload) -> _SidecarPorts:
     if workload.kind not in SIDECAR_KINDS or not isinstance(holder, Mapping):
         sidecars = tuple((entry.name, config) for entry, config in workload.sidecars())
         return _walked_from(None, sidecars)
-    written = workload.paths.root.get(SIDECARS) if isinstance(workload.paths.root, Mapping) else None
+    written = workload.written_hint(SIDECARS)
     if holder is written or not isinstance(written, Mapping):
         return remembered(holder, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(holder)))
     base = remembered(written, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(written)))
@@ -187,19 +187,24 @@ def _walked_from(base: _SidecarPorts | None, sidecars: tuple[tuple[str, Mapping]
     exposures = list(base.exposures[: len(sidecars)]) + [None] * (len(sidecars) - len(known))
     for index in changed:
         exposures[index] = _sidecar_exposure(*sidecars[index])
+    if 2 * len(changed) > len(sidecars):  # most are new (a view that names the environment in each)
+        return _walked_sidecars(sidecars, exposures)
     before = [base.exposures[index] for index in changed if index < len(known)]
     before += base.exposures[len(sidecars) :]  # the places of sidecars the view no longer has
-    after = [exposures[index] for index in changed]
-    touched = {exposure[0] for exposure in (*before, *after) if exposure is not None}
+    touched = {exposure[0] for exposure in before if exposure is not None}
+    arrived: dict[int, list[int]] = {}  # the changed sidecars that now expose each port
+    for index in changed:
+        exposure = exposures[index]
+        if exposure is not None:
+            arrived.setdefault(exposure[0], []).append(index)
+    touched |= arrived.keys()
     exposed = dict(base.exposed)
     conflicts = [found for found in base.conflicts if found[1] not in touched]
     indexes = dict(base.indexes)
     moved = set(changed)
     for port in touched:
         now = [index for index in base.indexes.get(port, ()) if index not in moved and index < len(sidecars)]
-        now += [
-            index for index in changed if (exposure := exposures[index]) is not None and exposure[0] == port
-        ]
+        now += arrived.get(port, ())
         now.sort()
         exposed.pop(port, None)
         indexes.pop(port, None)

@@ -112,9 +112,13 @@ class LoggedWorkload(Workload):
     ) -> None:
         self.read_log = log
         self.fact_reads: dict[object, set[str]] = {}
+        self._written = paths.root
         super().__init__(
             _LoggedMapping.over(root, log), kind, env, _LoggedPaths(paths, log), lines, text=text
         )
+
+    def written_hint(self, key: str) -> Node | None:
+        return self._written.get(key) if isinstance(self._written, Mapping) else None
 
     @property
     def lines(self) -> list[str]:
