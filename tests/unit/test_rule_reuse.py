@@ -214,6 +214,7 @@ def test_a_path_found_by_the_spans_is_the_walked_one() -> None:
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     from gen_manifest import generate
+
     from sidecar_lsp.core.yaml.paths import NodePaths
     from sidecar_lsp.core.yaml.tree import iter_nodes, own_entries
 

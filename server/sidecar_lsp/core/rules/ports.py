@@ -151,8 +151,7 @@ def _sidecar_ports(workload: Workload) -> _SidecarPorts:
     walked again, so an override of one sidecar costs about the same whatever the number of sidecars."""
     holder = workload.root.get(SIDECARS)
     if workload.kind not in SIDECAR_KINDS or not isinstance(holder, Mapping):
-        sidecars = tuple((entry.name, config) for entry, config in workload.sidecars())
-        return _walked_from(None, sidecars)
+        return _walked_sidecars((), [])  # no sidecars: workload.sidecars() is empty
     written = workload.written_hint(SIDECARS)
     if holder is written or not isinstance(written, Mapping):
         return remembered(holder, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(holder)))
