@@ -20,12 +20,9 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from lsprotocol import types
 from pygls import uris
 
-from sidecar_lsp.core.check.deploys import deploy_refusal
 from sidecar_lsp.core.decoding.kinds import WORKLOAD_TYPES, manifest_kind
 from sidecar_lsp.core.manifest.merge import ENVIRONMENTS_KEY
 from sidecar_lsp.core.manifest.render import Rendering, override_count, render
-from sidecar_lsp.core.manifest.taskdef import TaskInputs
-from sidecar_lsp.core.manifest.taskdef_document import task_definition_document
 from sidecar_lsp.core.yaml.tree import Mapping, own_entries
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.ports import Client, Documents, Registry
@@ -119,6 +116,11 @@ async def shown_text(sources: Sources, target: Target) -> str | None:
     source = await sources.source(target.source)
     if source is None:
         return None
+    # Loaded when a task definition is first shown, not at the server's start (they hold the rules).
+    from sidecar_lsp.core.check.deploys import deploy_refusal
+    from sidecar_lsp.core.manifest.taskdef import TaskInputs
+    from sidecar_lsp.core.manifest.taskdef_document import task_definition_document
+
     text = source.doc.source
     refusal = deploy_refusal(text, target.env)
     document = task_definition_document(text, TaskInputs(source.app, target.env), refusal)

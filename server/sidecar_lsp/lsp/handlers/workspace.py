@@ -37,7 +37,6 @@ from sidecar_lsp.core.manifest.render import DEFAULT_APP, Rendering
 from sidecar_lsp.core.model import Finding
 from sidecar_lsp.core.workspace import scan
 from sidecar_lsp.core.workspace.model import Read, Workspace, role_of
-from sidecar_lsp.core.workspace.rules import findings_in_workspace
 from sidecar_lsp.lsp import convert as lsp_convert
 from sidecar_lsp.lsp.documents import ClientTextDocument
 from sidecar_lsp.lsp.handlers import renderings
@@ -132,6 +131,10 @@ class WorkspaceFeatures:
         found = self._locate(uri)
         if found is None:
             return findings
+        # Loaded with the first publish (the worker's warm-up has loaded the rules it holds by then), not at
+        # the server's start.
+        from sidecar_lsp.core.workspace.rules import findings_in_workspace
+
         view = found.workspace.with_text(found.rel, doc.source, tree)
         return findings_in_workspace(view, found.rel, findings)
 
