@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "conformance"))
+# The generators, the LSP client and the fuzzers of benchmarks/ that tests drive too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from copilot_verdicts import RECORD, copilot_verdicts, read_record, started  # noqa: E402
 

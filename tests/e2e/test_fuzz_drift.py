@@ -4,13 +4,8 @@ and outline must equal those of a fresh didOpen of the client's text at every ch
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import fuzz_edits
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import fuzz_edits  # noqa: E402
 
 
 @pytest.mark.slow

@@ -16,11 +16,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lsp_client import LspError, LspProcess
 
 from manifest_sets import BACKEND_IMAGE, CORPUS, OWN
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from lsp_client import LspError, LspProcess  # noqa: E402
 
 SERVER = [sys.executable, "-m", "sidecar_lsp", "--stdio"]
 FILES = [*OWN, *CORPUS]

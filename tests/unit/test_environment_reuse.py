@@ -213,13 +213,11 @@ def test_random_edits_of_a_manifest_that_names_the_environment_find_what_a_fresh
     """The remembered named copies and the facts made of them, over versions that share what an edit left
     alone: every version's findings are a fresh analysis's."""
     import random
-    import sys
 
-    from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
     from gen_manifest import generate
     from test_rule_reuse import _edits
+
+    from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
 
     options = Options()
     rng = random.Random(27)
@@ -332,13 +330,10 @@ def test_starting_from_the_base_port_walk_reruns_no_port_rule_after_an_edit(
     """An environment's port walk starts from the base's without counting the document's sidecars as read:
     after an edit of a sidecar's field that no port rule reads, the port rules run again in no more
     environments than when every walk is whole (a read of the document would re-run them in all)."""
-    import sys
+    from gen_manifest import generate
 
     from sidecar_lsp.core.check.analyze import analyze_document, safe_parse
     from sidecar_lsp.core.rules import ports
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from gen_manifest import generate
 
     text = generate(300, named=True)
     text = text.replace(

@@ -7,10 +7,10 @@ every manifest at random and compares with a full parse, node by node, span by s
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Iterator
 
 import pytest
+from gen_manifest import generate
 
 from manifest_sets import CORPUS, OWN, REPO, require_corpus
 from sidecar_lsp.core.yaml import incremental
@@ -25,9 +25,6 @@ from sidecar_lsp.core.yaml.tree import (
     parse,
 )
 from trees import differences
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from gen_manifest import generate  # noqa: E402
 
 # --- comparing documents ------------------------------------------------------------------------
 

@@ -210,10 +210,8 @@ def test_a_path_found_by_the_spans_is_the_walked_one() -> None:
     entries or a list's items, then a scan), is the one a walk of the whole tree gives: the manifests on
     disk, generated ones, and a 5,000-line manifest whose ``sidecars`` holds hundreds of entries."""
     from differential import make_generator
-    from generate import cases
-
-    sys.path.insert(0, str(REPO / "benchmarks"))
     from gen_manifest import generate
+    from generate import cases
 
     from sidecar_lsp.core.yaml.paths import NodePaths
     from sidecar_lsp.core.yaml.tree import iter_nodes, own_entries
