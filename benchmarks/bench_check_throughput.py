@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_lsp import bytecode_env
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -119,10 +121,7 @@ def main() -> int:
     args = parser.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as pycache:
-        base_env = dict(os.environ)
-        if args.bytecode:
-            base_env.pop("PYTHONDONTWRITEBYTECODE", None)
-            base_env["PYTHONPYCACHEPREFIX"] = pycache
+        base_env = {**os.environ, **(bytecode_env(pycache) if args.bytecode else {})}
         files = write_set(Path(folder) / "set", manifest_texts(args.count))
         check = [sys.executable, "-m", "sidecar_lsp", "check", "--format", "json", "--fail-on", "never"]
         job_counts = ("1", str(os.cpu_count() or 1))
