@@ -146,6 +146,11 @@ def int_of(node: Node | None) -> int | None:
     return None
 
 
+def sidecar_maps(entries: Iterable[Entry]) -> list[tuple[Entry, Mapping]]:
+    """The ``sidecars`` entries that hold a configuration map (a container), with that map, in order."""
+    return [(entry, entry.value) for entry in entries if isinstance(entry.value, Mapping)]
+
+
 def key_or_node_span(entry: Entry | None, node: Node) -> Span:
     """Where to point for a missing or empty value: its key when there is one."""
     return entry.key.span if entry is not None else node.span
@@ -219,7 +224,7 @@ class Workload:
 
     def sidecars(self) -> list[tuple[Entry, Mapping]]:
         """Sidecars that have a configuration map."""
-        return [(entry, entry.value) for entry in self.sidecar_entries() if isinstance(entry.value, Mapping)]
+        return sidecar_maps(self.sidecar_entries())
 
     def sidecar(self, name: str) -> Entry | None:
         for entry in self.sidecar_entries():

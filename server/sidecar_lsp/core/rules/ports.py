@@ -25,10 +25,11 @@ from sidecar_lsp.core.rules.base import (
     is_set,
     per_workload,
     rule,
+    sidecar_maps,
     text_of,
 )
 from sidecar_lsp.core.yaml.remembered import remembered
-from sidecar_lsp.core.yaml.tree import Mapping, Node, Scalar, mapping
+from sidecar_lsp.core.yaml.tree import Entry, Mapping, Node, Scalar, mapping
 
 TCP, UDP, TLS = "TCP", "UDP", "TLS"
 PORT_KINDS = frozenset({LBWS, BACKEND, WORKER, JOB})
@@ -114,35 +115,50 @@ def _placed(exposed: dict[int, Exposure], port: int, exposure: Exposure) -> Conf
 
 
 _Exposed = tuple[int, Exposure] | None
+_Sidecars = tuple[tuple[Entry, Mapping], ...]
 
 
 @dataclass(frozen=True)
 class _SidecarPorts:
-    """The sidecars' step of the port walk: what each sidecar (with a map) exposes, in order, the first
-    exposure of each port, and each conflict met, as ``(sidecar's index, port, conflict)`` in order."""
+    """The sidecars' step of the port walk: what each sidecar (with a map) exposes, in order, and each
+    conflict met, as ``(sidecar's index, port, conflict)`` in order."""
 
-    sidecars: tuple[tuple[str, Mapping], ...]
+    sidecars: _Sidecars
     exposures: tuple[_Exposed, ...]
-    exposed: dict[int, Exposure]
     conflicts: tuple[tuple[int, int, Conflict], ...]
     indexes: dict[int, tuple[int, ...]]
-    """The indexes of the sidecars that expose each port, in order."""
+    """The indexes of the sidecars that expose each port, in order (the first one owns the port)."""
+
+    def first_exposures(self) -> dict[int, Exposure]:
+        """Each port with the exposure that owns it."""
+        owners = ((port, self.exposures[found[0]]) for port, found in self.indexes.items())
+        return {port: exposure[1] for port, exposure in owners if exposure is not None}
 
 
-def _walked_sidecars(sidecars: tuple[tuple[str, Mapping], ...], exposures: list[_Exposed]) -> _SidecarPorts:
-    exposed: dict[int, Exposure] = {}
-    conflicts: list[tuple[int, int, Conflict]] = []
+def _walked_sidecars(sidecars: _Sidecars, exposures: list[_Exposed]) -> _SidecarPorts:
     indexes: dict[int, list[int]] = {}
     for index, exposure in enumerate(exposures):
-        if exposure is None:
-            continue
-        port = exposure[0]
-        indexes.setdefault(port, []).append(index)
-        conflict = _placed(exposed, *exposure)
+        if exposure is not None:
+            indexes.setdefault(exposure[0], []).append(index)
+    conflicts = [found for port, now in indexes.items() for found in _port_conflicts(port, now, exposures)]
+    conflicts.sort(key=lambda found: found[0])  # in the order of the walk
+    frozen = {port: tuple(now) for port, now in indexes.items()}
+    return _SidecarPorts(sidecars, tuple(exposures), tuple(conflicts), frozen)
+
+
+def _port_conflicts(
+    port: int, indexes: list[int], exposures: list[_Exposed]
+) -> list[tuple[int, int, Conflict]]:
+    """The conflicts of the sidecars at ``indexes`` (in order) that expose ``port``, as a walk meets them."""
+    first: dict[int, Exposure] = {}
+    found: list[tuple[int, int, Conflict]] = []
+    for index in indexes:
+        exposure = exposures[index]
+        assert exposure is not None  # listed as exposing the port
+        conflict = _placed(first, port, exposure[1])
         if conflict is not None:
-            conflicts.append((index, port, conflict))
-    frozen = {port: tuple(found) for port, found in indexes.items()}
-    return _SidecarPorts(sidecars, tuple(exposures), exposed, tuple(conflicts), frozen)
+            found.append((index, port, conflict))
+    return found
 
 
 def _sidecar_ports(workload: Workload) -> _SidecarPorts:
@@ -153,21 +169,22 @@ def _sidecar_ports(workload: Workload) -> _SidecarPorts:
     if workload.kind not in SIDECAR_KINDS or not isinstance(holder, Mapping):
         return _walked_sidecars((), [])  # no sidecars: workload.sidecars() is empty
     written = workload.written_hint(SIDECARS)
-    if holder is written or not isinstance(written, Mapping):
-        return remembered(holder, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(holder)))
-    base = remembered(written, _SIDECAR_PORTS, lambda _: _walked_from(None, _sidecars_of(written)))
-    return remembered(holder, _SIDECAR_PORTS, lambda _: _walked_from(base, _sidecars_of(holder)))
+    base = (
+        remembered(
+            written, _SIDECAR_PORTS, lambda _: _walked_from(None, tuple(sidecar_maps(written.entries)))
+        )
+        if isinstance(written, Mapping) and written is not holder
+        else None
+    )
+    return remembered(
+        holder, _SIDECAR_PORTS, lambda _: _walked_from(base, tuple(sidecar_maps(holder.entries)))
+    )
 
 
 _SIDECAR_PORTS = "sidecar ports"
 
 
-def _sidecars_of(holder: Mapping) -> tuple[tuple[str, Mapping], ...]:
-    """``workload.sidecars()`` of a workload whose ``sidecars`` map is ``holder``, as names and maps."""
-    return tuple([(entry.name, entry.value) for entry in holder.entries if isinstance(entry.value, Mapping)])
-
-
-def _walked_from(base: _SidecarPorts | None, sidecars: tuple[tuple[str, Mapping], ...]) -> _SidecarPorts:
+def _walked_from(base: _SidecarPorts | None, sidecars: _Sidecars) -> _SidecarPorts:
     """The sidecars' step for ``sidecars``; from ``base``'s (none: walked whole), where the sidecar at each
     place is the same, by name and map, so that only the ports of the others are walked again.
 
@@ -175,17 +192,20 @@ def _walked_from(base: _SidecarPorts | None, sidecars: tuple[tuple[str, Mapping]
     same first one and the same conflicts; a port one does is walked again over the sidecars that now expose it.
     """
     if base is None:
-        return _walked_sidecars(sidecars, [_sidecar_exposure(*sidecar) for sidecar in sidecars])
+        return _walked_sidecars(
+            sidecars, [_sidecar_exposure(entry.name, config) for entry, config in sidecars]
+        )
     known = base.sidecars
     changed = [
         index
         for index, (was, now) in enumerate(zip(known, sidecars, strict=False))  # added or gone: below
-        if was[1] is not now[1] or was[0] != now[0]
+        if was[1] is not now[1] or was[0].name != now[0].name
     ]
     changed += range(len(known), len(sidecars))
     exposures = list(base.exposures[: len(sidecars)]) + [None] * (len(sidecars) - len(known))
     for index in changed:
-        exposures[index] = _sidecar_exposure(*sidecars[index])
+        entry, config = sidecars[index]
+        exposures[index] = _sidecar_exposure(entry.name, config)
     if 2 * len(changed) > len(sidecars):  # most are new (a view that names the environment in each)
         return _walked_sidecars(sidecars, exposures)
     before = [base.exposures[index] for index in changed if index < len(known)]
@@ -197,7 +217,6 @@ def _walked_from(base: _SidecarPorts | None, sidecars: tuple[tuple[str, Mapping]
         if exposure is not None:
             arrived.setdefault(exposure[0], []).append(index)
     touched |= arrived.keys()
-    exposed = dict(base.exposed)
     conflicts = [found for found in base.conflicts if found[1] not in touched]
     indexes = dict(base.indexes)
     moved = set(changed)
@@ -205,25 +224,20 @@ def _walked_from(base: _SidecarPorts | None, sidecars: tuple[tuple[str, Mapping]
         now = [index for index in base.indexes.get(port, ()) if index not in moved and index < len(sidecars)]
         now += arrived.get(port, ())
         now.sort()
-        exposed.pop(port, None)
-        indexes.pop(port, None)
-        for index in now:
-            exposure = exposures[index]
-            assert exposure is not None  # listed as exposing the port
-            conflict = _placed(exposed, port, exposure[1])
-            if conflict is not None:
-                conflicts.append((index, port, conflict))
+        conflicts += _port_conflicts(port, now, exposures)
         if now:
             indexes[port] = tuple(now)
+        else:
+            indexes.pop(port, None)
     conflicts.sort(key=lambda found: found[0])  # in the order of the walk, as a whole walk finds them
-    return _SidecarPorts(sidecars, tuple(exposures), exposed, tuple(conflicts), indexes)
+    return _SidecarPorts(sidecars, tuple(exposures), tuple(conflicts), indexes)
 
 
 @per_workload
 def expose_ports(workload: Workload) -> tuple[dict[int, Exposure], list[Conflict]]:
     """The exposed-port index and every conflict met while building it."""
     sidecar_ports = _sidecar_ports(workload)
-    exposed = dict(sidecar_ports.exposed)
+    exposed = sidecar_ports.first_exposures()
     conflicts = [conflict for _index, _port, conflict in sidecar_ports.conflicts]
     main = workload.name or ""
 
