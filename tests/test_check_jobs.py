@@ -173,3 +173,47 @@ def test_without_a_temporary_file_this_process_checks_every_file(
 
     monkeypatch.setattr(tempfile, "TemporaryFile", no_space)
     assert check_all(paths, Options(), 2, process_of) == [(os.getpid(), workspace_key(p)) for p in paths]
+
+
+_IMPORTS_PER_FILE = """
+import os, sys
+from sidecar_lsp.cli.check import _check_file
+from sidecar_lsp.cli.parallel import check_all
+from sidecar_lsp.core.check.analyze import Options
+
+def check_one(path, options, workspaces):
+    _check_file(path, options, workspaces)
+    return os.getpid(), 'jsonschema' in sys.modules
+
+for pid, imported in check_all(sys.argv[1:], Options(), 2, check_one):
+    print(pid, imported)
+"""
+
+
+def test_jsonschema_is_imported_only_by_a_process_that_meets_a_schema_error(tmp_path: Path) -> None:
+    # Imported before the fork, it would hold up both processes of a run that never needs it.
+    import subprocess
+    import sys
+
+    clean = (OWN / "storefront" / "manifest.yml").read_text(encoding="utf-8")
+    paths = []
+    for index in range(24):
+        path = tmp_path / f"svc{index}" / "manifest.yml"
+        path.parent.mkdir()
+        path.write_text(clean, encoding="utf-8")
+        paths.append(str(path))
+
+    def outcomes() -> list[tuple[str, str]]:
+        out = subprocess.run(
+            [sys.executable, "-c", _IMPORTS_PER_FILE, *paths], capture_output=True, text=True, check=True
+        ).stdout
+        return [tuple(line.split()) for line in out.splitlines()]  # type: ignore[misc]
+
+    deploying = outcomes()
+    assert len(deploying) == 24 and len({pid for pid, _ in deploying}) == 2
+    assert {imported for _, imported in deploying} == {"False"}
+
+    Path(paths[-1]).write_text(clean.replace("\ncpu: 1024\n", "\ncpu: lots\n"), encoding="utf-8")
+    assert "\ncpu: lots\n" in Path(paths[-1]).read_text(encoding="utf-8")
+    one_error = outcomes()
+    assert one_error[-1][1] == "True"  # the process that checked it imported jsonschema for its error

@@ -57,7 +57,7 @@ def check_all(
     :class:`Crashed` for that file alone.
     """
     jobs = min(jobs, len(paths) // MIN_FILES_PER_JOB) if hasattr(os, "fork") else 1
-    _settle(options, forking=jobs > 1)
+    _settle(options)
     try:
         if jobs <= 1:
             return _check_chunk(check_one, list(paths), options)
@@ -202,14 +202,14 @@ def _chunks(paths: Sequence[str], count: int) -> list[list[int]]:
     return chunks
 
 
-def _settle(options: Options, *, forking: bool = False) -> None:
+def _settle(options: Options) -> None:
     """Load what every check needs (the schema, the validator, the rules) once, before any worker forks,
     and freeze it out of the collector's walks: the workers share its memory instead of copying it, and no
     process walks it again at each full collection (about half of the collector's time in a long run).
 
-    ``forking``: also what a manifest with a schema error needs (jsonschema, imported on the first such
-    manifest): a run of many files meets one, and each process would otherwise import it for itself."""
+    What only a manifest with a schema error needs (jsonschema, about 45 ms to import) is left to the first
+    such manifest of each process: imported here, before the fork, it would hold up every process as long
+    as importing it in each of them does where each meets such a manifest, and for nothing where none does
+    (a run over manifests that deploy)."""
     analyze("name: warm-up\ntype: Backend Service\n", options)
-    if forking:
-        analyze("name: warm-up\ntype: Backend Service\ncpu: lots\n", options)
     gc.freeze()
