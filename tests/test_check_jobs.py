@@ -176,13 +176,14 @@ def test_without_a_temporary_file_this_process_checks_every_file(
 
 
 _IMPORTS_PER_FILE = """
-import os, sys
+import os, sys, time
 from sidecar_lsp.cli.check import _check_file
 from sidecar_lsp.cli.parallel import check_all
 from sidecar_lsp.core.check.analyze import Options
 
 def check_one(path, options, workspaces):
     _check_file(path, options, workspaces)
+    time.sleep(0.01)  # so that this process cannot take every file before the worker starts
     return os.getpid(), 'jsonschema' in sys.modules
 
 for pid, imported in check_all(sys.argv[1:], Options(), 2, check_one):
