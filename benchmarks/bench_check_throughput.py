@@ -97,8 +97,9 @@ def write_deployable_set(base: Path, count: int, *, clean: bool = False) -> list
     from sidecar_lsp.core.yaml.tree import Mapping, Scalar, parse
 
     workspaces: list[dict[str, Path]] = []
+    chosen = 0
     for text in _all_texts():
-        if len(files_of(workspaces)) == count:
+        if chosen == count:
             break
         root = parse(text).root
         name = root.get("name") if isinstance(root, Mapping) else None
@@ -126,11 +127,12 @@ def write_deployable_set(base: Path, count: int, *, clean: bool = False) -> list
         path.parent.mkdir(parents=True)
         path.write_text(text, encoding="utf-8")
         room[folder] = path
-    return files_of(workspaces)
+        chosen += 1
+    return [path for workspace in workspaces for path in workspace.values()]
 
 
 def describe(label: str, top: Path, listed: list[Path], check: list[str], env: dict[str, str]) -> str:
-    """The set's size, and how many of its manifests ``check`` finds an error in (one run, JSON output)."""
+    """The set's size and lines, and what ``check`` finds in it (one run, JSON output)."""
     output = subprocess.run([*check, str(top)], capture_output=True, text=True, check=False, env=env).stdout
     rows = json.loads(output or "[]")
     with_error = {row["file"] for row in rows if row["severity"] == "error"}
@@ -144,12 +146,8 @@ def describe(label: str, top: Path, listed: list[Path], check: list[str], env: d
     )
 
 
-def files_of(workspaces: list[dict[str, Path]]) -> list[Path]:
-    return [path for workspace in workspaces for path in workspace.values()]
-
-
 _FOLDER_NAME = re.compile(r"[a-z][a-z0-9-]{0,63}")
-"""A name Copilot takes for a service's folder (lower case letters, digits and hyphens)."""
+"""A name that makes a plain folder name on every system: lower case letters, digits and hyphens."""
 
 
 def median_times(commands: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[tuple[float, float]]:
