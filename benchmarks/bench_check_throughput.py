@@ -66,22 +66,25 @@ def _all_texts() -> Iterator[str]:
     from generate import cases
 
     generator = make_generator([CORPUS] if CORPUS.is_dir() else [])
-    for start in itertools.count(0, 1000):
-        yield from (case.text for case in cases(generator, 7, start, start + 1000))
+    yield from (case.text for case in cases(generator, 7, 0, sys.maxsize))
 
 
 def write_set(base: Path, texts: list[str]) -> list[Path]:
-    files = []
-    for index, text in enumerate(texts):
-        app = base / f"app-{index // PER_WORKSPACE}" / "copilot"
-        if not (app / ".workspace").exists():
-            app.mkdir(parents=True)
-            (app / ".workspace").write_text(f"application: app-{index // PER_WORKSPACE}\n", encoding="utf-8")
-        path = app / f"svc-{index}" / "manifest.yml"
-        path.parent.mkdir()
-        path.write_text(text, encoding="utf-8")
-        files.append(path)
-    return files
+    return [
+        write_manifest(base, index // PER_WORKSPACE, f"svc-{index}", text) for index, text in enumerate(texts)
+    ]
+
+
+def write_manifest(base: Path, workspace: int, folder: str, text: str) -> Path:
+    """``text`` as ``copilot/<folder>/manifest.yml`` of the workspace ``app-<workspace>`` (made when new)."""
+    app = base / f"app-{workspace}" / "copilot"
+    if not (app / ".workspace").exists():
+        app.mkdir(parents=True)
+        (app / ".workspace").write_text(f"application: app-{workspace}\n", encoding="utf-8")
+    path = app / folder / "manifest.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def write_deployable_set(base: Path, count: int, *, clean: bool = False) -> list[Path]:
@@ -119,27 +122,17 @@ def write_deployable_set(base: Path, count: int, *, clean: bool = False) -> list
         if room is None:
             room = {}
             workspaces.append(room)
-        app = base / f"app-{workspaces.index(room)}" / "copilot"
-        if not room:
-            app.mkdir(parents=True)
-            (app / ".workspace").write_text(f"application: app-{workspaces.index(room)}\n", encoding="utf-8")
-        path = app / folder / "manifest.yml"
-        path.parent.mkdir(parents=True)
-        path.write_text(text, encoding="utf-8")
-        room[folder] = path
+        room[folder] = write_manifest(base, workspaces.index(room), folder, text)
         chosen += 1
     return [path for workspace in workspaces for path in workspace.values()]
 
 
-def describe(label: str, top: Path, listed: list[Path], check: list[str], env: dict[str, str]) -> str:
-    """The set's size and lines, and what ``check`` finds in it (one run, JSON output)."""
-    output = subprocess.run([*check, str(top)], capture_output=True, text=True, check=False, env=env).stdout
+def describe(label: str, top: Path, listed: list[Path], output: bytes) -> str:
+    """The set's size and lines, and what ``check`` found in it (``output``: its JSON)."""
     rows = json.loads(output or "[]")
     with_error = {row["file"] for row in rows if row["severity"] == "error"}
     lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in listed)
-    workspaces = len(
-        {path.parents[1] if path.parent.parent.name != "environments" else path.parents[2] for path in listed}
-    )
+    workspaces = len(list(top.glob("*/copilot/.workspace")))
     return (
         f"{label or 'the set: '}{len(listed)} manifests in {workspaces} workspaces, {lines / len(listed):.0f} lines "
         f"on average; check finds {len(rows)} problems, an error in {len(with_error)} manifests"
@@ -253,10 +246,13 @@ def main() -> int:
                     len(files),
                 )
             )
-        for _, command, env, _ in rows:  # a first run: the disk's cache, and --bytecode's compiled modules
-            subprocess.run(command, capture_output=True, check=False, env=env)
+        first_output = {  # a first run: the disk's cache, and --bytecode's compiled modules
+            name: subprocess.run(command, capture_output=True, check=False, env=env).stdout
+            for name, command, env, _ in rows
+        }
         described = [
-            describe(label, top, listed, [*check, "--jobs", "1"], base_env) for label, top, listed in sets
+            describe(label, top, listed, first_output[f"{label}sidecar-lsp check --jobs 1"])
+            for label, top, listed in sets
         ]
         times = median_times([(command, env) for _, command, env, _ in rows], args.repeat)
         start_up = next(command for name, command, _, _ in rows if name.endswith("(start-up)"))
