@@ -215,11 +215,13 @@ class Workload:
     def name(self) -> str | None:
         return text_of(self.name_node)
 
+    def sidecars_map(self) -> Mapping | None:
+        """The ``sidecars`` map, where the workload's type has sidecars and it is a map."""
+        return mapping(self.root.get(SIDECARS)) if self.kind in SIDECAR_KINDS else None
+
     def sidecar_entries(self) -> list[Entry]:
         """Every ``sidecars.<name>`` entry (including null ones), in document order."""
-        if self.kind not in SIDECAR_KINDS:
-            return []
-        sidecars = mapping(self.root.get(SIDECARS))
+        sidecars = self.sidecars_map()
         return list(sidecars.entries) if sidecars else []
 
     def sidecars(self) -> list[tuple[Entry, Mapping]]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from sidecar_lsp.core.decoding.kinds import LOAD_BALANCED
 from sidecar_lsp.core.manifest.references import SIDECARS, TARGET_CONTAINER
-from sidecar_lsp.core.manifest.task import SIDECAR_KINDS
 from sidecar_lsp.core.model import Finding, Severity
 from sidecar_lsp.core.rules.base import (
     BACKEND,
@@ -165,8 +164,8 @@ def _sidecar_ports(workload: Workload) -> _SidecarPorts:
     """The sidecars' step, remembered with the ``sidecars`` map. An environment's view shares the maps of the
     sidecars its override leaves alone: its step is the base's with the ports of the sidecars it changes
     walked again, so an override of one sidecar costs about the same whatever the number of sidecars."""
-    holder = workload.root.get(SIDECARS)
-    if workload.kind not in SIDECAR_KINDS or not isinstance(holder, Mapping):
+    holder = workload.sidecars_map()
+    if holder is None:
         return _walked_sidecars((), [])  # no sidecars: workload.sidecars() is empty
     written = workload.written_hint(SIDECARS)
     base = (
